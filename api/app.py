@@ -1,0 +1,55 @@
+"""The FastAPI application: one factory, one composition root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.middleware import BodySizeLimit
+from api.routers import cases, health, pathways, providers, referrals
+from referral_graph import __version__
+from referral_graph.bootstrap import Runtime, build_runtime
+from referral_graph.settings import Settings, get_settings
+
+DESCRIPTION = """
+Referral network coordination for child protection and mental-health support in
+Cambodia: the directory of providers and pathways, cases known only by pseudonymous
+codes, and referrals that move through an explicit lifecycle with every step on record.
+Errors are RFC 9457 problem details.
+"""
+
+
+def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        rt = runtime or build_runtime(settings)
+        if own and settings.seed_on_start:
+            from seed.seeding import seed_if_empty
+
+            seed_if_empty(rt.store)
+        app.state.runtime = rt
+        try:
+            yield
+        finally:
+            if own:
+                rt.store.close()
+
+    app = FastAPI(
+        title="referral-graph",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, providers, pathways, cases, referrals):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,124 @@
+"""The embedded default store: one SQLite file, WAL, ``synchronous=FULL``."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from referral_graph.adapters.sqlite.schema import migrate
+from referral_graph.adapters.sqlite.transaction import SqliteTransaction
+from referral_graph.domain.errors import StoreUnavailable
+from referral_graph.store.port import Store, Transaction
+
+T = TypeVar("T")
+
+
+class SqliteStore(Store):
+    """Thread-safe: each thread gets its own connection to the same file.
+
+    Writes start with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock
+    upgrade; the loser waits up to ``busy_timeout_ms`` for the winner to commit.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 10_000) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=0
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"Cannot open the SQLite store at {self.path}: {exc}") from exc
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def initialise(self) -> None:
+        try:
+            migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(
+                f"The SQLite store at {self.path} cannot be opened ({exc}). "
+                "Is it a referral-graph database, and is no other program holding a lock?"
+            ) from exc
+
+    def _run(self, work: Callable[[Transaction], T], begin: str) -> T:
+        conn = self._conn
+        try:
+            conn.execute(begin)
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"The SQLite store is busy: {exc}") from exc
+        try:
+            result = work(SqliteTransaction(conn))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            raise StoreUnavailable(f"The SQLite store could not commit: {exc}") from exc
+        return result
+
+    def read(self, work: Callable[[Transaction], T]) -> T:
+        return self._run(work, "BEGIN")
+
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        return self._run(work, "BEGIN IMMEDIATE")
+
+    def ping(self) -> None:
+        try:
+            self._conn.execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store unreachable: {exc}") from exc
+
+    def reset(self) -> None:
+        conn = self._conn
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            for table in tables:
+                conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+            conn.execute("PRAGMA user_version = 0")
+            conn.execute("COMMIT")
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -1,0 +1,324 @@
+"""Reads and writes of one SQLite transaction (see :class:`referral_graph.store.port`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
+from referral_graph.store.port import (
+    InboxQuery,
+    Listing,
+    Page,
+    PathwayQuery,
+    ProviderQuery,
+    Transaction,
+    area_prefixes,
+)
+
+
+def _ts(value: datetime) -> str:
+    """UTC ISO-8601 with microseconds: sorts as text in time order."""
+    return value.isoformat(timespec="microseconds")
+
+
+def _genders(provider: Provider) -> str:
+    genders = sorted(g.value for g in provider.eligibility.genders)
+    return f",{','.join(genders)}," if genders else ""
+
+
+class SqliteTransaction(Transaction):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # --- directory -------------------------------------------------------------------
+    def _write_provider(self, p: Provider, *, replace: bool) -> None:
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        self.conn.execute(
+            f"{verb} INTO providers (id, kind, area_code, active, min_age, max_age, genders,"  # noqa: S608
+            " version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                p.id,
+                p.kind.value,
+                p.area_code,
+                int(p.active),
+                p.eligibility.min_age,
+                p.eligibility.max_age,
+                _genders(p),
+                p.version,
+                p.model_dump_json(),
+            ),
+        )
+        self.conn.execute("DELETE FROM provider_areas WHERE provider_id = ?", (p.id,))
+        self.conn.execute("DELETE FROM provider_services WHERE provider_id = ?", (p.id,))
+        rows = [(p.id, p.area_code, "located")] + [(p.id, c, "covers") for c in p.coverage]
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO provider_areas (provider_id, code, relation) VALUES (?, ?, ?)",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO provider_services (provider_id, service) VALUES (?, ?)",
+            [(p.id, s.value) for s in p.services],
+        )
+
+    def add_provider(self, provider: Provider) -> None:
+        try:
+            self._write_provider(provider, replace=False)
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A provider with id {provider.id!r} exists.", field="id") from exc
+        self.bump_directory_version()
+
+    def save_provider(self, provider: Provider, expected_version: int) -> None:
+        row = self.conn.execute(
+            "SELECT version FROM providers WHERE id = ?", (provider.id,)
+        ).fetchone()
+        if row is None or row[0] != expected_version:
+            raise StaleVersion("provider", provider.id)
+        self._write_provider(provider, replace=True)
+        self.bump_directory_version()
+
+    def get_provider(self, provider_id: str) -> Provider | None:
+        row = self.conn.execute("SELECT doc FROM providers WHERE id = ?", (provider_id,)).fetchone()
+        return None if row is None else Provider.model_validate_json(row[0])
+
+    def get_providers(self, provider_ids: Iterable[str]) -> dict[str, Provider]:
+        ids = list(dict.fromkeys(provider_ids))
+        found: dict[str, Provider] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for (doc,) in self.conn.execute(
+                f"SELECT doc FROM providers WHERE id IN ({marks})",  # noqa: S608
+                chunk,
+            ):
+                p = Provider.model_validate_json(doc)
+                found[p.id] = p
+        return found
+
+    def list_providers(self, query: ProviderQuery, page: Page) -> Listing[Provider]:
+        where: list[str] = []
+        args: list[object] = []
+        if query.area is not None:
+            prefixes = area_prefixes(query.area)
+            marks = ",".join("?" * len(prefixes))
+            where.append(
+                "id IN (SELECT provider_id FROM provider_areas"
+                f" WHERE code IN ({marks}) OR code GLOB ?)"
+            )
+            args += [*prefixes, f"{query.area}*"]
+        if query.service is not None:
+            where.append("id IN (SELECT provider_id FROM provider_services WHERE service = ?)")
+            args.append(query.service.value)
+        if query.kind is not None:
+            where.append("kind = ?")
+            args.append(query.kind.value)
+        if query.age is not None:
+            where.append("min_age <= ? AND max_age >= ?")
+            args += [query.age, query.age]
+        if query.gender is not None:
+            where.append("(genders = '' OR genders LIKE ?)")
+            args.append(f"%,{query.gender.value},%")
+        if query.active is not None:
+            where.append("active = ?")
+            args.append(int(query.active))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        count = self.conn.execute(
+            f"SELECT count(*) FROM providers {clause}",  # noqa: S608
+            args,
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT doc FROM providers {clause} ORDER BY id LIMIT ? OFFSET ?",  # noqa: S608
+            [*args, page.limit, page.offset],
+        ).fetchall()
+        return Listing([Provider.model_validate_json(r[0]) for r in rows], count)
+
+    def add_pathway(self, pathway: Pathway) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO pathways (id, from_provider_id, to_provider_id, service, doc)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    pathway.id,
+                    pathway.from_provider_id,
+                    pathway.to_provider_id,
+                    pathway.service.value,
+                    pathway.model_dump_json(),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A pathway with id {pathway.id!r} exists.", field="id") from exc
+        self.bump_directory_version()
+
+    def get_pathway(self, pathway_id: str) -> Pathway | None:
+        row = self.conn.execute("SELECT doc FROM pathways WHERE id = ?", (pathway_id,)).fetchone()
+        return None if row is None else Pathway.model_validate_json(row[0])
+
+    def list_pathways(self, query: PathwayQuery, page: Page) -> Listing[Pathway]:
+        where: list[str] = []
+        args: list[object] = []
+        for column, value in (
+            ("from_provider_id", query.from_provider_id),
+            ("to_provider_id", query.to_provider_id),
+            ("service", query.service.value if query.service else None),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        count = self.conn.execute(
+            f"SELECT count(*) FROM pathways {clause}",  # noqa: S608
+            args,
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT doc FROM pathways {clause} ORDER BY id LIMIT ? OFFSET ?",  # noqa: S608
+            [*args, page.limit, page.offset],
+        ).fetchall()
+        return Listing([Pathway.model_validate_json(r[0]) for r in rows], count)
+
+    def load_directory(self, providers: Sequence[Provider], pathways: Sequence[Pathway]) -> int:
+        for p in providers:
+            self._write_provider(p, replace=True)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO pathways (id, from_provider_id, to_provider_id, service, doc)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (w.id, w.from_provider_id, w.to_provider_id, w.service.value, w.model_dump_json())
+                for w in pathways
+            ],
+        )
+        self.bump_directory_version()
+        return len(providers) + len(pathways)
+
+    def directory_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'directory_version'").fetchone()
+        return int(row[0])
+
+    def bump_directory_version(self) -> int:
+        self.conn.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'directory_version'"
+        )
+        return self.directory_version()
+
+    # --- cases -----------------------------------------------------------------------
+    def add_case(self, case: Case) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO cases (id, code, village_code, opened_by_provider_id, opened_at,"
+                " version, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case.id,
+                    case.code,
+                    case.village_code,
+                    case.opened_by_provider_id,
+                    _ts(case.opened_at),
+                    case.version,
+                    case.model_dump_json(),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A case with id {case.id!r} or code {case.code!r} exists.") from exc
+
+    def save_case(self, case: Case, expected_version: int) -> None:
+        cur = self.conn.execute(
+            "UPDATE cases SET version = ?, doc = ? WHERE id = ? AND version = ?",
+            (case.version, case.model_dump_json(), case.id, expected_version),
+        )
+        if cur.rowcount != 1:
+            raise StaleVersion("case", case.id)
+
+    def get_case(self, case_id: str) -> Case | None:
+        row = self.conn.execute("SELECT doc FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return None if row is None else Case.model_validate_json(row[0])
+
+    def count_cases(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+    # --- referrals -------------------------------------------------------------------
+    def _insert_event(self, event: ReferralEvent) -> None:
+        self.conn.execute(
+            "INSERT INTO referral_events (id, referral_id, sequence, at, doc)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (event.id, event.referral_id, event.sequence, _ts(event.at), event.model_dump_json()),
+        )
+
+    def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO referrals (id, case_id, from_provider_id, to_provider_id,"
+                " continues_referral_id, status, hop, created_at, updated_at, version, doc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    referral.id,
+                    referral.case_id,
+                    referral.from_provider_id,
+                    referral.to_provider_id,
+                    referral.continues_referral_id,
+                    referral.status.value,
+                    referral.hop,
+                    _ts(referral.created_at),
+                    _ts(referral.updated_at),
+                    referral.version,
+                    referral.model_dump_json(),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A referral with id {referral.id!r} exists.", field="id") from exc
+        self._insert_event(event)
+
+    def save_referral(
+        self, referral: Referral, expected_version: int, event: ReferralEvent
+    ) -> None:
+        cur = self.conn.execute(
+            "UPDATE referrals SET status = ?, updated_at = ?, version = ?, doc = ?"
+            " WHERE id = ? AND version = ?",
+            (
+                referral.status.value,
+                _ts(referral.updated_at),
+                referral.version,
+                referral.model_dump_json(),
+                referral.id,
+                expected_version,
+            ),
+        )
+        if cur.rowcount != 1:
+            row = self.conn.execute(
+                "SELECT status FROM referrals WHERE id = ?", (referral.id,)
+            ).fetchone()
+            raise StaleVersion("referral", referral.id, None if row is None else row[0])
+        self._insert_event(event)
+
+    def get_referral(self, referral_id: str) -> Referral | None:
+        row = self.conn.execute("SELECT doc FROM referrals WHERE id = ?", (referral_id,)).fetchone()
+        return None if row is None else Referral.model_validate_json(row[0])
+
+    def referral_events(self, referral_id: str) -> list[ReferralEvent]:
+        rows = self.conn.execute(
+            "SELECT doc FROM referral_events WHERE referral_id = ? ORDER BY sequence",
+            (referral_id,),
+        ).fetchall()
+        return [ReferralEvent.model_validate_json(r[0]) for r in rows]
+
+    def case_referrals(self, case_id: str) -> list[Referral]:
+        rows = self.conn.execute(
+            "SELECT doc FROM referrals WHERE case_id = ? ORDER BY hop, created_at, id",
+            (case_id,),
+        ).fetchall()
+        return [Referral.model_validate_json(r[0]) for r in rows]
+
+    def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:
+        statuses = [s.value for s in query.statuses]
+        marks = ",".join("?" * len(statuses))
+        where = f"to_provider_id = ? AND status IN ({marks})"
+        args: list[object] = [query.provider_id, *statuses]
+        count = self.conn.execute(
+            f"SELECT count(*) FROM referrals WHERE {where}",  # noqa: S608
+            args,
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT doc FROM referrals WHERE {where}"  # noqa: S608
+            " ORDER BY created_at, id LIMIT ? OFFSET ?",
+            [*args, page.limit, page.offset],
+        ).fetchall()
+        return Listing([Referral.model_validate_json(r[0]) for r in rows], count)

@@ -1,0 +1,46 @@
+"""The composition root: builds the store (and later the other services) from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from referral_graph.domain.models import utc_now
+from referral_graph.settings import Settings, StoreKind
+from referral_graph.store.port import Store
+
+Clock = Callable[[], datetime]
+
+
+def make_store(settings: Settings) -> Store:
+    if settings.store is StoreKind.NEO4J:
+        from referral_graph.adapters.neo4j.store import Neo4jStore
+
+        return Neo4jStore(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            database=settings.neo4j_database,
+        )
+    from referral_graph.adapters.sqlite.store import SqliteStore
+
+    return SqliteStore(settings.sqlite_path)
+
+
+@dataclass
+class Runtime:
+    """Everything a request handler or a command needs, built once per process."""
+
+    settings: Settings
+    store: Store
+    clock: Clock = field(default=utc_now)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def build_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
+    store = make_store(settings)
+    store.initialise()
+    return Runtime(settings=settings, store=store, clock=clock)

@@ -1,0 +1,96 @@
+"""Domain errors. The API maps each to one HTTP status in one place (``api/errors.py``).
+
+::
+
+    ReferralGraphError
+    ├── NotFound                 404  an id that does not exist (or is not yours)
+    ├── InvalidInput             422  a value the domain refuses, naming the field
+    │   └── UnknownArea          422  an area code not in the 2025 gazetteer
+    ├── Conflict                 409  the request contradicts the current state
+    │   ├── IllegalTransition    409  a status change the lifecycle does not allow
+    │   ├── StaleVersion         409  someone else changed it first (compare-and-set)
+    │   └── ConsentMissing       409  a referral of a case without recorded consent
+    └── StoreUnavailable         503  the store cannot be reached right now
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ReferralGraphError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    title = "Error"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotFound(ReferralGraphError):
+    title = "Not found"
+
+    def __init__(self, kind: str, ident: str) -> None:
+        super().__init__(f"No {kind} with id {ident!r}.")
+        self.kind = kind
+        self.ident = ident
+
+
+class InvalidInput(ReferralGraphError):
+    title = "Invalid input"
+
+
+class UnknownArea(InvalidInput):
+    title = "Unknown area"
+
+    def __init__(self, code: str, *, field: str | None = None) -> None:
+        super().__init__(
+            f"Area code {code!r} is not in the 2025 gazetteer of Cambodia.", field=field
+        )
+        self.code = code
+
+
+class Conflict(ReferralGraphError):
+    title = "Conflict"
+
+
+class IllegalTransition(Conflict):
+    title = "Illegal transition"
+
+    def __init__(self, current: str, requested: str, allowed: Sequence[str]) -> None:
+        allowed_text = ", ".join(allowed) if allowed else "none (the referral is closed)"
+        super().__init__(
+            f"A referral in status {current!r} cannot move to {requested!r}; "
+            f"allowed next statuses: {allowed_text}.",
+            field="status",
+        )
+        self.current = current
+        self.requested = requested
+        self.allowed = list(allowed)
+
+
+class StaleVersion(Conflict):
+    title = "Changed by someone else"
+
+    def __init__(self, kind: str, ident: str, current_status: str | None = None) -> None:
+        detail = f"The {kind} {ident!r} was changed by someone else in the meantime."
+        if current_status is not None:
+            detail += f" Its status is now {current_status!r}."
+        super().__init__(detail)
+        self.current_status = current_status
+
+
+class ConsentMissing(Conflict):
+    title = "Consent not recorded"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(
+            f"Case {case_id!r} has no recorded consent; record consent before referring.",
+            field="case_id",
+        )
+
+
+class StoreUnavailable(ReferralGraphError):
+    title = "Store unavailable"

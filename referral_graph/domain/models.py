@@ -1,0 +1,269 @@
+"""Pure domain models: providers, pathways, cases, referrals and their events.
+
+No I/O happens here. Models are immutable pydantic models; a change makes a new copy
+(``model_copy(update=...)``) and the store saves it with compare-and-set on ``version``.
+Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.errors import UnknownArea
+from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
+from referral_graph.domain.vocabulary import (
+    AreaLevel,
+    DeliveryMode,
+    Gender,
+    Language,
+    ProviderKind,
+    RiskLevel,
+    Service,
+)
+
+#: Oldest person the programme serves: youth are 18–24.
+MAX_AGE = 24
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("times must carry a timezone")
+    return value.astimezone(UTC)
+
+
+def _known_area(code: str, *, level: AreaLevel | None = None) -> str:
+    """Validate a gazetteer code (a ``ValueError`` lets pydantic name the field)."""
+    try:
+        area = gazetteer().area(code)
+    except UnknownArea as exc:
+        raise ValueError(exc.detail) from None
+    if level is not None and area.level != level:
+        raise ValueError(f"{code!r} is a {area.level.value} code; a {level.value} code is needed")
+    return code
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Eligibility(Model):
+    """Who a provider may serve. Empty ``genders`` means every gender."""
+
+    min_age: int = Field(0, ge=0, le=120)
+    max_age: int = Field(120, ge=0, le=120)
+    genders: frozenset[Gender] = frozenset()
+    lgbtiq_affirming: bool = False
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if self.min_age > self.max_age:
+            raise ValueError("min_age must not exceed max_age")
+        return self
+
+    def admits(self, age: int, gender: Gender) -> bool:
+        return self.min_age <= age <= self.max_age and (
+            not self.genders or gender in self.genders
+        )
+
+
+class OpeningPeriod(Model):
+    """Open on ``days`` (0 = Monday … 6 = Sunday) from ``opens`` to ``closes``, local time."""
+
+    days: frozenset[Annotated[int, Field(ge=0, le=6)]]
+    opens: time
+    closes: time
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be before closes")
+        return self
+
+
+class Hours(Model):
+    """When a provider answers. ``always_open`` is 24/7 (e.g. Child Helpline 1280)."""
+
+    always_open: bool = False
+    periods: tuple[OpeningPeriod, ...] = ()
+
+    def is_open(self, local: datetime) -> bool:
+        if self.always_open:
+            return True
+        t = local.time()
+        return any(
+            local.weekday() in p.days and p.opens <= t < p.closes for p in self.periods
+        )
+
+
+OFFICE_HOURS = Hours(
+    periods=(
+        OpeningPeriod(days=frozenset(range(5)), opens=time(7, 30), closes=time(11, 30)),
+        OpeningPeriod(days=frozenset(range(5)), opens=time(14, 0), closes=time(17, 0)),
+    )
+)
+
+
+class Provider(Model):
+    """A provider in the directory: a CCWC, a health centre, a counsellor, a helpline …"""
+
+    id: Identifier
+    name: ShortText
+    name_km: str | None = Field(None, max_length=200)
+    kind: ProviderKind
+    area_code: str = Field(description="The gazetteer area the provider sits in.")
+    covers: tuple[str, ...] = Field(
+        (), description="Gazetteer areas it serves; empty means only its own area."
+    )
+    services: frozenset[Service] = Field(min_length=1)
+    modes: frozenset[DeliveryMode] = frozenset({DeliveryMode.IN_PERSON})
+    eligibility: Eligibility = Eligibility()
+    languages: frozenset[Language] = frozenset({Language.KHMER})
+    interpreter_support: bool = False
+    weekly_capacity: int | None = Field(None, ge=0, le=100_000)
+    hours: Hours = OFFICE_HOURS
+    contact: str | None = Field(None, max_length=200)
+    active: bool = True
+    synthetic: bool = Field(False, description="Invented for the seed, not a real provider.")
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utc_now)
+
+    @field_validator("area_code")
+    @classmethod
+    def _area(cls, v: str) -> str:
+        return _known_area(v)
+
+    @field_validator("covers")
+    @classmethod
+    def _covers(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_known_area(code) for code in dict.fromkeys(v))
+
+    @property
+    def coverage(self) -> tuple[str, ...]:
+        """The areas served: ``covers``, or the provider's own area when empty."""
+        return self.covers or (self.area_code,)
+
+    def serves_area(self, code: str) -> bool:
+        """Whether a child living in area ``code`` lies inside this provider's coverage."""
+        return any(code.startswith(c) for c in self.coverage)
+
+
+class Pathway(Model):
+    """An agreed referral link: ``from_provider`` normally refers to ``to_provider``."""
+
+    id: Identifier
+    from_provider_id: Identifier
+    to_provider_id: Identifier
+    service: Service
+    note: str | None = Field(None, max_length=500)
+    active: bool = True
+    synthetic: bool = False
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if self.from_provider_id == self.to_provider_id:
+            raise ValueError("a pathway links two different providers")
+        return self
+
+
+class Consent(Model):
+    """Consent to share and refer, recorded before any referral."""
+
+    given_by: Annotated[str, Field(pattern=r"^(child|caregiver|guardian|court_order)$")]
+    recorded_by: ShortText
+    recorded_at: datetime
+
+    _tz = field_validator("recorded_at")(_utc)
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Case(Model):
+    """A child or young person who needs support, known only by a pseudonymous code."""
+
+    id: Identifier
+    code: Annotated[str, Field(min_length=4, max_length=32)]
+    age: int = Field(ge=0, le=MAX_AGE)
+    gender: Gender
+    risk: RiskLevel
+    needs: frozenset[Service] = Field(min_length=1)
+    language: Language = Language.KHMER
+    village_code: str
+    wants_lgbtiq_affirming: bool = False
+    consent: Consent | None = None
+    contact_arrangement: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=2000)
+    opened_by_provider_id: Identifier
+    opened_by: ShortText
+    opened_at: datetime
+    status: CaseStatus = CaseStatus.OPEN
+    closed_at: datetime | None = None
+    version: int = 1
+
+    _tz = field_validator("opened_at")(_utc)
+
+    @field_validator("village_code")
+    @classmethod
+    def _village(cls, v: str) -> str:
+        return _known_area(v, level=AreaLevel.VILLAGE)
+
+
+class Referral(Model):
+    """One handoff of a case from one provider to the next."""
+
+    id: Identifier
+    case_id: Identifier
+    from_provider_id: Identifier
+    to_provider_id: Identifier
+    service: Service
+    reason: LongText
+    risk: RiskLevel
+    status: ReferralStatus = ReferralStatus.REQUESTED
+    continues_referral_id: Identifier | None = Field(
+        None, description="The referral this one continues (onward referral)."
+    )
+    hop: int = Field(1, ge=1, description="Position along the case's path.")
+    status_reason: str | None = None
+    outcome: str | None = None
+    created_by: ShortText
+    created_at: datetime
+    updated_at: datetime
+    step_times: dict[ReferralStatus, datetime] = Field(
+        default_factory=dict, description="When the referral first entered each status."
+    )
+    version: int = 1
+
+    @property
+    def holds_case(self) -> bool:
+        """Whether the receiver holds the case now (and so may refer it onward)."""
+        return self.status in HOLDING_STATUSES
+
+
+class ReferralEvent(Model):
+    """An immutable record of one step of a referral."""
+
+    id: Identifier
+    referral_id: Identifier
+    sequence: int = Field(ge=1)
+    at: datetime
+    actor: ShortText
+    from_status: ReferralStatus | None
+    to_status: ReferralStatus
+    reason: str | None = None
+    outcome: str | None = None
+    note: str | None = None

@@ -1,0 +1,211 @@
+"""Use cases of referrals: making one, moving it through its lifecycle, the case path."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from referral_graph.domain.errors import ConsentMissing, InvalidInput, NotFound, StaleVersion
+from referral_graph.domain.ids import new_id
+from referral_graph.domain.lifecycle import ReferralStatus, StepRequest, check_transition
+from referral_graph.domain.models import (
+    CaseStatus,
+    Identifier,
+    LongText,
+    Referral,
+    ReferralEvent,
+)
+from referral_graph.domain.paths import Hop, build_path
+from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.store.port import Store, Transaction
+
+
+class ReferralRequest(BaseModel):
+    """A handoff of a case to the next provider."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: Identifier
+    from_provider_id: Identifier
+    to_provider_id: Identifier
+    service: Service
+    reason: LongText
+    risk: RiskLevel | None = Field(None, description="Defaults to the case's risk level.")
+    continues_referral_id: Identifier | None = Field(
+        None, description="For an onward referral: the referral through which the sender "
+        "holds the case."
+    )
+
+
+class Step(BaseModel):
+    """A request to move a referral to its next status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: ReferralStatus
+    reason: str | None = Field(None, max_length=1000)
+    outcome: str | None = Field(None, max_length=1000)
+    note: str | None = Field(None, max_length=2000)
+    expected_version: int | None = Field(
+        None, ge=1, description="Refuse with 409 unless the referral is at this version."
+    )
+
+
+class ReferralWithEvents(BaseModel):
+    referral: Referral
+    events: list[ReferralEvent]
+
+
+def _referral(tx: Transaction, referral_id: str) -> Referral:
+    referral = tx.get_referral(referral_id)
+    if referral is None:
+        raise NotFound("referral", referral_id)
+    return referral
+
+
+def get_referral(store: Store, referral_id: str) -> ReferralWithEvents:
+    def work(tx: Transaction) -> ReferralWithEvents:
+        referral = _referral(tx, referral_id)
+        return ReferralWithEvents(referral=referral, events=tx.referral_events(referral_id))
+
+    return store.read(work)
+
+
+def make_referral(
+    store: Store, now: datetime, request: ReferralRequest, *, actor: str
+) -> Referral:
+    """Refer a case onward. Refused without consent, to an ineligible or inactive
+    provider, to one that does not offer the service, or by someone who does not hold
+    the case."""
+
+    def work(tx: Transaction) -> Referral:
+        case = tx.get_case(request.case_id)
+        if case is None:
+            raise InvalidInput(f"No case with id {request.case_id!r}.", field="case_id")
+        if case.status != CaseStatus.OPEN:
+            raise InvalidInput("The case is closed.", field="case_id")
+        if case.consent is None:
+            raise ConsentMissing(case.id)
+        if request.from_provider_id == request.to_provider_id:
+            raise InvalidInput("A provider cannot refer to itself.", field="to_provider_id")
+        providers = tx.get_providers([request.from_provider_id, request.to_provider_id])
+        for field in ("from_provider_id", "to_provider_id"):
+            ident = getattr(request, field)
+            if ident not in providers or not providers[ident].active:
+                raise InvalidInput(f"No active provider with id {ident!r}.", field=field)
+        target = providers[request.to_provider_id]
+        if request.service not in target.services:
+            raise InvalidInput(
+                f"{target.name} does not offer {request.service.value!r}.", field="service"
+            )
+        if not target.eligibility.admits(case.age, case.gender):
+            raise InvalidInput(
+                f"{target.name} does not serve a {case.age}-year-old ({case.gender.value}).",
+                field="to_provider_id",
+            )
+        hop = 1
+        if request.continues_referral_id is None:
+            if request.from_provider_id != case.opened_by_provider_id:
+                raise InvalidInput(
+                    "Only the provider that opened the case refers it without citing the "
+                    "referral through which it holds the case (continues_referral_id).",
+                    field="continues_referral_id",
+                )
+        else:
+            previous = tx.get_referral(request.continues_referral_id)
+            if previous is None or previous.case_id != case.id:
+                raise InvalidInput(
+                    "continues_referral_id names no referral of this case.",
+                    field="continues_referral_id",
+                )
+            if previous.to_provider_id != request.from_provider_id or not previous.holds_case:
+                raise InvalidInput(
+                    f"The sender does not hold the case through {previous.id!r} "
+                    f"(its status is {previous.status.value!r}).",
+                    field="continues_referral_id",
+                )
+            hop = previous.hop + 1
+        referral = Referral(
+            id=new_id("ref"),
+            case_id=case.id,
+            from_provider_id=request.from_provider_id,
+            to_provider_id=request.to_provider_id,
+            service=request.service,
+            reason=request.reason,
+            risk=request.risk or case.risk,
+            continues_referral_id=request.continues_referral_id,
+            hop=hop,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            step_times={ReferralStatus.REQUESTED: now},
+        )
+        event = ReferralEvent(
+            id=new_id("evt"),
+            referral_id=referral.id,
+            sequence=1,
+            at=now,
+            actor=actor,
+            from_status=None,
+            to_status=ReferralStatus.REQUESTED,
+            note=None,
+        )
+        tx.add_referral(referral, event)
+        return referral
+
+    return store.write(work)
+
+
+def move_referral(
+    store: Store, now: datetime, referral_id: str, step: Step, *, actor: str
+) -> ReferralWithEvents:
+    """Move a referral to its next status, with compare-and-set on its version."""
+
+    def work(tx: Transaction) -> ReferralWithEvents:
+        current = _referral(tx, referral_id)
+        if step.expected_version is not None and step.expected_version != current.version:
+            raise StaleVersion("referral", referral_id, current.status.value)
+        check_transition(
+            current.status,
+            StepRequest(step.status, reason=step.reason, outcome=step.outcome, note=step.note),
+        )
+        version = current.version + 1
+        step_times = dict(current.step_times)
+        step_times.setdefault(step.status, now)
+        updated = current.model_copy(
+            update={
+                "status": step.status,
+                "status_reason": step.reason if step.reason else current.status_reason,
+                "outcome": step.outcome if step.outcome else current.outcome,
+                "updated_at": now,
+                "step_times": step_times,
+                "version": version,
+            }
+        )
+        event = ReferralEvent(
+            id=new_id("evt"),
+            referral_id=referral_id,
+            sequence=version,
+            at=now,
+            actor=actor,
+            from_status=current.status,
+            to_status=step.status,
+            reason=step.reason,
+            outcome=step.outcome,
+            note=step.note,
+        )
+        tx.save_referral(updated, current.version, event)
+        return ReferralWithEvents(referral=updated, events=tx.referral_events(referral_id))
+
+    return store.write(work)
+
+
+def case_path(store: Store, case_id: str) -> list[Hop]:
+    def work(tx: Transaction) -> list[Hop]:
+        if tx.get_case(case_id) is None:
+            raise NotFound("case", case_id)
+        return build_path(tx.case_referrals(case_id))
+
+    return store.read(work)
+

@@ -1,0 +1,190 @@
+"""The store port: what the services need from a store, and nothing else.
+
+Every store (SQLite, Neo4j, …) implements :class:`Store` and :class:`Transaction` and
+passes the one contract suite in ``tests/contract``. A use case runs as one function
+over one transaction::
+
+    def rename(tx: Transaction) -> Provider:
+        provider = tx.get_provider("hc-170101")
+        ...
+    store.write(rename)
+
+``write`` commits when the function returns and rolls back when it raises. A store may
+run the function more than once (Neo4j retries transient faults), so it must have no
+effect outside the transaction.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from referral_graph.domain.areas import level_of
+from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
+from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
+from referral_graph.domain.vocabulary import Gender, ProviderKind, Service
+
+T = TypeVar("T")
+
+OPEN_STATUSES: tuple[ReferralStatus, ...] = tuple(
+    s for s in ReferralStatus if s not in CLOSED_STATUSES
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderQuery:
+    """Filters for the directory. ``area`` matches providers located in the area or
+    whose coverage overlaps it, at any level of the gazetteer."""
+
+    area: str | None = None
+    service: Service | None = None
+    kind: ProviderKind | None = None
+    age: int | None = None
+    gender: Gender | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayQuery:
+    from_provider_id: str | None = None
+    to_provider_id: str | None = None
+    service: Service | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxQuery:
+    provider_id: str
+    statuses: tuple[ReferralStatus, ...] = OPEN_STATUSES
+
+
+@dataclass(slots=True)
+class Listing(Generic[T]):
+    items: list[T] = field(default_factory=list)
+    count: int = 0
+
+
+def area_prefixes(code: str) -> list[str]:
+    """The code and the codes of every area that contains it, province first."""
+    level_of(code)  # raises UnknownArea for anything that is not a gazetteer code
+    return [code[:n] for n in (2, 4, 6, 8) if n <= len(code)]
+
+
+class Transaction(ABC):
+    """Reads and writes inside one store transaction."""
+
+    # --- directory -------------------------------------------------------------------
+    @abstractmethod
+    def add_provider(self, provider: Provider) -> None:
+        """Insert a provider; raises ``Conflict`` if its id exists."""
+
+    @abstractmethod
+    def save_provider(self, provider: Provider, expected_version: int) -> None:
+        """Replace a provider if its stored version is ``expected_version``
+        (else ``StaleVersion``); ``provider.version`` is the new version."""
+
+    @abstractmethod
+    def get_provider(self, provider_id: str) -> Provider | None: ...
+
+    @abstractmethod
+    def get_providers(self, provider_ids: Iterable[str]) -> dict[str, Provider]: ...
+
+    @abstractmethod
+    def list_providers(self, query: ProviderQuery, page: Page) -> Listing[Provider]: ...
+
+    @abstractmethod
+    def add_pathway(self, pathway: Pathway) -> None:
+        """Insert a pathway; raises ``Conflict`` if its id exists."""
+
+    @abstractmethod
+    def get_pathway(self, pathway_id: str) -> Pathway | None: ...
+
+    @abstractmethod
+    def list_pathways(self, query: PathwayQuery, page: Page) -> Listing[Pathway]: ...
+
+    @abstractmethod
+    def load_directory(self, providers: Sequence[Provider], pathways: Sequence[Pathway]) -> int:
+        """Insert or replace many providers and pathways at once; returns rows written."""
+
+    @abstractmethod
+    def directory_version(self) -> int:
+        """A number that grows whenever the directory changes."""
+
+    @abstractmethod
+    def bump_directory_version(self) -> int: ...
+
+    # --- cases -----------------------------------------------------------------------
+    @abstractmethod
+    def add_case(self, case: Case) -> None: ...
+
+    @abstractmethod
+    def save_case(self, case: Case, expected_version: int) -> None: ...
+
+    @abstractmethod
+    def get_case(self, case_id: str) -> Case | None: ...
+
+    @abstractmethod
+    def count_cases(self) -> int: ...
+
+    # --- referrals -------------------------------------------------------------------
+    @abstractmethod
+    def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
+        """Insert a referral with the event that created it."""
+
+    @abstractmethod
+    def save_referral(
+        self, referral: Referral, expected_version: int, event: ReferralEvent
+    ) -> None:
+        """Compare-and-set: write the new state and append ``event`` only if the stored
+        version is still ``expected_version``; otherwise raise ``StaleVersion``."""
+
+    @abstractmethod
+    def get_referral(self, referral_id: str) -> Referral | None: ...
+
+    @abstractmethod
+    def referral_events(self, referral_id: str) -> list[ReferralEvent]:
+        """The events of a referral, oldest first."""
+
+    @abstractmethod
+    def case_referrals(self, case_id: str) -> list[Referral]:
+        """Every referral of a case, in path order (hop, then creation time)."""
+
+    @abstractmethod
+    def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:
+        """Referrals sent to a provider in the given statuses, oldest first."""
+
+
+class Store(ABC):
+    """A place the network lives: opened once per process, shared by its threads."""
+
+    name: str
+
+    @abstractmethod
+    def initialise(self) -> None:
+        """Create or migrate the schema (idempotent)."""
+
+    @abstractmethod
+    def read(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` in a read-only transaction."""
+
+    @abstractmethod
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` in a write transaction: all of it commits, or none of it."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise ``StoreUnavailable`` unless the store answers."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Delete everything (tests and ``seed --reset``)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
