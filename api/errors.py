@@ -34,9 +34,16 @@ _STATUS: list[tuple[type[ReferralGraphError], int]] = [
     (StoreUnavailable, 503),
 ]
 
-_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-           413: "Request body too large", 415: "Unsupported media type",
-           422: "Invalid input", 500: "Internal error", 503: "Service unavailable"}
+_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    500: "Internal error",
+    503: "Service unavailable",
+}
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -85,12 +85,21 @@ def small_network() -> tuple[list[Provider], list[Pathway]]:
         provider("closed-hc", ProviderKind.HEALTH_CENTRE, {Service.COUNSELLING}, active=False),
     ]
     pathways = [
-        Pathway(id="pw-1", from_provider_id="ccwc-a", to_provider_id="hc-a",
-                service=Service.MEDICAL_CARE),
-        Pathway(id="pw-2", from_provider_id="hc-a", to_provider_id="tpo-a",
-                service=Service.COUNSELLING),
-        Pathway(id="pw-3", from_provider_id="ccwc-a", to_provider_id="helpline",
-                service=Service.PHONE_COUNSELLING),
+        Pathway(
+            id="pw-1",
+            from_provider_id="ccwc-a",
+            to_provider_id="hc-a",
+            service=Service.MEDICAL_CARE,
+        ),
+        Pathway(
+            id="pw-2", from_provider_id="hc-a", to_provider_id="tpo-a", service=Service.COUNSELLING
+        ),
+        Pathway(
+            id="pw-3",
+            from_provider_id="ccwc-a",
+            to_provider_id="helpline",
+            service=Service.PHONE_COUNSELLING,
+        ),
     ]
     return providers, pathways
 

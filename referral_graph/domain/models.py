@@ -74,9 +74,7 @@ class Eligibility(Model):
         return self
 
     def admits(self, age: int, gender: Gender) -> bool:
-        return self.min_age <= age <= self.max_age and (
-            not self.genders or gender in self.genders
-        )
+        return self.min_age <= age <= self.max_age and (not self.genders or gender in self.genders)
 
 
 class OpeningPeriod(Model):
@@ -103,9 +101,7 @@ class Hours(Model):
         if self.always_open:
             return True
         t = local.time()
-        return any(
-            local.weekday() in p.days and p.opens <= t < p.closes for p in self.periods
-        )
+        return any(local.weekday() in p.days and p.opens <= t < p.closes for p in self.periods)
 
 
 OFFICE_HOURS = Hours(

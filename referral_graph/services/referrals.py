@@ -33,8 +33,8 @@ class ReferralRequest(BaseModel):
     reason: LongText
     risk: RiskLevel | None = Field(None, description="Defaults to the case's risk level.")
     continues_referral_id: Identifier | None = Field(
-        None, description="For an onward referral: the referral through which the sender "
-        "holds the case."
+        None,
+        description="For an onward referral: the referral through which the sender holds the case.",
     )
 
 
@@ -72,9 +72,7 @@ def get_referral(store: Store, referral_id: str) -> ReferralWithEvents:
     return store.read(work)
 
 
-def make_referral(
-    store: Store, now: datetime, request: ReferralRequest, *, actor: str
-) -> Referral:
+def make_referral(store: Store, now: datetime, request: ReferralRequest, *, actor: str) -> Referral:
     """Refer a case onward. Refused without consent, to an ineligible or inactive
     provider, to one that does not offer the service, or by someone who does not hold
     the case."""
@@ -208,4 +206,3 @@ def case_path(store: Store, case_id: str) -> list[Hop]:
         return build_path(tx.case_referrals(case_id))
 
     return store.read(work)
-

@@ -37,7 +37,7 @@ class SqliteTransaction(Transaction):
     def _write_provider(self, p: Provider, *, replace: bool) -> None:
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         self.conn.execute(
-            f"{verb} INTO providers (id, kind, area_code, active, min_age, max_age, genders,"  # noqa: S608
+            f"{verb} INTO providers (id, kind, area_code, active, min_age, max_age, genders,"
             " version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 p.id,
@@ -90,7 +90,7 @@ class SqliteTransaction(Transaction):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for (doc,) in self.conn.execute(
-                f"SELECT doc FROM providers WHERE id IN ({marks})",  # noqa: S608
+                f"SELECT doc FROM providers WHERE id IN ({marks})",
                 chunk,
             ):
                 p = Provider.model_validate_json(doc)
@@ -125,11 +125,11 @@ class SqliteTransaction(Transaction):
             args.append(int(query.active))
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         count = self.conn.execute(
-            f"SELECT count(*) FROM providers {clause}",  # noqa: S608
+            f"SELECT count(*) FROM providers {clause}",
             args,
         ).fetchone()[0]
         rows = self.conn.execute(
-            f"SELECT doc FROM providers {clause} ORDER BY id LIMIT ? OFFSET ?",  # noqa: S608
+            f"SELECT doc FROM providers {clause} ORDER BY id LIMIT ? OFFSET ?",
             [*args, page.limit, page.offset],
         ).fetchall()
         return Listing([Provider.model_validate_json(r[0]) for r in rows], count)
@@ -168,11 +168,11 @@ class SqliteTransaction(Transaction):
                 args.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         count = self.conn.execute(
-            f"SELECT count(*) FROM pathways {clause}",  # noqa: S608
+            f"SELECT count(*) FROM pathways {clause}",
             args,
         ).fetchone()[0]
         rows = self.conn.execute(
-            f"SELECT doc FROM pathways {clause} ORDER BY id LIMIT ? OFFSET ?",  # noqa: S608
+            f"SELECT doc FROM pathways {clause} ORDER BY id LIMIT ? OFFSET ?",
             [*args, page.limit, page.offset],
         ).fetchall()
         return Listing([Pathway.model_validate_json(r[0]) for r in rows], count)
@@ -313,12 +313,11 @@ class SqliteTransaction(Transaction):
         where = f"to_provider_id = ? AND status IN ({marks})"
         args: list[object] = [query.provider_id, *statuses]
         count = self.conn.execute(
-            f"SELECT count(*) FROM referrals WHERE {where}",  # noqa: S608
+            f"SELECT count(*) FROM referrals WHERE {where}",
             args,
         ).fetchone()[0]
         rows = self.conn.execute(
-            f"SELECT doc FROM referrals WHERE {where}"  # noqa: S608
-            " ORDER BY created_at, id LIMIT ? OFFSET ?",
+            f"SELECT doc FROM referrals WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
             [*args, page.limit, page.offset],
         ).fetchall()
         return Listing([Referral.model_validate_json(r[0]) for r in rows], count)

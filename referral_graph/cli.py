@@ -1,0 +1,123 @@
+"""The ``referral-graph`` command line: serve, seed, demo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from referral_graph.bootstrap import build_runtime
+from referral_graph.settings import get_settings
+
+app = typer.Typer(help="Referral network coordination for child protection in Cambodia.")
+console = Console()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default: HOST or 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000)")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=16)] = 1,
+) -> None:
+    """Serve the API (and seed the programme network into an empty store)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@app.command()
+def seed(
+    reset: Annotated[bool, typer.Option(help="Delete everything in the store first.")] = False,
+) -> None:
+    """Load the programme's network (Siem Reap, Ratanakiri, Stung Treng)."""
+    from seed.loader import load_programme
+    from seed.seeding import is_empty
+
+    runtime = build_runtime(get_settings())
+    store = runtime.store
+    try:
+        if reset:
+            store.reset()
+        elif not is_empty(store):
+            console.print("The store already holds a network; use --reset to replace it.")
+            raise typer.Exit(0)
+        providers, pathways = load_programme()
+        batch = 500
+        with Progress(console=console) as progress:
+            task = progress.add_task("Seeding", total=len(providers) + len(pathways))
+            for start in range(0, len(providers), batch):
+                chunk = providers[start : start + batch]
+                store.write(lambda tx, c=chunk: tx.load_directory(c, []))  # type: ignore[misc]
+                progress.advance(task, len(chunk))
+            for start in range(0, len(pathways), batch):
+                chunk_p = pathways[start : start + batch]
+                store.write(lambda tx, c=chunk_p: tx.load_directory([], c))  # type: ignore[misc]
+                progress.advance(task, len(chunk_p))
+        console.print(
+            f"Seeded {len(providers)} providers and {len(pathways)} pathways "
+            f"into the {store.name} store."
+        )
+    finally:
+        store.close()
+
+
+@app.command()
+def demo() -> None:
+    """Walk a sample case in Angkor Chum: CCWC → health centre → TPO counsellor."""
+    from referral_graph.demo import run_demo
+    from seed.seeding import seed_if_empty
+
+    runtime = build_runtime(get_settings())
+    try:
+        seed_if_empty(runtime.store)
+        case, hops = run_demo(runtime.store, runtime.now() - timedelta(days=3))
+    finally:
+        runtime.store.close()
+    table = Table(title=f"Referral path of case {case.code}")
+    for column in (
+        "hop",
+        "from",
+        "to",
+        "service",
+        "status",
+        "acknowledge",
+        "decide",
+        "first contact",
+        "complete",
+    ):
+        table.add_column(column)
+    for hop in hops:
+        r = hop.referral
+        steps = hop.step_seconds
+
+        def fmt(name: str, s: dict[str, float] = steps) -> str:
+            return "—" if name not in s else str(timedelta(seconds=round(s[name])))
+
+        table.add_row(
+            str(r.hop),
+            r.from_provider_id,
+            r.to_provider_id,
+            r.service.value,
+            r.status.value,
+            fmt("to_acknowledge"),
+            fmt("to_decide"),
+            fmt("to_first_contact"),
+            fmt("to_complete"),
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()
