@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.middleware import BodySizeLimit
-from api.routers import cases, health, pathways, providers, referrals
+from api.routers import cases, health, pathways, providers, referrals, routing
 from referral_graph import __version__
 from referral_graph.bootstrap import Runtime, build_runtime
 from referral_graph.settings import Settings, get_settings
@@ -50,6 +50,6 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, providers, pathways, cases, referrals):
+    for module in (health, providers, pathways, cases, referrals, routing):
         app.include_router(module.router)
     return app

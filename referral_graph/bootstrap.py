@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from referral_graph.domain.models import utc_now
+from referral_graph.services.routing import Routing
 from referral_graph.settings import Settings, StoreKind
 from referral_graph.store.port import Store
 
@@ -35,6 +36,12 @@ class Runtime:
     settings: Settings
     store: Store
     clock: Clock = field(default=utc_now)
+    routing: Routing = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.routing = Routing(
+            self.store, self.settings.timezone, self.settings.activity_cache_seconds
+        )
 
     def now(self) -> datetime:
         return self.clock()

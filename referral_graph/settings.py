@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Phnom_Penh"
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     seed_on_start: bool = True
+    activity_cache_seconds: float = Field(
+        30.0, ge=0, description="How long routing reuses load and responsiveness figures."
+    )
 
 
 @cache

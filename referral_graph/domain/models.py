@@ -234,6 +234,9 @@ class Referral(Model):
         None, description="The referral this one continues (onward referral)."
     )
     hop: int = Field(1, ge=1, description="Position along the case's path.")
+    recommendation_rank: int | None = Field(
+        None, ge=1, description="Rank of the chosen provider in the recommendation followed."
+    )
     status_reason: str | None = None
     outcome: str | None = None
     created_by: ShortText
@@ -243,6 +246,11 @@ class Referral(Model):
         default_factory=dict, description="When the referral first entered each status."
     )
     version: int = 1
+
+    @property
+    def followed_top_recommendation(self) -> bool | None:
+        """Whether the sender chose the top recommendation (None: none was cited)."""
+        return None if self.recommendation_rank is None else self.recommendation_rank == 1
 
     @property
     def holds_case(self) -> bool:

@@ -36,6 +36,9 @@ class ReferralRequest(BaseModel):
         None,
         description="For an onward referral: the referral through which the sender holds the case.",
     )
+    recommendation_rank: int | None = Field(
+        None, ge=1, le=100, description="Rank of this provider in the recommendation followed."
+    )
 
 
 class Step(BaseModel):
@@ -134,6 +137,7 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
             risk=request.risk or case.risk,
             continues_referral_id=request.continues_referral_id,
             hop=hop,
+            recommendation_rank=request.recommendation_rank,
             created_by=actor,
             created_at=now,
             updated_at=now,

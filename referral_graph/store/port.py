@@ -19,6 +19,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from referral_graph.domain.areas import level_of
@@ -63,6 +64,26 @@ class PathwayQuery:
 class InboxQuery:
     provider_id: str
     statuses: tuple[ReferralStatus, ...] = OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderActivity:
+    """What the referral history says of one provider (routing uses it)."""
+
+    open_referrals: int = 0
+    acknowledge_seconds: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceGap:
+    """A service a case needed that nothing reached in person where the child lives."""
+
+    id: str
+    case_id: str
+    service: Service
+    village_code: str
+    reachable_by: tuple[str, ...]
+    at: datetime
 
 
 @dataclass(slots=True)
@@ -159,6 +180,20 @@ class Transaction(ABC):
     @abstractmethod
     def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:
         """Referrals sent to a provider in the given statuses, oldest first."""
+
+    # --- routing -------------------------------------------------------------------
+    def provider_activity(self, since: datetime) -> dict[str, ProviderActivity]:
+        """Per provider: referrals open now, and the seconds each referral made since
+        ``since`` took to be acknowledged."""
+        raise NotImplementedError
+
+    def record_service_gap(self, gap: ServiceGap) -> None:
+        """Keep a gap found while routing (coordinators map where the network is thin)."""
+        raise NotImplementedError
+
+    def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
+        """Gaps recorded for villages inside ``area``, newest first."""
+        raise NotImplementedError
 
 
 class Store(ABC):

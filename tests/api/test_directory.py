@@ -54,8 +54,9 @@ def test_create_update_and_deactivate_a_provider(client: TestClient) -> None:
         f"/api/v1/providers/{provider['id']}", json={"weekly_capacity": 3, "expected_version": 1}
     )
     assert_problem(stale, 409)
-    bad = client.patch(f"/api/v1/providers/{provider['id']}",
-                       json={"eligibility": {"min_age": 20, "max_age": 10}})
+    bad = client.patch(
+        f"/api/v1/providers/{provider['id']}", json={"eligibility": {"min_age": 20, "max_age": 10}}
+    )
     assert_problem(bad, 422)
     gone = client.delete(f"/api/v1/providers/{provider['id']}")
     assert gone.status_code == 200 and gone.json()["active"] is False
@@ -69,8 +70,10 @@ def test_inbox_lists_waiting_referrals_oldest_first(client: TestClient, clock: F
     for _ in range(3):
         made.append(refer(client, case["id"]).json()["id"])
         clock.advance(minutes=5)
-    client.post(f"/api/v1/referrals/{made[1]}/transitions",
-                json={"status": "cancelled", "reason": "sent twice"})
+    client.post(
+        f"/api/v1/referrals/{made[1]}/transitions",
+        json={"status": "cancelled", "reason": "sent twice"},
+    )
     inbox = client.get("/api/v1/providers/hc-a/inbox").json()
     assert [r["id"] for r in inbox["data"]] == [made[0], made[2]]
     closed = client.get("/api/v1/providers/hc-a/inbox?status=cancelled").json()

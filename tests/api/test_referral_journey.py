@@ -93,7 +93,11 @@ def test_a_case_is_referred_onward_and_its_path_shows_every_hop(
 
     detail = client.get(f"/api/v1/referrals/{first['id']}").json()
     assert [e["to_status"] for e in detail["events"]] == [
-        "requested", "received", "accepted", "in_progress", "completed",
+        "requested",
+        "received",
+        "accepted",
+        "in_progress",
+        "completed",
     ]
     assert detail["events"][3]["note"] == "Seen at the health centre"
     assert all(e["actor"] == "tester" for e in detail["events"])
@@ -127,24 +131,46 @@ def test_referral_without_consent_is_refused(client: TestClient) -> None:
 def test_referral_rules(client: TestClient) -> None:
     case = open_case(client)
     assert_problem(refer(client, case["id"], to_provider_id="nope"), 422, "to_provider_id")
-    assert_problem(refer(client, case["id"], to_provider_id="closed-hc",
-                         service="counselling"), 422, "to_provider_id")
+    assert_problem(
+        refer(client, case["id"], to_provider_id="closed-hc", service="counselling"),
+        422,
+        "to_provider_id",
+    )
     assert_problem(refer(client, case["id"], service="shelter"), 422, "service")
     boy = open_case(client, gender="male")
-    assert_problem(refer(client, boy["id"], to_provider_id="girls-only", service="shelter"),
-                   422, "to_provider_id")
-    assert_problem(refer(client, case["id"], from_provider_id="hc-a", to_provider_id="tpo-a",
-                         service="counselling"), 422, "continues_referral_id")
+    assert_problem(
+        refer(client, boy["id"], to_provider_id="girls-only", service="shelter"),
+        422,
+        "to_provider_id",
+    )
+    assert_problem(
+        refer(
+            client,
+            case["id"],
+            from_provider_id="hc-a",
+            to_provider_id="tpo-a",
+            service="counselling",
+        ),
+        422,
+        "continues_referral_id",
+    )
     assert_problem(refer(client, "case_missing"), 422, "case_id")
-    assert_problem(refer(client, case["id"], to_provider_id="ccwc-a",
-                         service="registration"), 422, "to_provider_id")
+    assert_problem(
+        refer(client, case["id"], to_provider_id="ccwc-a", service="registration"),
+        422,
+        "to_provider_id",
+    )
 
 
 def test_onward_referral_needs_the_sender_to_hold_the_case(client: TestClient) -> None:
     case = open_case(client)
     first = refer(client, case["id"]).json()
-    onward = {"from_provider_id": "hc-a", "to_provider_id": "tpo-a", "service": "counselling",
-              "continues_referral_id": first["id"]}
+    onward = {
+        "from_provider_id": "hc-a",
+        "to_provider_id": "tpo-a",
+        "service": "counselling",
+        "continues_referral_id": first["id"],
+    }
     assert_problem(refer(client, case["id"], **onward), 422, "continues_referral_id")
     step(client, first["id"], "received")
     step(client, first["id"], "accepted")
@@ -152,8 +178,14 @@ def test_onward_referral_needs_the_sender_to_hold_the_case(client: TestClient) -
 
 
 def test_unknown_ids_answer_404(client: TestClient) -> None:
-    for url in ("/api/v1/cases/x", "/api/v1/cases/x/path", "/api/v1/referrals/x",
-                "/api/v1/providers/x", "/api/v1/providers/x/inbox", "/api/v1/pathways/x"):
+    for url in (
+        "/api/v1/cases/x",
+        "/api/v1/cases/x/path",
+        "/api/v1/referrals/x",
+        "/api/v1/providers/x",
+        "/api/v1/providers/x/inbox",
+        "/api/v1/pathways/x",
+    ):
         assert_problem(client.get(url), 404)
     assert_problem(step(client, "x", "received"), 404)
 
@@ -171,11 +203,16 @@ def test_invalid_area_codes_are_refused(client: TestClient) -> None:
 
 def test_oversized_and_malformed_bodies_are_refused(client: TestClient) -> None:
     big = b'{"x": "' + b"a" * 70_000 + b'"}'
-    response = client.post("/api/v1/cases", content=big,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/v1/cases", content=big, headers={"content-type": "application/json"}
+    )
     assert_problem(response, 413, "body")
-    assert_problem(client.post("/api/v1/cases", content=b"{not json",
-                               headers={"content-type": "application/json"}), 422)
+    assert_problem(
+        client.post(
+            "/api/v1/cases", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        422,
+    )
     body = json.loads(opening().model_dump_json()) | {"child_name": "Sokha"}
     assert_problem(client.post("/api/v1/cases", json=body), 422, "child_name")
 

@@ -52,9 +52,7 @@ def test_allowed_step_passes(current: ReferralStatus, target: ReferralStatus) ->
     check_transition(current, complete_step(target))
 
 
-@pytest.mark.parametrize(
-    ("current", "target"), [p for p in ALL_PAIRS if p not in EXPECTED]
-)
+@pytest.mark.parametrize(("current", "target"), [p for p in ALL_PAIRS if p not in EXPECTED])
 def test_forbidden_step_names_current_and_allowed(
     current: ReferralStatus, target: ReferralStatus
 ) -> None:
@@ -77,7 +75,7 @@ def test_declines_failures_and_cancellations_need_a_reason(
 
 
 def test_completion_needs_an_outcome() -> None:
-    assert OUTCOME_REQUIRED == {S.COMPLETED}
+    assert {S.COMPLETED} == OUTCOME_REQUIRED
     with pytest.raises(InvalidInput) as err:
         check_transition(S.IN_PROGRESS, StepRequest(S.COMPLETED))
     assert err.value.field == "outcome"

@@ -3,6 +3,7 @@ whose status, version and step times its event log does not explain."""
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import threading
 from pathlib import Path
@@ -31,7 +32,7 @@ def explain(referral: Referral, events: list[ReferralEvent]) -> None:
     assert events[0].to_status is ReferralStatus.REQUESTED
     status = ReferralStatus.REQUESTED
     first_entry = {ReferralStatus.REQUESTED: events[0].at}
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in itertools.pairwise(events):
         assert event.sequence == previous.sequence + 1
         assert event.from_status is status
         assert event.to_status in TRANSITIONS[status]
@@ -77,10 +78,21 @@ class ReferralLifecycle(RuleBasedStateMachine):
             return False
         return True
 
-    @rule(referral_id=referral_ids, to=statuses, reason=maybe_text, outcome=maybe_text,
-          minutes=st.integers(0, 600))
-    def step(self, referral_id: str, to: ReferralStatus, reason: str | None,
-             outcome: str | None, minutes: int) -> None:
+    @rule(
+        referral_id=referral_ids,
+        to=statuses,
+        reason=maybe_text,
+        outcome=maybe_text,
+        minutes=st.integers(0, 600),
+    )
+    def step(
+        self,
+        referral_id: str,
+        to: ReferralStatus,
+        reason: str | None,
+        outcome: str | None,
+        minutes: int,
+    ) -> None:
         self.clock.advance(minutes=minutes)
         before = referrals.get_referral(self.store, referral_id).referral
         moved = self._try(referral_id, Step(status=to, reason=reason, outcome=outcome))

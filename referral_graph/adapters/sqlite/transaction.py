@@ -7,13 +7,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
+from referral_graph.domain.vocabulary import Service
 from referral_graph.store.port import (
+    OPEN_STATUSES,
     InboxQuery,
     Listing,
     Page,
     PathwayQuery,
+    ProviderActivity,
     ProviderQuery,
+    ServiceGap,
     Transaction,
     area_prefixes,
 )
@@ -22,6 +27,11 @@ from referral_graph.store.port import (
 def _ts(value: datetime) -> str:
     """UTC ISO-8601 with microseconds: sorts as text in time order."""
     return value.isoformat(timespec="microseconds")
+
+
+def _received(referral: Referral) -> str | None:
+    at = referral.step_times.get(ReferralStatus.RECEIVED)
+    return None if at is None else _ts(at)
 
 
 def _genders(provider: Provider) -> str:
@@ -247,8 +257,8 @@ class SqliteTransaction(Transaction):
         try:
             self.conn.execute(
                 "INSERT INTO referrals (id, case_id, from_provider_id, to_provider_id,"
-                " continues_referral_id, status, hop, created_at, updated_at, version, doc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " continues_referral_id, status, hop, created_at, received_at, updated_at,"
+                " version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     referral.id,
                     referral.case_id,
@@ -258,6 +268,7 @@ class SqliteTransaction(Transaction):
                     referral.status.value,
                     referral.hop,
                     _ts(referral.created_at),
+                    _received(referral),
                     _ts(referral.updated_at),
                     referral.version,
                     referral.model_dump_json(),
@@ -271,10 +282,11 @@ class SqliteTransaction(Transaction):
         self, referral: Referral, expected_version: int, event: ReferralEvent
     ) -> None:
         cur = self.conn.execute(
-            "UPDATE referrals SET status = ?, updated_at = ?, version = ?, doc = ?"
-            " WHERE id = ? AND version = ?",
+            "UPDATE referrals SET status = ?, received_at = ?, updated_at = ?, version = ?,"
+            " doc = ? WHERE id = ? AND version = ?",
             (
                 referral.status.value,
+                _received(referral),
                 _ts(referral.updated_at),
                 referral.version,
                 referral.model_dump_json(),
@@ -321,3 +333,65 @@ class SqliteTransaction(Transaction):
             [*args, page.limit, page.offset],
         ).fetchall()
         return Listing([Referral.model_validate_json(r[0]) for r in rows], count)
+
+    # --- routing -------------------------------------------------------------------
+    def provider_activity(self, since: datetime) -> dict[str, ProviderActivity]:
+        marks = ",".join("?" * len(OPEN_STATUSES))
+        open_counts = dict(
+            self.conn.execute(
+                f"SELECT to_provider_id, count(*) FROM referrals WHERE status IN ({marks})"
+                " GROUP BY to_provider_id",
+                [s.value for s in OPEN_STATUSES],
+            ).fetchall()
+        )
+        waits: dict[str, list[float]] = {}
+        for pid, created, received in self.conn.execute(
+            "SELECT to_provider_id, created_at, received_at FROM referrals"
+            " WHERE received_at IS NOT NULL AND created_at >= ?",
+            (_ts(since),),
+        ):
+            seconds = (
+                datetime.fromisoformat(received) - datetime.fromisoformat(created)
+            ).total_seconds()
+            waits.setdefault(pid, []).append(seconds)
+        return {
+            pid: ProviderActivity(open_counts.get(pid, 0), tuple(waits.get(pid, ())))
+            for pid in set(open_counts) | set(waits)
+        }
+
+    def record_service_gap(self, gap: ServiceGap) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO service_gaps (id, case_id, service, village_code,"
+            " reachable_by, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                gap.id,
+                gap.case_id,
+                gap.service.value,
+                gap.village_code,
+                ",".join(gap.reachable_by),
+                _ts(gap.at),
+            ),
+        )
+
+    def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
+        pattern = f"{area}*"
+        count = self.conn.execute(
+            "SELECT count(*) FROM service_gaps WHERE village_code GLOB ?", (pattern,)
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT id, case_id, service, village_code, reachable_by, at FROM service_gaps"
+            " WHERE village_code GLOB ? ORDER BY at DESC, id LIMIT ? OFFSET ?",
+            (pattern, page.limit, page.offset),
+        ).fetchall()
+        gaps = [
+            ServiceGap(
+                r[0],
+                r[1],
+                Service(r[2]),
+                r[3],
+                tuple(filter(None, r[4].split(","))),
+                datetime.fromisoformat(r[5]),
+            )
+            for r in rows
+        ]
+        return Listing(gaps, count)

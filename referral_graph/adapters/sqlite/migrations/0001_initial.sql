@@ -65,6 +65,7 @@ CREATE TABLE referrals (
     status                TEXT NOT NULL,
     hop                   INTEGER NOT NULL,
     created_at            TEXT NOT NULL,
+    received_at           TEXT,
     updated_at            TEXT NOT NULL,
     version               INTEGER NOT NULL,
     doc                   TEXT NOT NULL
@@ -87,3 +88,14 @@ CREATE TRIGGER referral_events_no_update BEFORE UPDATE ON referral_events
 BEGIN SELECT RAISE(ABORT, 'referral events are immutable'); END;
 CREATE TRIGGER referral_events_no_delete BEFORE DELETE ON referral_events
 BEGIN SELECT RAISE(ABORT, 'referral events are immutable'); END;
+
+-- Services a case needed that nothing reached in person where the child lives.
+CREATE TABLE service_gaps (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases (id),
+    service      TEXT NOT NULL,
+    village_code TEXT NOT NULL,
+    reachable_by TEXT NOT NULL,
+    at           TEXT NOT NULL
+) STRICT;
+CREATE INDEX service_gaps_village ON service_gaps (village_code, at);

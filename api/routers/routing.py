@@ -1,0 +1,56 @@
+"""Recommendations for a case, and coverage of an area."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import PageDep, RuntimeDep
+from api.responses import problems
+from api.schemas import Envelope
+from referral_graph.domain.vocabulary import Gender, Service
+from referral_graph.routing.coverage import CommuneCoverage
+from referral_graph.routing.recommend import Recommendations
+from referral_graph.store.port import ServiceGap
+
+router = APIRouter(prefix="/api/v1", tags=["routing"])
+
+AreaCode = Annotated[
+    str,
+    Query(pattern=r"^\d{2}(\d{2}){0,2}$", description="Province, district or commune code."),
+]
+
+
+@router.get("/cases/{case_id}/recommendations", responses=problems(404))
+def recommendations(
+    runtime: RuntimeDep,
+    case_id: str,
+    service: Service | None = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> Recommendations:
+    """The next providers for the case from whoever holds it now, ranked, with reasons."""
+    return runtime.routing.recommend(case_id, runtime.now(), service=service, limit=limit)
+
+
+@router.get("/coverage", responses=problems())
+def coverage(
+    runtime: RuntimeDep,
+    area: AreaCode,
+    service: Annotated[list[Service] | None, Query(max_length=len(Service))] = None,
+    age: Annotated[int | None, Query(ge=0, le=24)] = None,
+    gender: Gender | None = None,
+) -> list[CommuneCoverage]:
+    """Per commune of the area and per service: reached in person, by phone, or not at all."""
+    from referral_graph.domain.areas import gazetteer
+
+    gazetteer().area(area)  # unknown codes answer 422
+    services = service or sorted(Service)
+    return runtime.routing.coverage(area, services, age=age, gender=gender)
+
+
+@router.get("/coverage/gaps", responses=problems())
+def recorded_gaps(runtime: RuntimeDep, page: PageDep, area: AreaCode) -> Envelope[ServiceGap]:
+    """Gaps met while routing real cases in the area, newest first."""
+    listing = runtime.store.read(lambda tx: tx.service_gaps(area, page))
+    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)

@@ -1,0 +1,103 @@
+"""The directory as an in-memory graph: providers, their coverage and the pathways.
+
+Built once from the store and shared by the process; rebuilt when the store's directory
+version moves (so several API workers notice each other's changes).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from referral_graph.domain.models import Pathway, Provider
+from referral_graph.domain.vocabulary import Service
+from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Store, Transaction
+
+ALL = Page(limit=10_000_000)
+
+
+@dataclass
+class DirectoryGraph:
+    """Providers as nodes, agreed pathways as edges (one per service), and indexes."""
+
+    version: int
+    providers: dict[str, Provider]
+    pathways: nx.MultiDiGraph
+    by_service: dict[Service, set[str]] = field(default_factory=dict)
+    by_coverage: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, version: int, providers: list[Provider], pathways: list[Pathway]
+    ) -> DirectoryGraph:
+        graph = nx.MultiDiGraph()
+        by_service: dict[Service, set[str]] = defaultdict(set)
+        by_coverage: dict[str, set[str]] = defaultdict(set)
+        for p in providers:
+            graph.add_node(p.id)
+            for s in p.services:
+                by_service[s].add(p.id)
+            for code in p.coverage:
+                by_coverage[code].add(p.id)
+        for w in pathways:
+            if w.active:
+                graph.add_edge(w.from_provider_id, w.to_provider_id, key=w.service, id=w.id)
+        return cls(
+            version=version,
+            providers={p.id: p for p in providers},
+            pathways=graph,
+            by_service=dict(by_service),
+            by_coverage=dict(by_coverage),
+        )
+
+    def serving(self, area_code: str) -> set[str]:
+        """Providers whose coverage contains the area (at any of its levels)."""
+        found: set[str] = set()
+        for n in (2, 4, 6, 8):
+            if n <= len(area_code):
+                found |= self.by_coverage.get(area_code[:n], set())
+        return found
+
+    def pathway(self, source: str, target: str, service: Service) -> bool:
+        return bool(self.pathways.has_edge(source, target, key=service))
+
+    def linked(self, source: str, target: str) -> bool:
+        return bool(self.pathways.has_edge(source, target))
+
+    def via(self, source: str, target: str, service: Service) -> str | None:
+        """An intermediary ``m`` with pathways source → m and m → target (for service)."""
+        if source not in self.pathways or target not in self.pathways:
+            return None
+        for middle in sorted(self.pathways.successors(source)):
+            if middle != target and self.pathway(middle, target, service):
+                return str(middle)
+        return None
+
+
+def _load(tx: Transaction) -> DirectoryGraph:
+    version = tx.directory_version()
+    providers = tx.list_providers(ProviderQuery(), ALL).items
+    pathways = tx.list_pathways(PathwayQuery(), ALL).items
+    return DirectoryGraph.build(version, providers, pathways)
+
+
+class DirectoryCache:
+    """Holds the current :class:`DirectoryGraph`, rebuilding it when the store moves on."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._graph: DirectoryGraph | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> DirectoryGraph:
+        version = self.store.read(lambda tx: tx.directory_version())
+        graph = self._graph
+        if graph is not None and graph.version == version:
+            return graph
+        with self._lock:
+            if self._graph is None or self._graph.version != version:
+                self._graph = self.store.read(_load)
+            return self._graph

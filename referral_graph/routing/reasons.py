@@ -1,0 +1,120 @@
+"""Reasons a recommendation gives, in plain English and Khmer, keyed for translation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "pathway.direct": (
+        "An agreed pathway leads here from {holder} for {service}.",
+        "មានផ្លូវបញ្ជូនដែលបានព្រមព្រៀងពី {holder} សម្រាប់ {service}។",
+    ),
+    "pathway.other_service": (
+        "{holder} has an agreed pathway here, though for another service.",
+        "{holder} មានផ្លូវបញ្ជូនមកទីនេះ ប៉ុន្តែសម្រាប់សេវាផ្សេង។",
+    ),
+    "pathway.via": (
+        "Reached through {via}, which has an agreed pathway here.",
+        "អាចបញ្ជូនតាមរយៈ {via} ដែលមានផ្លូវបញ្ជូនមកទីនេះ។",
+    ),
+    "pathway.none": (
+        "No agreed pathway from {holder}; agree one at the network meeting.",
+        "មិនទាន់មានផ្លូវបញ្ជូនពី {holder}; សូមព្រមព្រៀងនៅកិច្ចប្រជុំបណ្តាញ។",
+    ),
+    "place.village": ("In the child's village.", "នៅក្នុងភូមិរបស់កុមារ។"),
+    "place.commune": ("In the child's commune.", "នៅក្នុងឃុំរបស់កុមារ។"),
+    "place.district": ("In the child's district.", "នៅក្នុងស្រុករបស់កុមារ។"),
+    "place.province": ("In the child's province.", "នៅក្នុងខេត្តរបស់កុមារ។"),
+    "place.remote": (
+        "Serves the child by {mode}.",
+        "ផ្តល់សេវាដល់កុមារតាម {mode}។",
+    ),
+    "place.far": ("Outside the child's province.", "នៅក្រៅខេត្តរបស់កុមារ។"),
+    "language.match": ("Speaks {language}.", "និយាយភាសា {language}។"),
+    "language.interpreter": (
+        "No one speaks {language} here, but an interpreter can be arranged.",
+        "គ្មាននរណានិយាយភាសា {language} ទេ ប៉ុន្តែអាចរៀបចំអ្នកបកប្រែបាន។",
+    ),
+    "language.none": (
+        "Does not speak {language} and has no interpreter.",
+        "មិននិយាយភាសា {language} និងគ្មានអ្នកបកប្រែ។",
+    ),
+    "language.nobody": (
+        "No reachable provider speaks {language}; providers with interpreters rank first.",
+        "គ្មានអ្នកផ្តល់សេវាណានិយាយភាសា {language}; អ្នកមានអ្នកបកប្រែត្រូវបានដាក់ជាមុន។",
+    ),
+    "load.free": (
+        "{open} open referrals for a weekly capacity of {capacity}.",
+        "មានការបញ្ជូនបើក {open} សម្រាប់សមត្ថភាព {capacity} ក្នុងមួយសប្តាហ៍។",
+    ),
+    "load.full": (
+        "Over capacity: {open} open referrals for a weekly capacity of {capacity}.",
+        "លើសសមត្ថភាព៖ ការបញ្ជូនបើក {open} សម្រាប់សមត្ថភាព {capacity}។",
+    ),
+    "speed.observed": (
+        "Usually acknowledges within {hours} h ({count} referrals).",
+        "ជាធម្មតាទទួលស្គាល់ក្នុងរយៈពេល {hours} ម៉ោង ({count} ការបញ្ជូន)។",
+    ),
+    "speed.prior": (
+        "No referral history yet.",
+        "មិនទាន់មានប្រវត្តិការបញ្ជូន។",
+    ),
+    "open.now": ("Open now.", "កំពុងបើក។"),
+    "open.always": ("Open 24/7.", "បើក ២៤/៧។"),
+    "open.closed": ("Closed now.", "បិទឥឡូវនេះ។"),
+    "risk.professional": (
+        "A professional service, as a {risk}-risk case needs.",
+        "សេវាជំនាញ ដូចដែលករណីហានិភ័យ {risk} ត្រូវការ។",
+    ),
+    "risk.added_professional": (
+        "Added: a {risk}-risk case must be offered a professional service.",
+        "បន្ថែម៖ ករណីហានិភ័យ {risk} ត្រូវតែទទួលបានសេវាជំនាញ។",
+    ),
+    "risk.added_open_now": (
+        "Added: nothing in person is open now for this emergency.",
+        "បន្ថែម៖ គ្មានសេវាផ្ទាល់ណាបើកឥឡូវនេះសម្រាប់ករណីបន្ទាន់នេះទេ។",
+    ),
+    "lgbtiq.affirming": ("LGBTIQ-affirming.", "គាំទ្រ LGBTIQ។"),
+    "lgbtiq.none_reachable": (
+        "No LGBTIQ-affirming provider is reachable for this; nearest others are listed apart.",
+        "គ្មានអ្នកផ្តល់សេវាគាំទ្រ LGBTIQ ដែលអាចទៅដល់បានទេ; អ្នកផ្សេងទៀតត្រូវបានរាយដាច់ដោយឡែក។",
+    ),
+    "lgbtiq.not_affirming": (
+        "Not known to be LGBTIQ-affirming: check with the child first.",
+        "មិនត្រូវបានគេដឹងថាគាំទ្រ LGBTIQ ទេ៖ សូមពិគ្រោះជាមួយកុមារជាមុន។",
+    ),
+}
+
+
+LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
+    "khm": ("Khmer", "ខ្មែរ"),
+    "eng": ("English", "អង់គ្លេស"),
+    "lao": ("Lao", "ឡាវ"),
+    "tpu": ("Tampuan", "ទំពួន"),
+    "krr": ("Kreung", "គ្រឹង"),
+    "jra": ("Jarai", "ចារ៉ាយ"),
+    "brb": ("Brao", "ព្រៅ"),
+    "krv": ("Kavet", "កាវ៉ែត"),
+    "cmo": ("Bunong", "ព្នង"),
+    "vie": ("Vietnamese", "វៀតណាម"),
+    "cja": ("Cham", "ចាម"),
+    "tha": ("Thai", "ថៃ"),
+}
+
+
+class Reason(BaseModel):
+    key: str
+    en: str
+    km: str
+    params: dict[str, Any] = {}
+
+
+def reason(key: str, **params: Any) -> Reason:
+    """A reason with its parameters filled in; language codes read as names."""
+    en, km = CATALOGUE[key]
+    en_params, km_params = dict(params), dict(params)
+    if "language" in params and params["language"] in LANGUAGE_NAMES:
+        en_params["language"], km_params["language"] = LANGUAGE_NAMES[params["language"]]
+    return Reason(key=key, en=en.format(**en_params), km=km.format(**km_params), params=params)
