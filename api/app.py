@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.middleware import BodySizeLimit
-from api.routers import cases, health, pathways, providers, referrals, routing
+from api.routers import cases, health, pathways, providers, referrals, routing, timeliness
 from referral_graph import __version__
 from referral_graph.bootstrap import Runtime, build_runtime
 from referral_graph.settings import Settings, get_settings
@@ -34,9 +34,17 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
 
             seed_if_empty(rt.store)
         app.state.runtime = rt
+        scheduler = None
+        if own and settings.tick_seconds > 0:
+            from referral_graph.scheduler import Scheduler
+
+            scheduler = Scheduler(rt, settings.tick_seconds)
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             if own:
                 rt.store.close()
 
@@ -50,6 +58,6 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, providers, pathways, cases, referrals, routing):
+    for module in (health, providers, pathways, cases, referrals, routing, timeliness):
         app.include_router(module.router)
     return app

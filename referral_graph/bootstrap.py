@@ -8,6 +8,7 @@ from datetime import datetime
 
 from referral_graph.domain.models import utc_now
 from referral_graph.services.routing import Routing
+from referral_graph.services.timeliness import ensure_policy, load_policy_file, packaged_policy
 from referral_graph.settings import Settings, StoreKind
 from referral_graph.store.port import Store
 
@@ -50,4 +51,10 @@ class Runtime:
 def build_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     store = make_store(settings)
     store.initialise()
+    policy = (
+        load_policy_file(settings.sla_policy_path)
+        if settings.sla_policy_path
+        else packaged_policy()
+    )
+    ensure_policy(store, policy)
     return Runtime(settings=settings, store=store, clock=clock)

@@ -6,13 +6,18 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class StoreKind(StrEnum):
     SQLITE = "sqlite"
     NEO4J = "neo4j"
+
+
+class WebhookSetting(BaseModel):
+    url: str = Field(pattern=r"^https?://")
+    secret: SecretStr = Field(min_length=16)
 
 
 class Settings(BaseSettings):
@@ -40,6 +45,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Phnom_Penh"
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     seed_on_start: bool = True
+    sla_policy_path: Path | None = Field(
+        None, description="A YAML deadline policy saved into an empty store at start."
+    )
+    tick_seconds: float = Field(
+        60.0, ge=0, description="How often the server's scheduler runs; 0 turns it off."
+    )
+    webhooks: list[WebhookSetting] = Field(
+        default_factory=list, description='JSON list: [{"url": "...", "secret": "..."}].'
+    )
     activity_cache_seconds: float = Field(
         30.0, ge=0, description="How long routing reuses load and responsiveness figures."
     )

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.errors import UnknownArea
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
+from referral_graph.domain.sla import PENDING_WINDOW, AlertKind, Deadlines, Window
 from referral_graph.domain.vocabulary import (
     AreaLevel,
     DeliveryMode,
@@ -131,6 +132,9 @@ class Provider(Model):
     weekly_capacity: int | None = Field(None, ge=0, le=100_000)
     hours: Hours = OFFICE_HOURS
     contact: str | None = Field(None, max_length=200)
+    overseen_by: tuple[Identifier, ...] = Field(
+        (), description="Who escalations about this provider go to (supervisor, chair …)."
+    )
     active: bool = True
     synthetic: bool = Field(False, description="Invented for the seed, not a real provider.")
     version: int = 1
@@ -245,7 +249,18 @@ class Referral(Model):
     step_times: dict[ReferralStatus, datetime] = Field(
         default_factory=dict, description="When the referral first entered each status."
     )
+    due: Deadlines | None = Field(None, description="Deadlines of the policy in force.")
+    next_alert_at: datetime | None = Field(
+        None, description="When the scheduler next looks at this referral."
+    )
     version: int = 1
+
+    @property
+    def pending_due_at(self) -> datetime | None:
+        """The deadline of the window the referral waits on now (None once contact is
+        made, or when it has no deadlines)."""
+        window = PENDING_WINDOW.get(self.status)
+        return None if window is None or self.due is None else self.due.of(window)
 
     @property
     def followed_top_recommendation(self) -> bool | None:
@@ -271,3 +286,21 @@ class ReferralEvent(Model):
     reason: str | None = None
     outcome: str | None = None
     note: str | None = None
+
+
+class TimelinessAlert(Model):
+    """A reminder or escalation about one window of one referral; fired exactly once."""
+
+    id: str
+    referral_id: Identifier
+    case_id: Identifier
+    provider_id: Identifier
+    window: Window
+    kind: AlertKind
+    risk: RiskLevel
+    due_at: datetime
+    fired_at: datetime
+    notify: tuple[str, ...] = Field(description="Providers told: receiver, or overseers.")
+    suggestions: tuple[str, ...] = Field(
+        (), description="For an emergency not acknowledged in time: providers to re-route to."
+    )

@@ -17,7 +17,9 @@ from referral_graph.domain.models import (
     ReferralEvent,
 )
 from referral_graph.domain.paths import Hop, build_path
+from referral_graph.domain.sla import first_alert_time
 from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.services.timeliness import policy_in_force, referral_event_message
 from referral_graph.store.port import Store, Transaction
 
 
@@ -127,6 +129,8 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
                     field="continues_referral_id",
                 )
             hop = previous.hop + 1
+        risk = request.risk or case.risk
+        due = policy_in_force(tx).deadlines_for(risk, now)
         referral = Referral(
             id=new_id("ref"),
             case_id=case.id,
@@ -134,7 +138,7 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
             to_provider_id=request.to_provider_id,
             service=request.service,
             reason=request.reason,
-            risk=request.risk or case.risk,
+            risk=risk,
             continues_referral_id=request.continues_referral_id,
             hop=hop,
             recommendation_rank=request.recommendation_rank,
@@ -142,6 +146,8 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
             created_at=now,
             updated_at=now,
             step_times={ReferralStatus.REQUESTED: now},
+            due=due,
+            next_alert_at=first_alert_time(ReferralStatus.REQUESTED, now, due),
         )
         event = ReferralEvent(
             id=new_id("evt"),
@@ -154,6 +160,7 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
             note=None,
         )
         tx.add_referral(referral, event)
+        tx.enqueue(referral_event_message(referral, now))
         return referral
 
     return store.write(work)
@@ -183,6 +190,7 @@ def move_referral(
                 "updated_at": now,
                 "step_times": step_times,
                 "version": version,
+                "next_alert_at": first_alert_time(step.status, current.created_at, current.due),
             }
         )
         event = ReferralEvent(
@@ -198,6 +206,7 @@ def move_referral(
             note=step.note,
         )
         tx.save_referral(updated, current.version, event)
+        tx.enqueue(referral_event_message(updated, now))
         return ReferralWithEvents(referral=updated, events=tx.referral_events(referral_id))
 
     return store.write(work)

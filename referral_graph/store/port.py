@@ -20,12 +20,20 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from referral_graph.domain.areas import level_of
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
-from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
-from referral_graph.domain.vocabulary import Gender, ProviderKind, Service
+from referral_graph.domain.models import (
+    Case,
+    Pathway,
+    Provider,
+    Referral,
+    ReferralEvent,
+    TimelinessAlert,
+)
+from referral_graph.domain.sla import AlertKind, SlaPolicy
+from referral_graph.domain.vocabulary import Gender, ProviderKind, RiskLevel, Service
 
 T = TypeVar("T")
 
@@ -84,6 +92,38 @@ class ServiceGap:
     village_code: str
     reachable_by: tuple[str, ...]
     at: datetime
+
+
+@dataclass(slots=True)
+class OutboxMessage:
+    """An event waiting to be delivered to the configured webhooks."""
+
+    id: str
+    topic: str
+    payload: dict[str, Any]
+    created_at: datetime
+    state: str = "pending"  # pending | delivered | dead
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    delivered_to: tuple[str, ...] = ()
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertQuery:
+    referral_id: str | None = None
+    provider_id: str | None = None
+    kind: AlertKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueQuery:
+    """Open handoffs whose current deadline falls before ``before``."""
+
+    before: datetime
+    area: str | None = None
+    provider_id: str | None = None
+    risk: RiskLevel | None = None
 
 
 @dataclass(slots=True)
@@ -193,6 +233,51 @@ class Transaction(ABC):
 
     def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
         """Gaps recorded for villages inside ``area``, newest first."""
+        raise NotImplementedError
+
+    # --- timeliness ----------------------------------------------------------------
+    def get_sla_policy(self) -> SlaPolicy | None:
+        """The policy saved through the admin API, if any (else the file's applies)."""
+        raise NotImplementedError
+
+    def save_sla_policy(self, policy: SlaPolicy) -> None:
+        raise NotImplementedError
+
+    def referrals_alert_due(self, now: datetime, limit: int) -> list[Referral]:
+        """Open referrals whose ``next_alert_at`` is at or before ``now``, oldest first."""
+        raise NotImplementedError
+
+    def add_alert(self, alert: TimelinessAlert) -> bool:
+        """Insert the alert unless one with its id exists; True if inserted."""
+        raise NotImplementedError
+
+    def set_next_alert_at(
+        self, referral_id: str, expected_version: int, at: datetime | None
+    ) -> None:
+        """Move the referral's next look, unless its lifecycle moved on meanwhile."""
+        raise NotImplementedError
+
+    def list_alerts(self, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
+        """Alerts, newest first."""
+        raise NotImplementedError
+
+    def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
+        """Open referrals whose current deadline is before ``query.before``, soonest
+        deadline first; ``area`` is the child's village at any level."""
+        raise NotImplementedError
+
+    # --- outbox ----------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> None:
+        raise NotImplementedError
+
+    def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first."""
+        raise NotImplementedError
+
+    def save_outbox(self, message: OutboxMessage) -> None:
+        raise NotImplementedError
+
+    def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
         raise NotImplementedError
 
 

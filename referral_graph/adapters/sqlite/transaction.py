@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
+from referral_graph.domain.models import (
+    Case,
+    Pathway,
+    Provider,
+    Referral,
+    ReferralEvent,
+    TimelinessAlert,
+)
+from referral_graph.domain.sla import SlaPolicy
 from referral_graph.domain.vocabulary import Service
 from referral_graph.store.port import (
     OPEN_STATUSES,
+    AlertQuery,
+    DueQuery,
     InboxQuery,
     Listing,
+    OutboxMessage,
     Page,
     PathwayQuery,
     ProviderActivity,
@@ -27,6 +39,10 @@ from referral_graph.store.port import (
 def _ts(value: datetime) -> str:
     """UTC ISO-8601 with microseconds: sorts as text in time order."""
     return value.isoformat(timespec="microseconds")
+
+
+def _opt_ts(value: datetime | None) -> str | None:
+    return None if value is None else _ts(value)
 
 
 def _received(referral: Referral) -> str | None:
@@ -190,14 +206,23 @@ class SqliteTransaction(Transaction):
     def load_directory(self, providers: Sequence[Provider], pathways: Sequence[Pathway]) -> int:
         for p in providers:
             self._write_provider(p, replace=True)
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO pathways (id, from_provider_id, to_provider_id, service, doc)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [
-                (w.id, w.from_provider_id, w.to_provider_id, w.service.value, w.model_dump_json())
-                for w in pathways
-            ],
-        )
+        try:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO pathways"
+                " (id, from_provider_id, to_provider_id, service, doc) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        w.id,
+                        w.from_provider_id,
+                        w.to_provider_id,
+                        w.service.value,
+                        w.model_dump_json(),
+                    )
+                    for w in pathways
+                ],
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict("A pathway links a provider that does not exist.") from exc
         self.bump_directory_version()
         return len(providers) + len(pathways)
 
@@ -257,8 +282,9 @@ class SqliteTransaction(Transaction):
         try:
             self.conn.execute(
                 "INSERT INTO referrals (id, case_id, from_provider_id, to_provider_id,"
-                " continues_referral_id, status, hop, created_at, received_at, updated_at,"
-                " version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " continues_referral_id, status, risk, hop, created_at, received_at,"
+                " pending_due_at, next_alert_at, updated_at, version, doc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     referral.id,
                     referral.case_id,
@@ -266,9 +292,12 @@ class SqliteTransaction(Transaction):
                     referral.to_provider_id,
                     referral.continues_referral_id,
                     referral.status.value,
+                    referral.risk.value,
                     referral.hop,
                     _ts(referral.created_at),
                     _received(referral),
+                    _opt_ts(referral.pending_due_at),
+                    _opt_ts(referral.next_alert_at),
                     _ts(referral.updated_at),
                     referral.version,
                     referral.model_dump_json(),
@@ -282,11 +311,14 @@ class SqliteTransaction(Transaction):
         self, referral: Referral, expected_version: int, event: ReferralEvent
     ) -> None:
         cur = self.conn.execute(
-            "UPDATE referrals SET status = ?, received_at = ?, updated_at = ?, version = ?,"
-            " doc = ? WHERE id = ? AND version = ?",
+            "UPDATE referrals SET status = ?, received_at = ?, pending_due_at = ?,"
+            " next_alert_at = ?, updated_at = ?, version = ?, doc = ?"
+            " WHERE id = ? AND version = ?",
             (
                 referral.status.value,
                 _received(referral),
+                _opt_ts(referral.pending_due_at),
+                _opt_ts(referral.next_alert_at),
                 _ts(referral.updated_at),
                 referral.version,
                 referral.model_dump_json(),
@@ -395,3 +427,163 @@ class SqliteTransaction(Transaction):
             for r in rows
         ]
         return Listing(gaps, count)
+
+    # --- timeliness ----------------------------------------------------------------
+    def get_sla_policy(self) -> SlaPolicy | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'sla_policy'").fetchone()
+        return None if row is None else SlaPolicy.model_validate_json(row[0])
+
+    def save_sla_policy(self, policy: SlaPolicy) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_policy', ?)",
+            (policy.model_dump_json(),),
+        )
+
+    def referrals_alert_due(self, now: datetime, limit: int) -> list[Referral]:
+        rows = self.conn.execute(
+            "SELECT doc FROM referrals WHERE next_alert_at IS NOT NULL AND next_alert_at <= ?"
+            " ORDER BY next_alert_at LIMIT ?",
+            (_ts(now), limit),
+        ).fetchall()
+        return [Referral.model_validate_json(r[0]) for r in rows]
+
+    def add_alert(self, alert: TimelinessAlert) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO alerts (id, referral_id, provider_id, kind, fired_at, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                alert.id,
+                alert.referral_id,
+                alert.provider_id,
+                alert.kind.value,
+                _ts(alert.fired_at),
+                alert.model_dump_json(),
+            ),
+        )
+        return cur.rowcount == 1
+
+    def set_next_alert_at(
+        self, referral_id: str, expected_version: int, at: datetime | None
+    ) -> None:
+        row = self.conn.execute(
+            "SELECT doc FROM referrals WHERE id = ? AND version = ?",
+            (referral_id, expected_version),
+        ).fetchone()
+        if row is None:
+            return
+        updated = Referral.model_validate_json(row[0]).model_copy(update={"next_alert_at": at})
+        self.conn.execute(
+            "UPDATE referrals SET next_alert_at = ?, doc = ? WHERE id = ? AND version = ?",
+            (_opt_ts(at), updated.model_dump_json(), referral_id, expected_version),
+        )
+
+    def list_alerts(self, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
+        where: list[str] = []
+        args: list[object] = []
+        for column, value in (
+            ("referral_id", query.referral_id),
+            ("provider_id", query.provider_id),
+            ("kind", query.kind.value if query.kind else None),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        count = self.conn.execute(f"SELECT count(*) FROM alerts {clause}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT doc FROM alerts {clause} ORDER BY fired_at DESC, id LIMIT ? OFFSET ?",
+            [*args, page.limit, page.offset],
+        ).fetchall()
+        return Listing([TimelinessAlert.model_validate_json(r[0]) for r in rows], count)
+
+    def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
+        where = ["r.pending_due_at IS NOT NULL", "r.pending_due_at < ?"]
+        args: list[object] = [_ts(query.before)]
+        if query.area is not None:
+            where.append("c.village_code GLOB ?")
+            args.append(f"{query.area}*")
+        if query.provider_id is not None:
+            where.append("r.to_provider_id = ?")
+            args.append(query.provider_id)
+        if query.risk is not None:
+            where.append("r.risk = ?")
+            args.append(query.risk.value)
+        sql = f"FROM referrals r JOIN cases c ON c.id = r.case_id WHERE {' AND '.join(where)}"
+        count = self.conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT r.doc {sql} ORDER BY r.pending_due_at, r.id LIMIT ? OFFSET ?",
+            [*args, page.limit, page.offset],
+        ).fetchall()
+        return Listing([Referral.model_validate_json(r[0]) for r in rows], count)
+
+    # --- outbox ----------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (id, topic, state, created_at, next_attempt_at, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                message.id,
+                message.topic,
+                message.state,
+                _ts(message.created_at),
+                _opt_ts(message.next_attempt_at or message.created_at),
+                _outbox_json(message),
+            ),
+        )
+
+    def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        rows = self.conn.execute(
+            "SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (_ts(now), limit),
+        ).fetchall()
+        return [_outbox_from(r[0]) for r in rows]
+
+    def save_outbox(self, message: OutboxMessage) -> None:
+        self.conn.execute(
+            "UPDATE outbox SET state = ?, next_attempt_at = ?, doc = ? WHERE id = ?",
+            (message.state, _opt_ts(message.next_attempt_at), _outbox_json(message), message.id),
+        )
+
+    def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
+        count = self.conn.execute(
+            "SELECT count(*) FROM outbox WHERE state = ?", (state,)
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT doc FROM outbox WHERE state = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            (state, page.limit, page.offset),
+        ).fetchall()
+        return Listing([_outbox_from(r[0]) for r in rows], count)
+
+
+def _outbox_json(message: OutboxMessage) -> str:
+    return json.dumps(
+        {
+            "id": message.id,
+            "topic": message.topic,
+            "payload": message.payload,
+            "created_at": _ts(message.created_at),
+            "state": message.state,
+            "attempts": message.attempts,
+            "next_attempt_at": _opt_ts(message.next_attempt_at),
+            "delivered_to": list(message.delivered_to),
+            "last_error": message.last_error,
+        }
+    )
+
+
+def _outbox_from(doc: str) -> OutboxMessage:
+    d = json.loads(doc)
+    return OutboxMessage(
+        id=d["id"],
+        topic=d["topic"],
+        payload=d["payload"],
+        created_at=datetime.fromisoformat(d["created_at"]),
+        state=d["state"],
+        attempts=d["attempts"],
+        next_attempt_at=(
+            None if d["next_attempt_at"] is None else datetime.fromisoformat(d["next_attempt_at"])
+        ),
+        delivered_to=tuple(d["delivered_to"]),
+        last_error=d["last_error"],
+    )

@@ -63,9 +63,12 @@ CREATE TABLE referrals (
     to_provider_id        TEXT NOT NULL REFERENCES providers (id),
     continues_referral_id TEXT REFERENCES referrals (id),
     status                TEXT NOT NULL,
+    risk                  TEXT NOT NULL,
     hop                   INTEGER NOT NULL,
     created_at            TEXT NOT NULL,
     received_at           TEXT,
+    pending_due_at        TEXT,              -- deadline of the window it waits on now
+    next_alert_at         TEXT,              -- when the scheduler next looks at it
     updated_at            TEXT NOT NULL,
     version               INTEGER NOT NULL,
     doc                   TEXT NOT NULL
@@ -73,6 +76,8 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_inbox ON referrals (to_provider_id, status, created_at);
 CREATE INDEX referrals_case ON referrals (case_id, hop, created_at);
 CREATE INDEX referrals_from ON referrals (from_provider_id, created_at);
+CREATE INDEX referrals_pending_due ON referrals (pending_due_at) WHERE pending_due_at IS NOT NULL;
+CREATE INDEX referrals_next_alert ON referrals (next_alert_at) WHERE next_alert_at IS NOT NULL;
 
 CREATE TABLE referral_events (
     id          TEXT PRIMARY KEY,
@@ -99,3 +104,26 @@ CREATE TABLE service_gaps (
     at           TEXT NOT NULL
 ) STRICT;
 CREATE INDEX service_gaps_village ON service_gaps (village_code, at);
+
+-- Reminders and escalations; the id makes each fire exactly once.
+CREATE TABLE alerts (
+    id          TEXT PRIMARY KEY,
+    referral_id TEXT NOT NULL REFERENCES referrals (id),
+    provider_id TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    fired_at    TEXT NOT NULL,
+    doc         TEXT NOT NULL
+) STRICT;
+CREATE INDEX alerts_referral ON alerts (referral_id);
+CREATE INDEX alerts_provider ON alerts (provider_id, fired_at);
+
+-- Events waiting for delivery to webhooks (written in the transaction that made them).
+CREATE TABLE outbox (
+    id              TEXT PRIMARY KEY,
+    topic           TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+    created_at      TEXT NOT NULL,
+    next_attempt_at TEXT,
+    doc             TEXT NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);

@@ -1,0 +1,152 @@
+"""Deliver the outbox to webhooks: HMAC-signed JSON, retries with backoff, dead letters.
+
+Each message is POSTed to every configured webhook that has not yet taken it; a webhook
+takes it by answering 2xx. A message that some webhook keeps refusing is retried with
+exponential backoff and, after ``max_attempts``, moved to the dead-letter list that a
+coordinator can see (and requeue).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+import httpx
+
+from referral_graph.store.port import OutboxMessage, Page, Store, Transaction
+
+SIGNATURE_HEADER = "X-Referral-Graph-Signature"
+TIMESTAMP_HEADER = "X-Referral-Graph-Timestamp"
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    max_attempts: int = 8
+    first_backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(hours=1)
+    timeout_seconds: float = 5.0
+
+    def backoff(self, attempts: int) -> timedelta:
+        grown: timedelta = self.first_backoff * (2 ** max(attempts - 1, 0))
+        return min(grown, self.max_backoff)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` of ``timestamp.body`` keyed by the webhook's secret."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+Post = Callable[[str, bytes, dict[str, str]], int]
+
+
+def http_post(timeout: float) -> Post:
+    def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+        response = httpx.post(url, content=body, headers=headers, timeout=timeout)
+        return response.status_code
+
+    return post
+
+
+def _attempt(
+    message: OutboxMessage, hooks: list[Webhook], now: datetime, post: Post, policy: DeliveryPolicy
+) -> OutboxMessage:
+    body = json.dumps(
+        {"id": message.id, "topic": message.topic, "payload": message.payload},
+        sort_keys=True,
+    ).encode()
+    timestamp = now.isoformat()
+    delivered = list(message.delivered_to)
+    error: str | None = None
+    for hook in hooks:
+        if hook.url in delivered:
+            continue
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(hook.secret, timestamp, body),
+        }
+        try:
+            status = post(hook.url, body, headers)
+        except httpx.HTTPError as exc:
+            error = f"{hook.url}: {type(exc).__name__}"
+            continue
+        if 200 <= status < 300:
+            delivered.append(hook.url)
+        else:
+            error = f"{hook.url}: HTTP {status}"
+    attempts = message.attempts + 1
+    if all(h.url in delivered for h in hooks):
+        return replace(
+            message,
+            state="delivered",
+            attempts=attempts,
+            delivered_to=tuple(delivered),
+            next_attempt_at=None,
+            last_error=None,
+        )
+    if attempts >= policy.max_attempts:
+        return replace(
+            message,
+            state="dead",
+            attempts=attempts,
+            delivered_to=tuple(delivered),
+            next_attempt_at=None,
+            last_error=error,
+        )
+    return replace(
+        message,
+        attempts=attempts,
+        delivered_to=tuple(delivered),
+        next_attempt_at=now + policy.backoff(attempts),
+        last_error=error,
+    )
+
+
+def deliver(
+    store: Store,
+    now: datetime,
+    hooks: list[Webhook],
+    *,
+    post: Post | None = None,
+    policy: DeliveryPolicy | None = None,
+    batch: int = 100,
+) -> list[OutboxMessage]:
+    """One delivery round over the messages due at ``now``; returns them as saved."""
+    policy = policy or DeliveryPolicy()
+    post = post or http_post(policy.timeout_seconds)
+    due = store.read(lambda tx: tx.outbox_due(now, batch))
+    results = [_attempt(m, hooks, now, post, policy) for m in due]
+
+    def save(tx: Transaction) -> None:
+        for message in results:
+            tx.save_outbox(message)
+
+    if results:
+        store.write(save)
+    return results
+
+
+def requeue(store: Store, message_id: str, now: datetime) -> OutboxMessage | None:
+    """Give a dead letter another round of attempts."""
+
+    def work(tx: Transaction) -> OutboxMessage | None:
+        dead = tx.list_outbox("dead", Page(limit=100_000)).items
+        found = [m for m in dead if m.id == message_id]
+        if not found:
+            return None
+        revived = replace(found[0], state="pending", attempts=0, next_attempt_at=now)
+        tx.save_outbox(revived)
+        return revived
+
+    return store.write(work)

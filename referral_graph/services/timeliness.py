@@ -1,0 +1,206 @@
+"""Use cases of timeliness: the deadline policy and the scheduler's tick.
+
+The tick finds referrals whose next look is due, fires each reminder (at a share of a
+window) and escalation (when the window closes) exactly once — the alert's id is made
+of the referral, the window and the kind, and the store inserts it only if absent — and
+writes each fired alert to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.ids import new_id
+from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.sla import (
+    AlertKind,
+    PendingAlert,
+    SlaPolicy,
+    Window,
+    alert_key,
+    pending_alerts,
+)
+from referral_graph.domain.vocabulary import RiskLevel
+from referral_graph.store.port import OutboxMessage, Store, Transaction
+
+MAX_ROUNDS = 1000
+
+
+@cache
+def packaged_policy() -> SlaPolicy:
+    """The default policy shipped with the package (``timeliness/sla-policy.yaml``)."""
+    text = resources.files("referral_graph.timeliness").joinpath("sla-policy.yaml").read_text()
+    return SlaPolicy.model_validate(yaml.safe_load(text))
+
+
+def load_policy_file(path: Path) -> SlaPolicy:
+    """A policy from a YAML file (raises ``InvalidInput`` naming what is wrong)."""
+    try:
+        return SlaPolicy.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise InvalidInput(f"The SLA policy file {path} cannot be used: {exc}") from exc
+
+
+def policy_in_force(tx: Transaction) -> SlaPolicy:
+    return tx.get_sla_policy() or packaged_policy()
+
+
+def replace_policy(store: Store, policy: SlaPolicy) -> SlaPolicy:
+    """Save a new policy; its version follows the one in force. Open referrals keep the
+    deadlines they were made with."""
+
+    def work(tx: Transaction) -> SlaPolicy:
+        current = policy_in_force(tx)
+        saved = policy.model_copy(update={"version": current.version + 1})
+        tx.save_sla_policy(saved)
+        return saved
+
+    return store.write(work)
+
+
+def ensure_policy(store: Store, policy: SlaPolicy) -> None:
+    """Save ``policy`` unless the store already has one (first start)."""
+
+    def work(tx: Transaction) -> None:
+        if tx.get_sla_policy() is None:
+            tx.save_sla_policy(policy)
+
+    store.write(work)
+
+
+def referral_event_message(referral: Referral, at: datetime) -> OutboxMessage:
+    """What webhooks hear of a referral's step: ids and timing, never case details."""
+    return OutboxMessage(
+        id=new_id("msg"),
+        topic=f"referral.{referral.status.value}",
+        payload={
+            "referral_id": referral.id,
+            "case_id": referral.case_id,
+            "from_provider_id": referral.from_provider_id,
+            "to_provider_id": referral.to_provider_id,
+            "service": referral.service.value,
+            "risk": referral.risk.value,
+            "status": referral.status.value,
+            "version": referral.version,
+            "at": at.isoformat(),
+        },
+        created_at=at,
+    )
+
+
+def _alert(
+    referral: Referral,
+    pending: PendingAlert,
+    now: datetime,
+    notify: tuple[str, ...],
+    suggestions: tuple[str, ...],
+) -> TimelinessAlert:
+    return TimelinessAlert(
+        id=alert_key(referral.id, pending.window, pending.kind),
+        referral_id=referral.id,
+        case_id=referral.case_id,
+        provider_id=referral.to_provider_id,
+        window=pending.window,
+        kind=pending.kind,
+        risk=referral.risk,
+        due_at=pending.due,
+        fired_at=now,
+        notify=notify,
+        suggestions=suggestions,
+    )
+
+
+def _alert_message(alert: TimelinessAlert) -> OutboxMessage:
+    return OutboxMessage(
+        id=f"msg:{alert.id}",
+        topic=f"timeliness.{alert.kind.value}",
+        payload=alert.model_dump(mode="json"),
+        created_at=alert.fired_at,
+    )
+
+
+def needs_rerouting(referral: Referral, now: datetime) -> bool:
+    """An emergency not acknowledged in time is offered for re-routing."""
+    return (
+        referral.risk is RiskLevel.EMERGENCY
+        and referral.status is ReferralStatus.REQUESTED
+        and referral.due is not None
+        and referral.due.acknowledge <= now
+    )
+
+
+Rerouter = Callable[[Referral, datetime], Sequence[str]]
+
+
+def tick(
+    store: Store,
+    now: datetime,
+    *,
+    reroute: Rerouter | None = None,
+    batch: int = 500,
+) -> list[TimelinessAlert]:
+    """Fire every reminder and escalation due at ``now``; returns those fired now.
+
+    ``reroute(referral, now)`` suggests providers for emergencies not acknowledged in
+    time (routing's open-now alternatives); without it, none are suggested.
+    """
+    fired: list[TimelinessAlert] = []
+    for _round in range(MAX_ROUNDS):
+        candidates = store.read(lambda tx: tx.referrals_alert_due(now, batch))
+        if not candidates:
+            break
+        suggestions: dict[str, tuple[str, ...]] = {}
+        if reroute is not None:
+            for r in candidates:
+                if needs_rerouting(r, now):
+                    suggestions[r.id] = tuple(reroute(r, now))
+        chunk = candidates
+        fired += store.write(lambda tx: _fire(tx, chunk, now, suggestions))  # noqa: B023
+        if len(candidates) < batch:
+            break
+    return fired
+
+
+def _fire(
+    tx: Transaction,
+    candidates: list[Referral],
+    now: datetime,
+    suggestions: dict[str, tuple[str, ...]],
+) -> list[TimelinessAlert]:
+    fired: list[TimelinessAlert] = []
+    providers = tx.get_providers({r.to_provider_id for r in candidates})
+    for stale in candidates:
+        referral = tx.get_referral(stale.id)
+        if referral is None or referral.next_alert_at is None or referral.next_alert_at > now:
+            continue
+        pending = pending_alerts(referral.status, referral.created_at, referral.due)
+        for p in pending:
+            if p.at > now:
+                continue
+            if p.kind is AlertKind.REMINDER:
+                notify: tuple[str, ...] = (referral.to_provider_id,)
+            else:
+                receiver = providers.get(referral.to_provider_id)
+                overseers = receiver.overseen_by if receiver else ()
+                notify = tuple(dict.fromkeys((*overseers, referral.from_provider_id)))
+            extra = (
+                suggestions.get(referral.id, ())
+                if p.kind is AlertKind.ESCALATION and p.window is Window.ACKNOWLEDGE
+                else ()
+            )
+            alert = _alert(referral, p, now, notify, extra)
+            if tx.add_alert(alert):
+                tx.enqueue(_alert_message(alert))
+                fired.append(alert)
+        later = [p.at for p in pending if p.at > now]
+        tx.set_next_alert_at(referral.id, referral.version, min(later, default=None))
+    return fired
