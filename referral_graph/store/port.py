@@ -126,6 +126,48 @@ class DueQuery:
     risk: RiskLevel | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    """Referrals made in ``[since, until)``, for children in ``area`` (any level)."""
+
+    since: datetime
+    until: datetime
+    area: str | None = None
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HopFact:
+    """One referral as the audit sees it: who, what, and when each step happened.
+
+    Pseudonymous by construction: no free text but the decline reason, no case fields
+    but the village code and when the case was opened.
+    """
+
+    id: str
+    case_id: str
+    from_provider_id: str
+    to_provider_id: str
+    continues_referral_id: str | None
+    service: str
+    risk: str
+    status: str
+    hop: int
+    village_code: str
+    case_opened_at: datetime
+    created_at: datetime
+    received_at: datetime | None
+    accepted_at: datetime | None
+    rejected_at: datetime | None
+    in_progress_at: datetime | None
+    closed_at: datetime | None
+    acknowledge_due: datetime | None
+    decide_due: datetime | None
+    first_contact_due: datetime | None
+    status_reason: str | None
+    recommendation_rank: int | None
+
+
 @dataclass(slots=True)
 class Listing(Generic[T]):
     items: list[T] = field(default_factory=list)
@@ -264,6 +306,10 @@ class Transaction(ABC):
     def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
         """Open referrals whose current deadline is before ``query.before``, soonest
         deadline first; ``area`` is the child's village at any level."""
+        raise NotImplementedError
+
+    def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
+        """Every referral made in the window, oldest first, as audit facts."""
         raise NotImplementedError
 
     # --- outbox ----------------------------------------------------------------------

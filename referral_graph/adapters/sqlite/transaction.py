@@ -23,6 +23,8 @@ from referral_graph.store.port import (
     OPEN_STATUSES,
     AlertQuery,
     DueQuery,
+    HistoryQuery,
+    HopFact,
     InboxQuery,
     Listing,
     OutboxMessage,
@@ -45,9 +47,31 @@ def _opt_ts(value: datetime | None) -> str | None:
     return None if value is None else _ts(value)
 
 
-def _received(referral: Referral) -> str | None:
-    at = referral.step_times.get(ReferralStatus.RECEIVED)
-    return None if at is None else _ts(at)
+def _step(referral: Referral, status: ReferralStatus) -> str | None:
+    return _opt_ts(referral.step_times.get(status))
+
+
+def _changing_columns(referral: Referral) -> dict[str, object]:
+    """The columns a transition (or the scheduler) may change, from the model."""
+    due = referral.due
+    return {
+        "status": referral.status.value,
+        "risk": referral.risk.value,
+        "received_at": _step(referral, ReferralStatus.RECEIVED),
+        "accepted_at": _step(referral, ReferralStatus.ACCEPTED),
+        "rejected_at": _step(referral, ReferralStatus.REJECTED),
+        "in_progress_at": _step(referral, ReferralStatus.IN_PROGRESS),
+        "closed_at": _ts(referral.updated_at) if referral.status.is_closed else None,
+        "acknowledge_due": None if due is None else _ts(due.acknowledge),
+        "decide_due": None if due is None else _ts(due.decide),
+        "first_contact_due": None if due is None else _ts(due.first_contact),
+        "pending_due_at": _opt_ts(referral.pending_due_at),
+        "next_alert_at": _opt_ts(referral.next_alert_at),
+        "status_reason": referral.status_reason,
+        "updated_at": _ts(referral.updated_at),
+        "version": referral.version,
+        "doc": referral.model_dump_json(),
+    }
 
 
 def _genders(provider: Provider) -> str:
@@ -279,29 +303,30 @@ class SqliteTransaction(Transaction):
         )
 
     def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
+        case = self.conn.execute(
+            "SELECT village_code, opened_at FROM cases WHERE id = ?", (referral.case_id,)
+        ).fetchone()
+        if case is None:
+            raise Conflict(f"No case with id {referral.case_id!r}.", field="case_id")
+        columns = {
+            "id": referral.id,
+            "case_id": referral.case_id,
+            "from_provider_id": referral.from_provider_id,
+            "to_provider_id": referral.to_provider_id,
+            "continues_referral_id": referral.continues_referral_id,
+            "service": referral.service.value,
+            "hop": referral.hop,
+            "village_code": case[0],
+            "case_opened_at": case[1],
+            "created_at": _ts(referral.created_at),
+            "recommendation_rank": referral.recommendation_rank,
+            **_changing_columns(referral),
+        }
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
         try:
             self.conn.execute(
-                "INSERT INTO referrals (id, case_id, from_provider_id, to_provider_id,"
-                " continues_referral_id, status, risk, hop, created_at, received_at,"
-                " pending_due_at, next_alert_at, updated_at, version, doc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    referral.id,
-                    referral.case_id,
-                    referral.from_provider_id,
-                    referral.to_provider_id,
-                    referral.continues_referral_id,
-                    referral.status.value,
-                    referral.risk.value,
-                    referral.hop,
-                    _ts(referral.created_at),
-                    _received(referral),
-                    _opt_ts(referral.pending_due_at),
-                    _opt_ts(referral.next_alert_at),
-                    _ts(referral.updated_at),
-                    referral.version,
-                    referral.model_dump_json(),
-                ),
+                f"INSERT INTO referrals ({names}) VALUES ({marks})", list(columns.values())
             )
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"A referral with id {referral.id!r} exists.", field="id") from exc
@@ -310,21 +335,11 @@ class SqliteTransaction(Transaction):
     def save_referral(
         self, referral: Referral, expected_version: int, event: ReferralEvent
     ) -> None:
+        columns = _changing_columns(referral)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
         cur = self.conn.execute(
-            "UPDATE referrals SET status = ?, received_at = ?, pending_due_at = ?,"
-            " next_alert_at = ?, updated_at = ?, version = ?, doc = ?"
-            " WHERE id = ? AND version = ?",
-            (
-                referral.status.value,
-                _received(referral),
-                _opt_ts(referral.pending_due_at),
-                _opt_ts(referral.next_alert_at),
-                _ts(referral.updated_at),
-                referral.version,
-                referral.model_dump_json(),
-                referral.id,
-                expected_version,
-            ),
+            f"UPDATE referrals SET {assignments} WHERE id = ? AND version = ?",
+            [*columns.values(), referral.id, expected_version],
         )
         if cur.rowcount != 1:
             row = self.conn.execute(
@@ -500,7 +515,7 @@ class SqliteTransaction(Transaction):
         where = ["r.pending_due_at IS NOT NULL", "r.pending_due_at < ?"]
         args: list[object] = [_ts(query.before)]
         if query.area is not None:
-            where.append("c.village_code GLOB ?")
+            where.append("r.village_code GLOB ?")
             args.append(f"{query.area}*")
         if query.provider_id is not None:
             where.append("r.to_provider_id = ?")
@@ -508,13 +523,29 @@ class SqliteTransaction(Transaction):
         if query.risk is not None:
             where.append("r.risk = ?")
             args.append(query.risk.value)
-        sql = f"FROM referrals r JOIN cases c ON c.id = r.case_id WHERE {' AND '.join(where)}"
+        sql = f"FROM referrals r WHERE {' AND '.join(where)}"
         count = self.conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0]
         rows = self.conn.execute(
             f"SELECT r.doc {sql} ORDER BY r.pending_due_at, r.id LIMIT ? OFFSET ?",
             [*args, page.limit, page.offset],
         ).fetchall()
         return Listing([Referral.model_validate_json(r[0]) for r in rows], count)
+
+    def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
+        where = ["created_at >= ?", "created_at < ?"]
+        args: list[object] = [_ts(query.since), _ts(query.until)]
+        if query.area is not None:
+            where.append("village_code GLOB ?")
+            args.append(f"{query.area}*")
+        if query.provider_id is not None:
+            where.append("(to_provider_id = ? OR from_provider_id = ?)")
+            args += [query.provider_id, query.provider_id]
+        rows = self.conn.execute(
+            f"SELECT {_FACT_COLUMNS} FROM referrals WHERE {' AND '.join(where)}"
+            " ORDER BY created_at, id",
+            args,
+        ).fetchall()
+        return [_fact(r) for r in rows]
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:
@@ -587,3 +618,20 @@ def _outbox_from(doc: str) -> OutboxMessage:
         delivered_to=tuple(d["delivered_to"]),
         last_error=d["last_error"],
     )
+
+
+_FACT_COLUMNS = (
+    "id, case_id, from_provider_id, to_provider_id, continues_referral_id, service, risk,"
+    " status, hop, village_code, case_opened_at, created_at, received_at, accepted_at,"
+    " rejected_at, in_progress_at, closed_at, acknowledge_due, decide_due,"
+    " first_contact_due, status_reason, recommendation_rank"
+)
+_FACT_TIMES = range(10, 20)
+
+
+def _fact(row: tuple[object, ...]) -> HopFact:
+    values = list(row)
+    for i in _FACT_TIMES:
+        if values[i] is not None:
+            values[i] = datetime.fromisoformat(str(values[i]))
+    return HopFact(*values)  # type: ignore[arg-type]

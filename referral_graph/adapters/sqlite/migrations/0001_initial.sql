@@ -64,11 +64,23 @@ CREATE TABLE referrals (
     continues_referral_id TEXT REFERENCES referrals (id),
     status                TEXT NOT NULL,
     risk                  TEXT NOT NULL,
+    service               TEXT NOT NULL,
     hop                   INTEGER NOT NULL,
+    village_code          TEXT NOT NULL,     -- the child's village (from the case)
+    case_opened_at        TEXT NOT NULL,
     created_at            TEXT NOT NULL,
     received_at           TEXT,
+    accepted_at           TEXT,
+    rejected_at           TEXT,
+    in_progress_at        TEXT,
+    closed_at             TEXT,
+    acknowledge_due       TEXT,
+    decide_due            TEXT,
+    first_contact_due     TEXT,
     pending_due_at        TEXT,              -- deadline of the window it waits on now
     next_alert_at         TEXT,              -- when the scheduler next looks at it
+    status_reason         TEXT,
+    recommendation_rank   INTEGER,
     updated_at            TEXT NOT NULL,
     version               INTEGER NOT NULL,
     doc                   TEXT NOT NULL
@@ -76,6 +88,8 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_inbox ON referrals (to_provider_id, status, created_at);
 CREATE INDEX referrals_case ON referrals (case_id, hop, created_at);
 CREATE INDEX referrals_from ON referrals (from_provider_id, created_at);
+CREATE INDEX referrals_created ON referrals (created_at);
+CREATE INDEX referrals_village ON referrals (village_code, created_at);
 CREATE INDEX referrals_pending_due ON referrals (pending_due_at) WHERE pending_due_at IS NOT NULL;
 CREATE INDEX referrals_next_alert ON referrals (next_alert_at) WHERE next_alert_at IS NOT NULL;
 
