@@ -14,7 +14,7 @@ from referral_graph.bootstrap import build_runtime
 from referral_graph.settings import get_settings
 
 app = typer.Typer(help="Referral network coordination for child protection in Cambodia.")
-console = Console()
+console = Console(width=None if Console().is_terminal else 160)
 
 
 @app.command()
@@ -117,6 +117,24 @@ def demo() -> None:
             fmt("to_complete"),
         )
     console.print(table)
+
+
+@app.command()
+def tick() -> None:
+    """Fire due reminders and escalations and deliver webhooks once (for cron)."""
+    from referral_graph.scheduler import run_once
+
+    runtime = build_runtime(get_settings())
+    try:
+        fired = run_once(runtime)
+    finally:
+        runtime.store.close()
+    for alert in fired:
+        console.print(
+            f"{alert.kind.value:<10} {alert.window.value:<13} referral {alert.referral_id} "
+            f"→ {', '.join(alert.notify)}"
+        )
+    console.print(f"{len(fired)} alerts fired.")
 
 
 if __name__ == "__main__":
