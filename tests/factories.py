@@ -36,7 +36,9 @@ class FakeClock:
         return self.now
 
 
-def provider(ident: str, kind: ProviderKind, services: set[Service], **extra: Any) -> Provider:
+def provider(
+    ident: str, kind: ProviderKind | str, services: set[Service], **extra: Any
+) -> Provider:
     fields: dict[str, Any] = {
         "id": ident,
         "name": f"Test {ident}",

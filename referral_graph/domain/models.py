@@ -13,7 +13,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.areas import gazetteer, lineage_codes
 from referral_graph.domain.errors import UnknownArea
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
 from referral_graph.domain.sla import PENDING_WINDOW, AlertKind, Deadlines, Window
@@ -157,7 +157,8 @@ class Provider(Model):
 
     def serves_area(self, code: str) -> bool:
         """Whether a child living in area ``code`` lies inside this provider's coverage."""
-        return any(code.startswith(c) for c in self.coverage)
+        inside = lineage_codes(code)
+        return any(c in inside for c in self.coverage)
 
 
 class Pathway(Model):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from referral_graph.domain.areas import lineage_codes
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import Service
 from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Store, Transaction
@@ -56,9 +57,8 @@ class DirectoryGraph:
     def serving(self, area_code: str) -> set[str]:
         """Providers whose coverage contains the area (at any of its levels)."""
         found: set[str] = set()
-        for n in (2, 4, 6, 8):
-            if n <= len(area_code):
-                found |= self.by_coverage.get(area_code[:n], set())
+        for code in lineage_codes(area_code):
+            found |= self.by_coverage.get(code, set())
         return found
 
     def pathway(self, source: str, target: str, service: Service) -> bool:

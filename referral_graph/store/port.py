@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from referral_graph.domain.areas import level_of
+from referral_graph.domain.areas import lineage_codes
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
 from referral_graph.domain.models import (
     Case,
@@ -176,8 +176,7 @@ class Listing(Generic[T]):
 
 def area_prefixes(code: str) -> list[str]:
     """The code and the codes of every area that contains it, province first."""
-    level_of(code)  # raises UnknownArea for anything that is not a gazetteer code
-    return [code[:n] for n in (2, 4, 6, 8) if n <= len(code)]
+    return list(lineage_codes(code))
 
 
 class Transaction(ABC):

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from referral_graph.domain.areas import scope
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import (
@@ -41,6 +42,15 @@ from referral_graph.store.port import (
 def _ts(value: datetime) -> str:
     """UTC ISO-8601 with microseconds: sorts as text in time order."""
     return value.isoformat(timespec="microseconds")
+
+
+def _scope_sql(column: str, area: str) -> tuple[str, list[object]]:
+    """A condition selecting ``column`` values inside ``area`` (see ``areas.scope``)."""
+    found = scope(area)
+    if found.prefix is not None:
+        return f"{column} GLOB ?", [f"{found.prefix}*"]
+    marks = ",".join("?" * len(found.codes))
+    return f"{column} IN ({marks})", list(found.codes)
 
 
 def _opt_ts(value: datetime | None) -> str | None:
@@ -151,13 +161,14 @@ class SqliteTransaction(Transaction):
         where: list[str] = []
         args: list[object] = []
         if query.area is not None:
-            prefixes = area_prefixes(query.area)
-            marks = ",".join("?" * len(prefixes))
+            containing = area_prefixes(query.area)
+            inside, inside_args = _scope_sql("code", query.area)
+            marks = ",".join("?" * len(containing))
             where.append(
                 "id IN (SELECT provider_id FROM provider_areas"
-                f" WHERE code IN ({marks}) OR code GLOB ?)"
+                f" WHERE code IN ({marks}) OR {inside})"
             )
-            args += [*prefixes, f"{query.area}*"]
+            args += [*containing, *inside_args]
         if query.service is not None:
             where.append("id IN (SELECT provider_id FROM provider_services WHERE service = ?)")
             args.append(query.service.value)
@@ -421,14 +432,14 @@ class SqliteTransaction(Transaction):
         )
 
     def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
-        pattern = f"{area}*"
+        inside, inside_args = _scope_sql("village_code", area)
         count = self.conn.execute(
-            "SELECT count(*) FROM service_gaps WHERE village_code GLOB ?", (pattern,)
+            f"SELECT count(*) FROM service_gaps WHERE {inside}", inside_args
         ).fetchone()[0]
         rows = self.conn.execute(
             "SELECT id, case_id, service, village_code, reachable_by, at FROM service_gaps"
-            " WHERE village_code GLOB ? ORDER BY at DESC, id LIMIT ? OFFSET ?",
-            (pattern, page.limit, page.offset),
+            f" WHERE {inside} ORDER BY at DESC, id LIMIT ? OFFSET ?",
+            [*inside_args, page.limit, page.offset],
         ).fetchall()
         gaps = [
             ServiceGap(
@@ -515,8 +526,9 @@ class SqliteTransaction(Transaction):
         where = ["r.pending_due_at IS NOT NULL", "r.pending_due_at < ?"]
         args: list[object] = [_ts(query.before)]
         if query.area is not None:
-            where.append("r.village_code GLOB ?")
-            args.append(f"{query.area}*")
+            inside, inside_args = _scope_sql("r.village_code", query.area)
+            where.append(inside)
+            args += inside_args
         if query.provider_id is not None:
             where.append("r.to_provider_id = ?")
             args.append(query.provider_id)
@@ -535,8 +547,9 @@ class SqliteTransaction(Transaction):
         where = ["created_at >= ?", "created_at < ?"]
         args: list[object] = [_ts(query.since), _ts(query.until)]
         if query.area is not None:
-            where.append("village_code GLOB ?")
-            args.append(f"{query.area}*")
+            inside, inside_args = _scope_sql("village_code", query.area)
+            where.append(inside)
+            args += inside_args
         if query.provider_id is not None:
             where.append("(to_provider_id = ? OR from_provider_id = ?)")
             args += [query.provider_id, query.provider_id]
