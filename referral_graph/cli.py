@@ -40,9 +40,15 @@ def serve(
 @app.command()
 def seed(
     reset: Annotated[bool, typer.Option(help="Delete everything in the store first.")] = False,
+    national: Annotated[
+        bool, typer.Option(help="Load the synthetic national network (every province).")
+    ] = False,
+    seed_number: Annotated[int, typer.Option("--seed", help="National generator seed.")] = 2025,
 ) -> None:
-    """Load the programme's network (Siem Reap, Ratanakiri, Stung Treng)."""
+    """Load the programme's network (Siem Reap, Ratanakiri, Stung Treng), or with
+    --national a synthetic network of the whole country."""
     from seed.loader import load_programme
+    from seed.national import generate_national
     from seed.seeding import is_empty
 
     runtime = build_runtime(get_settings())
@@ -53,7 +59,7 @@ def seed(
         elif not is_empty(store):
             console.print("The store already holds a network; use --reset to replace it.")
             raise typer.Exit(0)
-        providers, pathways = load_programme()
+        providers, pathways = generate_national(seed_number) if national else load_programme()
         batch = 500
         with Progress(console=console) as progress:
             task = progress.add_task("Seeding", total=len(providers) + len(pathways))

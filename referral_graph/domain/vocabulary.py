@@ -98,6 +98,7 @@ class Language(StrEnum):
     BRAO = "brb"
     KAVET = "krv"
     BUNONG = "cmo"
+    KUY = "kdt"
     VIETNAMESE = "vie"
     CHAM = "cja"
     THAI = "tha"

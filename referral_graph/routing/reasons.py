@@ -98,6 +98,7 @@ LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
     "brb": ("Brao", "ព្រៅ"),
     "krv": ("Kavet", "កាវ៉ែត"),
     "cmo": ("Bunong", "ព្នង"),
+    "kdt": ("Kuy", "កួយ"),
     "vie": ("Vietnamese", "វៀតណាម"),
     "cja": ("Cham", "ចាម"),
     "tha": ("Thai", "ថៃ"),

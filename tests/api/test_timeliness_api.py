@@ -22,9 +22,9 @@ def test_policy_change_applies_to_new_referrals_only(client: TestClient) -> None
     after = refer(client, case["id"]).json()
     assert before["due"]["acknowledge"] == "2026-03-02T05:00:00Z"
     assert after["due"]["acknowledge"] == "2026-03-02T03:00:00Z"
-    assert client.get(f"/api/v1/referrals/{before['id']}").json()["referral"]["due"] == before[
-        "due"
-    ]
+    assert (
+        client.get(f"/api/v1/referrals/{before['id']}").json()["referral"]["due"] == before["due"]
+    )
     bad = policy | {"deadlines": {"low": policy["deadlines"]["low"]}}
     assert_problem(client.put("/api/v1/sla-policy", json=bad), 422)
 
