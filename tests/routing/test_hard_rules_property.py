@@ -1,0 +1,129 @@
+"""On the national network, no recommendation ever breaks a hard rule (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from referral_graph.domain.areas import gazetteer, lineage_codes
+from referral_graph.domain.models import Case, Provider
+from referral_graph.domain.vocabulary import (
+    PROFESSIONAL_SERVICES,
+    AreaLevel,
+    DeliveryMode,
+    Gender,
+    Language,
+    ProviderKind,
+    RiskLevel,
+    Service,
+)
+from referral_graph.routing.graph import DirectoryGraph
+from referral_graph.routing.recommend import Recommender
+from seed.national import generate_national
+
+PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+
+
+@pytest.fixture(scope="module")
+def national() -> tuple[DirectoryGraph, list[str], list[str]]:
+    providers, pathways = generate_national(2025)
+    graph = DirectoryGraph.build(1, providers, pathways)
+    villages = sorted(a.code for a in gazetteer().all() if a.level is AreaLevel.VILLAGE)
+    ccwcs = sorted(p.id for p in providers if p.kind is ProviderKind.CCWC)
+    return graph, villages, ccwcs
+
+
+def independently_allowed(p: Provider, case: Case, service: Service) -> list[str]:
+    """Every hard rule, written out again rather than calling the recommender's own."""
+    broken = []
+    if not p.active:
+        broken.append("inactive")
+    if service not in p.services:
+        broken.append("service not offered")
+    if not p.eligibility.min_age <= case.age <= p.eligibility.max_age:
+        broken.append("age")
+    if p.eligibility.genders and case.gender not in p.eligibility.genders:
+        broken.append("gender")
+    if case.wants_lgbtiq_affirming and not p.eligibility.lgbtiq_affirming:
+        broken.append("not LGBTIQ-affirming")
+    if not set(p.coverage) & set(lineage_codes(case.village_code)):
+        broken.append("does not serve the child's area")
+    return broken
+
+
+cases = st.fixed_dictionaries(
+    {
+        "age": st.integers(0, 24),
+        "gender": st.sampled_from(list(Gender)),
+        "risk": st.sampled_from(list(RiskLevel)),
+        "needs": st.sets(st.sampled_from(list(Service)), min_size=1, max_size=3),
+        "language": st.sampled_from(list(Language)),
+        "wants_lgbtiq_affirming": st.booleans(),
+        "village_index": st.integers(0, 14_000),
+        "holder_index": st.integers(0, 1_600),
+        "minutes": st.integers(0, 7 * 24 * 60),
+    }
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drawn=cases)
+def test_recommendations_never_break_a_hard_rule(
+    national: tuple[DirectoryGraph, list[str], list[str]], drawn: dict[str, object]
+) -> None:
+    graph, villages, ccwcs = national
+    village = villages[int(drawn["village_index"]) % len(villages)]  # type: ignore[call-overload]
+    holder = ccwcs[int(drawn["holder_index"]) % len(ccwcs)]  # type: ignore[call-overload]
+    now = datetime(2026, 3, 2, tzinfo=UTC) + timedelta(minutes=int(drawn["minutes"]))  # type: ignore[call-overload]
+    case = Case(
+        id="case_p",
+        code="KH0000-PROP",
+        opened_by_provider_id=holder,
+        opened_by="t",
+        opened_at=now,
+        village_code=village,
+        age=drawn["age"],
+        gender=drawn["gender"],
+        risk=drawn["risk"],
+        needs=drawn["needs"],
+        language=drawn["language"],
+        wants_lgbtiq_affirming=drawn["wants_lgbtiq_affirming"],
+    )
+    result = Recommender(graph, {}).recommend(case, holder, None, now.astimezone(PHNOM_PENH), 5)
+
+    for item in result.items:
+        provider = graph.providers[item.provider_id]
+        assert independently_allowed(provider, case, item.service) == [], item.provider_id
+        assert item.provider_id != holder
+        assert item.reasons
+    relaxed = case.model_copy(update={"wants_lgbtiq_affirming": False})
+    for item in result.alternatives:
+        provider = graph.providers[item.provider_id]
+        assert independently_allowed(provider, relaxed, item.service) == []
+        assert item.reasons[0].key == "lgbtiq.not_affirming"
+    if result.alternatives:
+        assert result.items == []
+        assert case.wants_lgbtiq_affirming
+
+    def exists(rule: object) -> bool:
+        return any(
+            not independently_allowed(p, case, s) and rule(p, s)  # type: ignore[operator]
+            for p in graph.providers.values()
+            for s in p.services
+            if p.id != holder
+        )
+
+    if case.risk in (RiskLevel.EMERGENCY, RiskLevel.HIGH) and exists(
+        lambda p, s: s in PROFESSIONAL_SERVICES
+    ):
+        assert any(i.service in PROFESSIONAL_SERVICES for i in result.items), (
+            "an urgent case must be offered a professional service"
+        )
+    if case.risk is RiskLevel.EMERGENCY and exists(lambda p, s: p.hours.always_open):
+        assert any(i.open_now and i.mode is DeliveryMode.IN_PERSON for i in result.items) or any(
+            graph.providers[i.provider_id].hours.always_open for i in result.items
+        ), "an emergency reaches something open now"
