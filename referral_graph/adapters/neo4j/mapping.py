@@ -1,0 +1,132 @@
+"""Domain models → property maps. Each node keeps the full model as JSON in ``doc``
+(read back with ``model_validate_json``, so models round-trip exactly) plus the
+properties that queries filter, join or sort on; times are native ``DATETIME`` values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
+
+Row = dict[str, Any]
+
+
+def area_rows(codes: Iterable[str]) -> list[Row]:
+    """The areas and all their ancestors (gazetteer parent links), parents first.
+
+    Parents come from the gazetteer, not from the code: a few villages do not start
+    with their commune's code."""
+    gaz = gazetteer()
+    rows: dict[str, Row] = {}
+    for code in codes:
+        for area in gaz.lineage(code):
+            rows.setdefault(
+                area.code,
+                {
+                    "code": area.code,
+                    "level": area.level.value,
+                    "name_en": area.name_en,
+                    "name_km": area.name_km,
+                    "parent": area.parent_code,
+                },
+            )
+    return sorted(rows.values(), key=lambda row: (len(row["code"]), row["code"]))
+
+
+def provider_areas(provider: Provider) -> list[str]:
+    return [provider.area_code, *provider.coverage]
+
+
+def provider_row(p: Provider) -> Row:
+    coverage = list(p.coverage)
+    return {
+        "id": p.id,
+        "area_code": p.area_code,
+        "coverage": coverage,
+        "props": {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind.value,
+            "area_code": p.area_code,
+            "covers": coverage,
+            "services": sorted(s.value for s in p.services),
+            "genders": sorted(g.value for g in p.eligibility.genders),
+            "min_age": p.eligibility.min_age,
+            "max_age": p.eligibility.max_age,
+            "active": p.active,
+            "version": p.version,
+            "updated_at": p.updated_at,
+            "doc": p.model_dump_json(),
+        },
+    }
+
+
+def pathway_row(w: Pathway) -> Row:
+    return {
+        "id": w.id,
+        "from_provider_id": w.from_provider_id,
+        "to_provider_id": w.to_provider_id,
+        "service": w.service.value,
+        "active": w.active,
+        "doc": w.model_dump_json(),
+    }
+
+
+def case_row(c: Case) -> Row:
+    return {
+        "id": c.id,
+        "code": c.code,
+        "village_code": c.village_code,
+        "opened_by_provider_id": c.opened_by_provider_id,
+        "opened_at": c.opened_at,
+        "status": c.status.value,
+        "risk": c.risk.value,
+        "version": c.version,
+        "doc": c.model_dump_json(),
+    }
+
+
+def referral_row(r: Referral) -> Row:
+    return {
+        "id": r.id,
+        "case_id": r.case_id,
+        "from_provider_id": r.from_provider_id,
+        "to_provider_id": r.to_provider_id,
+        "continues_referral_id": r.continues_referral_id,
+        "service": r.service.value,
+        "risk": r.risk.value,
+        "status": r.status.value,
+        "hop": r.hop,
+        "recommendation_rank": r.recommendation_rank,
+        "status_reason": r.status_reason,
+        "created_at": r.created_at,
+        "received_at": r.step_times.get(ReferralStatus.RECEIVED),
+        "accepted_at": r.step_times.get(ReferralStatus.ACCEPTED),
+        "rejected_at": r.step_times.get(ReferralStatus.REJECTED),
+        "in_progress_at": r.step_times.get(ReferralStatus.IN_PROGRESS),
+        "closed_at": r.updated_at if r.status.is_closed else None,
+        "acknowledge_due": None if r.due is None else r.due.acknowledge,
+        "decide_due": None if r.due is None else r.due.decide,
+        "first_contact_due": None if r.due is None else r.due.first_contact,
+        "pending_due_at": r.pending_due_at,
+        "next_alert_at": r.next_alert_at,
+        "updated_at": r.updated_at,
+        "version": r.version,
+        "doc": r.model_dump_json(),
+    }
+
+
+def event_row(e: ReferralEvent) -> Row:
+    return {
+        "id": e.id,
+        "referral_id": e.referral_id,
+        "sequence": e.sequence,
+        "at": e.at,
+        "from_status": None if e.from_status is None else e.from_status.value,
+        "to_status": e.to_status.value,
+        "actor": e.actor,
+        "doc": e.model_dump_json(),
+    }

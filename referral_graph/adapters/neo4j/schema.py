@@ -1,0 +1,73 @@
+"""Constraints and indexes of the Neo4j store, created idempotently by ``initialise``.
+
+Every id is unique (Community Edition has node *and* relationship uniqueness
+constraints since 5.7); the inbox, the case path and the time-ordered listings are
+served by range indexes. ``(:Meta {key: 'schema_version'})`` records what this module
+created so that a newer database is refused, as the SQLite store does.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from neo4j import Session
+
+from referral_graph.domain.errors import StoreUnavailable
+
+SCHEMA_VERSION = 1
+
+STATEMENTS: tuple[LiteralString, ...] = (
+    # uniqueness (each also backs a range index used by MATCH/MERGE on the id)
+    "CREATE CONSTRAINT area_code IF NOT EXISTS FOR (n:Area) REQUIRE n.code IS UNIQUE",
+    "CREATE CONSTRAINT provider_id IF NOT EXISTS FOR (n:Provider) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT pathway_id IF NOT EXISTS FOR ()-[r:PATHWAY]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT case_id IF NOT EXISTS FOR (n:Case) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT case_code IF NOT EXISTS FOR (n:Case) REQUIRE n.code IS UNIQUE",
+    "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (n:Referral) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT referral_event_id IF NOT EXISTS"
+    " FOR (n:ReferralEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT referral_event_sequence IF NOT EXISTS"
+    " FOR (n:ReferralEvent) REQUIRE (n.referral_id, n.sequence) IS UNIQUE",
+    "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:Meta) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT service_gap_id IF NOT EXISTS FOR (n:ServiceGap) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT alert_id IF NOT EXISTS FOR (n:Alert) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT outbox_id IF NOT EXISTS FOR (n:OutboxMessage) REQUIRE n.id IS UNIQUE",
+    # range indexes
+    "CREATE INDEX provider_kind IF NOT EXISTS FOR (n:Provider) ON (n.kind)",
+    "CREATE INDEX referral_to_provider IF NOT EXISTS FOR (n:Referral) ON (n.to_provider_id)",
+    "CREATE INDEX referral_status IF NOT EXISTS FOR (n:Referral) ON (n.status)",
+    "CREATE INDEX referral_created_at IF NOT EXISTS FOR (n:Referral) ON (n.created_at)",
+    "CREATE INDEX referral_inbox IF NOT EXISTS FOR (n:Referral) ON (n.to_provider_id, n.status)",
+    "CREATE INDEX pathway_service IF NOT EXISTS FOR ()-[r:PATHWAY]-() ON (r.service)",
+    "CREATE INDEX referral_next_alert IF NOT EXISTS FOR (n:Referral) ON (n.next_alert_at)",
+    "CREATE INDEX referral_pending_due IF NOT EXISTS FOR (n:Referral) ON (n.pending_due_at)",
+    "CREATE INDEX service_gap_village IF NOT EXISTS FOR (n:ServiceGap) ON (n.village_code)",
+    "CREATE INDEX alert_referral IF NOT EXISTS FOR (n:Alert) ON (n.referral_id)",
+    "CREATE INDEX alert_provider IF NOT EXISTS FOR (n:Alert) ON (n.provider_id)",
+    "CREATE INDEX alert_fired_at IF NOT EXISTS FOR (n:Alert) ON (n.fired_at)",
+    "CREATE INDEX outbox_due IF NOT EXISTS FOR (n:OutboxMessage) ON (n.state, n.next_attempt_at)",
+)
+
+ENSURE_META: LiteralString = """
+MERGE (d:Meta {key: 'directory_version'}) ON CREATE SET d.value = 0
+MERGE (s:Meta {key: 'schema_version'}) ON CREATE SET s.value = $version
+RETURN s.value AS version
+"""
+
+
+def create_schema(session: Session, *, await_seconds: int = 300) -> None:
+    """Create what is missing (each statement in its own auto-commit transaction)."""
+    for statement in STATEMENTS:
+        session.run(statement).consume()
+    session.run("CALL db.awaitIndexes($seconds)", seconds=await_seconds).consume()
+
+
+def ensure_meta(session: Session) -> None:
+    """Create the meta nodes; refuse a database written by a newer schema."""
+    record = session.run(ENSURE_META, version=SCHEMA_VERSION).single(strict=True)
+    found = int(record["version"])
+    if found > SCHEMA_VERSION:
+        raise StoreUnavailable(
+            f"The Neo4j schema is version {found}, newer than this program understands "
+            f"({SCHEMA_VERSION}). Upgrade referral-graph before opening it."
+        )

@@ -1,0 +1,298 @@
+"""What only the Neo4j store has to prove: faults, locking, retries, the graph, the plans.
+
+The contract tests cover the behaviour; these look inside the Neo4j adapter.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from neo4j.exceptions import SessionExpired
+from neo4j.time import DateTime
+
+from referral_graph.adapters.neo4j import cypher
+from referral_graph.adapters.neo4j.store import Neo4jStore
+from referral_graph.domain.errors import InvalidInput, StaleVersion, StoreUnavailable
+from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.vocabulary import ProviderKind, Service
+from referral_graph.store.port import Transaction
+from tests.contract.helpers import case, created, moved, race, referral
+from tests.factories import load_small_network, provider
+
+S = ReferralStatus
+
+
+@pytest.fixture
+def neo4j(neo4j_server: Neo4jStore) -> Neo4jStore:
+    neo4j_server.reset()
+    return neo4j_server
+
+
+def rows(store: Neo4jStore, query: str, **params: Any) -> list[dict[str, Any]]:
+    result = store.driver.execute_query(query, params, database_=store.database)
+    return [r.data() for r in result.records]
+
+
+# --- faults (no server needed) -----------------------------------------------------
+
+
+@pytest.fixture
+def nowhere() -> Iterator[Neo4jStore]:
+    store = Neo4jStore(
+        "bolt://127.0.0.1:9",
+        "neo4j",
+        "wrong",
+        connection_timeout=1.0,
+        max_transaction_retry_time=0.5,
+    )
+    yield store
+    store.close()
+
+
+def test_an_unreachable_server_is_store_unavailable(nowhere: Neo4jStore) -> None:
+    with pytest.raises(StoreUnavailable):
+        nowhere.ping()
+    with pytest.raises(StoreUnavailable):
+        nowhere.read(lambda tx: tx.get_provider("x"))
+    with pytest.raises(StoreUnavailable):
+        nowhere.write(lambda tx: tx.bump_directory_version())
+    with pytest.raises(StoreUnavailable):
+        nowhere.initialise()
+
+
+# --- retries and locking -----------------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_a_transient_fault_reruns_the_work_from_scratch(neo4j: Neo4jStore) -> None:
+    attempts = 0
+
+    def work(tx: Transaction) -> int:
+        nonlocal attempts
+        attempts += 1
+        tx.add_provider(provider("p-1", ProviderKind.NGO, {Service.COUNSELLING}))
+        if attempts == 1:
+            raise SessionExpired("connection lost after the write")
+        return tx.directory_version()
+
+    assert neo4j.write(work) == 1  # the first attempt was rolled back
+    assert attempts == 2
+    assert neo4j.read(lambda tx: list(tx.get_providers(["p-1"]))) == ["p-1"]
+
+
+@pytest.mark.neo4j
+def test_faults_that_outlast_the_retries_are_store_unavailable(neo4j_server: Neo4jStore) -> None:
+    from referral_graph.settings import Settings
+
+    settings = Settings()
+    impatient = Neo4jStore(
+        settings.neo4j_uri,
+        settings.neo4j_user,
+        settings.neo4j_password.get_secret_value(),
+        database=settings.neo4j_database,
+        max_transaction_retry_time=0.3,
+    )
+
+    def work(tx: Transaction) -> None:
+        raise SessionExpired("always")
+
+    try:
+        with pytest.raises(StoreUnavailable):
+            impatient.write(work)
+    finally:
+        impatient.close()
+
+
+@pytest.mark.neo4j
+def test_domain_errors_are_not_retried(neo4j: Neo4jStore) -> None:
+    attempts = 0
+
+    def work(tx: Transaction) -> None:
+        nonlocal attempts
+        attempts += 1
+        raise InvalidInput("no")
+
+    with pytest.raises(InvalidInput):
+        neo4j.write(work)
+    assert attempts == 1
+
+
+@pytest.mark.neo4j
+def test_compare_and_set_holds_when_both_transactions_read_first(neo4j: Neo4jStore) -> None:
+    """Both transactions read version 1 before either writes (read committed would let
+    a plain ``WHERE version = 1`` pass twice); the write lock makes one of them stale."""
+    load_small_network(neo4j)
+    neo4j.write(lambda tx: tx.add_case(case("case-1")))
+    r1 = referral("ref-1")
+    neo4j.write(lambda tx: tx.add_referral(r1, created(r1)))
+    both_read = threading.Barrier(2)
+    contenders = [moved(r1, S.RECEIVED, tag="-a"), moved(r1, S.CANCELLED, tag="-b")]
+
+    def save(i: int) -> None:
+        updated, event = contenders[i]
+        first_attempt = True
+
+        def work(tx: Transaction) -> None:
+            nonlocal first_attempt
+            current = tx.get_referral("ref-1")
+            assert current is not None
+            if first_attempt:
+                first_attempt = False
+                both_read.wait(timeout=10)
+            tx.save_referral(updated, current.version, event)
+
+        neo4j.write(work)
+
+    results = race(2, save)
+    assert results.count(None) == 1, results
+    assert any(isinstance(r, StaleVersion) for r in results), results
+    assert len(neo4j.read(lambda tx: tx.referral_events("ref-1"))) == 2
+
+
+# --- the graph ---------------------------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_the_graph_has_the_documented_shape(neo4j: Neo4jStore) -> None:
+    load_small_network(neo4j)
+    neo4j.write(lambda tx: tx.add_case(case("case-1")))
+    r1 = referral("ref-1")
+    neo4j.write(lambda tx: tx.add_referral(r1, created(r1)))
+    r2, e2 = moved(r1, S.RECEIVED)
+    neo4j.write(lambda tx: tx.save_referral(r2, 1, e2))
+    r3, e3 = moved(r2, S.ACCEPTED)
+    neo4j.write(lambda tx: tx.save_referral(r3, 2, e3))
+    onward = referral(
+        "ref-2",
+        sender="hc-a",
+        receiver="tpo-a",
+        service="counselling",
+        hop=2,
+        continues_referral_id="ref-1",
+    )
+    neo4j.write(lambda tx: tx.add_referral(onward, created(onward)))
+
+    lineage = rows(
+        neo4j,
+        "MATCH p = (:Area {code: '17010101'})-[:IN*]->(top:Area) WHERE NOT (top)-[:IN]->() "
+        "RETURN [a IN nodes(p) | a.code] AS codes, [a IN nodes(p) | a.level] AS levels",
+    )
+    assert lineage == [
+        {
+            "codes": ["17010101", "170101", "1701", "17"],
+            "levels": ["village", "commune", "district", "province"],
+        }
+    ]
+    covers = rows(
+        neo4j,
+        "MATCH (:Provider {id: 'tpo-a'})-[rel:LOCATED_IN|COVERS]->(a:Area) "
+        "RETURN type(rel) AS rel, a.code AS code ORDER BY rel, code",
+    )
+    assert covers == [
+        {"rel": "COVERS", "code": "1701"},
+        {"rel": "COVERS", "code": "1702"},
+        {"rel": "LOCATED_IN", "code": "17"},
+    ]
+    pathways = rows(
+        neo4j,
+        "MATCH (a:Provider)-[w:PATHWAY]->(b:Provider) RETURN a.id AS a, w.id AS id, b.id AS b "
+        "ORDER BY id",
+    )
+    assert [p["id"] for p in pathways] == ["pw-1", "pw-2", "pw-3"]
+    path = rows(
+        neo4j,
+        "MATCH (s:Provider)-[:SENT]->(r:Referral {id: 'ref-2'})-[:TO]->(t:Provider), "
+        "(r)-[:FOR]->(c:Case)<-[:OPENED]-(o:Provider), (r)-[:CONTINUES]->(prev:Referral), "
+        "(c)-[:LIVES_IN]->(v:Area) "
+        "RETURN s.id AS s, t.id AS t, c.id AS c, o.id AS o, prev.id AS prev, v.code AS v",
+    )
+    assert path == [
+        {"s": "hc-a", "t": "tpo-a", "c": "case-1", "o": "ccwc-a", "prev": "ref-1", "v": "17010101"}
+    ]
+    events = rows(
+        neo4j,
+        "MATCH (:Referral {id: 'ref-1'})-[:HAS_EVENT]->(e:ReferralEvent) "
+        "RETURN e.sequence AS n, e.to_status AS to, e.at AS at ORDER BY n",
+    )
+    assert [(e["n"], e["to"]) for e in events] == [
+        (1, "requested"),
+        (2, "received"),
+        (3, "accepted"),
+    ]
+    assert all(isinstance(e["at"], DateTime) for e in events)
+    times = rows(
+        neo4j,
+        "MATCH (r:Referral {id: 'ref-1'}) RETURN r.created_at AS created, r.updated_at AS "
+        "updated, r.received_at AS received",
+    )[0]
+    assert all(isinstance(v, DateTime) for v in times.values())
+    assert times["received"].to_native() == r3.step_times[S.RECEIVED]
+    helpers_left = rows(
+        neo4j,
+        "MATCH (n) WHERE n._lock IS NOT NULL OR n._new IS NOT NULL RETURN count(n) AS n",
+    )
+    assert helpers_left == [{"n": 0}]
+
+
+@pytest.mark.neo4j
+def test_schema_is_in_place(neo4j: Neo4jStore) -> None:
+    constraints = {
+        r["name"]: r["type"]
+        for r in rows(neo4j, "SHOW CONSTRAINTS YIELD name, type RETURN name, type")
+    }
+    for name in (
+        "provider_id",
+        "case_id",
+        "case_code",
+        "referral_id",
+        "referral_event_id",
+        "referral_event_sequence",
+        "area_code",
+        "meta_key",
+    ):
+        assert constraints.get(name) == "UNIQUENESS", name
+    assert constraints.get("pathway_id") == "RELATIONSHIP_UNIQUENESS"
+    indexes = {
+        r["name"]: r["state"] for r in rows(neo4j, "SHOW INDEXES YIELD name, state RETURN *")
+    }
+    for name in (
+        "referral_to_provider",
+        "referral_status",
+        "referral_created_at",
+        "referral_inbox",
+    ):
+        assert indexes.get(name) == "ONLINE", name
+
+
+def operators(plan: dict[str, Any]) -> list[str]:
+    found = [f"{plan['operatorType']} {plan.get('args', {}).get('Details', '')}"]
+    for child in plan.get("children", []):
+        found += operators(child)
+    return found
+
+
+@pytest.mark.neo4j
+def test_the_inbox_and_the_alert_queue_seek_an_index(neo4j: Neo4jStore) -> None:
+    inbox = cypher.INBOX + cypher.page_of("r", "r.created_at, r.id")
+    params = {
+        "provider_id": "hc-a",
+        "statuses": ["requested", "received"],
+        "offset": 0,
+        "limit": 10,
+    }
+    result = neo4j.driver.execute_query("EXPLAIN " + inbox, params, database_=neo4j.database)
+    plan = operators(result.summary.plan)  # type: ignore[arg-type]
+    assert any(op.startswith("NodeIndexSeek") and "Referral" in op for op in plan), plan
+    assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan")) for op in plan), plan
+
+    from referral_graph.adapters.neo4j.followup import ALERT_DUE
+
+    result = neo4j.driver.execute_query(
+        "EXPLAIN " + ALERT_DUE, {"now": datetime.now(UTC), "limit": 5}, database_=neo4j.database
+    )
+    plan = operators(result.summary.plan)  # type: ignore[arg-type]
+    assert any("next_alert_at" in op and "IndexSeek" in op for op in plan), plan
