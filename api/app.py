@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,10 +10,23 @@ from fastapi import FastAPI
 
 from api import errors
 from api.middleware import BodySizeLimit
-from api.routers import cases, health, pathways, providers, referrals, routing, timeliness
+from api.routers import (
+    cases,
+    directory_io,
+    fhir,
+    health,
+    pathways,
+    providers,
+    referrals,
+    routing,
+    timeliness,
+)
 from referral_graph import __version__
 from referral_graph.bootstrap import Runtime, build_runtime
+from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.settings import Settings, get_settings
+
+log = logging.getLogger("referral_graph.api")
 
 DESCRIPTION = """
 Referral network coordination for child protection and mental-health support in
@@ -20,6 +34,14 @@ Cambodia: the directory of providers and pathways, cases known only by pseudonym
 codes, and referrals that move through an explicit lifecycle with every step on record.
 Errors are RFC 9457 problem details.
 """
+
+
+def _warm_up(runtime: Runtime) -> None:
+    """Build the directory graph before the first request needs it."""
+    try:
+        runtime.routing.directory.current()
+    except ReferralGraphError as exc:
+        log.warning("directory graph not built at start: %s", exc.detail)
 
 
 def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
@@ -34,6 +56,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
 
             seed_if_empty(rt.store)
         app.state.runtime = rt
+        if own:
+            _warm_up(rt)
         scheduler = None
         if own and settings.tick_seconds > 0:
             from referral_graph.scheduler import Scheduler
@@ -58,6 +82,16 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, providers, pathways, cases, referrals, routing, timeliness):
+    for module in (
+        health,
+        providers,
+        pathways,
+        cases,
+        referrals,
+        routing,
+        timeliness,
+        fhir,
+        directory_io,
+    ):
         app.include_router(module.router)
     return app

@@ -11,9 +11,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from referral_graph.bootstrap import build_runtime
+from referral_graph.interop.cli import app as interop_app
 from referral_graph.settings import get_settings
 
 app = typer.Typer(help="Referral network coordination for child protection in Cambodia.")
+app.add_typer(interop_app)
 console = Console(width=None if Console().is_terminal else 160)
 
 
@@ -45,8 +47,7 @@ def seed(
     ] = False,
     seed_number: Annotated[int, typer.Option("--seed", help="National generator seed.")] = 2025,
 ) -> None:
-    """Load the programme's network (Siem Reap, Ratanakiri, Stung Treng), or with
-    --national a synthetic network of the whole country."""
+    """Load the programme network (or with --national, the whole country's)."""
     from seed.loader import load_programme
     from seed.national import generate_national
     from seed.seeding import is_empty

@@ -263,67 +263,71 @@ class Transaction(ABC):
         """Referrals sent to a provider in the given statuses, oldest first."""
 
     # --- routing -------------------------------------------------------------------
+    @abstractmethod
     def provider_activity(self, since: datetime) -> dict[str, ProviderActivity]:
         """Per provider: referrals open now, and the seconds each referral made since
         ``since`` took to be acknowledged."""
-        raise NotImplementedError
 
+    @abstractmethod
     def record_service_gap(self, gap: ServiceGap) -> None:
         """Keep a gap found while routing (coordinators map where the network is thin)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
         """Gaps recorded for villages inside ``area``, newest first."""
-        raise NotImplementedError
 
     # --- timeliness ----------------------------------------------------------------
+    @abstractmethod
     def get_sla_policy(self) -> SlaPolicy | None:
         """The policy saved through the admin API, if any (else the file's applies)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def save_sla_policy(self, policy: SlaPolicy) -> None:
-        raise NotImplementedError
+        """Save the policy new referrals take their deadlines from."""
 
+    @abstractmethod
     def referrals_alert_due(self, now: datetime, limit: int) -> list[Referral]:
         """Open referrals whose ``next_alert_at`` is at or before ``now``, oldest first."""
-        raise NotImplementedError
 
+    @abstractmethod
     def add_alert(self, alert: TimelinessAlert) -> bool:
         """Insert the alert unless one with its id exists; True if inserted."""
-        raise NotImplementedError
 
+    @abstractmethod
     def set_next_alert_at(
         self, referral_id: str, expected_version: int, at: datetime | None
     ) -> None:
         """Move the referral's next look, unless its lifecycle moved on meanwhile."""
-        raise NotImplementedError
 
+    @abstractmethod
     def list_alerts(self, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
         """Alerts, newest first."""
-        raise NotImplementedError
 
+    @abstractmethod
     def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
         """Open referrals whose current deadline is before ``query.before``, soonest
         deadline first; ``area`` is the child's village at any level."""
-        raise NotImplementedError
 
+    @abstractmethod
     def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
         """Every referral made in the window, oldest first, as audit facts."""
-        raise NotImplementedError
 
     # --- outbox ----------------------------------------------------------------------
+    @abstractmethod
     def enqueue(self, message: OutboxMessage) -> None:
-        raise NotImplementedError
+        """Add a message (ignored if one with its id exists)."""
 
+    @abstractmethod
     def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending messages whose next attempt is due, oldest first."""
-        raise NotImplementedError
 
+    @abstractmethod
     def save_outbox(self, message: OutboxMessage) -> None:
-        raise NotImplementedError
+        """Record a delivery attempt's outcome."""
 
+    @abstractmethod
     def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
-        raise NotImplementedError
+        """Messages in one state, newest first."""
 
 
 class Store(ABC):

@@ -1,0 +1,106 @@
+"""The ``export`` and ``import`` commands against a SQLite store named by the environment."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from typer.testing import CliRunner
+
+from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.domain.vocabulary import Service
+from referral_graph.interop import hsds
+from referral_graph.interop.cli import app
+from referral_graph.services import cases, referrals
+from referral_graph.services.referrals import ReferralRequest
+from referral_graph.settings import get_settings
+from referral_graph.store.port import Store
+from tests.factories import T0, load_small_network, opening
+from tests.interop.test_spreadsheet import GOOD_PATHWAYS, GOOD_PROVIDERS, Row, workbook
+
+runner = CliRunner()
+
+
+def _open(path: Path) -> SqliteStore:
+    store = SqliteStore(path)
+    store.initialise()
+    return store
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A store file the commands open through the settings (small network loaded)."""
+    path = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("REFERRAL_GRAPH_STORE", "sqlite")
+    monkeypatch.setenv("REFERRAL_GRAPH_SQLITE_PATH", str(path))
+    get_settings.cache_clear()
+    store = _open(path)
+    load_small_network(store)
+    store.close()
+    yield path
+    get_settings.cache_clear()
+
+
+def _refer(store: Store) -> str:
+    case = cases.open_case(store, T0, opening(), opened_by="tester")
+    request = ReferralRequest(
+        case_id=case.id,
+        from_provider_id="ccwc-a",
+        to_provider_id="hc-a",
+        service=Service.MEDICAL_CARE,
+        reason="Needs a check",
+    )
+    referrals.make_referral(store, T0, request, actor="t")
+    return case.id
+
+
+def test_export_fhir_one_case_and_all(db: Path, tmp_path: Path) -> None:
+    store = _open(db)
+    case_ids = sorted(_refer(store) for _ in range(2))
+    store.close()
+    one = runner.invoke(app, ["export", "fhir", "--case", case_ids[0]])
+    assert one.exit_code == 0, one.output
+    Bundle.model_validate(json.loads(one.stdout))
+    out = tmp_path / "all.json"
+    every = runner.invoke(app, ["export", "fhir", "--all", "--out", str(out)])
+    assert every.exit_code == 0, every.output
+    assert len(json.loads(out.read_text())) == 2
+    lines = runner.invoke(app, ["export", "fhir", "--all", "--ndjson"]).stdout.splitlines()
+    assert [Bundle.model_validate(json.loads(x)).type for x in lines] == ["collection"] * 2
+    assert runner.invoke(app, ["export", "fhir"]).exit_code == 2
+    missing = runner.invoke(app, ["export", "fhir", "--case", "nope"])
+    assert missing.exit_code == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_then_import_hsds(db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "hsds"
+    result = runner.invoke(app, ["export", "hsds", "--out", str(out), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    source = _open(db)
+    expected = source.read(hsds.read_directory)
+    source.reset()
+    source.close()
+    path = out / "directory.json" if fmt == "json" else out
+    imported = runner.invoke(app, ["import", "hsds", str(path)])
+    assert imported.exit_code == 0, imported.output
+    target = _open(db)
+    assert target.read(hsds.read_directory) == expected
+    target.close()
+
+
+def test_import_spreadsheet_prints_errors_and_exits_1(db: Path, tmp_path: Path) -> None:
+    bad: list[Row] = [("bad-area", "X", "ngo", "170199", "", "counselling")]
+    path = workbook(tmp_path / "d.xlsx", GOOD_PROVIDERS + bad, GOOD_PATHWAYS)
+    dry = runner.invoke(app, ["import", "spreadsheet", str(path), "--dry-run"])
+    assert dry.exit_code == 1
+    assert "unknown commune code" in dry.stdout and "Dry run" in dry.stdout
+    partial = runner.invoke(app, ["import", "spreadsheet", str(path), "--mode", "valid-only"])
+    assert partial.exit_code == 1 and "Written." in partial.stdout
+    clean = workbook(tmp_path / "ok.xlsx", GOOD_PROVIDERS, GOOD_PATHWAYS)
+    again = runner.invoke(app, ["import", "spreadsheet", str(clean)])
+    assert again.exit_code == 0, again.stdout
+    assert "2 unchanged" in again.stdout
