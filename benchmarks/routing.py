@@ -1,0 +1,92 @@
+"""Routing on the national network: graph build, in-process and HTTP latency, memory."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import concurrent_gets, latencies, rss_mb, served, served_rss_mb
+from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.models import Consent
+from referral_graph.domain.vocabulary import AreaLevel, Gender, RiskLevel, Service
+from referral_graph.routing.graph import DirectoryCache
+from referral_graph.services import cases
+from referral_graph.services.cases import CaseOpening
+from referral_graph.services.routing import Routing
+from seed.national import load_national
+
+NOW = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+
+
+def open_cases(store: SqliteStore, n: int, rng: random.Random) -> list[str]:
+    communes = sorted(a.code for a in gazetteer().all() if a.level is AreaLevel.COMMUNE)
+    ids = []
+    for _ in range(n):
+        commune = rng.choice(communes)
+        village = min(a.code for a in gazetteer().within(commune, AreaLevel.VILLAGE))
+        opening = CaseOpening(
+            opened_by_provider_id=f"ccwc-{commune}",
+            age=rng.randint(0, 24),
+            gender=rng.choice(list(Gender)),
+            risk=rng.choice(list(RiskLevel)),
+            needs=rng.sample(
+                [
+                    Service.COUNSELLING,
+                    Service.PSYCHOLOGICAL_FIRST_AID,
+                    Service.MEDICAL_CARE,
+                    Service.LEGAL_AID,
+                    Service.PHONE_COUNSELLING,
+                ],
+                2,
+            ),
+            village_code=village,
+            consent=Consent(given_by="child", recorded_by="bench", recorded_at=NOW),
+        )
+        ids.append(cases.open_case(store, NOW, opening, opened_by="bench").id)
+    return ids
+
+
+def run(folder: Path | None = None) -> dict[str, Any]:
+    folder = folder or Path(tempfile.mkdtemp(prefix="rg-bench-routing-"))
+    path = folder / "national.sqlite3"
+    store = SqliteStore(path)
+    store.initialise()
+    load_national(store)
+    rng = random.Random(7)
+    case_ids = open_cases(store, 200, rng)
+
+    builds = []
+    for _ in range(3):
+        cache = DirectoryCache(store)
+        t = time.perf_counter()
+        cache.current()
+        builds.append(time.perf_counter() - t)
+    routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=3600)
+    routing.recommend(case_ids[0], NOW)
+    pick = iter(case_ids * 100)
+    in_process = latencies(lambda: routing.recommend(next(pick), NOW), 2000)
+    memory = rss_mb()
+    store.close()
+
+    with served({"REFERRAL_GRAPH_SQLITE_PATH": str(path)}) as url:
+        urls = [f"{url}/api/v1/cases/{c}/recommendations" for c in case_ids]
+        concurrent_gets(urls, clients=4, seconds=2)  # warm-up
+        http = concurrent_gets(urls, clients=32, seconds=15)
+    return {
+        "graph_build_s": min(builds),
+        "recommend_in_process": in_process,
+        "bench_process_peak_rss_mb": memory,
+        "server_peak_rss_mb": served_rss_mb[url],
+        "recommend_http_32_clients": http,
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))
