@@ -3,6 +3,9 @@
 ::
 
     ReferralGraphError
+    ├── Unauthenticated          401  no, expired, revoked or tampered credentials
+    ├── Forbidden                403  the role may not do this at all
+    ├── TooManyAttempts          429  sign-in throttled after repeated failures
     ├── NotFound                 404  an id that does not exist (or is not yours)
     ├── InvalidInput             422  a value the domain refuses, naming the field
     │   └── UnknownArea          422  an area code not in the 2025 gazetteer
@@ -27,6 +30,22 @@ class ReferralGraphError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.field = field
+
+
+class Unauthenticated(ReferralGraphError):
+    title = "Not signed in"
+
+
+class Forbidden(ReferralGraphError):
+    title = "Not allowed"
+
+
+class TooManyAttempts(ReferralGraphError):
+    title = "Too many attempts"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 class NotFound(ReferralGraphError):

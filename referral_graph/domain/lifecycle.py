@@ -47,6 +47,7 @@ class Party(StrEnum):
     SENDER = "sender"
     RECEIVER = "receiver"
     COORDINATOR = "coordinator"
+    OBSERVER = "observer"  # sees the handoff (e.g. a supervisor) but takes no step
 
 
 S = ReferralStatus

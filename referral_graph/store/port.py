@@ -34,6 +34,7 @@ from referral_graph.domain.models import (
 )
 from referral_graph.domain.sla import AlertKind, SlaPolicy
 from referral_graph.domain.vocabulary import Gender, ProviderKind, RiskLevel, Service
+from referral_graph.security.model import AccessRecord, TokenRecord, User
 
 T = TypeVar("T")
 
@@ -166,6 +167,12 @@ class HopFact:
     first_contact_due: datetime | None
     status_reason: str | None
     recommendation_rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessQuery:
+    object_id: str | None = None
+    user_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -328,6 +335,56 @@ class Transaction(ABC):
     @abstractmethod
     def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
         """Messages in one state, newest first."""
+
+    # --- accounts --------------------------------------------------------------------
+    @abstractmethod
+    def add_user(self, user: User) -> None:
+        """Insert a user; ``Conflict`` (field ``username``) if the name is taken."""
+
+    @abstractmethod
+    def save_user(self, user: User, expected_version: int) -> None:
+        """Compare-and-set, like ``save_provider``."""
+
+    @abstractmethod
+    def get_user(self, user_id: str) -> User | None: ...
+
+    @abstractmethod
+    def get_user_by_username(self, username: str) -> User | None: ...
+
+    @abstractmethod
+    def list_users(self, page: Page) -> Listing[User]:
+        """Users ordered by username."""
+
+    @abstractmethod
+    def add_token(self, token: TokenRecord) -> None: ...
+
+    @abstractmethod
+    def find_token(self, token_hash: str) -> TokenRecord | None: ...
+
+    @abstractmethod
+    def revoke_token(self, token_id: str, at: datetime) -> bool:
+        """Mark a token revoked; False if there is no such live token."""
+
+    @abstractmethod
+    def list_tokens(self, user_id: str) -> list[TokenRecord]:
+        """A user's refresh and API tokens, newest first (hashes only)."""
+
+    @abstractmethod
+    def record_login_failure(self, username: str, at: datetime) -> None: ...
+
+    @abstractmethod
+    def login_failures_since(self, username: str, since: datetime) -> int: ...
+
+    @abstractmethod
+    def clear_login_failures(self, username: str) -> None: ...
+
+    @abstractmethod
+    def append_access(self, record: AccessRecord) -> None:
+        """Append to the access log (never changed, never deleted)."""
+
+    @abstractmethod
+    def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
+        """Access records, newest first."""
 
 
 class Store(ABC):

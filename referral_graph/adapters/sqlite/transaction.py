@@ -7,6 +7,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from referral_graph.adapters.sqlite.accounts import SqliteAccounts
+from referral_graph.adapters.sqlite.codec import opt_ts as _opt_ts
+from referral_graph.adapters.sqlite.codec import ts as _ts
 from referral_graph.domain.areas import scope
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
@@ -39,11 +42,6 @@ from referral_graph.store.port import (
 )
 
 
-def _ts(value: datetime) -> str:
-    """UTC ISO-8601 with microseconds: sorts as text in time order."""
-    return value.isoformat(timespec="microseconds")
-
-
 def _scope_sql(column: str, area: str) -> tuple[str, list[object]]:
     """A condition selecting ``column`` values inside ``area`` (see ``areas.scope``)."""
     found = scope(area)
@@ -51,10 +49,6 @@ def _scope_sql(column: str, area: str) -> tuple[str, list[object]]:
         return f"{column} GLOB ?", [f"{found.prefix}*"]
     marks = ",".join("?" * len(found.codes))
     return f"{column} IN ({marks})", list(found.codes)
-
-
-def _opt_ts(value: datetime | None) -> str | None:
-    return None if value is None else _ts(value)
 
 
 def _step(referral: Referral, status: ReferralStatus) -> str | None:
@@ -89,7 +83,7 @@ def _genders(provider: Provider) -> str:
     return f",{','.join(genders)}," if genders else ""
 
 
-class SqliteTransaction(Transaction):
+class SqliteTransaction(SqliteAccounts, Transaction):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 

@@ -1,0 +1,1 @@
+"""Accounts, roles scoped by the graph, tokens, and the access log."""
