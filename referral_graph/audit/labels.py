@@ -1,0 +1,179 @@
+"""Words of the monthly report in English and Khmer, keyed by short codes.
+
+Khmer follows the usage of the Ministry of Social Affairs' child-protection documents
+(ការបញ្ជូន for a referral, អ្នកផ្ដល់សេវា for a provider). Numbers on the Khmer page are
+written in Khmer digits; the CSV keeps ASCII digits so spreadsheets can add them up.
+
+>>> label("declined", "km")
+'បានបដិសេធ'
+>>> khmer_digits("2026-03")
+'២០២៦-០៣'
+>>> month_name("2026-03", "km")
+'ខែមីនា ឆ្នាំ២០២៦'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["en", "km"]
+LANGS: tuple[Lang, ...] = ("en", "km")
+
+CATALOGUE: dict[str, dict[Lang, str]] = {
+    "title": {
+        "en": "Referral network monthly report",
+        "km": "របាយការណ៍ប្រចាំខែនៃបណ្ដាញបញ្ជូនករណី",
+    },
+    "subtitle": {
+        "en": "For the monthly network meeting",
+        "km": "សម្រាប់កិច្ចប្រជុំបណ្ដាញប្រចាំខែ",
+    },
+    "area": {"en": "Area", "km": "តំបន់"},
+    "month": {"en": "Month", "km": "ខែ"},
+    "generated": {"en": "Generated", "km": "ចេញនៅ"},
+    "province": {"en": "Province", "km": "ខេត្ត"},
+    "district": {"en": "District", "km": "ស្រុក"},
+    "commune": {"en": "Commune", "km": "ឃុំ"},
+    "village": {"en": "Village", "km": "ភូមិ"},
+    "privacy": {
+        "en": "Pseudonymous: counts and durations only; no case can be identified.",
+        "km": "ទិន្នន័យអនាមិក៖ មានតែចំនួន និងរយៈពេលប៉ុណ្ណោះ គ្មានករណីណាមួយអាចកំណត់អត្តសញ្ញាណបានឡើយ។",
+    },
+    "suppressed": {
+        "en": "Groups with fewer than {n} referrals are not shown.",
+        "km": "ក្រុមដែលមានការបញ្ជូនតិចជាង {n} មិនត្រូវបានបង្ហាញទេ។",
+    },
+    "summary": {"en": "Summary", "km": "សេចក្ដីសង្ខេប"},
+    "referrals_made": {"en": "Referrals made", "km": "ការបញ្ជូនដែលបានធ្វើ"},
+    "completed": {"en": "Completed", "km": "បានបញ្ចប់"},
+    "declined": {"en": "Declined", "km": "បានបដិសេធ"},
+    "cancelled": {"en": "Cancelled", "km": "បានលុបចោល"},
+    "failed": {"en": "Not completed (failed)", "km": "មិនបានសម្រេច"},
+    "still_open": {"en": "Still open", "km": "កំពុងដំណើរការ"},
+    "overdue_now": {"en": "Overdue now", "km": "ហួសកាលកំណត់ឥឡូវនេះ"},
+    "cases": {"en": "Cases", "km": "ករណី"},
+    "referrals_per_case": {"en": "Referrals per case", "km": "ចំនួនការបញ្ជូនក្នុងមួយករណី"},
+    "closure_rate": {"en": "Cases closed", "km": "អត្រាករណីបានបិទ"},
+    "top_recommendation": {
+        "en": "Followed the top recommendation",
+        "km": "ធ្វើតាមការណែនាំលំដាប់ទីមួយ",
+    },
+    "steps": {"en": "Time taken at each step", "km": "រយៈពេលនៃជំហាននីមួយៗ"},
+    "step": {"en": "Step", "km": "ជំហាន"},
+    "acknowledge": {"en": "To acknowledge", "km": "ការទទួលស្គាល់"},
+    "decide": {"en": "To accept or decline", "km": "ការសម្រេចទទួលយក ឬបដិសេធ"},
+    "first_contact": {"en": "To first contact", "km": "ទំនាក់ទំនងលើកដំបូង"},
+    "median": {"en": "Median", "km": "មេដ្យាន"},
+    "p90": {"en": "90% within", "km": "៩០% ក្នុងរយៈពេល"},
+    "within_deadline": {"en": "Within deadline", "km": "ទាន់កាលកំណត់"},
+    "measured": {"en": "Measured", "km": "បានវាស់"},
+    "hours_short": {"en": "h", "km": "ម៉ោង"},
+    "days_short": {"en": "days", "km": "ថ្ងៃ"},
+    "by_area": {"en": "By area", "km": "តាមតំបន់"},
+    "by_provider": {"en": "By provider", "km": "តាមអ្នកផ្ដល់សេវា"},
+    "provider": {"en": "Provider", "km": "អ្នកផ្ដល់សេវា"},
+    "referrals": {"en": "Referrals", "km": "ការបញ្ជូន"},
+    "chart_title": {
+        "en": "Median hours per step",
+        "km": "មេដ្យានម៉ោងនៃជំហាននីមួយៗ",
+    },
+    "bottlenecks": {"en": "Bottlenecks", "km": "ចំណុចកកស្ទះ"},
+    "open_handoffs": {"en": "Waiting now", "km": "កំពុងរង់ចាំ"},
+    "waiting_hours": {"en": "Hours waited", "km": "ម៉ោងរង់ចាំ"},
+    "past_deadline": {"en": "Past deadline", "km": "ហួសកាលកំណត់"},
+    "hours_past_deadline": {"en": "Hours past deadline", "km": "ម៉ោងហួសកាលកំណត់"},
+    "loops": {
+        "en": "Loops and ping-pong",
+        "km": "ការបញ្ជូនវិលត្រឡប់ទៅវិញទៅមក",
+    },
+    "cases_with_loop": {
+        "en": "Cases sent back to a provider already on their path",
+        "km": "ករណីដែលត្រូវបានបញ្ជូនត្រឡប់ទៅអ្នកផ្ដល់សេវាដែលធ្លាប់ទទួលរួច",
+    },
+    "ping_pong": {"en": "Ping-pong (A → B → A)", "km": "ទៅមក (ក → ខ → ក)"},
+    "path": {"en": "Path", "km": "ផ្លូវបញ្ជូន"},
+    "declines": {"en": "Declines and their reasons", "km": "ការបដិសេធ និងមូលហេតុ"},
+    "reason": {"en": "Reason", "km": "មូលហេតុ"},
+    "count": {"en": "Count", "km": "ចំនួន"},
+    "edge": {"en": "From → to", "km": "ពី → ទៅ"},
+    "declined_repeatedly": {
+        "en": "Cases declined more than once",
+        "km": "ករណីដែលត្រូវបានបដិសេធច្រើនជាងម្ដង",
+    },
+    "first_professional_contact": {
+        "en": "Time from opening the case to first professional contact",
+        "km": "រយៈពេលពីការបើកករណី ដល់ការជួបអ្នកជំនាញលើកដំបូង",
+    },
+    "first_service": {
+        "en": "Time from opening the case to first service",
+        "km": "រយៈពេលពីការបើកករណី ដល់សេវាលើកដំបូង",
+    },
+    "cases_opened": {"en": "Cases opened", "km": "ករណីដែលបានបើក"},
+    "reached": {"en": "Reached", "km": "បានទទួលសេវា"},
+    "not_reached": {"en": "Not yet reached", "km": "មិនទាន់បានទទួលសេវា"},
+    "no_data": {"en": "No data for this period.", "km": "គ្មានទិន្នន័យសម្រាប់រយៈពេលនេះទេ។"},
+    "total": {"en": "Total", "km": "សរុប"},
+    "other_reasons": {
+        "en": "Other reasons (each fewer than the minimum)",
+        "km": "មូលហេតុផ្សេងទៀត",
+    },
+}
+
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "km": (
+        "មករា",
+        "កុម្ភៈ",
+        "មីនា",
+        "មេសា",
+        "ឧសភា",
+        "មិថុនា",
+        "កក្កដា",
+        "សីហា",
+        "កញ្ញា",
+        "តុលា",
+        "វិច្ឆិកា",
+        "ធ្នូ",
+    ),
+}
+
+_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+
+
+def label(key: str, lang: Lang, **values: object) -> str:
+    """The catalogue entry ``key`` in ``lang`` (English if Khmer is missing); ``{n}``-style
+    fields are filled from ``values``."""
+    entry = CATALOGUE[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def khmer_digits(text: str) -> str:
+    return text.translate(_KHMER_DIGITS)
+
+
+def digits(text: str, lang: Lang) -> str:
+    """Digits of ``text`` in the script of ``lang``."""
+    return khmer_digits(text) if lang == "km" else text
+
+
+def month_name(month: str, lang: Lang) -> str:
+    """``2026-03`` as "March 2026" or "ខែមីនា ឆ្នាំ២០២៦"."""
+    year, number = month[:4], int(month[5:7])
+    name = MONTHS[lang][number - 1]
+    if lang == "km":
+        return f"ខែ{name} ឆ្នាំ{khmer_digits(year)}"
+    return f"{name} {year}"
