@@ -5,12 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.access_log import ReadAccessLog
+from api.hardening import RateLimit, SecurityHeaders
 from api.middleware import BodySizeLimit
+from api.policy import rule_for
+from api.responses import problems
 from api.routers import (
+    audit,
+    auth,
     cases,
     directory_io,
     fhir,
@@ -20,13 +32,16 @@ from api.routers import (
     referrals,
     routing,
     timeliness,
+    users,
 )
+from api.security import authorize
 from referral_graph import __version__
 from referral_graph.bootstrap import Runtime, build_runtime
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.settings import Settings, get_settings
 
 log = logging.getLogger("referral_graph.api")
+STATIC = Path(__file__).parent / "static"
 
 DESCRIPTION = """
 Referral network coordination for child protection and mental-health support in
@@ -44,6 +59,19 @@ def _warm_up(runtime: Runtime) -> None:
         log.warning("directory graph not built at start: %s", exc.detail)
 
 
+def _announce_demo_users(runtime: Runtime) -> None:
+    """Development only: create a demo account per role and print them, once."""
+    from referral_graph.services.demo_users import create_demo_users
+
+    made = create_demo_users(runtime.store, runtime.now(), runtime.settings)
+    if made:
+        lines = [f"  {u:<20} {p:<18} {scope}" for u, p, scope in made]
+        print(
+            "Demo accounts (development mode; shown only now):\n" + "\n".join(lines),
+            flush=True,
+        )
+
+
 def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or (runtime.settings if runtime else get_settings())
 
@@ -58,6 +86,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.state.runtime = rt
         if own:
             _warm_up(rt)
+            _announce_demo_users(rt)
         scheduler = None
         if own and settings.tick_seconds > 0:
             from referral_graph.scheduler import Scheduler
@@ -77,21 +106,70 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     if runtime is not None:
         app.state.runtime = runtime
     errors.install(app)
+    app.add_middleware(ReadAccessLog)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.rate_limit_per_minute > 0:
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(SecurityHeaders)
     for module in (
         health,
+        auth,
+        users,
         providers,
         pathways,
         cases,
         referrals,
         routing,
         timeliness,
+        audit,
         fhir,
         directory_io,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(authorize)])
+    _serve_docs(app)
+    _check_rules(app)
     return app
+
+
+def _serve_docs(app: FastAPI) -> None:
+    """OpenAPI docs with Swagger UI served from the app itself (vendored, no CDN)."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="referral-graph API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+
+def _check_rules(app: FastAPI) -> None:
+    """Refuse to start with a route that has no access rule; document 401/403."""
+    missing = []
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for method in route.methods or set():
+            rule = rule_for(method, route.path)
+            if rule is None:
+                missing.append(f"{method} {route.path}")
+            elif not rule.public:
+                route.responses.update(problems(401, 403))
+    if missing:
+        raise RuntimeError(f"routes without an access rule in api/policy.py: {missing}")

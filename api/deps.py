@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 
 from referral_graph.bootstrap import Runtime
 from referral_graph.store.port import Page, Store
@@ -15,21 +15,31 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Store:
-    return runtime.store
+def get_store(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Store:
+    """The store, wrapped so that every write also records who made it (in the same
+    transaction) when a principal is signed in."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        return runtime.store
+    from api.access_log import LoggedStore
+
+    route = request.scope.get("route")
+    client = request.client.host if request.client else None
+    return LoggedStore(
+        runtime.store,
+        principal,
+        runtime.now,
+        request.method,
+        getattr(route, "path", request.url.path),
+        dict(request.path_params),
+        client,
+    )
 
 
-def get_actor(
-    x_actor: Annotated[
-        str | None,
-        Header(
-            max_length=200,
-            pattern=r"^[\w .@:-]+$",
-            description="Who acts (until sign-in lands: a staff login, never a child).",
-        ),
-    ] = None,
-) -> str:
-    return x_actor or "anonymous"
+def get_actor(request: Request) -> str:
+    """The signed-in person's username, recorded on every event they cause."""
+    principal = getattr(request.state, "principal", None)
+    return str(principal.username) if principal is not None else "system"
 
 
 def get_page(

@@ -14,12 +14,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.schemas import Problem
 from referral_graph.domain.errors import (
     Conflict,
+    Forbidden,
     IllegalTransition,
     InvalidInput,
     NotFound,
     ReferralGraphError,
     StaleVersion,
     StoreUnavailable,
+    TooManyAttempts,
+    Unauthenticated,
 )
 
 log = logging.getLogger("referral_graph.api")
@@ -28,6 +31,9 @@ PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 
 _STATUS: list[tuple[type[ReferralGraphError], int]] = [
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (TooManyAttempts, 429),
     (NotFound, 404),
     (InvalidInput, 422),
     (Conflict, 409),
@@ -87,6 +93,10 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, StaleVersion):
             body.current_status = exc.current_status
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        if isinstance(exc, Unauthenticated):
+            headers = {"WWW-Authenticate": "Bearer"}
         if status == 503:
             log.warning("store unavailable: %s", exc.detail)
         return problem_response(body, headers)

@@ -8,6 +8,9 @@ from api.schemas import Problem
 
 _DESCRIPTIONS = {
     400: "Bad request",
+    401: "Not signed in, or the token is expired, revoked or not valid",
+    403: "The account's role may not do this",
+    429: "Too many requests; retry after the Retry-After header",
     404: "No such object",
     409: "Conflicts with the current state (the body names it and what is allowed)",
     413: "Request body too large",

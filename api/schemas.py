@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import (
+    Case,
     Eligibility,
     Hours,
     Identifier,
@@ -16,7 +17,14 @@ from referral_graph.domain.models import (
     ShortText,
 )
 from referral_graph.domain.paths import Hop
-from referral_graph.domain.vocabulary import DeliveryMode, Language, ProviderKind, Service
+from referral_graph.domain.vocabulary import (
+    DeliveryMode,
+    Gender,
+    Language,
+    ProviderKind,
+    RiskLevel,
+    Service,
+)
 
 T = TypeVar("T")
 
@@ -133,6 +141,37 @@ class HopOut(BaseModel):
             step_seconds=hop.step_seconds,
             total_seconds=hop.total_seconds,
             continues_referral_id=r.continues_referral_id,
+        )
+
+
+class CaseHandoffView(BaseModel):
+    """What a handoff needs of a case: no notes, no consent details, no other
+    referrals of the child."""
+
+    id: str
+    code: str
+    age: int
+    gender: Gender
+    risk: RiskLevel
+    needs: list[Service]
+    language: Language
+    wants_lgbtiq_affirming: bool
+    contact_arrangement: str | None = None
+    status: str
+
+    @classmethod
+    def of(cls, case: Case, *, with_contact: bool) -> CaseHandoffView:
+        return cls(
+            id=case.id,
+            code=case.code,
+            age=case.age,
+            gender=case.gender,
+            risk=case.risk,
+            needs=sorted(case.needs),
+            language=case.language,
+            wants_lgbtiq_affirming=case.wants_lgbtiq_affirming,
+            contact_arrangement=case.contact_arrangement if with_contact else None,
+            status=case.status.value,
         )
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from referral_graph.audit.cli import report as report_command
 from referral_graph.bootstrap import build_runtime
 from referral_graph.interop.cli import app as interop_app
 from referral_graph.settings import get_settings
@@ -126,6 +127,40 @@ def demo() -> None:
     console.print(table)
 
 
+@app.command("create-user")
+def create_user_command(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    role: Annotated[str, typer.Option(help="admin, ccwc, provider, supervisor, coordinator")],
+    provider: Annotated[
+        str | None, typer.Option(help="Provider id (ccwc/provider/supervisor)")
+    ] = None,
+    area: Annotated[str | None, typer.Option(help="Area code, or KH (coordinator)")] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an account (the first admin, for instance); the password is asked for."""
+    from referral_graph.security.model import Role
+    from referral_graph.services.accounts import NewUser, create_user
+
+    runtime = build_runtime(get_settings())
+    try:
+        user = create_user(
+            runtime.store,
+            runtime.now(),
+            NewUser(
+                username=username,
+                password=password,
+                role=Role(role),
+                provider_id=provider,
+                area_code=area,
+            ),
+        )
+    finally:
+        runtime.store.close()
+    console.print(f"Created {user.username} ({user.role.value}).")
+
+
 @app.command()
 def tick() -> None:
     """Fire due reminders and escalations and deliver webhooks once (for cron)."""
@@ -142,6 +177,9 @@ def tick() -> None:
             f"→ {', '.join(alert.notify)}"
         )
     console.print(f"{len(fired)} alerts fired.")
+
+
+app.command("report")(report_command)
 
 
 if __name__ == "__main__":

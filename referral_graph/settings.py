@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Self
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,11 +21,36 @@ class WebhookSetting(BaseModel):
     secret: SecretStr = Field(min_length=16)
 
 
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+DEV_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="REFERRAL_GRAPH_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
+    mode: Mode = Mode.DEVELOPMENT
+    secret_key: SecretStr = Field(
+        SecretStr(DEV_SECRET), description="Signs access tokens; ≥ 32 characters in production."
+    )
+    access_token_minutes: int = Field(15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(7, ge=1, le=90)
+    login_max_failures: int = Field(5, ge=1, le=100)
+    login_window_minutes: int = Field(15, ge=1, le=24 * 60)
+    rate_limit_per_minute: int = Field(
+        1200, ge=0, description="Requests per client address per minute; 0 turns it off."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed cross-site; none by default."
+    )
+    demo_users: bool = Field(
+        True, description="In development, create a demo user per role on first start."
+    )
     store: StoreKind = StoreKind.SQLITE
     sqlite_path: Path = Path("data/referral-graph.sqlite3")
 
@@ -57,6 +83,23 @@ class Settings(BaseSettings):
     activity_cache_seconds: float = Field(
         30.0, ge=0, description="How long routing reuses load and responsiveness figures."
     )
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Self:
+        if self.mode is Mode.PRODUCTION:
+            secret = self.secret_key.get_secret_value()
+            if secret == DEV_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "REFERRAL_GRAPH_SECRET_KEY must be set to a random secret of at least "
+                    "32 characters in production"
+                )
+            if self.neo4j_password.get_secret_value() in {"referral-graph-dev", "neo4j"} and (
+                self.store is StoreKind.NEO4J
+            ):
+                raise ValueError("NEO4J_PASSWORD must not be a default in production")
+            if self.demo_users:
+                self.demo_users = False
+        return self
 
 
 @cache

@@ -127,3 +127,15 @@ def opening(**extra: Any) -> CaseOpening:
     }
     fields.update(extra)
     return CaseOpening.model_validate(fields)
+
+
+def acting_as_system(app: Any, username: str = "tester") -> Any:
+    """Let a test client act with every permission (as the command line does), for
+    tests about behaviour rather than access; the access tests sign in for real."""
+    from api.security import resolve_principal
+    from referral_graph.security.model import Principal, Role
+
+    app.dependency_overrides[resolve_principal] = lambda: Principal(
+        user_id=username, username=username, role=Role.SYSTEM
+    )
+    return app

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import RuntimeDep
 from api.responses import problems
+from api.security import PrincipalDep, coordinator_area
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.labels import Lang
 from referral_graph.audit.period import MONTH_PATTERN, Period
@@ -77,6 +78,7 @@ def _period(runtime: Runtime, since: datetime | None, until: datetime | None) ->
 @router.get("/delays", responses=problems())
 def delays(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     area: AreaQuery = None,
     since: SinceQuery = None,
     until: UntilQuery = None,
@@ -86,6 +88,7 @@ def delays(
     """Median, 90th percentile and share within deadline of each step (acknowledge,
     decide, first contact), overall and per group; and the hours from opening a case to
     first professional contact."""
+    area = coordinator_area(principal, area)
     return audit.delays(
         runtime.store,
         runtime.now(),
@@ -100,6 +103,7 @@ def delays(
 @router.get("/bottlenecks", responses=problems())
 def bottlenecks(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     area: AreaQuery = None,
     since: SinceQuery = None,
     until: UntilQuery = None,
@@ -108,6 +112,7 @@ def bottlenecks(
 ) -> BottleneckReport:
     """Receiving providers where waiting piles up: hours past deadline, handoffs past
     deadline, handoffs waiting now — worst first."""
+    area = coordinator_area(principal, area)
     return audit.bottleneck_report(
         runtime.store,
         runtime.now(),
@@ -121,12 +126,14 @@ def bottlenecks(
 @router.get("/loops", responses=problems())
 def loops(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     area: AreaQuery = None,
     since: SinceQuery = None,
     until: UntilQuery = None,
     min_cell: MinCellQuery = 0,
 ) -> LoopReport:
     """Cases sent back to a provider already on their path (A → B → A and longer)."""
+    area = coordinator_area(principal, area)
     return audit.loop_report(
         runtime.store,
         runtime.now(),
@@ -139,12 +146,14 @@ def loops(
 @router.get("/declines", responses=problems())
 def declines(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     area: AreaQuery = None,
     since: SinceQuery = None,
     until: UntilQuery = None,
     min_cell: MinCellQuery = 0,
 ) -> DeclineReport:
     """Declines per pathway edge, with the reasons given and repeated declines."""
+    area = coordinator_area(principal, area)
     return audit.decline_report(
         runtime.store,
         runtime.now(),
@@ -157,12 +166,14 @@ def declines(
 @router.get("/measures", responses=problems())
 def measures(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     area: AreaQuery = None,
     since: SinceQuery = None,
     until: UntilQuery = None,
 ) -> MeasureReport:
     """Completed share, time to first service, referrals per case, closure rate, share
     following the top recommendation."""
+    area = coordinator_area(principal, area)
     return audit.measure_report(
         runtime.store, runtime.now(), area=area, period=_period(runtime, since, until)
     )
@@ -175,6 +186,7 @@ def measures(
 )
 def report(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     area: Annotated[str, Query(pattern=AREA, description="Commune, district or province.")],
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="Local month, YYYY-MM.")],
     fmt: Annotated[ReportFormat, Query(alias="format")] = ReportFormat.JSON,
@@ -182,6 +194,7 @@ def report(
     min_cell: MinCellQuery = 0,
 ) -> Response:
     """The monthly network-meeting report of an area."""
+    coordinator_area(principal, area)
     found = audit.monthly_report(
         runtime.store,
         runtime.now(),

@@ -26,6 +26,7 @@ def export_hsds(store: StoreDep) -> JSONResponse:
 @router.post("/import", response_model=ImportReport, responses=problems(413))
 def import_directory(
     runtime: RuntimeDep,
+    store: StoreDep,
     file: Annotated[
         UploadFile,
         File(description="An XLSX workbook (sheets providers, pathways) or one CSV table."),
@@ -41,9 +42,7 @@ def import_directory(
     run with bad rows answers 422 with each row error in ``errors`` and writes nothing.
     Uploads are bound by the request body limit (413 beyond it)."""
     tables = sheets.read_bytes(file.filename or "", file.file.read())
-    report = spreadsheet.import_sheets(
-        runtime.store, tables, now=runtime.now(), dry_run=dry_run, mode=mode
-    )
+    report = spreadsheet.import_sheets(store, tables, now=runtime.now(), dry_run=dry_run, mode=mode)
     if report.dry_run or report.written:
         return report
     errors = [

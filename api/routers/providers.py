@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.deps import PageDep, StoreDep
+from api.guard import check_inbox
 from api.responses import problems
 from api.schemas import Envelope, ProviderCreate, ProviderUpdate
+from api.security import PrincipalDep
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import OFFICE_HOURS, Provider, Referral
@@ -73,12 +75,15 @@ def deactivate_provider(store: StoreDep, provider_id: str) -> Provider:
 @router.get("/{provider_id}/inbox", responses=problems(404))
 def inbox(
     store: StoreDep,
+    principal: PrincipalDep,
     page: PageDep,
     provider_id: str,
     status: Annotated[list[ReferralStatus] | None, Query(max_length=9)] = None,
 ) -> Envelope[Referral]:
-    """Referrals waiting on this provider, oldest first (open statuses by default)."""
+    """Referrals waiting on this provider, oldest first (open statuses by default): for
+    its own staff and its supervisor."""
     directory.get_provider(store, provider_id)
+    check_inbox(store, principal, provider_id)
     query = InboxQuery(provider_id=provider_id, statuses=tuple(status or OPEN_STATUSES))
     listing = store.read(lambda tx: tx.inbox(query, page))
     return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)

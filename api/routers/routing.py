@@ -7,11 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import PageDep, RuntimeDep
+from api.guard import seen_case
 from api.responses import problems
 from api.schemas import Envelope
+from api.security import PrincipalDep, coordinator_area
+from referral_graph.domain.errors import NotFound
 from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage
 from referral_graph.routing.recommend import Recommendations
+from referral_graph.security.policy import Access
 from referral_graph.store.port import ServiceGap
 
 router = APIRouter(prefix="/api/v1", tags=["routing"])
@@ -29,6 +33,7 @@ AreaCode = Annotated[
 )
 async def recommendations(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     case_id: str,
     service: Service | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
@@ -38,7 +43,10 @@ async def recommendations(
     Runs on the event loop: the work is a few indexed reads and in-memory scoring
     (well under a millisecond), cheaper than a hop through the thread pool.
     """
+    seen = seen_case(runtime.store, principal, case_id)
     result = runtime.routing.recommend(case_id, runtime.now(), service=service, limit=limit)
+    if seen.access is not Access.FULL and result.holder_id != principal.provider_id:
+        raise NotFound("case", case_id)  # only the case's CCWC and its current holder
     return Response(result.model_dump_json(), media_type="application/json")
 
 
@@ -59,7 +67,10 @@ def coverage(
 
 
 @router.get("/coverage/gaps", responses=problems())
-def recorded_gaps(runtime: RuntimeDep, page: PageDep, area: AreaCode) -> Envelope[ServiceGap]:
+def recorded_gaps(
+    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, area: AreaCode
+) -> Envelope[ServiceGap]:
     """Gaps met while routing real cases in the area, newest first."""
+    coordinator_area(principal, area)
     listing = runtime.store.read(lambda tx: tx.service_gaps(area, page))
     return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)

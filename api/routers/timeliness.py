@@ -8,14 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import PageDep, RuntimeDep
+from api.deps import PageDep, RuntimeDep, StoreDep
+from api.guard import check_inbox
 from api.responses import problems
 from api.schemas import Envelope
-from referral_graph.domain.errors import NotFound
+from api.security import PrincipalDep, coordinator_area
+from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import AlertKind, SlaPolicy
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.scheduler import run_once
+from referral_graph.security.model import Role
+from referral_graph.security.policy import redact_referral
 from referral_graph.services import notifications, timeliness
 from referral_graph.store.port import AlertQuery, DueQuery, OutboxMessage
 
@@ -42,10 +46,10 @@ def get_policy(runtime: RuntimeDep) -> SlaPolicy:
 
 
 @router.put("/sla-policy", responses=problems())
-def replace_policy(runtime: RuntimeDep, body: SlaPolicy) -> PolicyChange:
+def replace_policy(store: StoreDep, body: SlaPolicy) -> PolicyChange:
     """Replace the policy. It applies to referrals made from now on only: open referrals
     keep the deadlines they were made with."""
-    saved = timeliness.replace_policy(runtime.store, body)
+    saved = timeliness.replace_policy(store, body)
     return PolicyChange(
         policy=saved,
         applies_to="Referrals made from now on; open referrals keep their deadlines.",
@@ -53,19 +57,23 @@ def replace_policy(runtime: RuntimeDep, body: SlaPolicy) -> PolicyChange:
 
 
 def _due(runtime: RuntimeDep, page: PageDep, query: DueQuery) -> Envelope[Referral]:
+    """Coordinators see handoffs without free text."""
     listing = runtime.store.read(lambda tx: tx.referrals_due(query, page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    items = [redact_referral(r) for r in listing.items]
+    return Envelope(data=items, count=listing.count, limit=page.limit, offset=page.offset)
 
 
 @router.get("/audit/overdue", responses=problems())
 def overdue(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     page: PageDep,
     area: AreaCode = None,
     provider_id: str | None = None,
     risk: RiskLevel | None = None,
 ) -> Envelope[Referral]:
     """Open handoffs past the deadline of the window they wait on, most overdue first."""
+    area = coordinator_area(principal, area)
     query = DueQuery(before=runtime.now(), area=area, provider_id=provider_id, risk=risk)
     return _due(runtime, page, query)
 
@@ -73,6 +81,7 @@ def overdue(
 @router.get("/audit/due-soon", responses=problems())
 def due_soon(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     page: PageDep,
     within_hours: Annotated[float, Query(gt=0, le=24 * 14)] = 24,
     area: AreaCode = None,
@@ -82,6 +91,7 @@ def due_soon(
     """Open handoffs whose deadline falls within the next ``within_hours`` (overdue ones
     included, first)."""
     before = runtime.now() + timedelta(hours=within_hours)
+    area = coordinator_area(principal, area)
     query = DueQuery(before=before, area=area, provider_id=provider_id, risk=risk)
     return _due(runtime, page, query)
 
@@ -89,12 +99,19 @@ def due_soon(
 @router.get("/alerts", responses=problems())
 def alerts(
     runtime: RuntimeDep,
+    principal: PrincipalDep,
     page: PageDep,
     referral_id: str | None = None,
     provider_id: str | None = None,
     kind: AlertKind | None = None,
 ) -> Envelope[TimelinessAlert]:
-    """Reminders and escalations fired, newest first."""
+    """Reminders and escalations about your provider (or one you supervise), newest
+    first."""
+    if principal.role is not Role.SYSTEM:
+        provider_id = provider_id or principal.provider_id
+        if provider_id is None:
+            raise InvalidInput("Name the provider.", field="provider_id")
+        check_inbox(runtime.store, principal, provider_id)
     query = AlertQuery(referral_id=referral_id, provider_id=provider_id, kind=kind)
     listing = runtime.store.read(lambda tx: tx.list_alerts(query, page))
     return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
@@ -114,9 +131,9 @@ def dead_letters(runtime: RuntimeDep, page: PageDep) -> Envelope[OutboxMessage]:
 
 
 @router.post("/outbox/{message_id}/requeue", responses=problems(404))
-def requeue(runtime: RuntimeDep, message_id: str) -> OutboxMessage:
+def requeue(runtime: RuntimeDep, store: StoreDep, message_id: str) -> OutboxMessage:
     """Give a dead letter another round of delivery attempts."""
-    revived = notifications.requeue(runtime.store, message_id, runtime.now())
+    revived = notifications.requeue(store, message_id, runtime.now())
     if revived is None:
         raise NotFound("dead letter", message_id)
     return revived

@@ -24,6 +24,24 @@ def _referral(tx: Transaction, ident: str) -> Referral:
     raise NotFound("referral", ident)
 
 
+def referral_id(store: Store, ident: str) -> str:
+    """The domain id of the referral a domain or FHIR id names (``NotFound`` if none)."""
+    return store.read(lambda tx: _referral(tx, ident)).id
+
+
+def case_id(store: Store, ident: str) -> str:
+    """The domain id of the case a domain or FHIR id names (``NotFound`` if none)."""
+
+    def work(tx: Transaction) -> str:
+        for candidate in fhir.domain_id_candidates(ident):
+            found = tx.get_case(candidate)
+            if found is not None and ident in (found.id, fhir.fhir_id(found.id)):
+                return found.id
+        raise NotFound("case", ident)
+
+    return store.read(work)
+
+
 def task(store: Store, ident: str) -> Json:
     """The FHIR Task of one referral (by domain or FHIR id)."""
     return fhir.as_json(fhir.task(store.read(lambda tx: _referral(tx, ident))))

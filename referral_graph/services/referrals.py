@@ -6,9 +6,21 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from referral_graph.domain.errors import ConsentMissing, InvalidInput, NotFound, StaleVersion
+from referral_graph.domain.errors import (
+    ConsentMissing,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+)
 from referral_graph.domain.ids import new_id
-from referral_graph.domain.lifecycle import ReferralStatus, StepRequest, check_transition
+from referral_graph.domain.lifecycle import (
+    PARTIES,
+    Party,
+    ReferralStatus,
+    StepRequest,
+    check_transition,
+)
 from referral_graph.domain.models import (
     CaseStatus,
     Identifier,
@@ -167,9 +179,25 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
 
 
 def move_referral(
-    store: Store, now: datetime, referral_id: str, step: Step, *, actor: str
+    store: Store,
+    now: datetime,
+    referral_id: str,
+    step: Step,
+    *,
+    actor: str,
+    party: Party | None = None,
 ) -> ReferralWithEvents:
-    """Move a referral to its next status, with compare-and-set on its version."""
+    """Move a referral to its next status, with compare-and-set on its version.
+
+    ``party`` is the actor's part in the handoff (None: the system, unrestricted); only
+    the receiver takes the receiver's steps, only the sender or a coordinator cancels.
+    """
+    if party is not None and party not in PARTIES[step.status]:
+        allowed = " or ".join(sorted(p.value for p in PARTIES[step.status]))
+        raise Forbidden(
+            f"Only the {allowed} of a referral can move it to {step.status.value!r}.",
+            field="status",
+        )
 
     def work(tx: Transaction) -> ReferralWithEvents:
         current = _referral(tx, referral_id)

@@ -9,7 +9,7 @@ from api.app import create_app
 from referral_graph.bootstrap import Runtime
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
-from tests.factories import FakeClock, load_small_network
+from tests.factories import FakeClock, acting_as_system, load_small_network
 
 
 @pytest.fixture
@@ -20,6 +20,6 @@ def runtime(store: Store, clock: FakeClock) -> Runtime:
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
-        c.headers["X-Actor"] = "tester"
+    app = acting_as_system(create_app(runtime))
+    with TestClient(app, raise_server_exceptions=False) as c:
         yield c

@@ -154,7 +154,7 @@ def test_referral_rules(client: TestClient) -> None:
         422,
         "continues_referral_id",
     )
-    assert_problem(refer(client, "case_missing"), 422, "case_id")
+    assert_problem(refer(client, "case_missing"), 404)
     assert_problem(
         refer(client, case["id"], to_provider_id="ccwc-a", service="registration"),
         422,

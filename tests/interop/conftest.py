@@ -13,7 +13,7 @@ from api.routers import directory_io, fhir
 from referral_graph.bootstrap import Runtime
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
-from tests.factories import FakeClock, load_small_network
+from tests.factories import FakeClock, acting_as_system, load_small_network
 
 
 def _with_interop_routers(app: FastAPI) -> FastAPI:
@@ -33,7 +33,6 @@ def runtime(store: Store, clock: FakeClock) -> Runtime:
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    app = _with_interop_routers(create_app(runtime))
+    app = acting_as_system(_with_interop_routers(create_app(runtime)))
     with TestClient(app, raise_server_exceptions=False) as c:
-        c.headers["X-Actor"] = "tester"
         yield c

@@ -88,6 +88,12 @@ MERGE (p:Provider {id: row.id})
 
 GET_PROVIDER: LiteralString = "MATCH (p:Provider {id: $id}) RETURN p.doc AS doc"
 
+#: What a replayed insert or compare-and-set compares its own write with.
+STORED_PROVIDER: LiteralString = """
+MATCH (p:Provider {id: $id})
+RETURN p.doc AS doc, p.version AS version
+"""
+
 GET_PROVIDERS: LiteralString = """
 UNWIND $ids AS id
 MATCH (p:Provider {id: id})
@@ -219,6 +225,11 @@ RETURN ok
 
 GET_CASE: LiteralString = "MATCH (c:Case {id: $id}) RETURN c.doc AS doc"
 
+STORED_CASE: LiteralString = """
+MATCH (c:Case {id: $id})
+RETURN c.doc AS doc, c.version AS version
+"""
+
 COUNT_CASES: LiteralString = "MATCH (c:Case) RETURN count(c) AS n"
 
 # --- referrals ---------------------------------------------------------------------
@@ -261,6 +272,13 @@ RETURN ok, status
 """
 
 GET_REFERRAL: LiteralString = "MATCH (r:Referral {id: $id}) RETURN r.doc AS doc"
+
+#: The referral's version and, if the referral holds it, the event ``$event_id``.
+STORED_REFERRAL_EVENT: LiteralString = """
+MATCH (r:Referral {id: $id})
+OPTIONAL MATCH (r)-[:HAS_EVENT]->(e:ReferralEvent {id: $event_id})
+RETURN r.version AS version, e.doc AS doc
+"""
 
 REFERRAL_EVENTS: LiteralString = """
 MATCH (:Referral {id: $id})-[:HAS_EVENT]->(e:ReferralEvent)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction, Record
+from pydantic import BaseModel
 from neo4j.exceptions import ConstraintError
 
 from referral_graph.adapters.neo4j import cypher
@@ -39,11 +40,20 @@ def inside(prop: LiteralString, area: str) -> tuple[LiteralString, dict[str, obj
 
 
 class CypherRunner:
-    """Helpers over one ``ManagedTransaction``; results are always consumed at once."""
+    """Helpers over one ``ManagedTransaction``; results are always consumed at once.
 
-    def __init__(self, tx: ManagedTransaction, *, batch_size: int = 5_000) -> None:
+    ``replay`` is true when the store runs a unit of work again because its first commit
+    ended without an answer (``IncompleteCommit``): the first commit may have landed, so
+    an insert that finds its id already holding the same content, or a compare-and-set
+    that finds its own step already applied, succeeds without writing anything.
+    """
+
+    def __init__(
+        self, tx: ManagedTransaction, *, batch_size: int = 5_000, replay: bool = False
+    ) -> None:
         self.tx = tx
         self.batch_size = batch_size
+        self.replay = replay
 
     def _records(self, query: LiteralString, **params: Any) -> list[Record]:
         try:
@@ -67,6 +77,16 @@ class CypherRunner:
         record = self._one(query, offset=page.offset, limit=page.limit, **params)
         assert record is not None  # an aggregation always returns a row
         return int(record["total"]), [str(d) for d in record["docs"]]
+
+    def _landed(self, query: LiteralString, model: BaseModel, **params: Any) -> bool:
+        """On a replay only: whether ``query`` finds a ``doc`` holding exactly ``model``
+        (compared as models: a set's JSON order may differ between two builds of it)."""
+        if not self.replay:
+            return False
+        record = self._one(query, **params)
+        if record is None or record["doc"] is None:
+            return False
+        return type(model).model_validate_json(str(record["doc"])) == model
 
     def _merge_areas(self, codes: Iterable[str]) -> None:
         for batch in batches(area_rows(codes), self.batch_size):

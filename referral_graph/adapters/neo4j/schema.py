@@ -12,6 +12,7 @@ from typing import LiteralString
 
 from neo4j import Session
 
+from referral_graph.adapters.neo4j.accounts import SCHEMA as ACCOUNTS_SCHEMA
 from referral_graph.domain.errors import StoreUnavailable
 
 SCHEMA_VERSION = 1
@@ -46,6 +47,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX alert_provider IF NOT EXISTS FOR (n:Alert) ON (n.provider_id)",
     "CREATE INDEX alert_fired_at IF NOT EXISTS FOR (n:Alert) ON (n.fired_at)",
     "CREATE INDEX outbox_due IF NOT EXISTS FOR (n:OutboxMessage) ON (n.state, n.next_attempt_at)",
+    *ACCOUNTS_SCHEMA,
 )
 
 ENSURE_META: LiteralString = """

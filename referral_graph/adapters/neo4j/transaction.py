@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from referral_graph.adapters.neo4j import cypher
+from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
 from referral_graph.adapters.neo4j.followup import FollowUp
 from referral_graph.adapters.neo4j.mapping import (
     case_row,
@@ -33,19 +34,27 @@ from referral_graph.store.port import (
 )
 
 
-class Neo4jTransaction(FollowUp, Transaction):
+class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
     """The port over Cypher. Routing, timeliness and outbox methods: :class:`FollowUp`."""
 
     # --- directory -------------------------------------------------------------------
     def add_provider(self, provider: Provider) -> None:
         self._merge_areas(provider_areas(provider))
         if self._one(cypher.ADD_PROVIDER, row=provider_row(provider)) is None:
+            if self._landed(cypher.STORED_PROVIDER, provider, id=provider.id):
+                return  # a replay: the first commit inserted it (and bumped the version)
             raise Conflict(f"A provider with id {provider.id!r} exists.", field="id")
         self.bump_directory_version()
 
     def save_provider(self, provider: Provider, expected_version: int) -> None:
         locked = self._one(cypher.LOCK_PROVIDER, id=provider.id)
         if locked is None or locked["version"] != expected_version:
+            if (
+                locked is not None
+                and locked["version"] == expected_version + 1
+                and self._landed(cypher.STORED_PROVIDER, provider, id=provider.id)
+            ):
+                return  # a replay: the first commit saved exactly this
             raise StaleVersion("provider", provider.id)
         self._merge_areas(provider_areas(provider))
         self._records(cypher.SAVE_PROVIDER, row=provider_row(provider))
@@ -83,6 +92,8 @@ class Neo4jTransaction(FollowUp, Transaction):
 
     def add_pathway(self, pathway: Pathway) -> None:
         if self._one(cypher.ADD_PATHWAY, row=pathway_row(pathway)) is None:
+            if self._landed(cypher.GET_PATHWAY, pathway, id=pathway.id):
+                return  # a replay: the first commit inserted it
             exists = self._one(cypher.PATHWAY_EXISTS, id=pathway.id)
             if exists is not None and exists["exists"]:
                 raise Conflict(f"A pathway with id {pathway.id!r} exists.", field="id")
@@ -138,6 +149,8 @@ class Neo4jTransaction(FollowUp, Transaction):
         self._merge_areas([case.village_code])
         if self._one(cypher.ADD_CASE, row=case_row(case)) is not None:
             return
+        if self._landed(cypher.STORED_CASE, case, id=case.id):
+            return  # a replay: the first commit inserted it
         why = self._one(
             cypher.WHY_NO_CASE, id=case.id, code=case.code, opener=case.opened_by_provider_id
         )
@@ -152,6 +165,14 @@ class Neo4jTransaction(FollowUp, Transaction):
         self._merge_areas([case.village_code])
         record = self._one(cypher.SAVE_CASE, row=case_row(case), expected=expected_version)
         if record is None or not record["ok"]:
+            if record is not None and self.replay:
+                stored = self._one(cypher.STORED_CASE, id=case.id)
+                if (
+                    stored is not None
+                    and stored["version"] == expected_version + 1
+                    and self._landed(cypher.STORED_CASE, case, id=case.id)
+                ):
+                    return  # a replay: the first commit saved exactly this
             raise StaleVersion("case", case.id)
 
     def get_case(self, case_id: str) -> Case | None:
@@ -166,6 +187,12 @@ class Neo4jTransaction(FollowUp, Transaction):
     def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
         record = self._one(cypher.ADD_REFERRAL, row=referral_row(referral), event=event_row(event))
         if record is not None:
+            return
+        if self._landed(cypher.STORED_REFERRAL_EVENT, event, id=referral.id, event_id=event.id):
+            # A replay: the referral holds this very creation event (its id was drawn for
+            # this unit of work), so the first commit inserted both. Compared on the
+            # event, whose content never changes, not on the referral (the scheduler may
+            # have moved its next_alert_at since).
             return
         exists = self._one(cypher.REFERRAL_EXISTS, id=referral.id)
         if exists is not None and exists["exists"]:
@@ -186,7 +213,22 @@ class Neo4jTransaction(FollowUp, Transaction):
         if record is None:
             raise StaleVersion("referral", referral.id)
         if not record["ok"]:
+            if self._step_landed(referral.id, expected_version, event):
+                return  # a replay: the first commit made exactly this step
             raise StaleVersion("referral", referral.id, record["status"])
+
+    def _step_landed(self, referral_id: str, expected_version: int, event: ReferralEvent) -> bool:
+        """On a replay: the referral is at ``expected_version + 1`` and holds ``event``."""
+        if not self.replay:
+            return False
+        stored = self._one(cypher.STORED_REFERRAL_EVENT, id=referral_id, event_id=event.id)
+        return (
+            stored is not None
+            and stored["version"] == expected_version + 1
+            and self._landed(
+                cypher.STORED_REFERRAL_EVENT, event, id=referral_id, event_id=event.id
+            )
+        )
 
     def get_referral(self, referral_id: str) -> Referral | None:
         doc = self._doc(cypher.GET_REFERRAL, id=referral_id)

@@ -1,0 +1,85 @@
+"""Load an object and check, per object, that the principal may see it.
+
+A principal who may not see an object is told it does not exist (404), so ids cannot
+be probed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from referral_graph.domain.errors import NotFound
+from referral_graph.domain.models import Case, Provider, Referral
+from referral_graph.security.model import Principal, Role
+from referral_graph.security.policy import (
+    Access,
+    case_access,
+    referral_access,
+    visible_referrals,
+)
+from referral_graph.store.port import Store, Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class SeenCase:
+    case: Case
+    access: Access
+    referrals: list[Referral]  # only those the principal may see, in path order
+    providers: dict[str, Provider]
+
+
+def _providers(tx: Transaction, referrals: list[Referral], case: Case) -> dict[str, Provider]:
+    ids = {case.opened_by_provider_id}
+    for r in referrals:
+        ids |= {r.from_provider_id, r.to_provider_id}
+    return tx.get_providers(ids)
+
+
+def seen_case(store: Store, principal: Principal, case_id: str) -> SeenCase:
+    def work(tx: Transaction) -> SeenCase:
+        case = tx.get_case(case_id)
+        if case is None:
+            raise NotFound("case", case_id)
+        referrals = tx.case_referrals(case_id)
+        providers = _providers(tx, referrals, case)
+        access = case_access(principal, case, referrals, providers)
+        if access is None:
+            raise NotFound("case", case_id)
+        return SeenCase(
+            case, access, visible_referrals(principal, access, referrals, providers), providers
+        )
+
+    return store.read(work)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenReferral:
+    referral: Referral
+    case: Case
+    access: Access
+
+
+def seen_referral(store: Store, principal: Principal, referral_id: str) -> SeenReferral:
+    def work(tx: Transaction) -> SeenReferral:
+        referral = tx.get_referral(referral_id)
+        case = None if referral is None else tx.get_case(referral.case_id)
+        if referral is None or case is None:
+            raise NotFound("referral", referral_id)
+        providers = tx.get_providers({referral.from_provider_id, referral.to_provider_id})
+        access = referral_access(principal, referral, case, providers)
+        if access is None:
+            raise NotFound("referral", referral_id)
+        return SeenReferral(referral, case, access)
+
+    return store.read(work)
+
+
+def check_inbox(store: Store, principal: Principal, provider_id: str) -> None:
+    """A provider's inbox is its own staff's (and its supervisor's)."""
+    if principal.role is Role.SYSTEM or principal.provider_id == provider_id:
+        return
+    if principal.role is Role.SUPERVISOR:
+        provider = store.read(lambda tx: tx.get_provider(provider_id))
+        if provider is not None and principal.provider_id in provider.overseen_by:
+            return
+    raise NotFound("provider", provider_id)

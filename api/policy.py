@@ -1,0 +1,96 @@
+"""Which roles may call each route, and which routes read case data (and so are logged).
+
+Every route of the app must have a rule here: the app refuses to start otherwise, and
+the authorisation matrix test walks this table. A rule lets a role call the route;
+which objects it then sees is decided per object (``referral_graph.security.policy``),
+and a foreign object answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from referral_graph.security.model import Role
+
+C, P, S, K, A = Role.CCWC, Role.PROVIDER, Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN
+EVERYONE = frozenset({C, P, S, K, A})
+CASE_WORKERS = frozenset({C, P, S})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    roles: frozenset[Role] | None  # None: public
+    case_data: bool = False  # reads of case data go to the access log
+
+    @property
+    def public(self) -> bool:
+        return self.roles is None
+
+
+PUBLIC = Rule(None)
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("POST", "/api/v1/auth/refresh"): PUBLIC,
+    ("POST", "/api/v1/auth/logout"): Rule(EVERYONE),
+    ("GET", "/api/v1/auth/me"): Rule(EVERYONE),
+    # accounts
+    ("GET", "/api/v1/users"): Rule(frozenset({A})),
+    ("POST", "/api/v1/users"): Rule(frozenset({A})),
+    ("GET", "/api/v1/users/{user_id}"): Rule(frozenset({A})),
+    ("POST", "/api/v1/users/{user_id}/deactivate"): Rule(frozenset({A})),
+    ("POST", "/api/v1/users/{user_id}/api-tokens"): Rule(frozenset({A})),
+    ("GET", "/api/v1/users/{user_id}/api-tokens"): Rule(frozenset({A})),
+    ("DELETE", "/api/v1/users/{user_id}/api-tokens/{token_id}"): Rule(frozenset({A})),
+    ("GET", "/api/v1/access-log"): Rule(frozenset({A})),
+    # directory: everyone reads, admins write
+    ("GET", "/api/v1/providers"): Rule(EVERYONE),
+    ("POST", "/api/v1/providers"): Rule(frozenset({A})),
+    ("GET", "/api/v1/providers/{provider_id}"): Rule(EVERYONE),
+    ("PATCH", "/api/v1/providers/{provider_id}"): Rule(frozenset({A})),
+    ("DELETE", "/api/v1/providers/{provider_id}"): Rule(frozenset({A})),
+    ("GET", "/api/v1/providers/{provider_id}/inbox"): Rule(CASE_WORKERS, case_data=True),
+    ("GET", "/api/v1/pathways"): Rule(EVERYONE),
+    ("POST", "/api/v1/pathways"): Rule(frozenset({A})),
+    ("GET", "/api/v1/pathways/{pathway_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/directory/hsds"): Rule(EVERYONE),
+    ("POST", "/api/v1/directory/import"): Rule(frozenset({A})),
+    ("GET", "/api/v1/coverage"): Rule(EVERYONE),
+    ("GET", "/api/v1/coverage/gaps"): Rule(frozenset({K, A})),
+    # cases and referrals
+    ("POST", "/api/v1/cases"): Rule(frozenset({C})),
+    ("GET", "/api/v1/cases/{case_id}"): Rule(CASE_WORKERS | {K}, case_data=True),
+    ("PUT", "/api/v1/cases/{case_id}/consent"): Rule(frozenset({C})),
+    ("GET", "/api/v1/cases/{case_id}/path"): Rule(CASE_WORKERS | {K}, case_data=True),
+    ("GET", "/api/v1/cases/{case_id}/recommendations"): Rule(frozenset({C, P}), case_data=True),
+    ("POST", "/api/v1/referrals"): Rule(frozenset({C, P})),
+    ("GET", "/api/v1/referrals/{referral_id}"): Rule(CASE_WORKERS | {K}, case_data=True),
+    ("POST", "/api/v1/referrals/{referral_id}/transitions"): Rule(frozenset({C, P, K})),
+    ("GET", "/fhir/Task/{task_id}"): Rule(CASE_WORKERS | {K}, case_data=True),
+    ("GET", "/fhir/ServiceRequest/{request_id}"): Rule(CASE_WORKERS | {K}, case_data=True),
+    ("GET", "/fhir/Bundle"): Rule(frozenset({C}), case_data=True),
+    # timeliness and audit
+    ("GET", "/api/v1/sla-policy"): Rule(EVERYONE),
+    ("PUT", "/api/v1/sla-policy"): Rule(frozenset({A})),
+    ("GET", "/api/v1/audit/overdue"): Rule(frozenset({K}), case_data=True),
+    ("GET", "/api/v1/audit/due-soon"): Rule(frozenset({K}), case_data=True),
+    ("GET", "/api/v1/alerts"): Rule(frozenset({C, P, S})),
+    ("POST", "/api/v1/timeliness/tick"): Rule(frozenset({A})),
+    ("GET", "/api/v1/outbox/dead-letters"): Rule(frozenset({K, A})),
+    ("POST", "/api/v1/outbox/{message_id}/requeue"): Rule(frozenset({K, A})),
+    ("GET", "/api/v1/audit/delays"): Rule(frozenset({K})),
+    ("GET", "/api/v1/audit/bottlenecks"): Rule(frozenset({K})),
+    ("GET", "/api/v1/audit/loops"): Rule(frozenset({K})),
+    ("GET", "/api/v1/audit/declines"): Rule(frozenset({K})),
+    ("GET", "/api/v1/audit/measures"): Rule(frozenset({K})),
+    ("GET", "/api/v1/audit/report"): Rule(frozenset({K})),
+}
+
+
+def rule_for(method: str, path: str) -> Rule | None:
+    return RULES.get((method, path))

@@ -1,0 +1,87 @@
+"""Authentication and route-level authorisation, applied to every route of the app.
+
+A request's bearer token (a signed access token, or an integration's API token) names
+its principal; the route's rule (``api.policy``) says which roles may call it. Which
+objects the principal then sees is checked per object in the routers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordBearer
+
+from api.deps import RuntimeDep
+from api.policy import Rule, rule_for
+from referral_graph.domain.errors import Forbidden, Unauthenticated
+from referral_graph.domain.models import Case
+from referral_graph.security.model import Principal, Role
+from referral_graph.security.policy import NATIONAL, in_area
+from referral_graph.services import accounts
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def route_rule(request: Request) -> Rule:
+    route = request.scope.get("route")
+    path = route.path if isinstance(route, APIRoute) else request.url.path
+    rule = rule_for(request.method, path)
+    if rule is None:  # fail closed; api.app refuses to start with such a route anyway
+        raise Forbidden("This route has no access rule.")
+    return rule
+
+
+def resolve_principal(
+    request: Request,
+    runtime: RuntimeDep,
+    token: Annotated[str | None, Depends(oauth2)],
+) -> Principal | None:
+    """The principal of the request's bearer token (None on public routes)."""
+    if route_rule(request).public:
+        return None
+    if not token:
+        raise Unauthenticated("Sign in first: send 'Authorization: Bearer <token>'.")
+    return accounts.principal_for(runtime.store, runtime.now(), token, runtime.settings)
+
+
+def authorize(
+    request: Request, principal: Annotated[Principal | None, Depends(resolve_principal)]
+) -> None:
+    """Let the request through only if the principal's role may call the route."""
+    rule = route_rule(request)
+    if rule.public:
+        return
+    if principal is None or rule.roles is None:
+        raise Unauthenticated("Sign in first.")
+    if principal.role is not Role.SYSTEM and principal.role not in rule.roles:
+        raise Forbidden(f"A {principal.role.value} account may not do this.")
+    request.state.principal = principal
+
+
+def current_principal(request: Request) -> Principal:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        raise Unauthenticated("Sign in first.")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def coordinator_area(principal: Principal, area: str | None) -> str | None:
+    """The area a coordinator's query may cover: their own when none is asked, and
+    never outside it (other roles pass through unchanged)."""
+    if principal.role is not Role.COORDINATOR:
+        return area
+    own = principal.area_code
+    if area is None:
+        return None if own == NATIONAL else own
+    if not in_area(principal, area):
+        raise Forbidden(f"Area {area!r} is outside your area ({own}).", field="area")
+    return area
+
+
+def visible_case_area(principal: Principal, case: Case) -> bool:
+    return principal.role is not Role.COORDINATOR or in_area(principal, case.village_code)

@@ -1,0 +1,321 @@
+"""Accounts, tokens, sign-in throttling and the access log on Neo4j.
+
+Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, at})`` and
+``(:AccessRecord)`` stand alone. A user keeps its model as JSON in ``doc`` (plus the
+``id``, ``username`` and ``version`` that queries match on); tokens and access records
+keep their fields as properties, times as native ``DATETIME`` values. The access log is
+append-only: nothing here sets a property of, or deletes, an ``AccessRecord``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, LiteralString
+
+from neo4j import Record
+from neo4j.time import DateTime
+
+from referral_graph.adapters.neo4j import cypher
+from referral_graph.adapters.neo4j.plumbing import CypherRunner, where
+from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.security.model import AccessRecord, TokenRecord, User
+from referral_graph.store.port import AccessQuery, Listing, Page
+
+#: Added to what ``initialise`` creates (see :mod:`referral_graph.adapters.neo4j.schema`).
+SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE",
+    "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.token_hash IS UNIQUE",
+    "CREATE CONSTRAINT access_record_id IF NOT EXISTS FOR (n:AccessRecord) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX login_failure_username IF NOT EXISTS FOR (n:LoginFailure) ON (n.username)",
+    "CREATE INDEX access_record_object IF NOT EXISTS FOR (n:AccessRecord) ON (n.object_id)",
+    "CREATE INDEX access_record_user IF NOT EXISTS FOR (n:AccessRecord) ON (n.user_id)",
+    "CREATE INDEX access_record_at IF NOT EXISTS FOR (n:AccessRecord) ON (n.at)",
+)
+
+# --- users -------------------------------------------------------------------------
+
+#: MERGE on the username: of two concurrent inserts of one name, the loser meets the
+#: winner's node on the constraint's index lock and returns no row.
+ADD_USER: LiteralString = """
+OPTIONAL MATCH (same:User {id: $row.id})
+WITH same WHERE same IS NULL
+MERGE (u:User {username: $row.username})
+  ON CREATE SET u._new = true
+WITH u WHERE u._new IS NOT NULL
+SET u = $row
+RETURN u.id AS id
+"""
+
+USER_EXISTS: LiteralString = """
+OPTIONAL MATCH (u:User {id: $id})
+RETURN u IS NOT NULL AS exists
+"""
+
+LOCK_USER: LiteralString = """
+MATCH (u:User {id: $id})
+SET u._lock = true
+REMOVE u._lock
+RETURN u.version AS version
+"""
+
+USERNAME_TAKEN: LiteralString = """
+MATCH (other:User {username: $username})
+WHERE other.id <> $id
+RETURN other.id AS id
+"""
+
+SAVE_USER: LiteralString = """
+MATCH (u:User {id: $row.id})
+SET u = $row
+"""
+
+GET_USER: LiteralString = "MATCH (u:User {id: $id}) RETURN u.doc AS doc"
+
+GET_USER_BY_USERNAME: LiteralString = "MATCH (u:User {username: $username}) RETURN u.doc AS doc"
+
+USERS: LiteralString = "MATCH (x:User)\n"
+
+# --- tokens ------------------------------------------------------------------------
+
+_TOKEN_FIELDS: LiteralString = """
+RETURN t.id AS id, t.user_id AS user_id, t.kind AS kind, t.token_hash AS token_hash,
+       t.name AS name, t.created_at AS created_at, t.expires_at AS expires_at,
+       t.revoked_at AS revoked_at
+"""  # noqa: S105
+
+ADD_TOKEN: LiteralString = """
+MATCH (u:User {id: $row.user_id})
+MERGE (t:Token {id: $row.id})
+  ON CREATE SET t._new = true
+WITH u, t WHERE t._new IS NOT NULL
+SET t = $row
+CREATE (u)-[:HOLDS]->(t)
+RETURN t.id AS id
+"""  # noqa: S105
+
+WHY_NO_TOKEN: LiteralString = """
+OPTIONAL MATCH (u:User {id: $user_id})
+OPTIONAL MATCH (t:Token {id: $id})
+RETURN u IS NOT NULL AS user_known, t IS NOT NULL AS id_taken
+"""  # noqa: S105
+
+FIND_TOKEN: LiteralString = "MATCH (t:Token {token_hash: $token_hash})\n" + _TOKEN_FIELDS
+
+#: Takes the token's write lock before reading ``revoked_at``: of two concurrent
+#: revocations, the second reads the first's committed time and returns no row.
+REVOKE_TOKEN: LiteralString = """
+MATCH (t:Token {id: $id})
+SET t._lock = true
+REMOVE t._lock
+WITH t WHERE t.revoked_at IS NULL
+SET t.revoked_at = $at
+RETURN t.id AS id
+"""  # noqa: S105
+
+LIST_TOKENS: LiteralString = (
+    """
+MATCH (:User {id: $user_id})-[:HOLDS]->(t:Token)
+WHERE t.kind IN ['refresh', 'api']
+"""
+    + _TOKEN_FIELDS
+    + "ORDER BY t.created_at DESC, t.id"
+)
+
+# --- sign-in throttling ------------------------------------------------------------
+
+RECORD_LOGIN_FAILURE: LiteralString = "CREATE (:LoginFailure {username: $username, at: $at})"
+
+LOGIN_FAILURES_SINCE: LiteralString = """
+MATCH (f:LoginFailure {username: $username})
+WHERE f.at >= $since
+RETURN count(f) AS n
+"""
+
+CLEAR_LOGIN_FAILURES: LiteralString = """
+MATCH (f:LoginFailure {username: $username})
+DELETE f
+"""
+
+# --- access log --------------------------------------------------------------------
+
+#: CREATE, not MERGE: a second record with a taken id fails on the constraint (Conflict)
+#: rather than leaving the first one standing in its place unnoticed.
+APPEND_ACCESS: LiteralString = """
+CREATE (a:AccessRecord)
+SET a = $row
+"""
+
+ACCESS_FILTERS: dict[str, LiteralString] = {
+    "object_id": "x.object_id = $object_id",
+    "user_id": "x.user_id = $user_id",
+}
+
+#: Like :func:`cypher.page_of`, but the page is of property maps (records have no doc).
+ACCESS_PAGE: LiteralString = """
+WITH x ORDER BY x.at DESC, x.id
+WITH collect(x) AS found
+RETURN size(found) AS total,
+       [x IN found[$offset..($offset + $limit)] |
+        x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id,
+           .client}] AS rows
+"""
+
+
+def _time(value: Any) -> datetime:
+    """A stored ``DATETIME`` as a ``datetime`` with a plain fixed offset, as SQLite gives
+    (``datetime.UTC`` for UTC; the driver would hand back a pytz zone)."""
+    native = value.to_native() if isinstance(value, DateTime) else value
+    assert isinstance(native, datetime)
+    offset = native.utcoffset()
+    return native if offset is None else native.replace(tzinfo=timezone(offset))
+
+
+def _opt_time(value: Any) -> datetime | None:
+    return None if value is None else _time(value)
+
+
+def _user_row(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "version": user.version,
+        "doc": user.model_dump_json(),
+    }
+
+
+def _token(record: Record) -> TokenRecord:
+    return TokenRecord(
+        id=str(record["id"]),
+        user_id=str(record["user_id"]),
+        kind=str(record["kind"]),
+        token_hash=str(record["token_hash"]),
+        name=str(record["name"]),
+        created_at=_time(record["created_at"]),
+        expires_at=_opt_time(record["expires_at"]),
+        revoked_at=_opt_time(record["revoked_at"]),
+    )
+
+
+def _access(row: dict[str, Any]) -> AccessRecord:
+    return AccessRecord(
+        id=str(row["id"]),
+        at=_time(row["at"]),
+        user_id=str(row["user_id"]),
+        username=str(row["username"]),
+        role=str(row["role"]),
+        action=str(row["action"]),
+        method=str(row["method"]),
+        path=str(row["path"]),
+        object_id=row["object_id"],
+        client=row["client"],
+    )
+
+
+def _taken(username: str) -> Conflict:
+    return Conflict(f"The username {username!r} is taken.", field="username")
+
+
+class Neo4jAccounts(CypherRunner):
+    """The port's accounts methods (mixed into ``Neo4jTransaction``)."""
+
+    # --- users -----------------------------------------------------------------------
+    def add_user(self, user: User) -> None:
+        try:
+            created = self._one(ADD_USER, row=_user_row(user))
+        except Conflict as exc:  # a concurrent insert took the id or the name first
+            raise _taken(user.username) from exc
+        if created is not None:
+            return
+        exists = self._one(USER_EXISTS, id=user.id)
+        if exists is not None and exists["exists"]:
+            raise Conflict(f"A user with id {user.id!r} exists.", field="id")
+        raise _taken(user.username)
+
+    def save_user(self, user: User, expected_version: int) -> None:
+        locked = self._one(LOCK_USER, id=user.id)
+        if locked is None or locked["version"] != expected_version:
+            raise StaleVersion("user", user.id)
+        if self._one(USERNAME_TAKEN, id=user.id, username=user.username) is not None:
+            raise _taken(user.username)
+        try:
+            self._records(SAVE_USER, row=_user_row(user))
+        except Conflict as exc:  # a concurrent insert took the name meanwhile
+            raise _taken(user.username) from exc
+
+    def get_user(self, user_id: str) -> User | None:
+        doc = self._doc(GET_USER, id=user_id)
+        return None if doc is None else User.model_validate_json(doc)
+
+    def get_user_by_username(self, username: str) -> User | None:
+        doc = self._doc(GET_USER_BY_USERNAME, username=username)
+        return None if doc is None else User.model_validate_json(doc)
+
+    def list_users(self, page: Page) -> Listing[User]:
+        total, docs = self._listing(USERS + cypher.page_of("x", "x.username"), page)
+        return Listing([User.model_validate_json(d) for d in docs], total)
+
+    # --- tokens ----------------------------------------------------------------------
+    def add_token(self, token: TokenRecord) -> None:
+        row = {
+            "id": token.id,
+            "user_id": token.user_id,
+            "kind": token.kind,
+            "token_hash": token.token_hash,
+            "name": token.name,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+            "revoked_at": token.revoked_at,
+        }
+        if self._one(ADD_TOKEN, row=row) is not None:
+            return
+        why = self._one(WHY_NO_TOKEN, user_id=token.user_id, id=token.id)
+        if why is not None and not why["user_known"]:
+            raise Conflict(f"No user with id {token.user_id!r}.", field="user_id")
+        raise Conflict(f"A token with id {token.id!r} exists.", field="id")
+
+    def find_token(self, token_hash: str) -> TokenRecord | None:
+        record = self._one(FIND_TOKEN, token_hash=token_hash)
+        return None if record is None else _token(record)
+
+    def revoke_token(self, token_id: str, at: datetime) -> bool:
+        return self._one(REVOKE_TOKEN, id=token_id, at=at) is not None
+
+    def list_tokens(self, user_id: str) -> list[TokenRecord]:
+        return [_token(r) for r in self._records(LIST_TOKENS, user_id=user_id)]
+
+    # --- sign-in throttling ----------------------------------------------------------
+    def record_login_failure(self, username: str, at: datetime) -> None:
+        self._records(RECORD_LOGIN_FAILURE, username=username, at=at)
+
+    def login_failures_since(self, username: str, since: datetime) -> int:
+        record = self._one(LOGIN_FAILURES_SINCE, username=username, since=since)
+        return 0 if record is None else int(record["n"])
+
+    def clear_login_failures(self, username: str) -> None:
+        self._records(CLEAR_LOGIN_FAILURES, username=username)
+
+    # --- access log ------------------------------------------------------------------
+    def append_access(self, record: AccessRecord) -> None:
+        row = {
+            "id": record.id,
+            "at": record.at,
+            "user_id": record.user_id,
+            "username": record.username,
+            "role": record.role,
+            "action": record.action,
+            "method": record.method,
+            "path": record.path,
+            "object_id": record.object_id,
+            "client": record.client,
+        }
+        self._records(APPEND_ACCESS, row=row)
+
+    def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
+        values = {"object_id": query.object_id, "user_id": query.user_id}
+        params = {k: v for k, v in values.items() if v is not None}
+        text = "MATCH (x:AccessRecord)\n" + where(ACCESS_FILTERS[k] for k in params) + ACCESS_PAGE
+        found = self._one(text, offset=page.offset, limit=page.limit, **params)
+        assert found is not None  # an aggregation always returns a row
+        return Listing([_access(r) for r in found["rows"]], int(found["total"]))

@@ -1,0 +1,251 @@
+"""Use cases of accounts: users, sign-in with throttling, tokens, sign-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from referral_graph.domain.errors import (
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from referral_graph.domain.ids import new_id
+from referral_graph.domain.models import Identifier
+from referral_graph.security.credentials import (
+    API_TOKEN_PREFIX,
+    DUMMY_HASH,
+    digest,
+    hash_password,
+    issue_access_token,
+    opaque_token,
+    principal_of,
+    read_access_token,
+    verify_password,
+)
+from referral_graph.security.model import Principal, Role, TokenRecord, User, Username
+from referral_graph.settings import Settings
+from referral_graph.store.port import Store, Transaction
+
+MIN_PASSWORD = 10
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    password: str = Field(min_length=MIN_PASSWORD, max_length=200, repr=False)
+    role: Role
+    provider_id: Identifier | None = None
+    area_code: str | None = Field(None, pattern=r"^(KH|\d{2}|\d{4}|\d{6})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def create_user(store: Store, now: datetime, new: NewUser) -> User:
+    """Create an account; its provider or area must exist."""
+
+    def work(tx: Transaction) -> User:
+        if new.provider_id is not None and tx.get_provider(new.provider_id) is None:
+            raise InvalidInput(f"No provider with id {new.provider_id!r}.", field="provider_id")
+        if new.area_code not in (None, "KH"):
+            from referral_graph.domain.areas import gazetteer
+
+            if new.area_code not in gazetteer():
+                raise InvalidInput(f"Unknown area {new.area_code!r}.", field="area_code")
+        try:
+            user = User(
+                id=new_id("usr"),
+                username=new.username,
+                role=new.role,
+                provider_id=new.provider_id,
+                area_code=new.area_code,
+                password_hash=hash_password(new.password),
+                created_at=now,
+            )
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="role") from None
+        tx.add_user(user)
+        return user
+
+    return store.write(work)
+
+
+def set_active(store: Store, user_id: str, active: bool) -> User:
+    def work(tx: Transaction) -> User:
+        user = tx.get_user(user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        updated = user.model_copy(update={"active": active, "version": user.version + 1})
+        tx.save_user(updated, user.version)
+        return updated
+
+    return store.write(work)
+
+
+def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> Tokens:
+    access, _jti = issue_access_token(
+        user,
+        now,
+        settings.secret_key.get_secret_value(),
+        timedelta(minutes=settings.access_token_minutes),
+    )
+    refresh = opaque_token()
+    tx.add_token(
+        TokenRecord(
+            id=new_id("tok"),
+            user_id=user.id,
+            kind="refresh",
+            token_hash=digest(refresh),
+            name="sign-in",
+            created_at=now,
+            expires_at=now + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    return Tokens(access, refresh, settings.access_token_minutes * 60)
+
+
+def sign_in(
+    store: Store, now: datetime, username: str, password: str, settings: Settings
+) -> Tokens:
+    """Check the password (throttled after repeated failures) and issue tokens."""
+    window = timedelta(minutes=settings.login_window_minutes)
+
+    def check(tx: Transaction) -> User | None:
+        if tx.login_failures_since(username, now - window) >= settings.login_max_failures:
+            raise TooManyAttempts(
+                "Too many failed sign-ins for this account; wait and try again.",
+                retry_after=int(window.total_seconds()),
+            )
+        return tx.get_user_by_username(username)
+
+    user = store.read(check)
+    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    if user is None or not ok or not user.active:
+        store.write(lambda tx: tx.record_login_failure(username, now))
+        raise Unauthenticated("Wrong username or password.")
+
+    def issue(tx: Transaction) -> Tokens:
+        tx.clear_login_failures(username)
+        return _issue(tx, user, now, settings)
+
+    return store.write(issue)
+
+
+def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings) -> Tokens:
+    """Trade a live refresh token for new tokens (the old one is revoked: rotation)."""
+
+    def work(tx: Transaction) -> Tokens:
+        record = tx.find_token(digest(refresh_token))
+        if (
+            record is None
+            or record.kind != "refresh"
+            or record.revoked_at is not None
+            or (record.expires_at is not None and record.expires_at <= now)
+        ):
+            raise Unauthenticated("The refresh token is not valid; sign in again.")
+        user = tx.get_user(record.user_id)
+        if user is None or not user.active:
+            raise Unauthenticated("The refresh token is not valid; sign in again.")
+        tx.revoke_token(record.id, now)
+        return _issue(tx, user, now, settings)
+
+    return store.write(work)
+
+
+def sign_out(store: Store, now: datetime, principal: Principal, refresh_token: str | None) -> None:
+    """Revoke the access token in use (by its id) and, if given, the refresh token."""
+
+    def work(tx: Transaction) -> None:
+        if principal.token_id is not None:
+            tx.add_token(
+                TokenRecord(
+                    id=new_id("tok"),
+                    user_id=principal.user_id,
+                    kind="revoked_access",
+                    token_hash=digest(f"jti:{principal.token_id}"),
+                    name="signed out",
+                    created_at=now,
+                    expires_at=None,
+                    revoked_at=now,
+                )
+            )
+        if refresh_token:
+            record = tx.find_token(digest(refresh_token))
+            if record is not None and record.user_id == principal.user_id:
+                tx.revoke_token(record.id, now)
+
+    store.write(work)
+
+
+def create_api_token(
+    store: Store, now: datetime, user_id: str, name: str, days: int | None
+) -> tuple[TokenRecord, str]:
+    """A token for an integration, acting as the user; the secret is returned once."""
+    secret = opaque_token(API_TOKEN_PREFIX)
+
+    def work(tx: Transaction) -> TokenRecord:
+        if tx.get_user(user_id) is None:
+            raise NotFound("user", user_id)
+        record = TokenRecord(
+            id=new_id("tok"),
+            user_id=user_id,
+            kind="api",
+            token_hash=digest(secret),
+            name=name,
+            created_at=now,
+            expires_at=None if days is None else now + timedelta(days=days),
+        )
+        tx.add_token(record)
+        return record
+
+    return store.write(work), secret
+
+
+def revoke_api_token(store: Store, now: datetime, user_id: str, token_id: str) -> None:
+    def work(tx: Transaction) -> None:
+        owned = {t.id for t in tx.list_tokens(user_id) if t.kind == "api"}
+        if token_id not in owned or not tx.revoke_token(token_id, now):
+            raise NotFound("API token", token_id)
+
+    store.write(work)
+
+
+def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) -> Principal:
+    """Who a bearer token speaks for: a signed access token or an API token."""
+    if bearer.startswith(API_TOKEN_PREFIX):
+
+        def by_api_token(tx: Transaction) -> Principal:
+            record = tx.find_token(digest(bearer))
+            if (
+                record is None
+                or record.kind != "api"
+                or record.revoked_at is not None
+                or (record.expires_at is not None and record.expires_at <= now)
+            ):
+                raise Unauthenticated("The API token is not valid.")
+            user = tx.get_user(record.user_id)
+            if user is None or not user.active:
+                raise Unauthenticated("The API token is not valid.")
+            return principal_of(user, record.id)
+
+        return store.read(by_api_token)
+    claimed = read_access_token(bearer, settings.secret_key.get_secret_value(), now)
+
+    def still_valid(tx: Transaction) -> Principal:
+        if tx.find_token(digest(f"jti:{claimed.token_id}")) is not None:
+            raise Unauthenticated("The access token was revoked; sign in again.")
+        user = tx.get_user(claimed.user_id)
+        if user is None or not user.active:
+            raise Unauthenticated("The account is no longer active.")
+        return principal_of(user, claimed.token_id)
+
+    return store.read(still_valid)
