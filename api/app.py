@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 
 from api import errors
 from api.access_log import ReadAccessLog
@@ -159,12 +160,20 @@ def _serve_docs(app: FastAPI) -> None:
         )
 
 
+def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """Every API route of the app, through included routers."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield from api_routes(original.routes)
+
+
 def _check_rules(app: FastAPI) -> None:
     """Refuse to start with a route that has no access rule; document 401/403."""
     missing = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for route in api_routes(app.routes):
         for method in route.methods or set():
             rule = rule_for(method, route.path)
             if rule is None:

@@ -20,8 +20,8 @@ router = APIRouter(prefix="/fhir", tags=["fhir"])
 
 
 def _visible(store: StoreDep, principal: Principal, ident: str) -> None:
-    """404 unless the principal may see the referral (and then without free text
-    for coordinators, whose FHIR view carries the reason, so: full or handoff only)."""
+    """404 unless the principal may see the referral in full or as its handoff (the FHIR
+    view carries the free-text reason, so never the pseudonymous view)."""
     seen = seen_referral(store, principal, fhir_service.referral_id(store, ident))
     if seen.access is Access.PSEUDONYMOUS:
         raise NotFound("referral", ident)

@@ -1,0 +1,407 @@
+"""The authorisation matrix, generated from the route table: every role × every route ×
+own object / foreign object, plus no token, an expired token and a tampered token.
+
+A route added to the app without an entry here fails ``test_every_route_has_an_entry``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import jwt
+import pytest
+
+from api.policy import RULES, Rule
+from referral_graph.security.model import Role
+from tests.factories import opening
+from tests.security.conftest import ROLE_USERS, World, as_json
+
+OK = {200, 201, 204}
+ROLES = list(ROLE_USERS)
+
+#: For a role, the provider whose inbox or alerts are "own".
+OWN_PROVIDER = {"ccwc": "ccwc-a", "provider": "hc-a", "supervisor": "hc-a"}
+
+
+def _provider(role: str, own: bool) -> str:
+    return OWN_PROVIDER.get(role, "hc-a") if own else "hc-b"
+
+
+def _area(own: bool) -> str:
+    return "1701" if own else "19"
+
+
+def referral_url(suffix: str = "") -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        r = w.referral(foreign=not own)
+        return "GET", f"/api/v1/referrals/{r.id}{suffix}", {}
+
+    return build
+
+
+def case_url(suffix: str) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        r = w.referral(foreign=not own)
+        if own and role == "provider" and suffix == "/recommendations":
+            hold(w, r.id)  # a provider asks for recommendations for a case it holds
+        return "GET", f"/api/v1/cases/{r.case_id}{suffix}", {}
+
+    return build
+
+
+def transition(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    r = w.referral(foreign=not own)
+    body = (
+        {"status": "received"}
+        if role == "provider"
+        else {"status": "cancelled", "reason": "sent to the wrong place"}
+    )
+    return "POST", f"/api/v1/referrals/{r.id}/transitions", {"json": body}
+
+
+def hold(w: World, referral_id: str) -> None:
+    from referral_graph.services import referrals
+    from referral_graph.services.referrals import Step
+
+    for status in ("received", "accepted"):
+        referrals.move_referral(w.store, w.clock(), referral_id, Step(status=status), actor="t")
+
+
+def make_referral(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    if role == "provider":
+        base = w.referral(foreign=not own)
+        from referral_graph.services import referrals
+        from referral_graph.services.referrals import Step
+
+        if own:
+            for status in ("received", "accepted"):
+                referrals.move_referral(w.store, w.clock(), base.id, Step(status=status), actor="t")
+        body = {
+            "case_id": base.case_id,
+            "from_provider_id": "hc-a",
+            "to_provider_id": "tpo-a",
+            "service": "counselling",
+            "reason": "onward",
+            "continues_referral_id": base.id,
+        }
+    else:
+        base = w.referral(foreign=not own)
+        body = {
+            "case_id": base.case_id,
+            "from_provider_id": "ccwc-a",
+            "to_provider_id": "hc-a",
+            "service": "medical_care",
+            "reason": "again",
+        }
+    return "POST", "/api/v1/referrals", {"json": body}
+
+
+def open_case(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    opener = "ccwc-a" if own else "ccwc-b"
+    village = "17010101" if own else "19010101"
+    body = as_json(opening(opened_by_provider_id=opener, village_code=village))
+    return "POST", "/api/v1/cases", {"json": body}
+
+
+def consent(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    r = w.referral(foreign=not own)
+    body = {"given_by": "child", "recorded_by": "ccwc", "recorded_at": "2026-03-02T02:00:00Z"}
+    return "PUT", f"/api/v1/cases/{r.case_id}/consent", {"json": body}
+
+
+def fhir(kind: str) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        r = w.referral(foreign=not own)
+        if kind == "Bundle":
+            return "GET", f"/fhir/Bundle?case={r.case_id}", {}
+        return "GET", f"/fhir/{kind}/{r.id}", {}
+
+    return build
+
+
+def get(url: str) -> Any:
+    return lambda w, role, own: ("GET", url, {})
+
+
+def scoped_get(template: str, value: Any) -> Any:
+    return lambda w, role, own: ("GET", template.format(value(role, own)), {})
+
+
+def throwaway_user(w: World) -> str:
+    from referral_graph.security.model import Role as R
+    from referral_graph.services.accounts import NewUser, create_user
+
+    name = f"tmp-{uuid.uuid4().hex[:12]}"
+    user = create_user(
+        w.store, w.clock(), NewUser(username=name, password="long enough pw", role=R.ADMIN)
+    )
+    return user.id
+
+
+def users_route(method: str, suffix: str = "", body: Any = None) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        target = throwaway_user(w)
+        kwargs = {} if body is None else {"json": body}
+        return method, f"/api/v1/users/{target}{suffix}", kwargs
+
+    return build
+
+
+def new_user(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {"username": f"new-{role}-{int(own)}", "password": "long enough pw", "role": "admin"}
+    return "POST", "/api/v1/users", {"json": body}
+
+
+def revoke_token(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    from referral_graph.services.accounts import create_api_token
+
+    target = throwaway_user(w)
+    record, _ = create_api_token(w.store, w.clock(), target, "x", None)
+    return "DELETE", f"/api/v1/users/{target}/api-tokens/{record.id}", {}
+
+
+def provider_create(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {
+        "name": f"New {role} {own}",
+        "kind": "ngo",
+        "area_code": "1701",
+        "services": ["counselling"],
+    }
+    return "POST", "/api/v1/providers", {"json": body}
+
+
+def pathway_create(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {"from_provider_id": "ccwc-a", "to_provider_id": "tpo-a", "service": "counselling"}
+    return "POST", "/api/v1/pathways", {"json": body}
+
+
+def policy_put(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    policy = w.client.get("/api/v1/sla-policy", headers=w.headers("admin")).json()
+    return "PUT", "/api/v1/sla-policy", {"json": policy}
+
+
+def spreadsheet(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    csv = b"id,name,kind,area_code,services\nimp-1,Imported,ngo,1701,counselling\n"
+    return (
+        "POST",
+        "/api/v1/directory/import?dry_run=true",
+        {"files": {"file": ("providers.csv", csv, "text/csv")}},
+    )
+
+
+def requeue(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    import uuid
+
+    from referral_graph.store.port import OutboxMessage
+
+    dead = OutboxMessage(
+        id=f"msg_{uuid.uuid4().hex}",
+        topic="t",
+        payload={},
+        created_at=w.clock(),
+        state="dead",
+        attempts=8,
+    )
+    w.store.write(lambda tx: tx.enqueue(dead))
+    return "POST", f"/api/v1/outbox/{dead.id}/requeue", {}
+
+
+#: route → how to build a request for (role, own object?); objects are fresh per cell.
+MATRIX: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/auth/logout"): lambda w, r, o: ("POST", "/api/v1/auth/logout", {"json": {}}),
+    ("GET", "/api/v1/auth/me"): get("/api/v1/auth/me"),
+    ("GET", "/api/v1/users"): get("/api/v1/users"),
+    ("POST", "/api/v1/users"): new_user,
+    ("GET", "/api/v1/users/{user_id}"): users_route("GET"),
+    ("POST", "/api/v1/users/{user_id}/deactivate"): users_route("POST", "/deactivate"),
+    ("POST", "/api/v1/users/{user_id}/api-tokens"): users_route(
+        "POST", "/api-tokens", {"name": "integration"}
+    ),
+    ("GET", "/api/v1/users/{user_id}/api-tokens"): users_route("GET", "/api-tokens"),
+    ("DELETE", "/api/v1/users/{user_id}/api-tokens/{token_id}"): revoke_token,
+    ("GET", "/api/v1/access-log"): get("/api/v1/access-log"),
+    ("GET", "/api/v1/providers"): get("/api/v1/providers"),
+    ("POST", "/api/v1/providers"): provider_create,
+    ("GET", "/api/v1/providers/{provider_id}"): get("/api/v1/providers/hc-a"),
+    ("PATCH", "/api/v1/providers/{provider_id}"): lambda w, r, o: (
+        "PATCH",
+        "/api/v1/providers/tpo-a",
+        {"json": {"weekly_capacity": 9}},
+    ),
+    ("DELETE", "/api/v1/providers/{provider_id}"): lambda w, r, o: (
+        "DELETE",
+        "/api/v1/providers/girls-only",
+        {},
+    ),
+    ("GET", "/api/v1/providers/{provider_id}/inbox"): scoped_get(
+        "/api/v1/providers/{}/inbox", _provider
+    ),
+    ("GET", "/api/v1/pathways"): get("/api/v1/pathways"),
+    ("POST", "/api/v1/pathways"): pathway_create,
+    ("GET", "/api/v1/pathways/{pathway_id}"): get("/api/v1/pathways/pw-2"),
+    ("GET", "/api/v1/directory/hsds"): get("/api/v1/directory/hsds"),
+    ("POST", "/api/v1/directory/import"): spreadsheet,
+    ("GET", "/api/v1/coverage"): get("/api/v1/coverage?area=1701&service=counselling"),
+    ("GET", "/api/v1/coverage/gaps"): scoped_get(
+        "/api/v1/coverage/gaps?area={}", lambda r, o: _area(o)
+    ),
+    ("POST", "/api/v1/cases"): open_case,
+    ("GET", "/api/v1/cases/{case_id}"): case_url(""),
+    ("PUT", "/api/v1/cases/{case_id}/consent"): consent,
+    ("GET", "/api/v1/cases/{case_id}/path"): case_url("/path"),
+    ("GET", "/api/v1/cases/{case_id}/recommendations"): case_url("/recommendations"),
+    ("POST", "/api/v1/referrals"): make_referral,
+    ("GET", "/api/v1/referrals/{referral_id}"): referral_url(),
+    ("POST", "/api/v1/referrals/{referral_id}/transitions"): transition,
+    ("GET", "/fhir/Task/{task_id}"): fhir("Task"),
+    ("GET", "/fhir/ServiceRequest/{request_id}"): fhir("ServiceRequest"),
+    ("GET", "/fhir/Bundle"): fhir("Bundle"),
+    ("GET", "/api/v1/sla-policy"): get("/api/v1/sla-policy"),
+    ("PUT", "/api/v1/sla-policy"): policy_put,
+    ("GET", "/api/v1/audit/overdue"): scoped_get(
+        "/api/v1/audit/overdue?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/audit/due-soon"): scoped_get(
+        "/api/v1/audit/due-soon?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/alerts"): scoped_get("/api/v1/alerts?provider_id={}", _provider),
+    ("POST", "/api/v1/timeliness/tick"): lambda w, r, o: ("POST", "/api/v1/timeliness/tick", {}),
+    ("GET", "/api/v1/outbox/dead-letters"): get("/api/v1/outbox/dead-letters"),
+    ("POST", "/api/v1/outbox/{message_id}/requeue"): requeue,
+    ("GET", "/api/v1/audit/delays"): scoped_get(
+        "/api/v1/audit/delays?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/audit/bottlenecks"): scoped_get(
+        "/api/v1/audit/bottlenecks?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/audit/loops"): scoped_get(
+        "/api/v1/audit/loops?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/audit/declines"): scoped_get(
+        "/api/v1/audit/declines?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/audit/measures"): scoped_get(
+        "/api/v1/audit/measures?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/audit/report"): scoped_get(
+        "/api/v1/audit/report?area={}&month=2026-03", lambda r, o: _area(o)
+    ),
+}
+
+#: Routes where "foreign" is not an object the role could be denied (the directory,
+#: the policy, one's own account): the foreign request behaves like the own one.
+UNSCOPED = {
+    key
+    for key in MATRIX
+    if not any(
+        token in key[1]
+        for token in (
+            "{case_id}",
+            "{referral_id}",
+            "{task_id}",
+            "{request_id}",
+            "/inbox",
+            "/alerts",
+            "/Bundle",
+            "/audit/",
+            "/gaps",
+        )
+    )
+} | {("POST", "/api/v1/cases"), ("POST", "/api/v1/referrals")} - {
+    ("POST", "/api/v1/cases"),
+    ("POST", "/api/v1/referrals"),
+}
+
+#: What an allowed role gets for a foreign object (404: ids cannot be probed), except
+#: where the route takes the foreign thing in the body or a filter.
+FOREIGN = {
+    ("POST", "/api/v1/auth/logout"): {401},  # the first call revoked the token
+    ("POST", "/api/v1/cases"): {422},  # opening a case for another CCWC
+    ("POST", "/api/v1/referrals"): {404},
+    ("GET", "/api/v1/audit/overdue"): {403},
+    ("GET", "/api/v1/audit/due-soon"): {403},
+    ("GET", "/api/v1/coverage/gaps"): {403},
+}
+for _key in [k for k in MATRIX if k[1].startswith("/api/v1/audit/") and k not in FOREIGN]:
+    FOREIGN[_key] = {403}
+
+#: Routes filtered by an area: a coordinator asking outside theirs gets 403.
+AREA_SCOPED = {k for k in MATRIX if k[1].startswith("/api/v1/audit/")} | {
+    ("GET", "/api/v1/coverage/gaps")
+}
+
+NON_PUBLIC = sorted(k for k, rule in RULES.items() if not rule.public)
+
+
+def test_every_route_has_an_entry() -> None:
+    from api.app import api_routes, create_app
+
+    routes = {(m, r.path) for r in api_routes(create_app().routes) for m in (r.methods or ())}
+    assert routes | {("GET", "/openapi.json")} == set(RULES), "api/policy.py and the app differ"
+    assert set(NON_PUBLIC) == set(MATRIX), "a route is missing from the matrix"
+
+
+def expected(rule: Rule, key: tuple[str, str], role: str, own: bool) -> set[int]:
+    assert rule.roles is not None
+    if Role(role) not in rule.roles:
+        return {403}
+    if own or (key in UNSCOPED and key not in FOREIGN):
+        return OK
+    if key in AREA_SCOPED:
+        return {403} if role == "coordinator" else OK
+    return FOREIGN.get(key, {404})
+
+
+@pytest.mark.parametrize("key", NON_PUBLIC, ids=[f"{m} {p}" for m, p in NON_PUBLIC])
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(world: World, key: tuple[str, str], role: str) -> None:
+    if key == ("POST", "/api/v1/auth/logout"):
+        world.sign_in_all()
+        try:
+            _cells(world, key, role)
+        finally:
+            world.sign_in_all()  # the cell revoked the token others use
+        return
+    _cells(world, key, role)
+
+
+def _cells(world: World, key: tuple[str, str], role: str) -> None:
+    rule = RULES[key]
+    foreign = world.referral(foreign=True)
+    foreign_code = world.case_code(foreign.case_id)
+    for own in (True, False):
+        method, url, kwargs = MATRIX[key](world, role, own)
+        response = world.client.request(method, url, headers=world.headers(role), **kwargs)
+        want = expected(rule, key, role, own)
+        assert response.status_code in want, (role, own, method, url, response.text[:300])
+        if own:
+            body = response.text
+            assert foreign_code not in body, "another case's code leaked"
+            assert "secret-foreign-reason" not in body, "another referral's reason leaked"
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("key", NON_PUBLIC, ids=[f"{m} {p}" for m, p in NON_PUBLIC])
+def test_no_expired_or_tampered_token_gets_in(world: World, key: tuple[str, str]) -> None:
+    rule = RULES[key]
+    assert rule.roles is not None
+    role = next(r for r in ROLES if Role(r) in rule.roles)
+    method, url, kwargs = MATRIX[key](world, role, True)
+    claims = jwt.decode(world.tokens[role], options={"verify_signature": False})
+    expired = jwt.encode(
+        {**claims, "exp": claims["iat"] - 1}, "development-only-secret-do-not-use-in-production"
+    )
+    tampered = jwt.encode(
+        {**claims, "role": "admin"}, "not the server's secret, but long enough for HS256"
+    )
+    for headers in (
+        {},
+        {"Authorization": f"Bearer {expired}"},
+        {"Authorization": f"Bearer {tampered}"},
+        {"Authorization": "Bearer rgk_not-a-real-token"},
+    ):
+        response = world.client.request(method, url, headers=headers, **kwargs)
+        assert response.status_code == 401, (headers, response.text[:200])
+        assert response.headers["www-authenticate"] == "Bearer"
