@@ -111,6 +111,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body that could not be parsed (e.g. not UTF-8)
+            return problem(422, f"body: {exc.detail}", field="body")
         return problem(exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)

@@ -64,6 +64,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/cases"): Rule(frozenset({C})),
     ("GET", "/api/v1/cases/{case_id}"): Rule(CASE_WORKERS | {K}, case_data=True),
     ("PUT", "/api/v1/cases/{case_id}/consent"): Rule(frozenset({C})),
+    ("POST", "/api/v1/cases/{case_id}/close"): Rule(frozenset({C})),
     ("GET", "/api/v1/cases/{case_id}/path"): Rule(CASE_WORKERS | {K}, case_data=True),
     ("GET", "/api/v1/cases/{case_id}/recommendations"): Rule(frozenset({C, P}), case_data=True),
     ("POST", "/api/v1/referrals"): Rule(frozenset({C, P})),

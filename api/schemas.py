@@ -150,8 +150,8 @@ class CaseHandoffView(BaseModel):
 
     id: str
     code: str
-    age: int
-    gender: Gender
+    age: int | None
+    gender: Gender | None
     risk: RiskLevel
     needs: list[Service]
     language: Language

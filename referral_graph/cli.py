@@ -162,6 +162,31 @@ def create_user_command(
 
 
 @app.command()
+def retention(
+    years: Annotated[
+        float | None, typer.Option(help="Years after closure (default: the setting).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Only count what would be purged.")] = False,
+) -> None:
+    """Purge cases closed long ago: only anonymous timing statistics remain."""
+    from referral_graph.services.retention import purge_closed_cases
+
+    settings = get_settings()
+    runtime = build_runtime(settings)
+    try:
+        report = purge_closed_cases(
+            runtime.store,
+            runtime.now(),
+            years=years or settings.retention_years,
+            dry_run=dry_run,
+        )
+    finally:
+        runtime.store.close()
+    verb = "would be purged" if report.dry_run else "purged"
+    console.print(f"{report.purged} case(s) closed before {report.cutoff:%Y-%m-%d} {verb}.")
+
+
+@app.command()
 def tick() -> None:
     """Fire due reminders and escalations and deliver webhooks once (for cron)."""
     from referral_graph.scheduler import run_once

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed cross-site; none by default."
     )
+    retention_years: float = Field(
+        5, gt=0, le=100, description="Years after closure before a case is purged."
+    )
     demo_users: bool = Field(
         True, description="In development, create a demo user per role on first start."
     )

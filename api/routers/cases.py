@@ -53,6 +53,14 @@ def record_consent(store: StoreDep, principal: PrincipalDep, case_id: str, body:
     return cases.record_consent(store, case_id, body)
 
 
+@router.post("/{case_id}/close", responses=problems(404, 409))
+def close_case(runtime: RuntimeDep, store: StoreDep, principal: PrincipalDep, case_id: str) -> Case:
+    """Close the case once all its referrals are closed (retention counts from here)."""
+    if seen_case(store, principal, case_id).access is not Access.FULL:
+        raise NotFound("case", case_id)
+    return cases.close_case(store, runtime.now(), case_id)
+
+
 @router.get("/{case_id}/path", responses=problems(404))
 def case_path(store: StoreDep, principal: PrincipalDep, case_id: str) -> CasePath:
     """The case's referrals in path order, with the seconds each step of each hop took

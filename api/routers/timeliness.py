@@ -96,7 +96,7 @@ def due_soon(
     return _due(runtime, page, query)
 
 
-@router.get("/alerts", responses=problems())
+@router.get("/alerts", responses=problems(404))
 def alerts(
     runtime: RuntimeDep,
     principal: PrincipalDep,

@@ -56,6 +56,13 @@ def _known_area(code: str, *, level: AreaLevel | None = None) -> str:
     return code
 
 
+#: A wall-clock time of day in the provider's local time zone (no offset): RFC 3339
+#: calls this a partial-time, which the JSON Schema "time" format does not allow.
+LocalTime = Annotated[
+    time, Field(json_schema_extra={"format": "partial-time", "examples": ["07:30:00"]})
+]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -82,8 +89,15 @@ class OpeningPeriod(Model):
     """Open on ``days`` (0 = Monday … 6 = Sunday) from ``opens`` to ``closes``, local time."""
 
     days: frozenset[Annotated[int, Field(ge=0, le=6)]]
-    opens: time
-    closes: time
+    opens: LocalTime
+    closes: LocalTime
+
+    @field_validator("opens", "closes")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("a local time of day without a UTC offset, e.g. 07:30")
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> Self:
@@ -199,8 +213,8 @@ class Case(Model):
 
     id: Identifier
     code: Annotated[str, Field(min_length=4, max_length=32)]
-    age: int = Field(ge=0, le=MAX_AGE)
-    gender: Gender
+    age: int | None = Field(ge=0, le=MAX_AGE, description="None only once purged.")
+    gender: Gender | None = Field(description="None only once purged.")
     risk: RiskLevel
     needs: frozenset[Service] = Field(min_length=1)
     language: Language = Language.KHMER
@@ -214,14 +228,49 @@ class Case(Model):
     opened_at: datetime
     status: CaseStatus = CaseStatus.OPEN
     closed_at: datetime | None = None
+    purged_at: datetime | None = Field(
+        None, description="When retention removed its personal fields and notes."
+    )
     version: int = 1
 
     _tz = field_validator("opened_at")(_utc)
+
+    @model_validator(mode="after")
+    def _personal_fields(self) -> Self:
+        if self.purged_at is None and (self.age is None or self.gender is None):
+            raise ValueError("age and gender are required (only a purged case lacks them)")
+        return self
+
+    def purged(self, at: datetime) -> Case:
+        """The case as retention leaves it: no age, gender, notes, contact or consenting
+        person; a fresh code so no paper file can be matched to it."""
+        from referral_graph.domain.ids import new_case_code
+
+        consent = self.consent
+        if consent is not None:
+            consent = consent.model_copy(update={"recorded_by": "(removed)"})
+        return self.model_copy(
+            update={
+                "code": new_case_code(self.village_code),
+                "age": None,
+                "gender": None,
+                "note": None,
+                "contact_arrangement": None,
+                "wants_lgbtiq_affirming": False,
+                "consent": consent,
+                "opened_by": "(removed)",
+                "purged_at": at,
+                "version": self.version + 1,
+            }
+        )
 
     @field_validator("village_code")
     @classmethod
     def _village(cls, v: str) -> str:
         return _known_area(v, level=AreaLevel.VILLAGE)
+
+
+REMOVED = "(removed)"
 
 
 class Referral(Model):
@@ -255,6 +304,10 @@ class Referral(Model):
         None, description="When the scheduler next looks at this referral."
     )
     version: int = 1
+
+    def purged(self) -> Referral:
+        """Without free text (retention)."""
+        return self.model_copy(update={"reason": REMOVED, "status_reason": None, "outcome": None})
 
     @property
     def pending_due_at(self) -> datetime | None:

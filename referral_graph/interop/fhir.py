@@ -146,8 +146,10 @@ def patient(case: Case) -> Patient:
         "meta": {"security": [_PSEUDONYMISED]},
         "identifier": _identifier(NS_CASE_CODE, case.code),
         "active": case.status == CaseStatus.OPEN,
-        "gender": PATIENT_GENDER[case.gender],
-        "extension": [
+        "gender": "unknown" if case.gender is None else PATIENT_GENDER[case.gender],
+        "extension": []
+        if case.age is None
+        else [
             {
                 "url": SD_AGE,
                 "valueAge": {

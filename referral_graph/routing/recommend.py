@@ -108,6 +108,8 @@ def eligible(provider: Provider, case: Case, service: Service) -> bool:
     """The hard rules, in one place (the property tests check them again)."""
     return (
         provider.active
+        and case.age is not None
+        and case.gender is not None
         and service in provider.services
         and provider.eligibility.admits(case.age, case.gender)
         and (provider.eligibility.lgbtiq_affirming or not case.wants_lgbtiq_affirming)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
-from referral_graph.domain.models import MAX_AGE, Case, Consent, Identifier
+from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
 from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Service
 from referral_graph.store.port import Store, Transaction
 
@@ -82,5 +82,27 @@ def record_consent(store: Store, case_id: str, consent: Consent) -> Case:
         updated = case.model_copy(update={"consent": consent, "version": case.version + 1})
         tx.save_case(updated, case.version)
         return updated
+
+    return store.write(work)
+
+
+def close_case(store: Store, now: datetime, case_id: str) -> Case:
+    """Close a case once every referral of it is closed."""
+
+    def work(tx: Transaction) -> Case:
+        case = _case(tx, case_id)
+        if case.status is CaseStatus.CLOSED:
+            raise Conflict("The case is already closed.")
+        still_open = [r.id for r in tx.case_referrals(case_id) if not r.status.is_closed]
+        if still_open:
+            raise Conflict(
+                f"{len(still_open)} referral(s) of this case are still open: "
+                f"{', '.join(still_open)}. Close or cancel them first."
+            )
+        closed = case.model_copy(
+            update={"status": CaseStatus.CLOSED, "closed_at": now, "version": case.version + 1}
+        )
+        tx.save_case(closed, case.version)
+        return closed
 
     return store.write(work)

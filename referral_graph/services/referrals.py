@@ -114,6 +114,8 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
             raise InvalidInput(
                 f"{target.name} does not offer {request.service.value!r}.", field="service"
             )
+        if case.age is None or case.gender is None:
+            raise InvalidInput("The case was purged.", field="case_id")
         if not target.eligibility.admits(case.age, case.gender):
             raise InvalidInput(
                 f"{target.name} does not serve a {case.age}-year-old ({case.gender.value}).",

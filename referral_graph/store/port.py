@@ -386,6 +386,39 @@ class Transaction(ABC):
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
         """Access records, newest first."""
 
+    # --- backup and metrics ----------------------------------------------------------
+    @abstractmethod
+    def all_cases(self, page: Page) -> Listing[Case]:
+        """Every case, oldest first (``opened_at``, then id): export reads them so."""
+
+    @abstractmethod
+    def all_referrals(self, page: Page) -> Listing[Referral]:
+        """Every referral, oldest first (``created_at``, then id): export reads them so."""
+
+    @abstractmethod
+    def restore_referral(self, referral: Referral, events: Sequence[ReferralEvent]) -> None:
+        """Restore only: insert a referral and its whole event history as they were.
+
+        ``referral`` is stored exactly as given (its final state: version, step times,
+        deadlines, next look) and ``events`` (oldest first, the creating one first)
+        exactly as given; no compare-and-set, no outbox. ``Conflict`` if the id exists
+        or the case, a provider or the continued referral does not."""
+
+    @abstractmethod
+    def count_referrals_by_status(self) -> dict[str, int]:
+        """How many referrals are in each status (statuses with none left out)."""
+
+    # --- retention -------------------------------------------------------------------
+    @abstractmethod
+    def cases_to_purge(self, closed_before: datetime, limit: int) -> list[Case]:
+        """Closed, not yet purged cases closed before ``closed_before``, oldest first."""
+
+    @abstractmethod
+    def purge_texts(self, referrals: Sequence[Referral]) -> None:
+        """Store the referrals' purged documents (no version change, no event) and clear
+        the reason, outcome and note of every one of their events — the only change
+        history ever allows."""
+
 
 class Store(ABC):
     """A place the network lives: opened once per process, shared by its threads."""

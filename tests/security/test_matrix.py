@@ -110,6 +110,16 @@ def consent(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     return "PUT", f"/api/v1/cases/{r.case_id}/consent", {"json": body}
 
 
+def close(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    from referral_graph.services import referrals
+    from referral_graph.services.referrals import Step
+
+    r = w.referral(foreign=not own)
+    step = Step(status="cancelled", reason="opened by mistake")
+    referrals.move_referral(w.store, w.clock(), r.id, step, actor="t")
+    return "POST", f"/api/v1/cases/{r.case_id}/close", {}
+
+
 def fhir(kind: str) -> Any:
     def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
         r = w.referral(foreign=not own)
@@ -249,6 +259,7 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/cases"): open_case,
     ("GET", "/api/v1/cases/{case_id}"): case_url(""),
     ("PUT", "/api/v1/cases/{case_id}/consent"): consent,
+    ("POST", "/api/v1/cases/{case_id}/close"): close,
     ("GET", "/api/v1/cases/{case_id}/path"): case_url("/path"),
     ("GET", "/api/v1/cases/{case_id}/recommendations"): case_url("/recommendations"),
     ("POST", "/api/v1/referrals"): make_referral,

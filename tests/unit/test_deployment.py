@@ -50,7 +50,7 @@ def test_the_compose_environment_is_what_the_settings_read(monkeypatch: Any) -> 
     settings = Settings()
     assert settings.store == "neo4j"
     assert settings.neo4j_uri == "bolt://neo4j:7687"
-    assert settings.host == "0.0.0.0"  # noqa: S104
+    assert settings.host == "0.0.0.0"
 
 
 def test_dockerfile_installs_the_package_and_serves() -> None:

@@ -316,3 +316,34 @@ CALL (n) {
   DETACH DELETE n
 } IN TRANSACTIONS OF $batch ROWS
 """
+
+# --- retention ---------------------------------------------------------------------
+
+#: Served by the ``case_closed_at`` range index; an open case has no ``closed_at``.
+CASES_TO_PURGE: LiteralString = """
+MATCH (c:Case)
+WHERE c.closed_at < $closed_before AND c.status = 'closed' AND c.purged_at IS NULL
+RETURN c.doc AS doc
+ORDER BY c.closed_at, c.id
+LIMIT $limit
+"""
+
+#: The purged document, keeping the version (retention is no step of the lifecycle).
+PURGE_REFERRAL_TEXTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (r:Referral {id: row.id})
+SET r.doc = row.doc, r.status_reason = null
+"""
+
+EVENTS_OF_REFERRALS: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Referral {id: id})-[:HAS_EVENT]->(e:ReferralEvent)
+RETURN e.doc AS doc
+"""
+
+#: The only change events ever take: their ``doc`` without reason, outcome and note.
+PURGE_EVENT_TEXTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (e:ReferralEvent {id: row.id})
+SET e.doc = row.doc
+"""

@@ -47,6 +47,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX alert_provider IF NOT EXISTS FOR (n:Alert) ON (n.provider_id)",
     "CREATE INDEX alert_fired_at IF NOT EXISTS FOR (n:Alert) ON (n.fired_at)",
     "CREATE INDEX outbox_due IF NOT EXISTS FOR (n:OutboxMessage) ON (n.state, n.next_attempt_at)",
+    "CREATE INDEX case_closed_at IF NOT EXISTS FOR (n:Case) ON (n.closed_at)",
     *ACCOUNTS_SCHEMA,
 )
 

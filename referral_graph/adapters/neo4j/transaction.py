@@ -7,6 +7,7 @@ keeps state between calls. Queries live in :mod:`referral_graph.adapters.neo4j.c
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from referral_graph.adapters.neo4j import cypher
@@ -49,10 +50,8 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
     def save_provider(self, provider: Provider, expected_version: int) -> None:
         locked = self._one(cypher.LOCK_PROVIDER, id=provider.id)
         if locked is None or locked["version"] != expected_version:
-            if (
-                locked is not None
-                and locked["version"] == expected_version + 1
-                and self._landed(cypher.STORED_PROVIDER, provider, id=provider.id)
+            if self._landed(
+                cypher.STORED_PROVIDER, provider, version=expected_version + 1, id=provider.id
             ):
                 return  # a replay: the first commit saved exactly this
             raise StaleVersion("provider", provider.id)
@@ -165,14 +164,8 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
         self._merge_areas([case.village_code])
         record = self._one(cypher.SAVE_CASE, row=case_row(case), expected=expected_version)
         if record is None or not record["ok"]:
-            if record is not None and self.replay:
-                stored = self._one(cypher.STORED_CASE, id=case.id)
-                if (
-                    stored is not None
-                    and stored["version"] == expected_version + 1
-                    and self._landed(cypher.STORED_CASE, case, id=case.id)
-                ):
-                    return  # a replay: the first commit saved exactly this
+            if self._landed(cypher.STORED_CASE, case, version=expected_version + 1, id=case.id):
+                return  # a replay: the first commit saved exactly this
             raise StaleVersion("case", case.id)
 
     def get_case(self, case_id: str) -> Case | None:
@@ -213,22 +206,15 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
         if record is None:
             raise StaleVersion("referral", referral.id)
         if not record["ok"]:
-            if self._step_landed(referral.id, expected_version, event):
-                return  # a replay: the first commit made exactly this step
+            if self._landed(
+                cypher.STORED_REFERRAL_EVENT,
+                event,
+                version=expected_version + 1,
+                id=referral.id,
+                event_id=event.id,
+            ):
+                return  # a replay: the referral is one step on, and that step is this event
             raise StaleVersion("referral", referral.id, record["status"])
-
-    def _step_landed(self, referral_id: str, expected_version: int, event: ReferralEvent) -> bool:
-        """On a replay: the referral is at ``expected_version + 1`` and holds ``event``."""
-        if not self.replay:
-            return False
-        stored = self._one(cypher.STORED_REFERRAL_EVENT, id=referral_id, event_id=event.id)
-        return (
-            stored is not None
-            and stored["version"] == expected_version + 1
-            and self._landed(
-                cypher.STORED_REFERRAL_EVENT, event, id=referral_id, event_id=event.id
-            )
-        )
 
     def get_referral(self, referral_id: str) -> Referral | None:
         doc = self._doc(cypher.GET_REFERRAL, id=referral_id)
@@ -254,3 +240,29 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
             statuses=[s.value for s in query.statuses],
         )
         return Listing([Referral.model_validate_json(d) for d in docs], total)
+
+    # --- retention -------------------------------------------------------------------
+    def cases_to_purge(self, closed_before: datetime, limit: int) -> list[Case]:
+        docs = self._docs(cypher.CASES_TO_PURGE, closed_before=closed_before, limit=limit)
+        return [Case.model_validate_json(d) for d in docs]
+
+    def purge_texts(self, referrals: Sequence[Referral]) -> None:
+        rows = [{"id": r.id, "doc": r.model_dump_json()} for r in referrals]
+        for batch in batches(rows, self.batch_size):
+            self._records(cypher.PURGE_REFERRAL_TEXTS, rows=batch)
+        events = [
+            ReferralEvent.model_validate_json(d)
+            for d in self._docs(cypher.EVENTS_OF_REFERRALS, ids=[r.id for r in referrals])
+        ]
+        cleared = [
+            {
+                "id": e.id,
+                "doc": e.model_copy(
+                    update={"reason": None, "outcome": None, "note": None}
+                ).model_dump_json(),
+            }
+            for e in events
+            if e.reason is not None or e.outcome is not None or e.note is not None
+        ]
+        for batch in batches(cleared, self.batch_size):
+            self._records(cypher.PURGE_EVENT_TEXTS, rows=batch)

@@ -270,7 +270,8 @@ class SqliteTransaction(SqliteAccounts, Transaction):
         try:
             self.conn.execute(
                 "INSERT INTO cases (id, code, village_code, opened_by_provider_id, opened_at,"
-                " version, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " version, status, closed_at, purged_at, doc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     case.id,
                     case.code,
@@ -278,6 +279,9 @@ class SqliteTransaction(SqliteAccounts, Transaction):
                     case.opened_by_provider_id,
                     _ts(case.opened_at),
                     case.version,
+                    case.status.value,
+                    _opt_ts(case.closed_at),
+                    _opt_ts(case.purged_at),
                     case.model_dump_json(),
                 ),
             )
@@ -285,10 +289,23 @@ class SqliteTransaction(SqliteAccounts, Transaction):
             raise Conflict(f"A case with id {case.id!r} or code {case.code!r} exists.") from exc
 
     def save_case(self, case: Case, expected_version: int) -> None:
-        cur = self.conn.execute(
-            "UPDATE cases SET version = ?, doc = ? WHERE id = ? AND version = ?",
-            (case.version, case.model_dump_json(), case.id, expected_version),
-        )
+        try:
+            cur = self.conn.execute(
+                "UPDATE cases SET code = ?, version = ?, status = ?, closed_at = ?,"
+                " purged_at = ?, doc = ? WHERE id = ? AND version = ?",
+                (
+                    case.code,
+                    case.version,
+                    case.status.value,
+                    _opt_ts(case.closed_at),
+                    _opt_ts(case.purged_at),
+                    case.model_dump_json(),
+                    case.id,
+                    expected_version,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A case with code {case.code!r} exists.") from exc
         if cur.rowcount != 1:
             raise StaleVersion("case", case.id)
 
@@ -592,6 +609,59 @@ class SqliteTransaction(SqliteAccounts, Transaction):
             (state, page.limit, page.offset),
         ).fetchall()
         return Listing([_outbox_from(r[0]) for r in rows], count)
+
+    # --- retention -------------------------------------------------------------------
+    def cases_to_purge(self, closed_before: datetime, limit: int) -> list[Case]:
+        rows = self.conn.execute(
+            "SELECT doc FROM cases WHERE status = 'closed' AND purged_at IS NULL"
+            " AND closed_at < ? ORDER BY closed_at, id LIMIT ?",
+            (_ts(closed_before), limit),
+        ).fetchall()
+        return [Case.model_validate_json(r[0]) for r in rows]
+
+    def purge_texts(self, referrals: Sequence[Referral]) -> None:
+        for referral in referrals:
+            self.conn.execute(
+                "UPDATE referrals SET status_reason = NULL, doc = ? WHERE id = ?",
+                (referral.model_dump_json(), referral.id),
+            )
+            for event in self.referral_events(referral.id):
+                cleared = event.model_copy(update={"reason": None, "outcome": None, "note": None})
+                self.conn.execute(
+                    "UPDATE referral_events SET doc = ? WHERE id = ?",
+                    (cleared.model_dump_json(), event.id),
+                )
+
+    # --- backup and metrics ----------------------------------------------------------
+    def all_cases(self, page: Page) -> Listing[Case]:
+        count = self.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT doc FROM cases ORDER BY opened_at, id LIMIT ? OFFSET ?",
+            (page.limit, page.offset),
+        ).fetchall()
+        return Listing([Case.model_validate_json(r[0]) for r in rows], count)
+
+    def all_referrals(self, page: Page) -> Listing[Referral]:
+        count = self.conn.execute("SELECT count(*) FROM referrals").fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT doc FROM referrals ORDER BY created_at, id LIMIT ? OFFSET ?",
+            (page.limit, page.offset),
+        ).fetchall()
+        return Listing([Referral.model_validate_json(r[0]) for r in rows], count)
+
+    def restore_referral(self, referral: Referral, events: Sequence[ReferralEvent]) -> None:
+        if not events or any(e.referral_id != referral.id for e in events):
+            raise Conflict(f"Referral {referral.id!r} must be restored with its own events.")
+        try:
+            self.add_referral(referral, events[0])
+            for event in events[1:]:
+                self._insert_event(event)
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"Referral {referral.id!r} cannot be restored: {exc}") from exc
+
+    def count_referrals_by_status(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT status, count(*) FROM referrals GROUP BY status")
+        return {str(status): int(n) for status, n in rows}
 
 
 def _outbox_json(message: OutboxMessage) -> str:

@@ -1,0 +1,114 @@
+"""Retention: years after closure only anonymous timing statistics remain."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.domain.errors import Conflict
+from referral_graph.domain.models import REMOVED
+from referral_graph.domain.vocabulary import Service
+from referral_graph.services import cases, referrals, retention
+from referral_graph.services.referrals import ReferralRequest, Step
+from referral_graph.store.port import HistoryQuery
+from tests.factories import FakeClock, load_small_network, opening
+
+
+def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
+    load_small_network(store)
+    case = cases.open_case(
+        store,
+        clock(),
+        opening(note="Lives with an aunt", contact_arrangement="call the aunt"),
+        opened_by="ccwc-focal-1",
+    )
+    made = referrals.make_referral(
+        store,
+        clock(),
+        ReferralRequest(
+            case_id=case.id,
+            from_provider_id="ccwc-a",
+            to_provider_id="hc-a",
+            service=Service.MEDICAL_CARE,
+            reason="bruises, says her uncle",
+        ),
+        actor="t",
+    )
+    with pytest.raises(Conflict, match="still open"):
+        cases.close_case(store, clock(), case.id)
+    for step in (
+        Step(status="received"),
+        Step(status="accepted"),
+        Step(status="in_progress", note="met at school"),
+        Step(status="completed", outcome="treated; safe at the aunt's"),
+    ):
+        clock.advance(hours=2)
+        referrals.move_referral(store, clock(), made.id, step, actor="t")
+    cases.close_case(store, clock(), case.id)
+    return case.id, made.id
+
+
+def test_purge_removes_personal_fields_and_notes_but_keeps_timing(
+    sqlite_store: SqliteStore, clock: FakeClock
+) -> None:
+    case_id, referral_id = closed_case(sqlite_store, clock)
+    before_facts = sqlite_store.read(
+        lambda tx: tx.hop_facts(
+            HistoryQuery(since=clock.now.replace(year=2020), until=clock.now.replace(year=2030))
+        )
+    )
+    original = cases.get_case(sqlite_store, case_id)
+
+    clock.advance(days=365 * 4)
+    assert retention.purge_closed_cases(sqlite_store, clock(), years=5).purged == 0
+    clock.advance(days=367)
+    assert retention.purge_closed_cases(sqlite_store, clock(), years=5, dry_run=True).purged == 1
+    assert retention.purge_closed_cases(sqlite_store, clock(), years=5).purged == 1
+    assert retention.purge_closed_cases(sqlite_store, clock(), years=5).purged == 0
+
+    purged = cases.get_case(sqlite_store, case_id)
+    assert purged.age is None and purged.gender is None
+    assert purged.note is None and purged.contact_arrangement is None
+    assert purged.code != original.code
+    assert purged.purged_at == clock()
+    detail = referrals.get_referral(sqlite_store, referral_id)
+    assert detail.referral.reason == REMOVED
+    assert detail.referral.outcome is None
+    assert all(e.note is None and e.reason is None and e.outcome is None for e in detail.events)
+    text = str(purged.model_dump()) + str(detail.model_dump())
+    for secret in ("aunt", "uncle", "school", "ccwc-focal-1"):
+        assert secret not in text
+    after_facts = sqlite_store.read(
+        lambda tx: tx.hop_facts(
+            HistoryQuery(since=clock.now.replace(year=2020), until=clock.now.replace(year=2040))
+        )
+    )
+    timing = [
+        (f.created_at, f.received_at, f.accepted_at, f.in_progress_at, f.closed_at)
+        for f in after_facts
+    ]
+    assert timing == [
+        (f.created_at, f.received_at, f.accepted_at, f.in_progress_at, f.closed_at)
+        for f in before_facts
+    ]
+
+
+def test_history_still_refuses_every_other_change(
+    sqlite_store: SqliteStore, clock: FakeClock
+) -> None:
+    _, referral_id = closed_case(sqlite_store, clock)
+    conn = sqlite3.connect(sqlite_store.path)
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        conn.execute(
+            "UPDATE referral_events SET at = '2020-01-01' WHERE referral_id = ?", (referral_id,)
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        conn.execute(
+            "UPDATE referral_events SET doc = json_set(doc, '$.actor', 'x') WHERE referral_id = ?",
+            (referral_id,),
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        conn.execute("DELETE FROM referral_events WHERE referral_id = ?", (referral_id,))
+    conn.close()
