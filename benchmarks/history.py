@@ -31,12 +31,13 @@ from referral_graph.audit.render import to_csv, to_html
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral, ReferralEvent
-from referral_graph.domain.sla import SlaPolicy
+from referral_graph.domain.sla import SlaPolicy, first_alert_time
 from referral_graph.domain.vocabulary import AreaLevel, Gender, ProviderKind, RiskLevel, Service
 from referral_graph.services import audit
 from referral_graph.services.timeliness import packaged_policy
 from referral_graph.store.port import HistoryQuery, Store, Transaction
 from seed.loader import load_programme
+from seed.national import generate_national, load_national
 from seed.seeding import seed_programme
 
 S = ReferralStatus
@@ -84,10 +85,10 @@ def _created(r: Referral) -> ReferralEvent:
 
 
 class Network:
-    """The seed network as the generator needs it."""
+    """The seed network (programme or national) as the generator needs it."""
 
-    def __init__(self) -> None:
-        providers, pathways = load_programme()
+    def __init__(self, national: bool = False) -> None:
+        providers, pathways = generate_national() if national else load_programme()
         self.services = {p.id: sorted(p.services) for p in providers}
         self.ccwcs = sorted(p.id for p in providers if p.kind is ProviderKind.CCWC)
         self.area = {p.id: p.area_code for p in providers}
@@ -98,6 +99,7 @@ class Network:
         self.villages = {
             c: [v.code for v in g.within(self.area[c], AreaLevel.VILLAGE)] for c in self.ccwcs
         }
+        self.ccwcs = [c for c in self.ccwcs if self.villages[c]]  # a few communes list none
 
 
 def _hours(rng: random.Random, typical: float, late_share: float) -> float:
@@ -157,6 +159,7 @@ def _referral(
         updated_at=max(steps.values()),
         step_times=steps,
         due=due,
+        next_alert_at=first_alert_time(status, made, due),
         version=len(steps),
     )
 
@@ -176,13 +179,23 @@ def _next_route(
 
 
 def build(
-    store: Store, referrals: int, *, months: int = 12, seed: int = 7, batch: int = 5000
+    store: Store,
+    referrals: int,
+    *,
+    months: int = 12,
+    seed: int = 7,
+    batch: int = 5000,
+    national: bool = False,
 ) -> datetime:
-    """Write ``referrals`` synthetic referrals (and their cases); returns the ``now`` the
-    history was drawn up to."""
+    """Write ``referrals`` synthetic referrals (and their cases) over the programme or the
+    national network; returns the ``now`` the history was drawn up to."""
     rng = random.Random(seed)
-    seed_programme(store, reset=True)
-    net, policy = Network(), packaged_policy()
+    if national:
+        store.reset()
+        load_national(store)
+    else:
+        seed_programme(store, reset=True)
+    net, policy = Network(national), packaged_policy()
     now = START + timedelta(days=30.5 * months)
     pending, made, case_no = Batch(), 0, 0
     while made < referrals:
