@@ -3,6 +3,7 @@ right after it is answered."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -10,12 +11,14 @@ from itertools import count
 from typing import Any, TypeVar
 
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.policy import rule_for
+from referral_graph.domain.errors import Conflict
 from referral_graph.domain.ids import new_id
 from referral_graph.security.model import AccessRecord, Principal
-from referral_graph.store.port import Store, Transaction
+from referral_graph.store.port import IdempotencyRecord, Store, Transaction
 
 T = TypeVar("T")
 log = logging.getLogger("referral_graph.access")
@@ -76,6 +79,7 @@ class LoggedStore(Store):
         path: str,
         path_params: dict[str, Any],
         client: str | None,
+        idempotency: tuple[str, str, int] | None = None,
     ) -> None:
         self.inner = inner
         self.name = inner.name
@@ -83,6 +87,7 @@ class LoggedStore(Store):
         self._now = now
         self._method, self._path, self._params = method, path, path_params
         self._client = client
+        self._idempotency = idempotency
         self._seq = count()
 
     def write(self, work: Callable[[Transaction], T]) -> T:
@@ -98,9 +103,26 @@ class LoggedStore(Store):
                 self._client,
             )
             tx.append_access(entry)
+            if self._idempotency is not None:
+                key, digest, status = self._idempotency
+                tx.save_idempotency(
+                    IdempotencyRecord(key, digest, status, _json(result), self._now())
+                )
             return result
 
-        return self.inner.write(logged)
+        try:
+            return self.inner.write(logged)
+        except Conflict as exc:
+            if self._idempotency is None or exc.field != "Idempotency-Key":
+                raise
+            # Another request with the same key won the race: answer as it did.
+            key, digest, _status = self._idempotency
+            first = self.inner.read(lambda tx: tx.get_idempotency(key))
+            if first is None or first.request_hash != digest:
+                raise
+            from api.idempotency import Replay
+
+            raise Replay(first) from None
 
     def read(self, work: Callable[[Transaction], T]) -> T:
         return self.inner.read(work)
@@ -116,6 +138,12 @@ class LoggedStore(Store):
 
     def close(self) -> None:
         """The shared store outlives the request."""
+
+
+def _json(result: object) -> str:
+    if isinstance(result, BaseModel):
+        return result.model_dump_json()
+    return json.dumps(result, default=str)
 
 
 class ReadAccessLog:

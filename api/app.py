@@ -19,6 +19,7 @@ from api import errors
 from api.access_log import ReadAccessLog
 from api.hardening import RateLimit, SecurityHeaders
 from api.middleware import BodySizeLimit
+from api.observability import install_observability
 from api.policy import rule_for
 from api.responses import problems
 from api.routers import (
@@ -140,6 +141,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         directory_io,
     ):
         app.include_router(module.router, dependencies=[Depends(authorize)])
+    install_observability(app)
     _serve_docs(app)
     _check_rules(app)
     return app

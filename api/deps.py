@@ -33,6 +33,7 @@ def get_store(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)
         getattr(route, "path", request.url.path),
         dict(request.path_params),
         client,
+        getattr(request.state, "idempotency", None),
     )
 
 

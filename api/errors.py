@@ -7,10 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.idempotency import Replay, replay_response
 from api.schemas import Problem
 from referral_graph.domain.errors import (
     Conflict,
@@ -100,6 +101,10 @@ def install(app: FastAPI) -> None:
         if status == 503:
             log.warning("store unavailable: %s", exc.detail)
         return problem_response(body, headers)
+
+    @app.exception_handler(Replay)
+    async def replayed(_: Request, exc: Replay) -> Response:
+        return replay_response(exc.record)
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

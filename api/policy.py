@@ -31,6 +31,7 @@ PUBLIC = Rule(None)
 
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,  # counts only, no case data (see api/observability.py)
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("POST", "/api/v1/auth/token"): PUBLIC,

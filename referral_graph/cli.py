@@ -11,6 +11,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from referral_graph.audit.cli import report as report_command
+from referral_graph.backup_cli import backup_command, restore_command
 from referral_graph.bootstrap import build_runtime
 from referral_graph.interop.cli import app as interop_app
 from referral_graph.settings import get_settings
@@ -27,9 +28,27 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=16)] = 1,
 ) -> None:
     """Serve the API (and seed the programme network into an empty store)."""
+    import os
+    import signal
+
     import uvicorn
 
+    from referral_graph.domain.errors import StoreUnavailable
+    from referral_graph.logging_setup import configure_logging
+
     settings = get_settings()
+    configure_logging(os.environ.get("REFERRAL_GRAPH_LOG_LEVEL", "INFO"))
+    try:  # fail fast, in one line, on a store that cannot be opened or written
+        build_runtime(settings).store.close()
+    except StoreUnavailable as exc:
+        typer.echo(f"Cannot start: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+
+    def stopped(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    # uvicorn shuts down gracefully on SIGTERM, then raises SIGTERM again: exit 0 then.
+    signal.signal(signal.SIGTERM, stopped)
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -37,6 +56,8 @@ def serve(
         port=port or settings.port,
         workers=workers,
         timeout_graceful_shutdown=20,
+        log_config=None,
+        access_log=False,
     )
 
 
@@ -205,6 +226,8 @@ def tick() -> None:
 
 
 app.command("report")(report_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 if __name__ == "__main__":

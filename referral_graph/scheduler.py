@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import ReferralGraphError
@@ -35,6 +35,8 @@ def reroute_with(runtime: Runtime) -> timeliness.Rerouter:
 def run_once(runtime: Runtime) -> list[TimelinessAlert]:
     now = runtime.now()
     fired = timeliness.tick(runtime.store, now, reroute=reroute_with(runtime))
+    forget = now - timedelta(hours=runtime.settings.idempotency_hours)
+    runtime.store.write(lambda tx: tx.forget_idempotency(forget))
     hooks = [Webhook(w.url, w.secret.get_secret_value()) for w in runtime.settings.webhooks]
     if hooks:
         notifications.deliver(runtime.store, now, hooks)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed cross-site; none by default."
     )
+    idempotency_hours: float = Field(
+        24, gt=0, le=24 * 90, description="How long an Idempotency-Key is remembered."
+    )
     retention_years: float = Field(
         5, gt=0, le=100, description="Years after closure before a case is purged."
     )

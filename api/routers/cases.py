@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from api.deps import ActorDep, RuntimeDep, StoreDep
 from api.guard import seen_case
+from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.schemas import CaseHandoffView, CasePath, HopOut
 from api.security import PrincipalDep
@@ -19,7 +20,9 @@ from referral_graph.services.cases import CaseOpening
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409))
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses=problems(409), dependencies=[IdempotencyDep]
+)
 def open_case(
     runtime: RuntimeDep,
     store: StoreDep,
@@ -45,7 +48,7 @@ def get_case(store: StoreDep, principal: PrincipalDep, case_id: str) -> Case | C
     return CaseHandoffView.of(seen.case, with_contact=seen.access is Access.HANDOFF)
 
 
-@router.put("/{case_id}/consent", responses=problems(404, 409))
+@router.put("/{case_id}/consent", responses=problems(404, 409), dependencies=[IdempotencyDep])
 def record_consent(store: StoreDep, principal: PrincipalDep, case_id: str, body: Consent) -> Case:
     """Record who consented to referral, and when."""
     if seen_case(store, principal, case_id).access is not Access.FULL:
@@ -53,7 +56,7 @@ def record_consent(store: StoreDep, principal: PrincipalDep, case_id: str, body:
     return cases.record_consent(store, case_id, body)
 
 
-@router.post("/{case_id}/close", responses=problems(404, 409))
+@router.post("/{case_id}/close", responses=problems(404, 409), dependencies=[IdempotencyDep])
 def close_case(runtime: RuntimeDep, store: StoreDep, principal: PrincipalDep, case_id: str) -> Case:
     """Close the case once all its referrals are closed (retention counts from here)."""
     if seen_case(store, principal, case_id).access is not Access.FULL:

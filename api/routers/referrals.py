@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from api.deps import ActorDep, RuntimeDep, StoreDep
 from api.guard import seen_case, seen_referral
+from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.security import PrincipalDep
 from referral_graph.domain.errors import InvalidInput
@@ -23,7 +24,12 @@ from referral_graph.services.referrals import ReferralRequest, ReferralWithEvent
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(404, 409))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(404, 409),
+    dependencies=[IdempotencyDep],
+)
 def make_referral(
     runtime: RuntimeDep,
     store: StoreDep,
@@ -53,7 +59,9 @@ def get_referral(store: StoreDep, principal: PrincipalDep, referral_id: str) -> 
     return full
 
 
-@router.post("/{referral_id}/transitions", responses=problems(403, 404, 409))
+@router.post(
+    "/{referral_id}/transitions", responses=problems(403, 404, 409), dependencies=[IdempotencyDep]
+)
 def move_referral(
     runtime: RuntimeDep,
     store: StoreDep,

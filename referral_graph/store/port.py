@@ -175,6 +175,17 @@ class AccessQuery:
     user_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """The first answer to a request sent with an ``Idempotency-Key``."""
+
+    key: str
+    request_hash: str
+    status: int
+    body: str
+    created_at: datetime
+
+
 @dataclass(slots=True)
 class Listing(Generic[T]):
     items: list[T] = field(default_factory=list)
@@ -418,6 +429,18 @@ class Transaction(ABC):
         """Store the referrals' purged documents (no version change, no event) and clear
         the reason, outcome and note of every one of their events — the only change
         history ever allows."""
+
+    # --- idempotency -----------------------------------------------------------------
+    @abstractmethod
+    def get_idempotency(self, key: str) -> IdempotencyRecord | None: ...
+
+    @abstractmethod
+    def save_idempotency(self, record: IdempotencyRecord) -> None:
+        """Insert; ``Conflict`` (field ``Idempotency-Key``) if the key is taken."""
+
+    @abstractmethod
+    def forget_idempotency(self, before: datetime) -> int:
+        """Drop records older than ``before``; how many."""
 
 
 class Store(ABC):

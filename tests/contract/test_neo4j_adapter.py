@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j.exceptions import SessionExpired
+from neo4j import ManagedTransaction
+from neo4j.exceptions import IncompleteCommit, SessionExpired
 from neo4j.time import DateTime
 
 from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.store import Neo4jStore
-from referral_graph.domain.errors import InvalidInput, StaleVersion, StoreUnavailable
+from referral_graph.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+    StoreUnavailable,
+)
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.vocabulary import ProviderKind, Service
 from referral_graph.store.port import Transaction
@@ -296,3 +303,224 @@ def test_the_inbox_and_the_alert_queue_seek_an_index(neo4j: Neo4jStore) -> None:
     )
     plan = operators(result.summary.plan)  # type: ignore[arg-type]
     assert any("next_alert_at" in op and "IndexSeek" in op for op in plan), plan
+
+
+# --- replayed commits (IncompleteCommit) -------------------------------------------
+
+
+def _counts(store: Neo4jStore) -> dict[str, int]:
+    found = rows(
+        store,
+        "CALL () { MATCH (c:Case) RETURN count(c) AS cases } "
+        "CALL () { MATCH (r:Referral) RETURN count(r) AS referrals } "
+        "CALL () { MATCH (e:ReferralEvent) RETURN count(e) AS events } "
+        "CALL () { MATCH (:Referral)-[h:HAS_EVENT]->() RETURN count(h) AS links } "
+        "CALL () { MATCH (m:Meta {key: 'directory_version'}) RETURN m.value AS directory } "
+        "RETURN cases, referrals, events, links, directory",
+    )
+    return dict(found[0])
+
+
+def _one_of_everything(store: Neo4jStore) -> tuple[Any, ...]:
+    """The small network and case-0, and a unit of work with every kind of write a use
+    case makes, its ids drawn up front (as a service must draw them for a replay to be
+    exactly-once)."""
+    load_small_network(store)
+    earlier = case("case-0")
+    store.write(lambda tx: tx.add_case(earlier))
+    c = case("case-1")
+    r1 = referral("ref-1")
+    r2, e2 = moved(r1, S.RECEIVED)
+    p = provider("p-new", ProviderKind.NGO, {Service.COUNSELLING})
+    noted = earlier.model_copy(update={"note": "Seen again.", "version": 2})
+
+    def work(tx: Transaction) -> str:
+        tx.add_provider(p)
+        tx.add_case(c)
+        tx.save_case(noted, 1)
+        tx.add_referral(r1, created(r1))
+        tx.save_referral(r2, 1, e2)  # a later step of what this unit inserted
+        return "done"
+
+    return work, r1, r2, e2
+
+
+@pytest.mark.neo4j
+def test_a_replay_of_a_landed_commit_writes_nothing_twice(neo4j: Neo4jStore) -> None:
+    work, r1, r2, e2 = _one_of_everything(neo4j)
+    assert neo4j.write(work) == "done"
+    before = _counts(neo4j)
+
+    assert neo4j.replay(work) == "done"  # the same unit of work, run again
+
+    assert _counts(neo4j) == before
+    assert neo4j.read(lambda tx: tx.referral_events("ref-1")) == [created(r1), e2]
+    assert neo4j.read(lambda tx: tx.get_referral("ref-1")) == r2
+    noted = neo4j.read(lambda tx: tx.get_case("case-0"))
+    assert noted is not None and noted.version == 2
+
+
+@pytest.mark.neo4j
+def test_a_replay_of_a_lost_commit_writes_it(neo4j: Neo4jStore) -> None:
+    work, r1, _r2, e2 = _one_of_everything(neo4j)
+    empty = _counts(neo4j)
+
+    assert neo4j.replay(work) == "done"
+
+    after = _counts(neo4j)
+    assert after["cases"] == empty["cases"] + 1
+    assert after["referrals"] == empty["referrals"] + 1
+    assert after["events"] == after["links"] == empty["events"] + 2
+    assert after["directory"] == empty["directory"] + 1
+    assert neo4j.read(lambda tx: tx.referral_events("ref-1")) == [created(r1), e2]
+
+
+@pytest.mark.neo4j
+def test_a_replay_still_refuses_what_is_not_its_own(neo4j: Neo4jStore) -> None:
+    """Same id, other content (or another step on the same version): still a conflict."""
+    load_small_network(neo4j)
+    neo4j.write(lambda tx: tx.add_case(case("case-1")))
+    r1 = referral("ref-1")
+    neo4j.write(lambda tx: tx.add_referral(r1, created(r1)))
+    r2, e2 = moved(r1, S.RECEIVED)
+    neo4j.write(lambda tx: tx.save_referral(r2, 1, e2))
+    before = _counts(neo4j)
+
+    other_case = case("case-1", note="Another child.")
+    with pytest.raises(Conflict):
+        neo4j.replay(lambda tx: tx.add_case(other_case))
+    other_ref = referral("ref-1", reason="Another handoff.")
+    other_created = created(other_ref).model_copy(update={"id": "evt-other"})
+    with pytest.raises(Conflict):
+        neo4j.replay(lambda tx: tx.add_referral(other_ref, other_created))
+    other_step, other_event = moved(r1, S.CANCELLED, tag="-other")
+    with pytest.raises(StaleVersion):
+        neo4j.replay(lambda tx: tx.save_referral(other_step, 1, other_event))
+    r3, e3 = moved(r2, S.ACCEPTED)
+    neo4j.write(lambda tx: tx.save_referral(r3, 2, e3))
+    with pytest.raises(StaleVersion):  # two steps on: not the replayed step's version
+        neo4j.replay(lambda tx: tx.save_referral(r2, 1, e2))
+    assert _counts(neo4j)["referrals"] == before["referrals"]
+    assert _counts(neo4j)["events"] == before["events"] + 1
+
+
+@pytest.mark.neo4j
+def test_outside_a_replay_the_same_insert_twice_is_a_conflict(neo4j: Neo4jStore) -> None:
+    load_small_network(neo4j)
+    c = case("case-1")
+    neo4j.write(lambda tx: tx.add_case(c))
+    with pytest.raises(Conflict):
+        neo4j.write(lambda tx: tx.add_case(c))
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("landed", [True, False], ids=["commit-landed", "commit-lost"])
+def test_an_unanswered_commit_is_replayed_once_and_counted_once(
+    neo4j: Neo4jStore, monkeypatch: pytest.MonkeyPatch, landed: bool
+) -> None:
+    """The connection breaks while committing: the driver raises IncompleteCommit (and
+    never retries it); the store runs the unit of work again as a replay."""
+    work, r1, _r2, e2 = _one_of_everything(neo4j)
+    calls = 0
+
+    def counted(tx: Transaction) -> str:
+        nonlocal calls
+        calls += 1
+        return work(tx)
+
+    original = ManagedTransaction._commit
+    broken = 0
+
+    def commit(self: ManagedTransaction) -> Any:
+        nonlocal broken
+        if broken == 0:
+            broken += 1
+            if landed:
+                original(self)
+            else:
+                self._rollback()
+            raise IncompleteCommit("connection lost while committing (simulated)")
+        return original(self)
+
+    empty = _counts(neo4j)
+    monkeypatch.setattr(ManagedTransaction, "_commit", commit)
+
+    assert neo4j.write(counted) == "done"
+
+    assert calls == 2
+    after = _counts(neo4j)
+    assert after["cases"] == empty["cases"] + 1
+    assert after["referrals"] == empty["referrals"] + 1
+    assert after["events"] == after["links"] == empty["events"] + 2
+    assert neo4j.read(lambda tx: tx.referral_events("ref-1")) == [created(r1), e2]
+
+
+@pytest.mark.neo4j
+def test_a_replay_whose_commit_is_unanswered_too_is_store_unavailable(
+    neo4j: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = ManagedTransaction._commit
+
+    def commit(self: ManagedTransaction) -> Any:
+        original(self)
+        raise IncompleteCommit("connection lost while committing (simulated)")
+
+    monkeypatch.setattr(ManagedTransaction, "_commit", commit)
+    with pytest.raises(StoreUnavailable, match="twice"):
+        neo4j.write(lambda tx: tx.bump_directory_version())
+
+
+# --- the case path in one query ----------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_the_one_query_case_path_agrees_with_build_path(neo4j: Neo4jStore) -> None:
+    from referral_graph.domain.paths import build_path
+
+    load_small_network(neo4j)
+    neo4j.write(lambda tx: tx.add_case(case("case-1")))
+    assert neo4j.case_path("case-1") == []
+    r1 = referral("ref-1")
+    neo4j.write(lambda tx: tx.add_referral(r1, created(r1)))
+    current = r1
+    for to, minutes in (
+        (S.RECEIVED, 7.5),
+        (S.ACCEPTED, 95),
+        (S.IN_PROGRESS, 60 * 26),
+        (S.COMPLETED, 60 * 24 * 9),
+    ):
+        nxt, event = moved(current, to, current.updated_at + timedelta(minutes=minutes))
+        neo4j.write(lambda tx, n=nxt, e=event, v=current.version: tx.save_referral(n, v, e))
+        current = nxt
+    onward = referral(
+        "ref-2",
+        sender="hc-a",
+        receiver="tpo-a",
+        service="counselling",
+        hop=2,
+        continues_referral_id="ref-1",
+        at=current.step_times[S.IN_PROGRESS] + timedelta(hours=3, seconds=0.25),
+    )
+    neo4j.write(lambda tx: tx.add_referral(onward, created(onward)))
+    received, event = moved(onward, S.RECEIVED, onward.created_at + timedelta(hours=2))
+    neo4j.write(lambda tx: tx.save_referral(received, 1, event))
+    declined, event = moved(received, S.REJECTED, received.updated_at + timedelta(days=1))
+    neo4j.write(lambda tx: tx.save_referral(declined, 2, event))
+
+    hops = neo4j.case_path("case-1")
+    expected = build_path(neo4j.read(lambda tx: tx.case_referrals("case-1")))
+
+    assert [h.referral_id for h in hops] == ["ref-1", "ref-2"]
+    for got, want in zip(hops, expected, strict=True):
+        assert got.step_seconds == pytest.approx(want.step_seconds)
+        assert set(got.step_seconds) == set(want.step_seconds)
+        assert got.total_seconds == pytest.approx(want.total_seconds)
+        assert got.status == want.referral.status.value
+    assert hops[0].since_previous_seconds is None
+    assert hops[1].continues_referral_id == "ref-1"
+    assert hops[1].since_previous_seconds == pytest.approx(
+        (onward.created_at - r1.created_at).total_seconds()
+    )
+    assert hops[1].step_seconds == pytest.approx({"to_acknowledge": 7200, "to_decide": 86400})
+    with pytest.raises(NotFound):
+        neo4j.case_path("nope")

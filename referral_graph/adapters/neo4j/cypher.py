@@ -16,6 +16,20 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from referral_graph.adapters.neo4j.mapping import (
+    CASE_TIMES,
+    EVENT_TIMES,
+    PROVIDER_TIMES,
+    REFERRAL_TIMES,
+)
+
+
+def _datetimes(var: LiteralString, source: LiteralString, keys: tuple[str, ...]) -> LiteralString:
+    """``, var.k = datetime(source.k)`` for each time key: rows may carry times as text
+    (see :mod:`~referral_graph.adapters.neo4j.mapping`); they are stored as DATETIME."""
+    return "".join(f", {var}.{k} = datetime({source}.{k})" for k in keys)
+
+
 # --- areas -------------------------------------------------------------------------
 
 #: Rows come parents first (provinces, then districts …), so a parent always exists.
@@ -32,8 +46,10 @@ CREATE (a)-[:IN]->(parent)
 # --- providers ---------------------------------------------------------------------
 
 #: Writes ``row`` onto provider ``p`` and relinks it to its areas.
-_PROVIDER_BODY: LiteralString = """
-SET p = row.props
+_PROVIDER_BODY: LiteralString = (
+    "SET p = row.props"
+    + _datetimes("p", "row.props", PROVIDER_TIMES)
+    + """
 WITH p, row
 CALL (p) {
   MATCH (p)-[old:LOCATED_IN|COVERS]->(:Area)
@@ -49,6 +65,7 @@ CALL (p, row) {
   CREATE (p)-[:COVERS]->(a)
 }
 """
+)
 
 ADD_PROVIDER: LiteralString = (
     """
@@ -182,7 +199,8 @@ RETURN m.value AS value
 
 # --- cases -------------------------------------------------------------------------
 
-ADD_CASE: LiteralString = """
+ADD_CASE: LiteralString = (
+    """
 OPTIONAL MATCH (clash:Case {code: $row.code})
 WITH clash WHERE clash IS NULL
 MATCH (opener:Provider {id: $row.opened_by_provider_id})
@@ -191,10 +209,13 @@ MERGE (c:Case {id: $row.id})
   ON CREATE SET c._new = true
 WITH opener, village, c
 WHERE c._new IS NOT NULL
-SET c = $row
+SET c = $row"""
+    + _datetimes("c", "$row", CASE_TIMES)
+    + """
 CREATE (opener)-[:OPENED]->(c)-[:LIVES_IN]->(village)
 RETURN c.id AS id
 """
+)
 
 WHY_NO_CASE: LiteralString = """
 OPTIONAL MATCH (by_id:Case {id: $id})
@@ -204,14 +225,17 @@ RETURN by_id IS NOT NULL AS id_taken, by_code IS NOT NULL AS code_taken,
        opener IS NOT NULL AS opener_known
 """
 
-SAVE_CASE: LiteralString = """
+SAVE_CASE: LiteralString = (
+    """
 MATCH (c:Case {id: $row.id})
 SET c._lock = true
 REMOVE c._lock
 WITH c, c.version = $expected AS ok
 CALL (c, ok) {
   WITH c WHERE ok
-  SET c = $row
+  SET c = $row"""
+    + _datetimes("c", "$row", CASE_TIMES)
+    + """
   WITH c
   CALL (c) {
     MATCH (c)-[old:LIVES_IN]->(:Area)
@@ -222,6 +246,7 @@ CALL (c, ok) {
 }
 RETURN ok
 """
+)
 
 GET_CASE: LiteralString = "MATCH (c:Case {id: $id}) RETURN c.doc AS doc"
 
@@ -234,7 +259,8 @@ COUNT_CASES: LiteralString = "MATCH (c:Case) RETURN count(c) AS n"
 
 # --- referrals ---------------------------------------------------------------------
 
-ADD_REFERRAL: LiteralString = """
+ADD_REFERRAL: LiteralString = (
+    """
 MATCH (c:Case {id: $row.case_id})
 MATCH (s:Provider {id: $row.from_provider_id})
 MATCH (t:Provider {id: $row.to_provider_id})
@@ -245,31 +271,42 @@ MERGE (r:Referral {id: $row.id})
   ON CREATE SET r._new = true
 WITH c, s, t, prev, r
 WHERE r._new IS NOT NULL
-SET r = $row
+SET r = $row"""
+    + _datetimes("r", "$row", REFERRAL_TIMES)
+    + """
 CREATE (s)-[:SENT]->(r)-[:TO]->(t), (r)-[:FOR]->(c), (r)-[:HAS_EVENT]->(e:ReferralEvent)
-SET e = $event
+SET e = $event"""
+    + _datetimes("e", "$event", EVENT_TIMES)
+    + """
 FOREACH (p IN CASE WHEN prev IS NULL THEN [] ELSE [prev] END | CREATE (r)-[:CONTINUES]->(p))
 RETURN r.id AS id
 """
+)
 
 REFERRAL_EXISTS: LiteralString = """
 OPTIONAL MATCH (r:Referral {id: $id})
 RETURN r IS NOT NULL AS exists
 """
 
-SAVE_REFERRAL: LiteralString = """
+SAVE_REFERRAL: LiteralString = (
+    """
 MATCH (r:Referral {id: $row.id})
 SET r._lock = true
 REMOVE r._lock
 WITH r, r.version = $expected AS ok, r.status AS status
 CALL (r, ok) {
   WITH r WHERE ok
-  SET r = $row
+  SET r = $row"""
+    + _datetimes("r", "$row", REFERRAL_TIMES)
+    + """
   CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent)
-  SET e = $event
+  SET e = $event"""
+    + _datetimes("e", "$event", EVENT_TIMES)
+    + """
 }
 RETURN ok, status
 """
+)
 
 GET_REFERRAL: LiteralString = "MATCH (r:Referral {id: $id}) RETURN r.doc AS doc"
 

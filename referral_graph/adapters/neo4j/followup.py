@@ -8,6 +8,7 @@ Inserts that must happen once (gaps, alerts, outbox messages) MERGE on their id.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
@@ -17,7 +18,7 @@ from neo4j.time import DateTime
 from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, inside, where
 from referral_graph.domain.errors import Conflict
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, ReferralEvent, TimelinessAlert
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.domain.vocabulary import Service
 from referral_graph.store.port import (
@@ -376,3 +377,45 @@ class FollowUp(CypherRunner):
         text = OUTBOX + cypher.page_of("x", "x.created_at DESC, x.id")
         total, docs = self._listing(text, page, state=state)
         return Listing([_message(d) for d in docs], total)
+
+    # --- backup and metrics ----------------------------------------------------------
+    def all_cases(self, page: Page) -> Listing[Case]:
+        text = "MATCH (x:Case)\n" + cypher.page_of("x", "x.opened_at, x.id")
+        total, docs = self._listing(text, page)
+        return Listing([Case.model_validate_json(d) for d in docs], total)
+
+    def all_referrals(self, page: Page) -> Listing[Referral]:
+        text = "MATCH (x:Referral)\n" + cypher.page_of("x", "x.created_at, x.id")
+        total, docs = self._listing(text, page)
+        return Listing([Referral.model_validate_json(d) for d in docs], total)
+
+    def restore_referral(self, referral: Referral, events: Sequence[ReferralEvent]) -> None:
+        from referral_graph.adapters.neo4j.mapping import event_row, referral_row
+
+        if not events or any(e.referral_id != referral.id for e in events):
+            raise Conflict(f"Referral {referral.id!r} must be restored with its own events.")
+        first = events[0]
+        if self._one(cypher.ADD_REFERRAL, row=referral_row(referral), event=event_row(first)):
+            if len(events) > 1:
+                rows = [event_row(e) for e in events[1:]]
+                self._records(RESTORE_EVENTS, id=referral.id, events=rows)
+            return
+        if self._landed(cypher.STORED_REFERRAL_EVENT, first, id=referral.id, event_id=first.id):
+            return  # a replay: the first commit restored it
+        raise Conflict(f"Referral {referral.id!r} exists, or names something missing.")
+
+    def count_referrals_by_status(self) -> dict[str, int]:
+        return {str(r["status"]): int(r["n"]) for r in self._records(COUNT_BY_STATUS)}
+
+
+RESTORE_EVENTS: LiteralString = """
+MATCH (r:Referral {id: $id})
+UNWIND $events AS event
+CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent)
+SET e = event
+"""
+
+COUNT_BY_STATUS: LiteralString = """
+MATCH (r:Referral)
+RETURN r.status AS status, count(*) AS n
+"""

@@ -1,6 +1,15 @@
 """Domain models → property maps. Each node keeps the full model as JSON in ``doc``
 (read back with ``model_validate_json``, so models round-trip exactly) plus the
-properties that queries filter, join or sort on; times are native ``DATETIME`` values."""
+properties that queries filter, join or sort on; times are native ``DATETIME`` values.
+
+With ``text_times=True`` a row carries its times (the keys in ``*_TIMES``) as ISO-8601
+text instead: the driver converts each ``datetime`` in Python (about 28 µs each, most
+of a bulk write's client time), the server parses text in a few. The queries of
+:mod:`~referral_graph.adapters.neo4j.cypher` that store these rows wrap every time key
+in ``datetime()``, which takes text and ``DATETIME`` alike, so they store native
+``DATETIME`` values either way. A query of your own that sets a row from here must do
+the same, or take the row with native times (the default).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +21,32 @@ from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
 
 Row = dict[str, Any]
+
+EVENT_TIMES = ("at",)
+PROVIDER_TIMES = ("updated_at",)
+CASE_TIMES = ("opened_at", "closed_at", "purged_at")
+REFERRAL_TIMES = (
+    "created_at",
+    "received_at",
+    "accepted_at",
+    "rejected_at",
+    "in_progress_at",
+    "closed_at",
+    "acknowledge_due",
+    "decide_due",
+    "first_contact_due",
+    "pending_due_at",
+    "next_alert_at",
+    "updated_at",
+)
+
+
+def _as_text(row: Row, keys: Iterable[str]) -> Row:
+    for key in keys:
+        value = row[key]
+        if value is not None:
+            row[key] = value.isoformat()
+    return row
 
 
 def area_rows(codes: Iterable[str]) -> list[Row]:
@@ -40,32 +75,30 @@ def provider_areas(provider: Provider) -> list[str]:
     return [provider.area_code, *provider.coverage]
 
 
-def provider_row(p: Provider) -> Row:
+def provider_row(p: Provider, *, text_times: bool = False) -> Row:
     coverage = list(p.coverage)
-    return {
+    props: Row = {
         "id": p.id,
+        "name": p.name,
+        "kind": p.kind.value,
         "area_code": p.area_code,
-        "coverage": coverage,
-        "props": {
-            "id": p.id,
-            "name": p.name,
-            "kind": p.kind.value,
-            "area_code": p.area_code,
-            "covers": coverage,
-            "services": sorted(s.value for s in p.services),
-            "modes": sorted(m.value for m in p.modes),
-            "languages": sorted(lang.value for lang in p.languages),
-            "interpreter_support": p.interpreter_support,
-            "genders": sorted(g.value for g in p.eligibility.genders),
-            "min_age": p.eligibility.min_age,
-            "max_age": p.eligibility.max_age,
-            "lgbtiq_affirming": p.eligibility.lgbtiq_affirming,
-            "active": p.active,
-            "version": p.version,
-            "updated_at": p.updated_at,
-            "doc": p.model_dump_json(),
-        },
+        "covers": coverage,
+        "services": sorted(s.value for s in p.services),
+        "modes": sorted(m.value for m in p.modes),
+        "languages": sorted(lang.value for lang in p.languages),
+        "interpreter_support": p.interpreter_support,
+        "genders": sorted(g.value for g in p.eligibility.genders),
+        "min_age": p.eligibility.min_age,
+        "max_age": p.eligibility.max_age,
+        "lgbtiq_affirming": p.eligibility.lgbtiq_affirming,
+        "active": p.active,
+        "version": p.version,
+        "updated_at": p.updated_at,
+        "doc": p.model_dump_json(),
     }
+    if text_times:
+        _as_text(props, PROVIDER_TIMES)
+    return {"id": p.id, "area_code": p.area_code, "coverage": coverage, "props": props}
 
 
 def pathway_row(w: Pathway) -> Row:
@@ -79,8 +112,8 @@ def pathway_row(w: Pathway) -> Row:
     }
 
 
-def case_row(c: Case) -> Row:
-    return {
+def case_row(c: Case, *, text_times: bool = False) -> Row:
+    row = {
         "id": c.id,
         "code": c.code,
         "village_code": c.village_code,
@@ -99,10 +132,11 @@ def case_row(c: Case) -> Row:
         "version": c.version,
         "doc": c.model_dump_json(),
     }
+    return _as_text(row, CASE_TIMES) if text_times else row
 
 
-def referral_row(r: Referral) -> Row:
-    return {
+def referral_row(r: Referral, *, text_times: bool = False) -> Row:
+    row = {
         "id": r.id,
         "case_id": r.case_id,
         "from_provider_id": r.from_provider_id,
@@ -129,14 +163,15 @@ def referral_row(r: Referral) -> Row:
         "version": r.version,
         "doc": r.model_dump_json(),
     }
+    return _as_text(row, REFERRAL_TIMES) if text_times else row
 
 
-def event_row(e: ReferralEvent) -> Row:
+def event_row(e: ReferralEvent, *, text_times: bool = False) -> Row:
     return {
         "id": e.id,
         "referral_id": e.referral_id,
         "sequence": e.sequence,
-        "at": e.at,
+        "at": e.at.isoformat() if text_times else e.at,
         "from_status": None if e.from_status is None else e.from_status.value,
         "to_status": e.to_status.value,
         "actor": e.actor,

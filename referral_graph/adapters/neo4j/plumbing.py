@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction, Record
-from pydantic import BaseModel
 from neo4j.exceptions import ConstraintError
+from pydantic import BaseModel
 
 from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.mapping import Row, area_rows
@@ -78,13 +78,23 @@ class CypherRunner:
         assert record is not None  # an aggregation always returns a row
         return int(record["total"]), [str(d) for d in record["docs"]]
 
-    def _landed(self, query: LiteralString, model: BaseModel, **params: Any) -> bool:
+    def _landed(
+        self,
+        query: LiteralString,
+        model: BaseModel,
+        *,
+        version: int | None = None,
+        **params: Any,
+    ) -> bool:
         """On a replay only: whether ``query`` finds a ``doc`` holding exactly ``model``
-        (compared as models: a set's JSON order may differ between two builds of it)."""
+        (and, if given, a ``version`` of ``version``). Compared as models, not as text: a
+        set's JSON order may differ between two builds of one model."""
         if not self.replay:
             return False
         record = self._one(query, **params)
         if record is None or record["doc"] is None:
+            return False
+        if version is not None and record["version"] != version:
             return False
         return type(model).model_validate_json(str(record["doc"])) == model
 

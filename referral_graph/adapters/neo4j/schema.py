@@ -13,6 +13,7 @@ from typing import LiteralString
 from neo4j import Session
 
 from referral_graph.adapters.neo4j.accounts import SCHEMA as ACCOUNTS_SCHEMA
+from referral_graph.adapters.neo4j.idempotency import SCHEMA as IDEMPOTENCY_SCHEMA
 from referral_graph.domain.errors import StoreUnavailable
 
 SCHEMA_VERSION = 1
@@ -49,6 +50,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX outbox_due IF NOT EXISTS FOR (n:OutboxMessage) ON (n.state, n.next_attempt_at)",
     "CREATE INDEX case_closed_at IF NOT EXISTS FOR (n:Case) ON (n.closed_at)",
     *ACCOUNTS_SCHEMA,
+    *IDEMPOTENCY_SCHEMA,
 )
 
 ENSURE_META: LiteralString = """

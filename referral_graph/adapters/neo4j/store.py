@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -10,29 +12,61 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    ConnectionPoolError,
     ConstraintError,
+    DatabaseError,
+    DatabaseUnavailable,
+    DriverError,
     IncompleteCommit,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
 
 from referral_graph.adapters.neo4j import cypher
+from referral_graph.adapters.neo4j.paths import CASE_PATH, HopTimes, hop_times
 from referral_graph.adapters.neo4j.schema import create_schema, ensure_meta
 from referral_graph.adapters.neo4j.transaction import Neo4jTransaction
-from referral_graph.domain.errors import Conflict, StoreUnavailable
+from referral_graph.domain.errors import Conflict, NotFound, StoreUnavailable
 from referral_graph.store.port import Store, Transaction
 
 T = TypeVar("T")
+log = logging.getLogger("referral_graph.neo4j")
+
+#: Pauses between attempts: 0.2 s, doubling, at most 2 s (and never past the deadline).
+FIRST_PAUSE, LONGEST_PAUSE = 0.2, 2.0
+
+
+def _unreachable(exc: Exception) -> bool:
+    """Faults that mean no server answers (as opposed to a busy or a refusing one)."""
+    return isinstance(exc, ServiceUnavailable | SessionExpired | DatabaseUnavailable)
 
 
 class Neo4jStore(Store):
     """Thread-safe: the driver pools connections; each call opens its own session.
 
-    ``write`` runs ``work`` in ``session.execute_write``: the driver retries it on
-    transient faults (deadlocks, leader changes, lost connections) for up to
-    ``max_transaction_retry_time`` seconds, then this store raises ``StoreUnavailable``.
-    Domain errors raised by ``work`` roll the transaction back and propagate unchanged.
+    **Retries.** ``read`` and ``write`` run ``work`` in a managed transaction, and run it
+    again on faults the driver calls retryable (a lost connection, a deadlock, a
+    database still starting), with pauses from 0.2 s doubling to 2 s, until
+    ``max_transaction_retry_time`` seconds have passed: a deadline that no pause
+    overruns. Then the store raises ``StoreUnavailable`` (the API answers 503 with
+    ``Retry-After``). Domain errors raised by ``work`` roll the transaction back and
+    propagate unchanged, never retried.
+
+    **Outages.** Once a unit of work has failed because no server answers, the store
+    counts as *down*: until something succeeds again, each unit gets one attempt and no
+    pauses. So in an outage one request waits out the deadline and the rest fail fast,
+    instead of every request (several store calls each) holding a worker thread for
+    the whole budget; the first success (a request, or ``ping`` from ``/health``) ends it.
+
+    **Unanswered commits.** A commit that ends without an answer (``IncompleteCommit``:
+    the connection broke while committing) may or may not have landed. The driver never
+    retries it; this store runs ``work`` once more as a *replay* (see :meth:`replay`),
+    with the full budget even when down, in which writes that find their own earlier
+    result already stored succeed without writing again. That is exactly-once only if
+    ``work`` writes the same ids and content when run again, i.e. if the caller drew
+    its ids before calling ``write``.
     """
 
     name = "neo4j"
@@ -51,11 +85,14 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         self.batch_size = batch_size
+        self.max_transaction_retry_time = max_transaction_retry_time
+        self._down = False
+        # The driver tries each transaction once; :meth:`_attempts` owns the retries.
         self._driver: Driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
             connection_timeout=connection_timeout,
-            max_transaction_retry_time=max_transaction_retry_time,
+            max_transaction_retry_time=0.0,
         )
 
     @property
@@ -63,22 +100,31 @@ class Neo4jStore(Store):
         """The shared driver (diagnostics and tests; the port goes through read/write)."""
         return self._driver
 
+    @property
+    def down(self) -> bool:
+        """Whether the last unit of work found no server (units then fail fast)."""
+        return self._down
+
     @contextmanager
     def _faults(self) -> Iterator[None]:
         """Turn driver faults into domain errors; domain errors pass unchanged."""
         try:
             yield
-        except IncompleteCommit as exc:  # not retried: the commit may have happened
+        except IncompleteCommit as exc:  # the replay's commit went unanswered too
             raise StoreUnavailable(
-                f"Neo4j at {self.uri} lost the connection while committing; the change may "
-                "or may not have been saved. Read it back before trying again."
+                f"Neo4j at {self.uri} lost the connection while committing, twice; the "
+                "change may or may not have been saved. Read it back before trying again."
             ) from exc
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(
                 f"Neo4j at {self.uri} is unreachable or lost the connection: {exc}"
             ) from exc
+        except ConnectionPoolError as exc:  # every pooled connection busy past the timeout
+            raise StoreUnavailable(f"Neo4j at {self.uri} has no free connection: {exc}") from exc
         except TransientError as exc:
-            raise StoreUnavailable(f"Neo4j is busy; retries ran out: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j is busy or starting; retries ran out: {exc}") from exc
+        except DatabaseError as exc:  # the server failed (not the request); may pass
+            raise StoreUnavailable(f"Neo4j failed: {exc.message}") from exc
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials.") from exc
         except ConstraintError as exc:
@@ -88,41 +134,122 @@ class Neo4jStore(Store):
                 raise
             raise StoreUnavailable(f"Neo4j has no database {self.database!r}.") from exc
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """A session on the named database (always named: it saves a round trip)."""
-        with self._faults(), self._driver.session(database=self.database) as session:
-            yield session
+    def _attempts(self, once: Callable[[], T], budget: float | None = None) -> T:
+        """``once()`` until it succeeds, fails for good, or ``budget`` seconds (default:
+        the retry time, or none while down) have passed."""
+        if budget is None:
+            budget = 0.0 if self._down else self.max_transaction_retry_time
+        deadline = time.monotonic() + budget
+        pause = FIRST_PAUSE
+        while True:
+            try:
+                result = once()
+            except (DriverError, Neo4jError) as exc:
+                if not exc.is_retryable() or time.monotonic() + pause > deadline:
+                    if _unreachable(exc) and not self._down:
+                        self._down = True
+                        log.warning(
+                            "Neo4j at %s is down (%s); failing fast until it answers", self.uri, exc
+                        )
+                    raise
+                log.info("Neo4j fault, trying again in %.1fs: %s", pause, exc)
+            else:
+                if self._down:
+                    self._down = False
+                    log.warning("Neo4j at %s answers again", self.uri)
+                return result
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+
+    def _unit(
+        self,
+        work: Callable[[Transaction], T],
+        *,
+        write: bool,
+        replay: bool = False,
+        budget: float | None = None,
+    ) -> T:
+        def unit(tx: ManagedTransaction) -> T:
+            return work(Neo4jTransaction(tx, batch_size=self.batch_size, replay=replay))
+
+        def once() -> T:
+            with self._driver.session(database=self.database) as session:
+                if write:
+                    return session.execute_write(unit)
+                return session.execute_read(unit)
+
+        return self._attempts(once, budget)
+
+    def _session_work(self, work: Callable[[Session], T], budget: float | None = None) -> T:
+        """``work`` on a session of its own (schema, housekeeping, health), retried."""
+
+        def once() -> T:
+            with self._driver.session(database=self.database) as session:
+                return work(session)
+
+        with self._faults():
+            return self._attempts(once, budget)
 
     def initialise(self) -> None:
-        with self._session() as session:
+        def work(session: Session) -> None:
             create_schema(session)
             ensure_meta(session)
 
-    def read(self, work: Callable[[Transaction], T]) -> T:
-        def unit(tx: ManagedTransaction) -> T:
-            return work(Neo4jTransaction(tx, batch_size=self.batch_size))
+        self._session_work(work, self.max_transaction_retry_time)
 
-        with self._session() as session:
-            return session.execute_read(unit)
+    def read(self, work: Callable[[Transaction], T]) -> T:
+        with self._faults():
+            return self._unit(work, write=False)
 
     def write(self, work: Callable[[Transaction], T]) -> T:
-        def unit(tx: ManagedTransaction) -> T:
-            return work(Neo4jTransaction(tx, batch_size=self.batch_size))
+        with self._faults():
+            try:
+                return self._unit(work, write=True)
+            except IncompleteCommit as exc:
+                log.warning("commit unanswered (%s); replaying the unit of work once", exc)
+                return self._unit(
+                    work, write=True, replay=True, budget=self.max_transaction_retry_time
+                )
 
-        with self._session() as session:
-            return session.execute_write(unit)
+    def replay(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` as the retry of a unit whose commit went unanswered.
+
+        Inserts whose id already holds the same content, and compare-and-sets that find
+        the stored version one past the expected one with their own event (or content)
+        in place, succeed without writing: the first commit landed. Anything else is
+        written as usual (the first commit did not land). ``write`` calls this itself
+        after an ``IncompleteCommit``; tests call it to simulate one.
+        """
+        with self._faults():
+            return self._unit(work, write=True, replay=True, budget=self.max_transaction_retry_time)
+
+    def case_path(self, case_id: str) -> list[HopTimes]:
+        """The case's hops in path order with the seconds each step took, in one query
+        (:data:`~referral_graph.adapters.neo4j.paths.CASE_PATH`). Neo4j only: the port's
+        way is ``case_referrals`` and ``build_path``. Raises ``NotFound``."""
+
+        def work(tx: Transaction) -> list[HopTimes] | None:
+            assert isinstance(tx, Neo4jTransaction)
+            record = tx.tx.run(CASE_PATH, id=case_id).single()
+            return None if record is None else [hop_times(h) for h in record["hops"]]
+
+        hops = self.read(work)
+        if hops is None:
+            raise NotFound("case", case_id)
+        return hops
 
     def ping(self) -> None:
-        """One round trip to the named database, not retried (health checks fail fast)."""
-        with self._session() as session:
-            session.run("RETURN 1").consume()
+        """One round trip to the named database, tried once (health checks fail fast)."""
+        self._session_work(lambda session: session.run("RETURN 1").consume(), 0.0)
 
     def reset(self) -> None:
         """Delete every node and relationship in batches; constraints and indexes stay."""
-        with self._session() as session:
+
+        def work(session: Session) -> None:
             session.run(cypher.DELETE_ALL, batch=10_000).consume()
             ensure_meta(session)
+
+        self._session_work(work, self.max_transaction_retry_time)
 
     def close(self) -> None:
         self._driver.close()

@@ -13,6 +13,7 @@ from typing import Any
 from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
 from referral_graph.adapters.neo4j.followup import FollowUp
+from referral_graph.adapters.neo4j.idempotency import Neo4jIdempotency
 from referral_graph.adapters.neo4j.mapping import (
     case_row,
     event_row,
@@ -35,13 +36,13 @@ from referral_graph.store.port import (
 )
 
 
-class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
+class Neo4jTransaction(Neo4jAccounts, Neo4jIdempotency, FollowUp, Transaction):
     """The port over Cypher. Routing, timeliness and outbox methods: :class:`FollowUp`."""
 
     # --- directory -------------------------------------------------------------------
     def add_provider(self, provider: Provider) -> None:
         self._merge_areas(provider_areas(provider))
-        if self._one(cypher.ADD_PROVIDER, row=provider_row(provider)) is None:
+        if self._one(cypher.ADD_PROVIDER, row=provider_row(provider, text_times=True)) is None:
             if self._landed(cypher.STORED_PROVIDER, provider, id=provider.id):
                 return  # a replay: the first commit inserted it (and bumped the version)
             raise Conflict(f"A provider with id {provider.id!r} exists.", field="id")
@@ -56,7 +57,7 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
                 return  # a replay: the first commit saved exactly this
             raise StaleVersion("provider", provider.id)
         self._merge_areas(provider_areas(provider))
-        self._records(cypher.SAVE_PROVIDER, row=provider_row(provider))
+        self._records(cypher.SAVE_PROVIDER, row=provider_row(provider, text_times=True))
         self.bump_directory_version()
 
     def get_provider(self, provider_id: str) -> Provider | None:
@@ -123,7 +124,7 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
         latest_providers = {p.id: p for p in providers}
         latest_pathways = {w.id: w for w in pathways}
         self._merge_areas(c for p in latest_providers.values() for c in provider_areas(p))
-        rows = [provider_row(p) for p in latest_providers.values()]
+        rows = [provider_row(p, text_times=True) for p in latest_providers.values()]
         for batch in batches(rows, self.batch_size):
             self._records(cypher.LOAD_PROVIDERS, rows=batch)
         rows = [pathway_row(w) for w in latest_pathways.values()]
@@ -146,7 +147,7 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
     # --- cases -----------------------------------------------------------------------
     def add_case(self, case: Case) -> None:
         self._merge_areas([case.village_code])
-        if self._one(cypher.ADD_CASE, row=case_row(case)) is not None:
+        if self._one(cypher.ADD_CASE, row=case_row(case, text_times=True)) is not None:
             return
         if self._landed(cypher.STORED_CASE, case, id=case.id):
             return  # a replay: the first commit inserted it
@@ -162,7 +163,9 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
 
     def save_case(self, case: Case, expected_version: int) -> None:
         self._merge_areas([case.village_code])
-        record = self._one(cypher.SAVE_CASE, row=case_row(case), expected=expected_version)
+        record = self._one(
+            cypher.SAVE_CASE, row=case_row(case, text_times=True), expected=expected_version
+        )
         if record is None or not record["ok"]:
             if self._landed(cypher.STORED_CASE, case, version=expected_version + 1, id=case.id):
                 return  # a replay: the first commit saved exactly this
@@ -178,7 +181,11 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
 
     # --- referrals -------------------------------------------------------------------
     def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
-        record = self._one(cypher.ADD_REFERRAL, row=referral_row(referral), event=event_row(event))
+        record = self._one(
+            cypher.ADD_REFERRAL,
+            row=referral_row(referral, text_times=True),
+            event=event_row(event, text_times=True),
+        )
         if record is not None:
             return
         if self._landed(cypher.STORED_REFERRAL_EVENT, event, id=referral.id, event_id=event.id):
@@ -199,9 +206,9 @@ class Neo4jTransaction(Neo4jAccounts, FollowUp, Transaction):
     ) -> None:
         record = self._one(
             cypher.SAVE_REFERRAL,
-            row=referral_row(referral),
+            row=referral_row(referral, text_times=True),
             expected=expected_version,
-            event=event_row(event),
+            event=event_row(event, text_times=True),
         )
         if record is None:
             raise StaleVersion("referral", referral.id)

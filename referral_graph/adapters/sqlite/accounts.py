@@ -8,7 +8,7 @@ from datetime import datetime
 from referral_graph.adapters.sqlite.codec import opt_ts, ts, when
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.security.model import AccessRecord, TokenRecord, User
-from referral_graph.store.port import AccessQuery, Listing, Page
+from referral_graph.store.port import AccessQuery, IdempotencyRecord, Listing, Page
 
 _TOKEN_COLUMNS = "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at"  # noqa: S105
 
@@ -170,3 +170,42 @@ def _token(row: tuple[object, ...]) -> TokenRecord:
         expires_at=when(row[6]),
         revoked_at=when(row[7]),
     )
+
+
+class SqliteIdempotency:
+    """Idempotency records (mixed into ``SqliteTransaction``)."""
+
+    conn: sqlite3.Connection
+
+    def get_idempotency(self, key: str) -> IdempotencyRecord | None:
+        row = self.conn.execute(
+            "SELECT key, request_hash, status, body, created_at FROM idempotency WHERE key = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            row[0], row[1], int(row[2]), row[3], datetime.fromisoformat(row[4])
+        )
+
+    def save_idempotency(self, record: IdempotencyRecord) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO idempotency (key, request_hash, status, body, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    record.key,
+                    record.request_hash,
+                    record.status,
+                    record.body,
+                    ts(record.created_at),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(
+                "This Idempotency-Key was used already.", field="Idempotency-Key"
+            ) from exc
+
+    def forget_idempotency(self, before: datetime) -> int:
+        cur = self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (ts(before),))
+        return int(cur.rowcount)

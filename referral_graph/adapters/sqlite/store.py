@@ -71,7 +71,7 @@ class SqliteStore(Store):
         try:
             conn.execute(begin)
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"The SQLite store is busy: {exc}") from exc
+            raise StoreUnavailable(f"The SQLite store at {self.path} is busy: {exc}") from exc
         try:
             result = work(SqliteTransaction(conn))
         except BaseException:

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from referral_graph.adapters.sqlite.accounts import SqliteAccounts
+from referral_graph.adapters.sqlite.accounts import SqliteAccounts, SqliteIdempotency
 from referral_graph.adapters.sqlite.codec import opt_ts as _opt_ts
 from referral_graph.adapters.sqlite.codec import ts as _ts
 from referral_graph.domain.areas import scope
@@ -83,7 +83,7 @@ def _genders(provider: Provider) -> str:
     return f",{','.join(genders)}," if genders else ""
 
 
-class SqliteTransaction(SqliteAccounts, Transaction):
+class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 

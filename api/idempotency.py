@@ -1,0 +1,79 @@
+"""``Idempotency-Key``: a retried request gets the first answer and changes nothing.
+
+The key is scoped to the signed-in user. The first answer is stored in the same
+transaction as the change it reports, so a crash between the commit and the reply
+cannot make a retry change anything twice. The same key with a different request
+answers 422; keys are forgotten after ``REFERRAL_GRAPH_IDEMPOTENCY_HOURS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+
+from api.deps import RuntimeDep
+from api.security import authorize
+from referral_graph.domain.errors import InvalidInput
+from referral_graph.store.port import IdempotencyRecord
+
+REPLAYED = "Idempotency-Replayed"
+
+
+class Replay(Exception):
+    """Answer with the stored first answer."""
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__(record.key)
+        self.record = record
+
+
+def replay_response(record: IdempotencyRecord) -> Response:
+    return Response(
+        record.body,
+        status_code=record.status,
+        media_type="application/json",
+        headers={REPLAYED: "true"},
+    )
+
+
+def request_hash(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+async def idempotency(
+    request: Request,
+    runtime: RuntimeDep,
+    _authorized: Annotated[None, Depends(authorize)],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            pattern=r"^[A-Za-z0-9_.:-]+$",
+            description="Send the same key when retrying: the first answer comes back and "
+            "nothing changes twice.",
+        ),
+    ] = None,
+) -> None:
+    if idempotency_key is None:
+        return
+    principal = request.state.principal
+    scoped = f"{principal.user_id}:{idempotency_key}"
+    digest = request_hash(request.method, request.url.path, await request.body())
+    found = runtime.store.read(lambda tx: tx.get_idempotency(scoped))
+    if found is not None:
+        if found.request_hash != digest:
+            raise InvalidInput(
+                "This Idempotency-Key was used for a different request.",
+                field="Idempotency-Key",
+            )
+        raise Replay(found)
+    route = request.scope.get("route")
+    status = route.status_code if isinstance(route, APIRoute) and route.status_code else 200
+    request.state.idempotency = (scoped, digest, status)
+
+
+IdempotencyDep = Depends(idempotency)
