@@ -16,6 +16,7 @@ effect outside the transaction.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -108,6 +109,42 @@ class OutboxMessage:
     next_attempt_at: datetime | None = None
     delivered_to: tuple[str, ...] = ()
     last_error: str | None = None
+
+    def to_json(self) -> str:
+        """The message as stores keep it (times in ISO-8601)."""
+
+        def iso(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat(timespec="microseconds")
+
+        return json.dumps(
+            {
+                "id": self.id,
+                "topic": self.topic,
+                "payload": self.payload,
+                "created_at": iso(self.created_at),
+                "state": self.state,
+                "attempts": self.attempts,
+                "next_attempt_at": iso(self.next_attempt_at),
+                "delivered_to": list(self.delivered_to),
+                "last_error": self.last_error,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, doc: str) -> OutboxMessage:
+        d = json.loads(doc)
+        due = d["next_attempt_at"]
+        return cls(
+            id=d["id"],
+            topic=d["topic"],
+            payload=d["payload"],
+            created_at=datetime.fromisoformat(d["created_at"]),
+            state=d["state"],
+            attempts=d["attempts"],
+            next_attempt_at=None if due is None else datetime.fromisoformat(due),
+            delivered_to=tuple(d["delivered_to"]),
+            last_error=d["last_error"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,39 +193,6 @@ def _gap(doc: str) -> ServiceGap:
     )
 
 
-def _message_doc(m: OutboxMessage) -> str:
-    return json.dumps(
-        {
-            "id": m.id,
-            "topic": m.topic,
-            "payload": m.payload,
-            "created_at": _iso(m.created_at),
-            "state": m.state,
-            "attempts": m.attempts,
-            "next_attempt_at": _iso(m.next_attempt_at),
-            "delivered_to": list(m.delivered_to),
-            "last_error": m.last_error,
-        }
-    )
-
-
-def _message(doc: str) -> OutboxMessage:
-    d = json.loads(doc)
-    return OutboxMessage(
-        id=d["id"],
-        topic=d["topic"],
-        payload=d["payload"],
-        created_at=datetime.fromisoformat(d["created_at"]),
-        state=d["state"],
-        attempts=d["attempts"],
-        next_attempt_at=(
-            None if d["next_attempt_at"] is None else datetime.fromisoformat(d["next_attempt_at"])
-        ),
-        delivered_to=tuple(d["delivered_to"]),
-        last_error=d["last_error"],
-    )
-
-
 class FollowUp(CypherRunner):
     """The port's routing, timeliness and outbox methods."""
 
@@ -357,26 +324,26 @@ class FollowUp(CypherRunner):
             "state": message.state,
             "created_at": message.created_at,
             "next_attempt_at": message.next_attempt_at or message.created_at,
-            "doc": _message_doc(message),
+            "doc": message.to_json(),
         }
         self._records(ENQUEUE, row=row)
 
     def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        return [_message(d) for d in self._docs(OUTBOX_DUE, now=now, limit=limit)]
+        return [OutboxMessage.from_json(d) for d in self._docs(OUTBOX_DUE, now=now, limit=limit)]
 
     def save_outbox(self, message: OutboxMessage) -> None:
         row = {
             "id": message.id,
             "state": message.state,
             "next_attempt_at": message.next_attempt_at,
-            "doc": _message_doc(message),
+            "doc": message.to_json(),
         }
         self._records(SAVE_OUTBOX, row=row)
 
     def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
         text = OUTBOX + cypher.page_of("x", "x.created_at DESC, x.id")
         total, docs = self._listing(text, page, state=state)
-        return Listing([_message(d) for d in docs], total)
+        return Listing([OutboxMessage.from_json(d) for d in docs], total)
 
     # --- backup and metrics ----------------------------------------------------------
     def all_cases(self, page: Page) -> Listing[Case]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -582,7 +581,7 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
                 message.state,
                 _ts(message.created_at),
                 _opt_ts(message.next_attempt_at or message.created_at),
-                _outbox_json(message),
+                message.to_json(),
             ),
         )
 
@@ -592,12 +591,12 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
             " ORDER BY next_attempt_at, id LIMIT ?",
             (_ts(now), limit),
         ).fetchall()
-        return [_outbox_from(r[0]) for r in rows]
+        return [OutboxMessage.from_json(r[0]) for r in rows]
 
     def save_outbox(self, message: OutboxMessage) -> None:
         self.conn.execute(
             "UPDATE outbox SET state = ?, next_attempt_at = ?, doc = ? WHERE id = ?",
-            (message.state, _opt_ts(message.next_attempt_at), _outbox_json(message), message.id),
+            (message.state, _opt_ts(message.next_attempt_at), message.to_json(), message.id),
         )
 
     def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
@@ -608,7 +607,7 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
             "SELECT doc FROM outbox WHERE state = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
             (state, page.limit, page.offset),
         ).fetchall()
-        return Listing([_outbox_from(r[0]) for r in rows], count)
+        return Listing([OutboxMessage.from_json(r[0]) for r in rows], count)
 
     # --- retention -------------------------------------------------------------------
     def cases_to_purge(self, closed_before: datetime, limit: int) -> list[Case]:
@@ -662,39 +661,6 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
     def count_referrals_by_status(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, count(*) FROM referrals GROUP BY status")
         return {str(status): int(n) for status, n in rows}
-
-
-def _outbox_json(message: OutboxMessage) -> str:
-    return json.dumps(
-        {
-            "id": message.id,
-            "topic": message.topic,
-            "payload": message.payload,
-            "created_at": _ts(message.created_at),
-            "state": message.state,
-            "attempts": message.attempts,
-            "next_attempt_at": _opt_ts(message.next_attempt_at),
-            "delivered_to": list(message.delivered_to),
-            "last_error": message.last_error,
-        }
-    )
-
-
-def _outbox_from(doc: str) -> OutboxMessage:
-    d = json.loads(doc)
-    return OutboxMessage(
-        id=d["id"],
-        topic=d["topic"],
-        payload=d["payload"],
-        created_at=datetime.fromisoformat(d["created_at"]),
-        state=d["state"],
-        attempts=d["attempts"],
-        next_attempt_at=(
-            None if d["next_attempt_at"] is None else datetime.fromisoformat(d["next_attempt_at"])
-        ),
-        delivered_to=tuple(d["delivered_to"]),
-        last_error=d["last_error"],
-    )
 
 
 _FACT_COLUMNS = (
