@@ -37,6 +37,7 @@ from api.routers import (
     users,
 )
 from api.security import authorize
+from api.web import create_web_app
 from referral_graph import __version__
 from referral_graph.bootstrap import Runtime, build_runtime
 from referral_graph.domain.errors import ReferralGraphError
@@ -143,6 +144,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)
     _serve_docs(app)
+    app.mount("/app", create_web_app(lambda: app.state.runtime))
     _check_rules(app)
     return app
 

@@ -1,0 +1,400 @@
+"""A CCWC's pages: open a case (consent first), see who to refer it to and why, refer
+with one tap, and follow the case's path. Providers holding a case refer it onward from
+the same page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from api.guard import SeenCase, seen_case
+from api.web.auth import redirect
+from api.web.i18n import label, t
+from api.web.render import Tr, page
+from api.web.session import Web, WebDep, check_csrf
+from api.web.views import actions_for, hop_view, reason_text
+from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.errors import Conflict, InvalidInput, NotFound, ReferralGraphError
+from referral_graph.domain.lifecycle import Party, ReferralStatus
+from referral_graph.domain.models import Case, Consent, Provider
+from referral_graph.domain.paths import order_path
+from referral_graph.domain.vocabulary import (
+    AreaLevel,
+    Gender,
+    Language,
+    RiskLevel,
+    Service,
+)
+from referral_graph.routing.reasons import LANGUAGE_NAMES
+from referral_graph.routing.recommend import Recommendations
+from referral_graph.security.policy import Access, may_act_for, party_of, redact_referral
+from referral_graph.services import cases, referrals
+from referral_graph.services.cases import CaseOpening
+from referral_graph.services.referrals import ReferralRequest
+from referral_graph.store.port import HistoryQuery
+
+router = APIRouter()
+
+#: Services a CCWC refers a child for, in the order the form lists them.
+NEEDS = (
+    Service.PSYCHOLOGICAL_FIRST_AID,
+    Service.COUNSELLING,
+    Service.PHONE_COUNSELLING,
+    Service.MEDICAL_CARE,
+    Service.POST_RAPE_CARE,
+    Service.PSYCHIATRIC_CARE,
+    Service.CHILD_PROTECTION,
+    Service.CASE_MANAGEMENT,
+    Service.LEGAL_AID,
+    Service.SHELTER,
+    Service.SCHOOL_PSYCHOSOCIAL_SUPPORT,
+    Service.GROUP_THERAPY,
+    Service.PSYCHO_EDUCATION,
+)
+CONSENT_GIVERS = ("child", "caregiver", "guardian", "court_order")
+MAX_VILLAGES = 400
+SENDING_PARTIES = (Party.SENDER, Party.COORDINATOR)
+RECENT = timedelta(days=90)
+
+
+class CaseForm(BaseModel):
+    """The open-a-case form as typed (checked into a ``CaseOpening`` by hand, so that
+    the form comes back with every mistake marked)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    consent_given_by: str = ""
+    consent_recorded_by: str = ""
+    consent_confirm: str = ""
+    age: str = ""
+    gender: str = ""
+    risk: str = ""
+    needs: list[str] = []
+    language: str = Language.KHMER.value
+    village_code: str = ""
+    wants_lgbtiq_affirming: str = ""
+    contact_arrangement: str = ""
+    note: str = ""
+
+
+class ReferForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    pick: str = ""
+    reason: str = ""
+
+
+def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The villages a CCWC serves, by commune: [(commune name, [(code, en, km)])]."""
+    if provider is None:
+        return []
+    g = gazetteer()
+    groups: list[tuple[str, list[tuple[str, str, str]]]] = []
+    total = 0
+    for code in provider.coverage:
+        for commune in sorted(g.within(code, AreaLevel.COMMUNE), key=lambda a: a.code):
+            villages = sorted(g.children(commune.code), key=lambda a: a.code)
+            total += len(villages)
+            if total > MAX_VILLAGES:
+                return []  # too many for a list: the form asks for the code
+            groups.append(
+                (
+                    f"{commune.name_en} / {commune.name_km}",
+                    [(v.code, v.name_en, v.name_km) for v in villages],
+                )
+            )
+    return groups
+
+
+def _own_provider(ctx: Web) -> Provider | None:
+    pid = ctx.principal.provider_id
+    return None if pid is None else ctx.store.read(lambda tx: tx.get_provider(pid))
+
+
+def _recent(ctx: Web) -> list[dict[str, Any]]:
+    """The CCWC's cases it referred in the last 90 days, latest first."""
+    pid = ctx.principal.provider_id
+    if pid is None:
+        return []
+    now = ctx.now
+    query = HistoryQuery(since=now - RECENT, until=now + timedelta(seconds=1), provider_id=pid)
+
+    def work(tx: Any) -> list[dict[str, Any]]:
+        facts = [f for f in tx.hop_facts(query) if f.from_provider_id == pid]
+        latest: dict[str, Any] = {}
+        for f in facts:
+            latest[f.case_id] = f
+        rows = []
+        for case_id, fact in sorted(latest.items(), key=lambda kv: kv[1].created_at, reverse=True):
+            case = tx.get_case(case_id)
+            if case is None or case.opened_by_provider_id != pid:
+                continue
+            rows.append({"case": case, "last": fact})
+        return rows[:30]
+
+    rows: list[dict[str, Any]] = ctx.store.read(work)
+    return rows
+
+
+def _case_home(
+    ctx: Web, form: CaseForm | None, errors: dict[str, str], status: int = 200
+) -> Response:
+    provider = _own_provider(ctx)
+    return page(
+        ctx.request,
+        "cases.html",
+        principal=ctx.principal,
+        status=status,
+        title="ccwc_title",
+        form=form or CaseForm(consent_recorded_by=ctx.principal.username),
+        errors=errors,
+        provider=provider,
+        villages=_villages(provider),
+        needs=NEEDS,
+        genders=[g.value for g in Gender],
+        risks=[r.value for r in RiskLevel],
+        languages=[(code, names) for code, names in LANGUAGE_NAMES.items()],
+        consent_givers=CONSENT_GIVERS,
+        recent=_recent(ctx),
+    )
+
+
+@router.get("/cases", include_in_schema=False)
+def case_home(ctx: WebDep) -> Response:
+    ctx.allow("POST", "/api/v1/cases")
+    return _case_home(ctx, None, {})
+
+
+def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    for name in ("consent_given_by", "consent_recorded_by", "consent_confirm", "gender", "risk"):
+        if not getattr(form, name).strip():
+            errors[name] = "err_required"
+    if form.consent_given_by and form.consent_given_by not in CONSENT_GIVERS:
+        errors["consent_given_by"] = "err_invalid"
+    if not form.needs:
+        errors["needs"] = "needs_hint"
+    if not form.village_code.strip():
+        errors["village_code"] = "err_required"
+    if not form.age.strip().isdigit() or not 0 <= int(form.age) <= 24:
+        errors["age"] = "err_age"
+    if errors:
+        return None, errors
+    try:
+        consent = Consent(
+            given_by=form.consent_given_by,
+            recorded_by=form.consent_recorded_by.strip(),
+            recorded_at=ctx.now,
+        )
+        opening = CaseOpening.model_validate(
+            {
+                "opened_by_provider_id": ctx.principal.provider_id,
+                "age": int(form.age),
+                "gender": form.gender,
+                "risk": form.risk,
+                "needs": sorted(set(form.needs)),
+                "language": form.language or Language.KHMER.value,
+                "village_code": form.village_code.strip(),
+                "wants_lgbtiq_affirming": bool(form.wants_lgbtiq_affirming),
+                "consent": consent,
+                "contact_arrangement": form.contact_arrangement.strip() or None,
+                "note": form.note.strip() or None,
+            }
+        )
+    except ValidationError as exc:
+        for e in exc.errors():
+            loc = [str(p) for p in e.get("loc", ())]
+            name = loc[0] if loc else "form"
+            errors["consent_recorded_by" if name == "recorded_by" else name] = "err_invalid"
+        return None, errors
+    return opening, errors
+
+
+@router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def open_case(ctx: WebDep, form: Annotated[CaseForm, Form()]) -> Response:
+    """Open a case with its consent recorded (the form does not go without it)."""
+    ctx.allow("POST", "/api/v1/cases")
+    provider_id = ctx.principal.provider_id
+    if provider_id is None or not may_act_for(ctx.principal, provider_id):
+        raise InvalidInput("You can open cases only for your own CCWC.")
+    opening, errors = _opening(ctx, form)
+    if opening is None:
+        return _case_home(ctx, form, errors, status=422)
+    store = ctx.logged_store("/app/cases", {})
+    try:
+        case = cases.open_case(store, ctx.now, opening, opened_by=ctx.principal.username)
+    except ValidationError:
+        return _case_home(ctx, form, {"village_code": "err_invalid"}, status=422)
+    except InvalidInput as exc:
+        return _case_home(ctx, form, {exc.field or "form": "err_invalid"}, status=422)
+    return redirect(f"{ctx.base}/cases/{case.id}?done=opened")
+
+
+# --- one case ---------------------------------------------------------------------------
+def _holding_referral(seen: SeenCase, provider_id: str) -> str | None:
+    """The referral through which this provider holds the case (None: it opened it)."""
+    if seen.case.opened_by_provider_id == provider_id:
+        return None
+    held = [r for r in seen.referrals if r.to_provider_id == provider_id and r.holds_case]
+    if not held:
+        return None
+    return max(held, key=lambda r: (r.hop, r.created_at)).id
+
+
+def _recommendations(
+    ctx: Web, seen: SeenCase, service: Service | None
+) -> tuple[Recommendations | None, bool]:
+    """Recommendations for the case's CCWC and its current holder (as the API), and
+    whether the principal could refer at all."""
+    if not ctx.may("GET", "/api/v1/cases/{case_id}/recommendations"):
+        return None, False
+    if seen.case.status.value != "open" or seen.case.consent is None:
+        return None, False
+    found = ctx.runtime.routing.recommend(seen.case.id, ctx.now, service=service, limit=5)
+    if seen.access is not Access.FULL and found.holder_id != ctx.principal.provider_id:
+        return None, True
+    return found, True
+
+
+def _khmer_names(ctx: Web, found: Recommendations | None) -> dict[str, str]:
+    if found is None or ctx.lang == "en":
+        return {}
+    wanted = {
+        str(v)
+        for item in [*found.items, *found.alternatives]
+        for r in item.reasons
+        for k, v in r.params.items()
+        if k in ("holder", "via")
+    }
+    if not wanted:
+        return {}
+    graph = ctx.runtime.routing.directory.current()
+    return {p.name: p.name_km for p in graph.providers.values() if p.name in wanted and p.name_km}
+
+
+def render_case(
+    ctx: Web,
+    case_id: str,
+    *,
+    service: str | None = None,
+    done: str | None = None,
+    to: str | None = None,
+    err: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    ctx.allow("GET", "/api/v1/cases/{case_id}")
+    seen = seen_case(ctx.store, ctx.principal, case_id)
+    case = seen.case
+    wanted = Service(service) if service in {s.value for s in Service} else None
+    found, could_refer = _recommendations(ctx, seen, wanted)
+    graph_providers = ctx.runtime.routing.directory.current().providers if found else {}
+    may_step = ctx.may("POST", "/api/v1/referrals/{referral_id}/transitions")
+    hops = []
+    for r in order_path(seen.referrals):
+        shown = redact_referral(r) if seen.access is Access.PSEUDONYMOUS else r
+        party = party_of(ctx.principal, r, case)
+        # the sender (or a coordinator) may cancel here; the receiver acts from its inbox
+        steps = actions_for(r, party) if may_step and party in SENDING_PARTIES else []
+        hops.append(hop_view(shown, seen.providers, ctx.now, steps))
+    tr = Tr(ctx.lang, ctx.runtime.settings.timezone)
+    khmer = _khmer_names(ctx, found)
+    flash = None
+    if done == "opened":
+        flash = t("case_opened_ok", ctx.lang, code=case.code)
+    elif done == "referred" and to:
+        receiver = ctx.store.read(lambda tx: tx.get_provider(to))
+        if receiver is not None:
+            flash = t("referred_ok", ctx.lang, name=tr.name(receiver))
+    elif done in {s.value for s in ReferralStatus}:
+        flash = t("step_saved", ctx.lang, status=label("step", str(done), ctx.lang))
+    if error is None and err in ("err_conflict", "err_reason", "err_outcome"):
+        error = t(str(err), ctx.lang)
+    ctx.log_read("/app/cases/{case_id}", case.id)
+    return page(
+        ctx.request,
+        "case.html",
+        principal=ctx.principal,
+        status=status,
+        title="case_title",
+        title_values={"code": case.code},
+        case=case,
+        access=seen.access.value,
+        village=_village_name(case, ctx.lang),
+        hops=hops,
+        found=found,
+        could_refer=could_refer,
+        providers=graph_providers,
+        reason_of=lambda r: reason_text(r, ctx.lang, khmer),
+        service=wanted.value if wanted else "",
+        needs=sorted(s.value for s in case.needs),
+        flash=flash,
+        error=error,
+    )
+
+
+def _village_name(case: Case, lang: str) -> str:
+    try:
+        lineage = gazetteer().lineage(case.village_code)
+    except ReferralGraphError:
+        return case.village_code
+    names = [(a.name_km or a.name_en) if lang == "km" else a.name_en for a in lineage[1:]]
+    return ", ".join(reversed(names))
+
+
+@router.get("/cases/{case_id}", include_in_schema=False)
+def case_page(
+    ctx: WebDep,
+    case_id: str,
+    service: str | None = None,
+    done: str | None = None,
+    to: str | None = None,
+    err: str | None = None,
+) -> Response:
+    return render_case(ctx, case_id, service=service, done=done, to=to, err=err)
+
+
+@router.post(
+    "/cases/{case_id}/referrals", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def refer(ctx: WebDep, case_id: str, form: Annotated[ReferForm, Form()]) -> Response:
+    """Refer the case to the recommendation tapped (its rank is recorded)."""
+    ctx.allow("POST", "/api/v1/referrals")
+    provider_id = ctx.principal.provider_id
+    if provider_id is None or not may_act_for(ctx.principal, provider_id):
+        raise InvalidInput("You can refer only on behalf of your own provider.")
+    seen = seen_case(ctx.store, ctx.principal, case_id)
+    try:
+        rank_text, service_code, to_id = form.pick.split("|", 2)
+        rank = int(rank_text)
+        service = Service(service_code)
+    except ValueError:
+        raise NotFound("recommendation", form.pick[:64]) from None
+    reason = form.reason.strip() or t(
+        "default_reason", ctx.lang, service=label("service", service.value, ctx.lang)
+    )
+    try:
+        request = ReferralRequest(
+            case_id=case_id,
+            from_provider_id=provider_id,
+            to_provider_id=to_id,
+            service=service,
+            reason=reason[:2000],
+            continues_referral_id=_holding_referral(seen, provider_id),
+            recommendation_rank=rank,
+        )
+    except ValidationError:
+        raise NotFound("recommendation", form.pick[:64]) from None
+    store = ctx.logged_store("/app/cases/{case_id}/referrals", {"case_id": case_id})
+    try:
+        referrals.make_referral(store, ctx.now, request, actor=ctx.principal.username)
+    except (InvalidInput, Conflict) as exc:
+        return render_case(
+            ctx, case_id, error=t("err_generic", ctx.lang, detail=exc.detail), status=409
+        )
+    return redirect(f"{ctx.base}/cases/{case_id}?done=referred&to={quote(to_id)}#path")

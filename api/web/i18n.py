@@ -1,0 +1,419 @@
+"""The web app's words in English and Khmer, keyed by message id, and the formatting
+of numbers, times and durations in each language.
+
+Khmer follows the wording of the Ministry of Social Affairs' child-protection documents
+already used by the monthly report (``referral_graph.audit.labels``): ការបញ្ជូន for a
+referral, អ្នកផ្ដល់សេវា for a provider, គ.ក.ន.ក for a CCWC. Numbers in Khmer text are written
+in Khmer digits; codes and ids stay in ASCII so that they can be read out over the phone
+and typed.
+
+>>> t("act_accept", "km")
+'ទទួលយក'
+>>> duration(3 * 3600 + 20 * 60, "km")
+'៣ ម៉ោង ២០ នាទី'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from referral_graph.audit.labels import MONTHS, khmer_digits
+from referral_graph.routing.reasons import LANGUAGE_NAMES
+
+Lang = Literal["en", "km"]
+LANGS: tuple[Lang, ...] = ("en", "km")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- frame -----------------------------------------------------------------------
+    "app_name": ("Referral network", "បណ្ដាញបញ្ជូនករណី"),
+    "skip": ("Skip to content", "រំលងទៅមាតិកា"),
+    "language": ("Language", "ភាសា"),
+    "signed_in_as": ("Signed in as {name}", "បានចូលប្រើជា {name}"),
+    "nav_cases": ("Cases", "ករណី"),
+    "nav_inbox": ("Inbox", "ប្រអប់ទទួល"),
+    "nav_dashboard": ("Dashboard", "ផ្ទាំងតាមដាន"),
+    "nav_directory": ("Directory", "បញ្ជីអ្នកផ្ដល់សេវា"),
+    "main_nav": ("Main", "ម៉ឺនុយចម្បង"),
+    # --- sign-in ---------------------------------------------------------------------
+    "sign_in": ("Sign in", "ចូលប្រើ"),
+    "sign_in_title": ("Sign in to the referral network", "ចូលប្រើបណ្ដាញបញ្ជូនករណី"),
+    "sign_out": ("Sign out", "ចាកចេញ"),
+    "username": ("Username", "ឈ្មោះអ្នកប្រើ"),
+    "password": ("Password", "ពាក្យសម្ងាត់"),
+    "signin_failed": ("Wrong username or password.", "ឈ្មោះអ្នកប្រើ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ។"),
+    "signin_locked": (
+        "Too many failed sign-ins. Wait 15 minutes and try again.",
+        "ការចូលប្រើបរាជ័យច្រើនដងពេក។ សូមរង់ចាំ ១៥ នាទី ហើយព្យាយាមម្ដងទៀត។",
+    ),
+    "signed_out": ("You are signed out.", "អ្នកបានចាកចេញហើយ។"),
+    "session_expired": (
+        "Please sign in to continue.",
+        "សូមចូលប្រើដើម្បីបន្ត។",
+    ),
+    "csrf_failed": (
+        "This form has expired. Please try again.",
+        "ទម្រង់នេះផុតកំណត់ហើយ។ សូមព្យាយាមម្ដងទៀត។",
+    ),
+    "privacy_note": (
+        "Cases are known only by a code. Every look at a case is recorded.",
+        "ករណីត្រូវបានស្គាល់តាមលេខកូដតែប៉ុណ្ណោះ។ រាល់ការមើលករណីត្រូវបានកត់ត្រាទុក។",
+    ),
+    # --- roles -----------------------------------------------------------------------
+    "role_ccwc": ("CCWC", "គ.ក.ន.ក"),
+    "role_provider": ("Provider", "អ្នកផ្ដល់សេវា"),
+    "role_supervisor": ("Supervisor", "អ្នកត្រួតពិនិត្យ"),
+    "role_coordinator": ("Coordinator", "អ្នកសម្របសម្រួល"),
+    "role_admin": ("Administrator", "អ្នកគ្រប់គ្រងប្រព័ន្ធ"),
+    # --- opening a case ----------------------------------------------------------------
+    "ccwc_title": ("Open a case", "បើកករណីថ្មី"),
+    "ccwc_intro": (
+        "No names: the case gets a code. Record consent first.",
+        "មិនកត់ត្រាឈ្មោះទេ៖ ករណីនឹងទទួលបានលេខកូដ។ សូមកត់ត្រាការយល់ព្រមជាមុនសិន។",
+    ),
+    "consent": ("Consent", "ការយល់ព្រម"),
+    "consent_given_by": (
+        "Consent to share and refer was given by",
+        "ការយល់ព្រមឱ្យចែករំលែកព័ត៌មាន និងបញ្ជូន ត្រូវបានផ្ដល់ដោយ",
+    ),
+    "consent_child": ("The child or young person", "កុមារ ឬយុវជនផ្ទាល់"),
+    "consent_caregiver": ("Caregiver", "អ្នកថែទាំ"),
+    "consent_guardian": ("Guardian", "អាណាព្យាបាល"),
+    "consent_court_order": ("Court order", "ដីកាតុលាការ"),
+    "consent_recorded_by": ("Recorded by", "កត់ត្រាដោយ"),
+    "consent_confirm": (
+        "Consent was given freely, after an explanation in a language the person understands.",
+        "ការយល់ព្រមត្រូវបានផ្ដល់ដោយសេរី បន្ទាប់ពីបានពន្យល់ជាភាសាដែលសាមីខ្លួនយល់។",
+    ),
+    "child": ("The child or young person", "កុមារ ឬយុវជន"),
+    "age": ("Age (years)", "អាយុ (ឆ្នាំ)"),
+    "gender": ("Gender", "ភេទ"),
+    "risk": ("Risk level", "កម្រិតហានិភ័យ"),
+    "needs": ("Services needed", "សេវាដែលត្រូវការ"),
+    "needs_hint": ("Tick at least one.", "សូមគូសយ៉ាងហោចណាស់មួយ។"),
+    "case_language": ("Language the child speaks", "ភាសាដែលកុមារនិយាយ"),
+    "village": ("Village", "ភូមិ"),
+    "choose": ("Choose…", "សូមជ្រើសរើស…"),
+    "village_code": ("Village code (8 digits)", "លេខកូដភូមិ (៨ ខ្ទង់)"),
+    "lgbtiq": (
+        "Asked for an LGBTIQ-affirming service",
+        "បានស្នើសុំសេវាដែលគាំទ្រ LGBTIQ",
+    ),
+    "contact_arrangement": (
+        "How to make contact safely (optional)",
+        "របៀបទាក់ទងដោយសុវត្ថិភាព (ស្រេចចិត្ត)",
+    ),
+    "note": ("Note (optional)", "កំណត់ចំណាំ (ស្រេចចិត្ត)"),
+    "no_names_hint": (
+        "Do not write the child's name or address.",
+        "សូមកុំសរសេរឈ្មោះ ឬអាសយដ្ឋានរបស់កុមារ។",
+    ),
+    "open_case": ("Open the case", "បើកករណី"),
+    "recent_cases": ("Cases you referred (last 90 days)", "ករណីដែលអ្នកបានបញ្ជូន (៩០ ថ្ងៃចុងក្រោយ)"),
+    "none_yet": ("None yet.", "មិនទាន់មានទេ។"),
+    "form_errors": ("Please correct the marked fields.", "សូមកែតម្រូវចំណុចដែលបានសម្គាល់។"),
+    "err_required": ("Required.", "ត្រូវតែបំពេញ។"),
+    "err_age": ("An age from 0 to 24.", "អាយុពី ០ ដល់ ២៤ ឆ្នាំ។"),
+    "err_invalid": ("Not valid.", "មិនត្រឹមត្រូវ។"),
+    "case_opened_ok": ("Case {code} is open.", "ករណី {code} ត្រូវបានបើក។"),
+    # --- a case ------------------------------------------------------------------------
+    "case_title": ("Case {code}", "ករណី {code}"),
+    "opened": ("Opened", "បើកនៅ"),
+    "case_status_open": ("Open", "កំពុងបើក"),
+    "case_status_closed": ("Closed", "បានបិទ"),
+    "years": ("{n} years", "{n} ឆ្នាំ"),
+    "recommendations": ("Recommended next providers", "អ្នកផ្ដល់សេវាបន្ទាប់ដែលបានណែនាំ"),
+    "recommend_intro": (
+        "Ranked for this child, with the reasons. One tap sends the referral.",
+        "រៀបតាមលំដាប់សម្រាប់កុមារនេះ ព្រមទាំងមូលហេតុ។ ចុចម្ដងដើម្បីបញ្ជូន។",
+    ),
+    "referral_reason": ("Reason for the referral", "មូលហេតុនៃការបញ្ជូន"),
+    "referral_reason_hint": (
+        "If left empty: “Needs” and the service.",
+        "បើទុកទទេ៖ «ត្រូវការ» និងឈ្មោះសេវា។",
+    ),
+    "default_reason": ("Needs {service}.", "ត្រូវការ{service}។"),
+    "refer": ("Refer", "បញ្ជូន"),
+    "refer_to": ("Refer to {name}", "បញ្ជូនទៅ {name}"),
+    "rank": ("No. {rank}", "លេខ {rank}"),
+    "for_service": ("for {service}", "សម្រាប់{service}"),
+    "no_recommendations": (
+        "No provider reaches this child for these services.",
+        "គ្មានអ្នកផ្ដល់សេវាណាអាចទៅដល់កុមារនេះសម្រាប់សេវាទាំងនេះទេ។",
+    ),
+    "gap": (
+        "Nothing offers {service} in person in the child's area.",
+        "គ្មានអ្នកផ្ដល់{service}ដោយផ្ទាល់នៅក្នុងតំបន់របស់កុមារទេ។",
+    ),
+    "alternatives": ("Others to consider", "ជម្រើសផ្សេងទៀត"),
+    "filter_service": ("Service", "សេវា"),
+    "all_needs": ("All the child's needs", "តម្រូវការទាំងអស់របស់កុមារ"),
+    "show": ("Show", "បង្ហាញ"),
+    "referred_ok": ("Referral sent to {name}.", "បានបញ្ជូនទៅ {name} រួចរាល់។"),
+    "not_holder": (
+        "Only the provider that holds the case now can refer it onward.",
+        "មានតែអ្នកផ្ដល់សេវាដែលកំពុងកាន់ករណីនេះទេ ដែលអាចបញ្ជូនបន្តបាន។",
+    ),
+    "path": ("Path of the case", "ផ្លូវបញ្ជូនករណី"),
+    "no_hops": ("Not referred yet.", "មិនទាន់បានបញ្ជូនទេ។"),
+    "hop": ("Referral {n}", "ការបញ្ជូនលើកទី {n}"),
+    "after": ("after {duration}", "ក្រោយ {duration}"),
+    "due_at": ("due {when}", "កាលកំណត់ {when}"),
+    "on_time": ("on time", "ទាន់ពេល"),
+    "late": ("late", "យឺត"),
+    "waiting_for": ("Waiting for {step}, due {when}", "កំពុងរង់ចាំ{step} កាលកំណត់ {when}"),
+    "total_time": ("Closed after {duration}", "បានបិទក្រោយ {duration}"),
+    "withheld": ("(withheld)", "(មិនបង្ហាញ)"),
+    "reason": ("Reason", "មូលហេតុ"),
+    "outcome": ("Outcome", "លទ្ធផល"),
+    "status": ("Status", "ស្ថានភាព"),
+    # --- inbox -------------------------------------------------------------------------
+    "inbox_title": ("Waiting for {name}", "កំពុងរង់ចាំ {name}"),
+    "inbox_intro": (
+        "Oldest first. Red: past the deadline. Amber: less than a quarter of the time left.",
+        "ចាស់ជាងគេនៅខាងលើ។ ក្រហម៖ ហួសកាលកំណត់។ ទឹកក្រូច៖ នៅសល់ពេលតិចជាងមួយភាគបួន។",
+    ),
+    "inbox_empty": ("Nothing is waiting.", "គ្មានការបញ្ជូនកំពុងរង់ចាំទេ។"),
+    "time_left": ("{duration} left", "នៅសល់ {duration}"),
+    "overdue_by": ("Overdue by {duration}", "ហួសកាលកំណត់ {duration}"),
+    "contact_made": ("Contact made", "បានទំនាក់ទំនងរួច"),
+    "from": ("From", "ពី"),
+    "sent_at": ("Sent {when}", "បានផ្ញើនៅ {when}"),
+    "act_acknowledge": ("Acknowledge", "ទទួលស្គាល់"),
+    "act_accept": ("Accept", "ទទួលយក"),
+    "act_decline": ("Decline", "បដិសេធ"),
+    "act_start": ("First contact made", "បានជួបលើកដំបូង"),
+    "act_hold": ("Put on hold", "ផ្អាក"),
+    "act_resume": ("Resume", "បន្ត"),
+    "act_complete": ("Complete", "បញ្ចប់"),
+    "act_fail": ("Could not complete", "មិនអាចបញ្ចប់បាន"),
+    "act_cancel": ("Cancel the referral", "លុបចោលការបញ្ជូន"),
+    "act_refer_onward": ("Refer onward", "បញ្ជូនបន្ត"),
+    "decline_reason": ("Reason for declining", "មូលហេតុនៃការបដិសេធ"),
+    "fail_reason": ("Why it could not be completed", "មូលហេតុដែលមិនអាចបញ្ចប់បាន"),
+    "cancel_reason": ("Reason for cancelling", "មូលហេតុនៃការលុបចោល"),
+    "step_saved": ("Saved: {status}.", "បានរក្សាទុក៖ {status}។"),
+    "err_conflict": (
+        "Someone changed this referral first; this is where it stands now.",
+        "មាននរណាម្នាក់បានកែប្រែការបញ្ជូននេះមុនអ្នក។ នេះជាស្ថានភាពបច្ចុប្បន្នរបស់វា។",
+    ),
+    "err_reason": ("Give a reason.", "សូមផ្ដល់មូលហេតុ។"),
+    "err_outcome": ("Describe the outcome.", "សូមរៀបរាប់អំពីលទ្ធផល។"),
+    "err_generic": ("That did not work: {detail}", "មិនបានសម្រេចទេ៖ {detail}"),
+    "observer_note": (
+        "You oversee this inbox; only its own staff take the steps.",
+        "អ្នកត្រួតពិនិត្យប្រអប់ទទួលនេះ។ មានតែបុគ្គលិករបស់វាទេដែលអាចអនុវត្តជំហាននានា។",
+    ),
+    "other_inboxes": ("Inboxes you oversee", "ប្រអប់ទទួលដែលអ្នកត្រួតពិនិត្យ"),
+    "more_actions": ("More", "ផ្សេងទៀត"),
+    # --- dashboard -----------------------------------------------------------------------
+    "dashboard_title": ("Coordination: {area}", "ការសម្របសម្រួល៖ {area}"),
+    "whole_country": ("Cambodia", "កម្ពុជា"),
+    "overdue": ("Overdue handoffs", "ការបញ្ជូនហួសកាលកំណត់"),
+    "due_soon": ("Due in the next 24 hours", "ដល់កាលកំណត់ក្នុងរយៈពេល ២៤ ម៉ោងខាងមុខ"),
+    "none": ("None.", "គ្មាន។"),
+    "waiting_on": ("waiting on {name}", "កំពុងរង់ចាំ {name}"),
+    "delays": ("Time taken at each step, last 90 days", "រយៈពេលនៃជំហាននីមួយៗ ៩០ ថ្ងៃចុងក្រោយ"),
+    "delays_note": (
+        "Median time from the moment of referral; below it, the share within the deadline.",
+        "រយៈពេលមេដ្យានគិតពីពេលបញ្ជូន។ នៅខាងក្រោម៖ ភាគរយដែលទាន់កាលកំណត់។",
+    ),
+    "all_providers": ("All providers", "អ្នកផ្ដល់សេវាទាំងអស់"),
+    "monthly_report": (
+        "Monthly network-meeting report",
+        "របាយការណ៍សម្រាប់កិច្ចប្រជុំបណ្ដាញប្រចាំខែ",
+    ),
+    "month": ("Month (YYYY-MM)", "ខែ (ឆ្នាំ-ខែ)"),
+    "area": ("Area code", "លេខកូដតំបន់"),
+    "open_report": ("Open the report", "បើករបាយការណ៍"),
+    "view_path": ("Path of case {code}", "ផ្លូវបញ្ជូនករណី {code}"),
+    "no_data": ("No referrals in this period.", "គ្មានការបញ្ជូនក្នុងរយៈពេលនេះទេ។"),
+    "provider": ("Provider", "អ្នកផ្ដល់សេវា"),
+    "referrals": ("Referrals", "ការបញ្ជូន"),
+    "chart_title": ("Median time per step", "រយៈពេលមេដ្យាននៃជំហាននីមួយៗ"),
+    "legend_acknowledge": ("Acknowledge", "ទទួលស្គាល់"),
+    "legend_decide": ("Decide", "សម្រេចចិត្ត"),
+    "legend_first_contact": ("First contact", "ជួបលើកដំបូង"),
+    # --- directory -------------------------------------------------------------------------
+    "directory_title": ("Providers in {area}", "អ្នកផ្ដល់សេវានៅ {area}"),
+    "directory_note": (
+        "Read only here; the directory is changed through the API or a spreadsheet import.",
+        "នៅទីនេះអាចមើលបានតែប៉ុណ្ណោះ។ បញ្ជីនេះត្រូវកែប្រែតាមរយៈ API ឬការនាំចូលសៀវភៅបញ្ជី។",
+    ),
+    "services": ("Services", "សេវា"),
+    # --- errors --------------------------------------------------------------------------
+    "error_title": ("Something went wrong", "មានបញ្ហាកើតឡើង"),
+    "not_found": (
+        "Not found, or not yours to see.",
+        "រកមិនឃើញ ឬអ្នកមិនមានសិទ្ធិមើល។",
+    ),
+    "forbidden": ("Your account may not do this.", "គណនីរបស់អ្នកមិនមានសិទ្ធិធ្វើការនេះទេ។"),
+    "back_home": ("Back to the start page", "ត្រឡប់ទៅទំព័រដើម"),
+}
+
+#: The windows of a handoff (``domain.sla.Window``), as the thing awaited.
+WINDOWS: dict[str, tuple[str, str]] = {
+    "acknowledge": ("acknowledgement", "ការទទួលស្គាល់"),
+    "decide": ("a decision", "ការសម្រេចចិត្ត"),
+    "first_contact": ("first contact", "ការជួបលើកដំបូង"),
+}
+
+#: Referral statuses as the step that led to them (path timeline).
+STEPS: dict[str, tuple[str, str]] = {
+    "requested": ("Referred", "បានបញ្ជូន"),
+    "received": ("Acknowledged", "បានទទួលស្គាល់"),
+    "accepted": ("Accepted", "បានទទួលយក"),
+    "rejected": ("Declined", "បានបដិសេធ"),
+    "in_progress": ("First contact", "បានជួបលើកដំបូង"),
+    "on_hold": ("Put on hold", "បានផ្អាក"),
+    "completed": ("Completed", "បានបញ្ចប់"),
+    "failed": ("Not completed", "មិនបានសម្រេច"),
+    "cancelled": ("Cancelled", "បានលុបចោល"),
+}
+
+#: Referral statuses as where a handoff stands now (inbox, dashboard).
+STATUSES: dict[str, tuple[str, str]] = {
+    "requested": ("Waiting for acknowledgement", "រង់ចាំការទទួលស្គាល់"),
+    "received": ("Acknowledged, waiting for a decision", "បានទទួលស្គាល់ រង់ចាំការសម្រេចចិត្ត"),
+    "accepted": ("Accepted, waiting for first contact", "បានទទួលយក រង់ចាំការជួបលើកដំបូង"),
+    "rejected": ("Declined", "បានបដិសេធ"),
+    "in_progress": ("In progress", "កំពុងផ្ដល់សេវា"),
+    "on_hold": ("On hold", "បានផ្អាក"),
+    "completed": ("Completed", "បានបញ្ចប់"),
+    "failed": ("Not completed", "មិនបានសម្រេច"),
+    "cancelled": ("Cancelled", "បានលុបចោល"),
+}
+
+SERVICES: dict[str, tuple[str, str]] = {
+    "identification": ("identification", "ការរកឃើញករណី"),
+    "psychological_first_aid": ("psychological first aid", "ការសង្គ្រោះបឋមផ្លូវចិត្ត"),
+    "awareness": ("awareness raising", "ការលើកកម្ពស់ការយល់ដឹង"),
+    "registration": ("case registration", "ការចុះបញ្ជីករណី"),
+    "case_management": ("case management", "ការគ្រប់គ្រងករណី"),
+    "counselling": ("counselling", "ការប្រឹក្សាផ្លូវចិត្ត"),
+    "phone_counselling": ("phone counselling", "ការប្រឹក្សាតាមទូរស័ព្ទ"),
+    "group_therapy": ("group therapy", "ការព្យាបាលជាក្រុម"),
+    "school_psychosocial_support": (
+        "psychosocial support at school",
+        "ការគាំទ្រផ្លូវចិត្តសង្គមនៅសាលារៀន",
+    ),
+    "psycho_education": ("psycho-education", "ការអប់រំអំពីសុខភាពផ្លូវចិត្ត"),
+    "medical_care": ("medical care", "ការថែទាំវេជ្ជសាស្ត្រ"),
+    "post_rape_care": ("post-rape care", "ការថែទាំក្រោយការរំលោភផ្លូវភេទ"),
+    "psychiatric_care": ("psychiatric care", "ការព្យាបាលផ្នែកវិកលចរិត"),
+    "legal_aid": ("legal aid", "ជំនួយផ្លូវច្បាប់"),
+    "shelter": ("safe shelter", "ទីជម្រកសុវត្ថិភាព"),
+    "child_protection": ("child protection", "កិច្ចការពារកុមារ"),
+    "supervision": ("clinical supervision", "ការត្រួតពិនិត្យផ្នែកគ្លីនិក"),
+}
+
+GENDERS: dict[str, tuple[str, str]] = {
+    "female": ("Female", "ស្រី"),
+    "male": ("Male", "ប្រុស"),
+    "non_binary": ("Non-binary", "មិនកំណត់ខ្លួនជាប្រុស ឬស្រី"),
+    "undisclosed": ("Prefers not to say", "មិនចង់បញ្ជាក់"),
+}
+
+RISKS: dict[str, tuple[str, str]] = {
+    "emergency": ("Emergency", "បន្ទាន់"),
+    "high": ("High", "ខ្ពស់"),
+    "medium": ("Medium", "មធ្យម"),
+    "low": ("Low", "ទាប"),
+}
+
+RISK_HINTS: dict[str, tuple[str, str]] = {
+    "emergency": (
+        "imminent danger, suicide risk, or sexual assault in the last 5 days",
+        "គ្រោះថ្នាក់ភ្លាមៗ ហានិភ័យធ្វើអត្តឃាត ឬការរំលោភផ្លូវភេទក្នុងរយៈពេល ៥ ថ្ងៃចុងក្រោយ",
+    ),
+    "high": ("serious harm likely soon", "ទំនងជាមានគ្រោះថ្នាក់ធ្ងន់ធ្ងរក្នុងពេលឆាប់ៗ"),
+    "medium": ("needs help within days", "ត្រូវការជំនួយក្នុងរយៈពេលប៉ុន្មានថ្ងៃ"),
+    "low": ("needs support, not urgent", "ត្រូវការការគាំទ្រ ប៉ុន្តែមិនបន្ទាន់"),
+}
+
+MODES: dict[str, tuple[str, str]] = {
+    "in_person": ("in person", "ដោយផ្ទាល់"),
+    "phone": ("by phone", "តាមទូរស័ព្ទ"),
+    "online": ("online", "តាមអនឡាញ"),
+}
+
+WEEKDAYS: dict[Lang, tuple[str, ...]] = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "km": ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ"),
+}
+
+_TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "window": WINDOWS,
+    "step": STEPS,
+    "status": STATUSES,
+    "service": SERVICES,
+    "gender": GENDERS,
+    "risk": RISKS,
+    "risk_hint": RISK_HINTS,
+    "mode": MODES,
+    "language": LANGUAGE_NAMES,
+}
+
+
+def as_lang(value: str | None) -> Lang:
+    return "km" if value == "km" else "en"
+
+
+def _pick(entry: tuple[str, str], lang: Lang) -> str:
+    return entry[1] if lang == "km" and entry[1] else entry[0]
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    """Message ``key`` in ``lang``; ``{name}`` fields filled from ``values`` (numbers in
+    Khmer digits on a Khmer page)."""
+    text = _pick(MESSAGES[key], lang)
+    if not values:
+        return text
+    return text.format(**{k: num(v, lang) for k, v in values.items()})
+
+
+def label(table: str, code: str, lang: Lang) -> str:
+    """The name of a vocabulary code (``service``, ``risk``, ``status`` …); the code
+    itself when unknown."""
+    entry = _TABLES[table].get(code)
+    return code if entry is None else _pick(entry, lang)
+
+
+def num(value: object, lang: Lang) -> str:
+    """Integers and floats in the page's digits; other values as they are."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = str(value) if isinstance(value, int) else f"{value:.1f}".removesuffix(".0")
+    return khmer_digits(text) if lang == "km" else text
+
+
+def digits(text: str, lang: Lang) -> str:
+    return khmer_digits(text) if lang == "km" else text
+
+
+def duration(seconds: float, lang: Lang) -> str:
+    """A length of time a person reads at a glance: '2 d 3 h', '3 h 20 min', '45 min'."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    unit = {"d": ("d", "ថ្ងៃ"), "h": ("h", "ម៉ោង"), "min": ("min", "នាទី")}
+    parts: list[tuple[int, str]] = []
+    if days:
+        parts = [(days, "d"), (hours, "h")]
+    elif hours:
+        parts = [(hours, "h"), (mins, "min")]
+    else:
+        parts = [(max(mins, 1), "min")]
+    shown = [f"{num(n, lang)} {_pick(unit[u], lang)}" for n, u in parts if n]
+    return " ".join(shown)
+
+
+def when(moment: datetime, lang: Lang, tz: str) -> str:
+    """A local date and time: 'Tue 3 Mar, 14:05' / 'អង្គារ ៣ មីនា ១៤:០៥'."""
+    local = moment.astimezone(ZoneInfo(tz))
+    day = WEEKDAYS[lang][local.weekday()]
+    month = MONTHS[lang][local.month - 1]
+    if lang == "km":
+        return f"{day} {num(local.day, lang)} {month} {digits(local.strftime('%H:%M'), lang)}"
+    return f"{day} {local.day} {month[:3]}, {local.strftime('%H:%M')}"

@@ -1,0 +1,180 @@
+"""A provider's inbox: handoffs waiting on it, oldest first, coloured by urgency, with
+one tap for each step the receiver takes. Every step is a plain form (POST, then a
+redirect back); with htmx loaded, the form swaps only its own row."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from api.guard import check_inbox, seen_referral
+from api.web.auth import redirect, safe_next
+from api.web.i18n import label, t
+from api.web.render import page
+from api.web.session import Web, WebDep, check_csrf
+from api.web.views import actions_for, urgency
+from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
+from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import Provider, Referral
+from referral_graph.security.model import Role
+from referral_graph.security.policy import party_of
+from referral_graph.services import referrals
+from referral_graph.services.referrals import Step
+from referral_graph.store.port import InboxQuery, Page, ProviderQuery, Transaction
+
+router = APIRouter()
+
+INBOX_PAGE = 100
+SCAN_PROVIDERS = 5000
+
+
+class StepForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    status: str = ""
+    reason: str = ""
+    outcome: str = ""
+    expected_version: int | None = None
+    next: str = ""
+
+
+def _row(ctx: Web, tx: Transaction, referral: Referral) -> dict[str, Any] | None:
+    case = tx.get_case(referral.case_id)
+    if case is None:
+        return None
+    party = party_of(ctx.principal, referral, case)
+    return {
+        "referral": referral,
+        "case": case,
+        "sender": tx.get_provider(referral.from_provider_id),
+        "urgency": urgency(referral, ctx.now),
+        "actions": actions_for(referral, party),
+        "receiver_side": party is not None and party.value == "receiver",
+        "can_refer_onward": (
+            referral.holds_case
+            and referral.to_provider_id == ctx.principal.provider_id
+            and ctx.may("POST", "/api/v1/referrals")
+        ),
+    }
+
+
+def _overseen(ctx: Web) -> list[Provider]:
+    """The providers a supervisor oversees (their inboxes are theirs to see)."""
+    me = ctx.principal.provider_id
+    if ctx.principal.role is not Role.SUPERVISOR or me is None:
+        return []
+    listing = ctx.store.read(
+        lambda tx: tx.list_providers(ProviderQuery(active=True), Page(limit=SCAN_PROVIDERS))
+    )
+    return [p for p in listing.items if me in p.overseen_by]
+
+
+@router.get("/inbox", include_in_schema=False)
+def inbox(
+    ctx: WebDep,
+    provider_id: str | None = None,
+    done: str | None = None,
+    err: str | None = None,
+) -> Response:
+    ctx.allow("GET", "/api/v1/providers/{provider_id}/inbox")
+    pid = provider_id or ctx.principal.provider_id
+    if pid is None:
+        raise NotFound("provider", "-")
+    provider = ctx.store.read(lambda tx: tx.get_provider(pid))
+    if provider is None:
+        raise NotFound("provider", pid)
+    check_inbox(ctx.store, ctx.principal, pid)
+
+    def work(tx: Transaction) -> tuple[int, list[dict[str, Any]]]:
+        listing = tx.inbox(InboxQuery(provider_id=pid), Page(limit=INBOX_PAGE))
+        rows = [row for r in listing.items if (row := _row(ctx, tx, r)) is not None]
+        return listing.count, rows
+
+    count, rows = ctx.store.read(work)
+    ctx.log_read("/app/inbox", pid)
+    return page(
+        ctx.request,
+        "inbox.html",
+        principal=ctx.principal,
+        title="nav_inbox",
+        provider=provider,
+        rows=rows,
+        count=count,
+        observer=pid != ctx.principal.provider_id,
+        overseen=_overseen(ctx),
+        flash=_message(ctx, done, err),
+    )
+
+
+def _message(ctx: Web, done: str | None, err: str | None) -> tuple[str, str] | None:
+    """A short note after a step: ('ok' | 'error', text), from known codes only."""
+    if done in {s.value for s in ReferralStatus}:
+        return "ok", t("step_saved", ctx.lang, status=label("step", str(done), ctx.lang))
+    if err in ("err_conflict", "err_reason", "err_outcome"):
+        return "error", t(str(err), ctx.lang)
+    return None
+
+
+@router.post(
+    "/referrals/{referral_id}/step", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Response:
+    """Take one step of a referral, with the same checks as the API's transitions."""
+    ctx.allow("POST", "/api/v1/referrals/{referral_id}/transitions")
+    seen = seen_referral(ctx.store, ctx.principal, referral_id)
+    party = party_of(ctx.principal, seen.referral, seen.case)
+    done: str | None = None
+    err: str | None = None
+    try:
+        body = Step(
+            status=ReferralStatus(form.status),
+            reason=form.reason.strip() or None,
+            outcome=form.outcome.strip() or None,
+            expected_version=form.expected_version,
+        )
+    except (ValueError, ValidationError):
+        raise InvalidInput("Unknown step.", field="status") from None
+    store = ctx.logged_store("/app/referrals/{referral_id}/step", {"referral_id": referral_id})
+    try:
+        referrals.move_referral(
+            store, ctx.now, referral_id, body, actor=ctx.principal.username, party=party
+        )
+        done = body.status.value
+    except Conflict:
+        err = "err_conflict"
+    except InvalidInput as exc:
+        if exc.field not in ("reason", "outcome"):
+            raise
+        err = "err_reason" if exc.field == "reason" else "err_outcome"
+    if ctx.request.headers.get("hx-request") == "true":
+        return _row_fragment(ctx, referral_id, done, err, form.next)
+    target = safe_next(ctx.request, form.next) or f"{ctx.base}/inbox"
+    query = urlencode({"done": done} if done else {"err": err or ""})
+    joiner = "&" if "?" in target else "?"
+    return redirect(f"{target}{joiner}{query}#ref-{referral_id}")
+
+
+def _row_fragment(
+    ctx: Web, referral_id: str, done: str | None, err: str | None, back: str
+) -> Response:
+    """The one inbox row, as it stands after the step (htmx swaps it in)."""
+
+    def work(tx: Transaction) -> dict[str, Any] | None:
+        referral = tx.get_referral(referral_id)
+        return None if referral is None else _row(ctx, tx, referral)
+
+    row = ctx.store.read(work)
+    if row is None:
+        raise NotFound("referral", referral_id)
+    return page(
+        ctx.request,
+        "_inbox_item.html",
+        principal=ctx.principal,
+        row=row,
+        flash=_message(ctx, done, err),
+        next=safe_next(ctx.request, back) or f"{ctx.base}/inbox",
+    )

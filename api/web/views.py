@@ -1,0 +1,294 @@
+"""What the pages show, worked out from domain objects: urgency of a handoff, the steps
+a receiver may take, a case's path with the time each step took, recommendation
+reasons in the page language, and a small bar chart laid out for a phone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from api.web import i18n
+from api.web.i18n import Lang
+from referral_graph.audit.delays import STEPS as MEASURED_WINDOWS
+from referral_graph.audit.delays import StepStats
+from referral_graph.domain.lifecycle import Party, ReferralStatus, allowed_next
+from referral_graph.domain.models import Case, Provider, Referral
+from referral_graph.domain.paths import hop_of
+from referral_graph.domain.sla import PENDING_WINDOW, Window
+from referral_graph.routing.reasons import CATALOGUE, LANGUAGE_NAMES, Reason
+
+S = ReferralStatus
+
+
+# --- urgency ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Urgency:
+    """Where a handoff stands against the deadline of the window it waits on."""
+
+    level: str  # overdue | soon | ok | none
+    window: Window | None
+    due: datetime | None
+    seconds_left: float | None
+
+
+def urgency(referral: Referral, now: datetime) -> Urgency:
+    """Overdue past the deadline; 'soon' within the last quarter of the window (every
+    window runs from the moment of referral); else 'ok'; 'none' once contact is made."""
+    window = PENDING_WINDOW.get(referral.status)
+    due = referral.pending_due_at
+    if window is None or due is None:
+        return Urgency("none", None, None, None)
+    left = (due - now).total_seconds()
+    total = (due - referral.created_at).total_seconds()
+    if left < 0:
+        level = "overdue"
+    elif total > 0 and left <= 0.25 * total:
+        level = "soon"
+    else:
+        level = "ok"
+    return Urgency(level, window, due, left)
+
+
+# --- the receiver's steps -----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Action:
+    status: ReferralStatus
+    label: str  # message id
+    needs: str | None = None  # "reason" | "outcome": a text the step requires
+    needs_label: str | None = None
+    more: bool = False  # tucked under "More" (rarely needed, or destructive)
+
+
+_RECEIVER_ACTIONS: dict[ReferralStatus, tuple[Action, ...]] = {
+    S.REQUESTED: (Action(S.RECEIVED, "act_acknowledge"),),
+    S.RECEIVED: (
+        Action(S.ACCEPTED, "act_accept"),
+        Action(S.REJECTED, "act_decline", "reason", "decline_reason"),
+    ),
+    S.ACCEPTED: (
+        Action(S.IN_PROGRESS, "act_start"),
+        Action(S.FAILED, "act_fail", "reason", "fail_reason", more=True),
+    ),
+    S.IN_PROGRESS: (
+        Action(S.COMPLETED, "act_complete", "outcome", "outcome"),
+        Action(S.ON_HOLD, "act_hold", more=True),
+        Action(S.FAILED, "act_fail", "reason", "fail_reason", more=True),
+    ),
+    S.ON_HOLD: (
+        Action(S.IN_PROGRESS, "act_resume"),
+        Action(S.FAILED, "act_fail", "reason", "fail_reason", more=True),
+    ),
+}
+
+_SENDER_ACTIONS = (Action(S.CANCELLED, "act_cancel", "reason", "cancel_reason", more=True),)
+
+
+def actions_for(referral: Referral, party: Party | None) -> list[Action]:
+    """The steps this party may take now (the lifecycle's, nothing more)."""
+    legal = set(allowed_next(referral.status))
+    if party is Party.RECEIVER:
+        offered: Sequence[Action] = _RECEIVER_ACTIONS.get(referral.status, ())
+    elif party in (Party.SENDER, Party.COORDINATOR):
+        offered = _SENDER_ACTIONS
+    else:
+        offered = ()
+    return [a for a in offered if a.status in legal]
+
+
+# --- a case's path ------------------------------------------------------------------
+_STEP_DEADLINE: dict[ReferralStatus, Window] = {
+    S.RECEIVED: Window.ACKNOWLEDGE,
+    S.ACCEPTED: Window.DECIDE,
+    S.REJECTED: Window.DECIDE,
+    S.IN_PROGRESS: Window.FIRST_CONTACT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    status: ReferralStatus
+    at: datetime
+    after_seconds: float | None  # since the step before
+    due: datetime | None
+    on_time: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class HopView:
+    referral: Referral
+    sender: Provider | None
+    receiver: Provider | None
+    steps: list[StepView]
+    waiting: Urgency
+    total_seconds: float | None
+    actions: list[Action] = field(default_factory=list)
+
+
+def hop_view(
+    referral: Referral,
+    providers: Mapping[str, Provider],
+    now: datetime,
+    actions: Sequence[Action] = (),
+) -> HopView:
+    hop = hop_of(referral)
+    steps: list[StepView] = []
+    previous: datetime | None = None
+    for status, at in sorted(referral.step_times.items(), key=lambda item: item[1]):
+        window = _STEP_DEADLINE.get(status)
+        due = referral.due.of(window) if (window and referral.due) else None
+        steps.append(
+            StepView(
+                status=status,
+                at=at,
+                after_seconds=None if previous is None else (at - previous).total_seconds(),
+                due=due,
+                on_time=None if due is None else at <= due,
+            )
+        )
+        previous = at
+    return HopView(
+        referral=referral,
+        sender=providers.get(referral.from_provider_id),
+        receiver=providers.get(referral.to_provider_id),
+        steps=steps,
+        waiting=urgency(referral, now),
+        total_seconds=hop.total_seconds,
+        actions=list(actions),
+    )
+
+
+# --- recommendation reasons ----------------------------------------------------------
+def reason_text(reason: Reason, lang: Lang, khmer_names: Mapping[str, str]) -> str:
+    """A recommendation's reason in the page language. The Khmer text is filled anew
+    with Khmer names of the service, mode, risk and providers (the routing fills its
+    Khmer text with the English ones)."""
+    if lang == "en":
+        return reason.en
+    entry = CATALOGUE.get(reason.key)
+    if entry is None:
+        return reason.km
+    values: dict[str, object] = {}
+    for key, value in reason.params.items():
+        text = str(value)
+        if key == "service":
+            values[key] = i18n.label("service", text.replace(" ", "_"), "km")
+        elif key in ("mode", "risk"):
+            values[key] = i18n.label(key, text, "km")
+        elif key in ("holder", "via"):
+            values[key] = khmer_names.get(text, text)
+        elif key == "language" and text in LANGUAGE_NAMES:
+            values[key] = LANGUAGE_NAMES[text][1]
+        else:
+            values[key] = i18n.num(value, "km")
+    try:
+        return entry[1].format(**values)
+    except (KeyError, IndexError, ValueError):
+        return reason.km
+
+
+# --- the delay chart ------------------------------------------------------------------
+CHART_WIDTH = 340
+BAR_ROOM = 250
+BAR_HEIGHT = 12
+BAR_GAP = 3
+LABEL_HEIGHT = 18
+GROUP_GAP = 12
+LEGEND_HEIGHT = 24
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    x: float
+    y: float
+    width: float
+    step: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLabel:
+    y: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLegend:
+    x: float
+    step: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    width: int
+    height: int
+    bar_height: int
+    bars: list[ChartBar] = field(default_factory=list)
+    labels: list[ChartLabel] = field(default_factory=list)
+    legend: list[ChartLegend] = field(default_factory=list)
+    legend_y: float = 0.0
+
+
+def _short(text: str, room: int = 44) -> str:
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def delay_chart(rows: Sequence[tuple[str, Mapping[Window, StepStats]]], lang: Lang) -> Chart | None:
+    """Median hours of each step per row, one bar each, stacked for a narrow screen
+    (the name above its bars); None when nothing was measured."""
+    medians = [
+        s.median_hours for _, steps in rows for s in steps.values() if s.median_hours is not None
+    ]
+    if not medians:
+        return None
+    scale = max(max(medians), 1e-9)
+    bars: list[ChartBar] = []
+    labels: list[ChartLabel] = []
+    y = 0.0
+    for text, steps in rows:
+        if not any(s.median_hours is not None for s in steps.values()):
+            continue
+        labels.append(ChartLabel(y=y + 13, text=_short(text)))
+        y += LABEL_HEIGHT
+        for window in MEASURED_WINDOWS:
+            stats = steps.get(window)
+            value = None if stats is None else stats.median_hours
+            if value is not None:
+                bars.append(
+                    ChartBar(
+                        x=0,
+                        y=y,
+                        width=max(BAR_ROOM * value / scale, 1.5),
+                        step=window.value,
+                        text=i18n.duration(value * 3600, lang),
+                    )
+                )
+            y += BAR_HEIGHT + BAR_GAP
+        y += GROUP_GAP
+    legend = [
+        ChartLegend(x=i * 114, step=w.value, text=i18n.t(f"legend_{w.value}", lang))
+        for i, w in enumerate(MEASURED_WINDOWS)
+    ]
+    return Chart(
+        width=CHART_WIDTH,
+        height=int(y + LEGEND_HEIGHT),
+        bar_height=BAR_HEIGHT,
+        bars=bars,
+        labels=labels,
+        legend=legend,
+        legend_y=y,
+    )
+
+
+def case_fields(case: Case) -> dict[str, object]:
+    """What any viewer of a handoff may see of a case."""
+    return {
+        "code": case.code,
+        "age": case.age,
+        "gender": case.gender.value if case.gender else None,
+        "risk": case.risk.value,
+        "needs": sorted(s.value for s in case.needs),
+        "language": case.language.value,
+        "wants_lgbtiq_affirming": case.wants_lgbtiq_affirming,
+    }

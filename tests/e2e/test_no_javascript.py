@@ -1,0 +1,61 @@
+"""The core actions work as plain HTML forms, with JavaScript switched off: refer with
+one tap, acknowledge, accept, decline with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.e2e.conftest import Phone
+from tests.e2e.test_journey import _open_case
+
+pytestmark = pytest.mark.e2e
+
+
+def _refer(ccwc: Phone, provider_id: str) -> None:
+    ccwc.page.click(f'li.rec[data-provider="{provider_id}"] button[name="pick"]')
+    ccwc.page.wait_for_url("**done=referred*")
+
+
+def test_core_actions_without_javascript(phones: Callable[..., Phone]) -> None:
+    ccwc = phones("en", javascript=False)
+    ccwc.sign_in("e2e-ccwc")
+    code = _open_case(ccwc)
+    _refer(ccwc, "hc-170101")
+    ccwc.page.select_option("#service", "counselling")
+    ccwc.page.click('form.inline-form button[type="submit"]')
+    _refer(ccwc, "tpo-counsellor-17-1")
+    assert ccwc.page.locator("#path li.hop").count() == 2
+    case_url = ccwc.page.url.split("?")[0]
+    ccwc.sign_out()
+
+    hc = phones("en", javascript=False)
+    hc.sign_in("e2e-hc")
+    row = hc.page.locator(f'li.item[data-case="{code}"]')
+    row.locator('button[data-step="received"]').click()
+    hc.page.wait_for_url("**/app/inbox?done=received*")
+    assert "Saved: Acknowledged." in hc.page.inner_text("body")
+    row.locator('button[data-step="accepted"]').click()
+    hc.page.wait_for_url("**/app/inbox?done=accepted*")
+    assert "Accepted, waiting for first contact" in row.inner_text()
+    hc.sign_out()
+
+    tpo = phones("en", javascript=False)
+    tpo.sign_in("e2e-tpo")
+    row = tpo.page.locator(f'li.item[data-case="{code}"]')
+    row.locator('button[data-step="received"]').click()
+    tpo.page.wait_for_url("**/app/inbox?done=received*")
+    row.locator("details.act summary", has_text="Decline").click()  # native disclosure
+    row.locator('textarea[name="reason"]').fill("No counsellor free this month")
+    row.locator('button[data-step="rejected"]').click()
+    tpo.page.wait_for_url("**/app/inbox?done=rejected*")
+    assert row.count() == 0  # a declined handoff leaves the inbox
+    tpo.sign_out()
+
+    ccwc = phones("en", javascript=False)
+    ccwc.sign_in("e2e-ccwc")
+    ccwc.page.goto(case_url)
+    path = ccwc.page.inner_text("#path")
+    assert "Declined: No counsellor free this month" in path
+    assert "Accepted, waiting for first contact" in path
