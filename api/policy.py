@@ -31,7 +31,7 @@ PUBLIC = Rule(None)
 
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,  # counts only, no case data (see api/observability.py)
+    ("GET", "/metrics"): Rule(frozenset({A})),  # Prometheus scrapes with an admin API token
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("POST", "/api/v1/auth/token"): PUBLIC,

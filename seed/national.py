@@ -478,7 +478,7 @@ def generate_national(seed: int = 2025) -> tuple[list[Provider], list[Pathway]]:
     doc = _parse(ProvidersDocument, root, "providers.yaml")
     geo = NationalGeography(_national_areas(areas))
     builder = _Builder(doc, geo, Geography(areas), seed)
-    providers = [_provider(r, geo, doc.as_of) for r in builder.records()]
+    providers = _village_overseers([_provider(r, geo, doc.as_of) for r in builder.records()])
     _check_unique("provider", [p.id for p in providers])
     rules = _parse(PathwaysDocument, root, "pathways.yaml")
     directory = _Directory(providers)
@@ -489,6 +489,20 @@ def generate_national(seed: int = 2025) -> tuple[list[Provider], list[Pathway]]:
     ]
     _check_unique("pathway", [p.id for p in pathways])
     return providers, pathways
+
+
+def _village_overseers(providers: list[Provider]) -> list[Provider]:
+    """Village-level groups escalate to their commune's CCWC: the programme's rule names
+    ``ccwc-{code}`` for a commune, which nationally must follow the village's parent."""
+    ids = {p.id for p in providers}
+    fixed = []
+    for p in providers:
+        missing = [o for o in p.overseen_by if o not in ids]
+        if missing and p.kind is ProviderKind.VHSG:
+            commune = gazetteer().area(p.area_code).parent_code
+            p = p.model_copy(update={"overseen_by": (f"ccwc-{commune}",)})
+        fixed.append(p)
+    return fixed
 
 
 def _chunks(items: Sequence[object], size: int) -> Iterator[range]:

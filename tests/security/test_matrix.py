@@ -221,6 +221,7 @@ def requeue(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
 MATRIX: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/logout"): lambda w, r, o: ("POST", "/api/v1/auth/logout", {"json": {}}),
     ("GET", "/api/v1/auth/me"): get("/api/v1/auth/me"),
+    ("GET", "/metrics"): get("/metrics"),
     ("GET", "/api/v1/users"): get("/api/v1/users"),
     ("POST", "/api/v1/users"): new_user,
     ("GET", "/api/v1/users/{user_id}"): users_route("GET"),

@@ -276,3 +276,11 @@ def test_loads_into_sqlite(
     assert links == len(pathways)
     assert written == sum(batches) == len(providers) + len(pathways)
     assert max(batches) <= 5000
+
+
+def test_every_overseer_exists(network: Network) -> None:
+    providers, _ = network
+    ids = {p.id for p in providers}
+    assert all(o in ids for p in providers for o in p.overseen_by)
+    vhsg = next(p for p in providers if p.kind is ProviderKind.VHSG)
+    assert vhsg.overseen_by == (f"ccwc-{gazetteer().area(vhsg.area_code).parent_code}",)

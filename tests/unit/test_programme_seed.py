@@ -423,3 +423,16 @@ def test_health_centres_refer_to_the_district_hospital_where_there_is_one(
         district = hc.area_code[:4]
         expected = f"rh-{district}" if f"rh-{district}" in providers else f"prh-{district[:2]}"
         assert targets == {expected}, hc.id
+
+
+def test_escalations_have_somewhere_to_go() -> None:
+    """Every overseer named in the seed exists, and the providers that receive most
+    handoffs name one (timeliness escalates to them)."""
+    providers, _ = load_programme()
+    ids = {p.id for p in providers}
+    assert all(o in ids for p in providers for o in p.overseen_by)
+    for p in providers:
+        if p.kind.value in {"vhsg", "ccwc", "health_centre", "dosvy", "ngo_counsellor"}:
+            assert p.overseen_by, p.id
+    counsellors = [p for p in providers if p.id.startswith("tpo-counsellor-")]
+    assert all(p.overseen_by == ("tpo-supervisor",) for p in counsellors)
