@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from referral_graph.access_writer import AccessLogWriter
 from referral_graph.domain.models import utc_now
 from referral_graph.services.routing import Routing
 from referral_graph.services.timeliness import ensure_policy, load_policy_file, packaged_policy
@@ -38,8 +39,10 @@ class Runtime:
     store: Store
     clock: Clock = field(default=utc_now)
     routing: Routing = field(init=False)
+    access_log: AccessLogWriter = field(init=False)
 
     def __post_init__(self) -> None:
+        self.access_log = AccessLogWriter(self.store)
         self.routing = Routing(
             self.store, self.settings.timezone, self.settings.activity_cache_seconds
         )

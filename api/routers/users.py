@@ -141,12 +141,14 @@ class AccessOut(BaseModel):
 
 @router.get("/access-log", responses=problems())
 def access_log(
+    runtime: RuntimeDep,
     store: StoreDep,
     page: PageDep,
     object_id: Annotated[str | None, Query(max_length=100)] = None,
     user_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Envelope[AccessOut]:
     """Who read or changed what, newest first: "who looked at this case, and when"."""
+    runtime.access_log.flush()
     listing = store.read(lambda tx: tx.list_access(AccessQuery(object_id, user_id), page))
     return Envelope(
         data=[AccessOut.of(r) for r in listing.items],

@@ -261,7 +261,7 @@ class Web:
             object_id,
             client,
         )
-        self.runtime.store.write(lambda tx: tx.append_access(entry))
+        self.runtime.access_log.submit(entry)
 
 
 def web_context(request: Request) -> Web:
