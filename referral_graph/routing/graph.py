@@ -28,6 +28,7 @@ class DirectoryGraph:
     pathways: nx.MultiDiGraph
     by_service: dict[Service, set[str]] = field(default_factory=dict)
     by_coverage: dict[str, set[str]] = field(default_factory=dict)
+    oversight: nx.DiGraph = field(default_factory=nx.DiGraph)
 
     @classmethod
     def build(
@@ -45,12 +46,17 @@ class DirectoryGraph:
         for w in pathways:
             if w.active:
                 graph.add_edge(w.from_provider_id, w.to_provider_id, key=w.service, id=w.id)
+        oversight = nx.DiGraph()
+        for p in providers:
+            for overseer in p.overseen_by:
+                oversight.add_edge(p.id, overseer)
         return cls(
             version=version,
             providers={p.id: p for p in providers},
             pathways=graph,
             by_service=dict(by_service),
             by_coverage=dict(by_coverage),
+            oversight=oversight,
         )
 
     def serving(self, area_code: str) -> set[str]:
@@ -59,6 +65,18 @@ class DirectoryGraph:
         for code in lineage_codes(area_code):
             found |= self.by_coverage.get(code, set())
         return found
+
+    def overseers(self, provider_id: str) -> list[str]:
+        """Who escalations about a provider go to (its ``OVERSEES`` edges)."""
+        if provider_id not in self.oversight:
+            return []
+        return sorted(self.oversight.successors(provider_id))
+
+    def oversees(self, overseer_id: str) -> list[str]:
+        """The providers an overseer (a clinical supervisor, a department) oversees."""
+        if overseer_id not in self.oversight:
+            return []
+        return sorted(self.oversight.predecessors(overseer_id))
 
     def pathway(self, source: str, target: str, service: Service) -> bool:
         return bool(self.pathways.has_edge(source, target, key=service))

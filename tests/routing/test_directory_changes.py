@@ -142,3 +142,12 @@ def test_a_service_nobody_gives_in_person_is_a_recorded_gap(store: Store, clock:
     routing.recommend(case.id, clock())  # asking twice records the gap once
     gaps = store.read(lambda tx: tx.service_gaps("17", Page()))
     assert gaps.count == 1 and gaps.items[0].reachable_by == ("phone",)
+
+
+def test_oversight_is_an_edge_of_the_directory_graph(store: Store) -> None:
+    routing = make_routing(store)
+    directory.update_provider(store, "hc-a", {"overseen_by": ("tpo-a",)})
+    graph = routing.directory.current()
+    assert graph.overseers("hc-a") == ["tpo-a"]
+    assert graph.oversees("tpo-a") == ["hc-a"]
+    assert graph.overseers("ccwc-a") == []
