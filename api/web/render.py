@@ -21,7 +21,13 @@ from referral_graph.security.model import Principal
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
-ASSETS = ("web/app.css", "vendor/htmx/htmx.min.js")
+ASSETS = (
+    "web/app.css",
+    "vendor/htmx/htmx.min.js",
+    "web/network.css",
+    "web/network.js",
+    "vendor/cytoscape/cytoscape.min.js",
+)
 
 
 def capfirst(text: str) -> str:

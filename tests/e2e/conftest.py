@@ -238,6 +238,9 @@ DOCS_SCREENSHOTS = {
     ("inbox", "km"),
     ("dashboard", "en"),
     ("coordinator-path", "km"),
+    ("network", "en"),
+    ("coverage", "km"),
+    ("admin-provider", "en"),
 }
 
 
