@@ -12,6 +12,7 @@ import hashlib
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
@@ -63,7 +64,8 @@ async def idempotency(
     principal = request.state.principal
     scoped = f"{principal.user_id}:{idempotency_key}"
     digest = request_hash(request.method, request.url.path, await request.body())
-    found = runtime.store.read(lambda tx: tx.get_idempotency(scoped))
+    # Off the event loop: a store that is down must not stall every other request.
+    found = await run_in_threadpool(runtime.store.read, lambda tx: tx.get_idempotency(scoped))
     if found is not None:
         if found.request_hash != digest:
             raise InvalidInput(

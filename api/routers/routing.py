@@ -31,7 +31,7 @@ AreaCode = Annotated[
     response_model=Recommendations,
     responses=problems(404),
 )
-async def recommendations(
+def recommendations(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     case_id: str,
@@ -40,8 +40,8 @@ async def recommendations(
 ) -> Response:
     """The next providers for the case from whoever holds it now, ranked, with reasons.
 
-    Runs on the event loop: the work is a few indexed reads and in-memory scoring
-    (well under a millisecond), cheaper than a hop through the thread pool.
+    Answered with the model's own JSON encoder, skipping FastAPI's second validation of
+    the response.
     """
     seen = seen_case(runtime.store, principal, case_id)
     result = runtime.routing.recommend(case_id, runtime.now(), service=service, limit=limit)

@@ -92,6 +92,18 @@ def launcher(neo4j_store: Neo4jStore) -> Iterator[Launcher]:
         assert started.returncode == 0, f"could not restart Neo4j: {started.stderr}"
 
 
+@pytest.fixture(scope="module")
+def checkpointed(neo4j_store: Neo4jStore) -> None:
+    """Neo4j restarted cleanly, so that its log is checkpointed (Community Edition has
+    no ``db.checkpoint()``): a killed Neo4j replays its transaction log from the last
+    checkpoint when it starts again, and after a big write (a benchmark) that takes
+    minutes, not the seconds a fault test allows for."""
+    launcher = Launcher()
+    stopped = launcher.run("stop", timeout=120)
+    assert stopped.returncode == 0, stopped.stderr
+    launcher.start()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -329,8 +329,11 @@ RETURN r.doc AS doc
 ORDER BY r.hop, r.created_at, r.id
 """
 
+#: The hint keeps the planner on the composite ``referral_inbox`` index: left alone it
+#: may seek ``referral_to_provider`` and filter every referral the provider ever had
+#: (2–3× slower for a busy provider; see docs/graph-model.md).
 INBOX: LiteralString = """
-MATCH (r:Referral)
+MATCH (r:Referral) USING INDEX r:Referral(to_provider_id, status)
 WHERE r.to_provider_id = $provider_id AND r.status IN $statuses
 """
 
@@ -346,6 +349,16 @@ def page_of(var: LiteralString, order: LiteralString) -> LiteralString:
         " [x IN found[$offset..($offset + $limit)] | x.doc] AS docs"
     )
 
+
+#: Relationships first, then nodes, each in bounded transactions: a ``DETACH DELETE`` of
+#: nodes in batches takes every relationship of a batch's nodes along (an area or a busy
+#: helpline has tens of thousands), which can exceed the server's transaction memory.
+DELETE_RELATIONSHIPS: LiteralString = """
+MATCH ()-[r]->()
+CALL (r) {
+  DELETE r
+} IN TRANSACTIONS OF $batch ROWS
+"""
 
 DELETE_ALL: LiteralString = """
 MATCH (n)

@@ -246,7 +246,8 @@ class Neo4jStore(Store):
         """Delete every node and relationship in batches; constraints and indexes stay."""
 
         def work(session: Session) -> None:
-            session.run(cypher.DELETE_ALL, batch=10_000).consume()
+            session.run(cypher.DELETE_RELATIONSHIPS, batch=20_000).consume()
+            session.run(cypher.DELETE_ALL, batch=20_000).consume()
             ensure_meta(session)
 
         self._session_work(work, self.max_transaction_retry_time)
