@@ -45,8 +45,11 @@ def get_case(store: Store, case_id: str) -> Case:
 
 
 def open_case(store: Store, now: datetime, opening: CaseOpening, *, opened_by: str) -> Case:
-    """Open a case; its id and pseudonymous code are drawn here."""
+    """Open a case; its id and pseudonymous code are drawn here — once, outside the unit
+    of work, so that a store replaying it after an unanswered commit opens one case."""
     fields = opening.model_dump()
+    case_id = new_id("case")
+    codes = [new_case_code(opening.village_code) for _ in range(5)]
 
     def work(tx: Transaction) -> Case:
         opener_id = opening.opened_by_provider_id
@@ -56,12 +59,12 @@ def open_case(store: Store, now: datetime, opening: CaseOpening, *, opened_by: s
                 f"No active provider with id {opener_id!r} can open a case.",
                 field="opened_by_provider_id",
             )
-        for _attempt in range(5):
+        for code in codes:
             case = Case.model_validate(
                 {
                     **fields,
-                    "id": new_id("case"),
-                    "code": new_case_code(opening.village_code),
+                    "id": case_id,
+                    "code": code,
                     "opened_by": opened_by,
                     "opened_at": now,
                 }

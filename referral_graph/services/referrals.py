@@ -94,6 +94,10 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
     provider, to one that does not offer the service, or by someone who does not hold
     the case."""
 
+    # Ids are drawn once, outside the unit of work, so that a store replaying it after an
+    # unanswered commit writes the same referral rather than a second one.
+    referral_id, event_id = new_id("ref"), new_id("evt")
+
     def work(tx: Transaction) -> Referral:
         case = tx.get_case(request.case_id)
         if case is None:
@@ -146,7 +150,7 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
         risk = request.risk or case.risk
         due = policy_in_force(tx).deadlines_for(risk, now)
         referral = Referral(
-            id=new_id("ref"),
+            id=referral_id,
             case_id=case.id,
             from_provider_id=request.from_provider_id,
             to_provider_id=request.to_provider_id,
@@ -164,7 +168,7 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
             next_alert_at=first_alert_time(ReferralStatus.REQUESTED, now, due),
         )
         event = ReferralEvent(
-            id=new_id("evt"),
+            id=event_id,
             referral_id=referral.id,
             sequence=1,
             at=now,

@@ -18,7 +18,6 @@ import yaml
 from pydantic import ValidationError
 
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import (
@@ -80,7 +79,7 @@ def ensure_policy(store: Store, policy: SlaPolicy) -> None:
 def referral_event_message(referral: Referral, at: datetime) -> OutboxMessage:
     """What webhooks hear of a referral's step: ids and timing, never case details."""
     return OutboxMessage(
-        id=new_id("msg"),
+        id=f"msg_{referral.id}_{referral.version}",  # one message per step, even on replay
         topic=f"referral.{referral.status.value}",
         payload={
             "referral_id": referral.id,

@@ -563,7 +563,6 @@ def landed_then_unanswered(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.neo4j
-@pytest.mark.xfail(strict=True, reason=SERVICES_DRAW_IDS_INSIDE)
 def test_a_replayed_make_referral_makes_one_referral(neo4j: Neo4jStore, request: Any) -> None:
     from referral_graph.services.referrals import ReferralRequest, make_referral
 
@@ -603,7 +602,6 @@ def test_a_replayed_step_is_taken_once(neo4j: Neo4jStore, request: Any) -> None:
 
 
 @pytest.mark.neo4j
-@pytest.mark.xfail(strict=True, reason=SERVICES_DRAW_IDS_INSIDE)
 def test_a_replayed_open_case_opens_one_case(neo4j: Neo4jStore, request: Any) -> None:
     from referral_graph.services.cases import open_case
 
