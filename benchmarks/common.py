@@ -99,8 +99,11 @@ def served(env: dict[str, str], workers: int = 1) -> Iterator[str]:
         log.close()
 
 
-def concurrent_gets(urls: list[str], clients: int, seconds: float) -> dict[str, float]:
-    """``clients`` concurrent keep-alive clients GET the URLs round-robin for ``seconds``."""
+def concurrent_gets(
+    urls: list[str], clients: int, seconds: float, headers: list[dict[str, str]] | None = None
+) -> dict[str, float]:
+    """``clients`` concurrent keep-alive clients GET the URLs round-robin for ``seconds``
+    (``headers[i]`` goes with ``urls[i]``)."""
     import asyncio
 
     async def run() -> tuple[list[float], int]:
@@ -115,7 +118,8 @@ def concurrent_gets(urls: list[str], clients: int, seconds: float) -> dict[str, 
                 i = offset
                 while time.monotonic() < stop:
                     t = time.perf_counter()
-                    r = await client.get(urls[i % len(urls)])
+                    k = i % len(urls)
+                    r = await client.get(urls[k], headers=headers[k] if headers else None)
                     took.append((time.perf_counter() - t) * 1000)
                     if r.status_code != 200:
                         errors += 1

@@ -51,6 +51,33 @@ def open_cases(store: SqliteStore, n: int, rng: random.Random) -> list[str]:
     return ids
 
 
+def signed_in_ccwcs(store: SqliteStore, case_ids: list[str]) -> list[dict[str, str]]:
+    """A bearer header per case: the CCWC that opened it, signed in."""
+    from referral_graph.security.model import Role
+    from referral_graph.services.accounts import NewUser, create_user, sign_in
+    from referral_graph.settings import Settings
+
+    settings = Settings(access_token_minutes=120)
+    tokens: dict[str, str] = {}
+    headers = []
+    for case_id in case_ids:
+        opener = cases.get_case(store, case_id).opened_by_provider_id
+        if opener not in tokens:
+            name = f"bench-{opener}"
+            create_user(
+                store,
+                NOW,
+                NewUser(
+                    username=name, password="bench password", role=Role.CCWC, provider_id=opener
+                ),
+            )
+            tokens[opener] = sign_in(
+                store, datetime.now(UTC), name, "bench password", settings
+            ).access_token
+        headers.append({"Authorization": f"Bearer {tokens[opener]}"})
+    return headers
+
+
 def run(folder: Path | None = None) -> dict[str, Any]:
     folder = folder or Path(tempfile.mkdtemp(prefix="rg-bench-routing-"))
     path = folder / "national.sqlite3"
@@ -73,10 +100,13 @@ def run(folder: Path | None = None) -> dict[str, Any]:
     memory = rss_mb()
     store.close()
 
+    store = SqliteStore(path)
+    headers = signed_in_ccwcs(store, case_ids)
+    store.close()
     with served({"REFERRAL_GRAPH_SQLITE_PATH": str(path)}) as url:
         urls = [f"{url}/api/v1/cases/{c}/recommendations" for c in case_ids]
-        concurrent_gets(urls, clients=4, seconds=2)  # warm-up
-        http = concurrent_gets(urls, clients=32, seconds=15)
+        concurrent_gets(urls, clients=4, seconds=2, headers=headers)  # warm-up
+        http = concurrent_gets(urls, clients=32, seconds=15, headers=headers)
     return {
         "graph_build_s": min(builds),
         "recommend_in_process": in_process,

@@ -338,6 +338,8 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
             "service": referral.service.value,
             "hop": referral.hop,
             "village_code": case[0],
+            "province_code": case[0][:2],
+            "district_code": case[0][:4],
             "case_opened_at": case[1],
             "created_at": _ts(referral.created_at),
             "recommendation_rank": referral.recommendation_rank,
@@ -535,7 +537,13 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
     def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
         where = ["r.pending_due_at IS NOT NULL", "r.pending_due_at < ?"]
         args: list[object] = [_ts(query.before)]
-        if query.area is not None:
+        if query.area is not None and len(query.area) in (2, 4):
+            # provinces and districts always prefix their villages' codes
+            column = "r.province_code" if len(query.area) == 2 else "r.district_code"
+            scope(query.area)  # refuses codes that are not in the gazetteer
+            where.append(f"{column} = ?")
+            args.append(query.area)
+        elif query.area is not None:
             inside, inside_args = _scope_sql("r.village_code", query.area)
             where.append(inside)
             args += inside_args
