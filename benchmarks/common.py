@@ -72,6 +72,8 @@ def served(env: dict[str, str], workers: int = 1) -> Iterator[str]:
         "PORT": str(port),
         "REFERRAL_GRAPH_TICK_SECONDS": "0",
         "REFERRAL_GRAPH_SEED_ON_START": "false",
+        "REFERRAL_GRAPH_RATE_LIMIT_PER_MINUTE": "0",
+        "REFERRAL_GRAPH_DEMO_USERS": "false",
     }
     log = open(Path(env.get("BENCH_LOG", "/tmp/referral-graph-bench-server.log")), "w")  # noqa: SIM115
     proc = subprocess.Popen(
