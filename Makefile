@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test check lint format demo seed bench neo4j neo4j-stop clean
+.PHONY: run test check lint format demo seed bench bench-load neo4j neo4j-stop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ test: check  ## every test (Neo4j tests skip unless Neo4j answers; REQUIRE_NEO4J
 
 bench: $(STAMP_DEV)
 	$(PY) -m benchmarks.run
+
+bench-load: $(STAMP_DEV)  ## 70% reads / 30% writes at 16, 64, 256 clients vs the /health ceiling
+	$(PY) -m benchmarks.load
 
 neo4j:  ## start a real Neo4j 5.26 on 127.0.0.1:7687 and wait until Bolt answers
 	PYTHON=$(abspath $(PY)) tools/neo4j/neo4j.sh start
