@@ -15,7 +15,9 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     header       format, version, store, when
     meta         {"directory_version": n}
     sla_policy   the policy in force, if one was saved
-    provider     pathway     user     token
+    provider     pathway
+    capacity_policy  person  training_session  attendance  coaching  awareness
+    user     token
     case         gap
     referral     followed at once by its events, oldest first: event event ...
     alert        outbox      access
@@ -54,7 +56,9 @@ from typing import IO, Any, cast
 
 from referral_graph.adapters.sqlite.schema import latest_version
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.capacity.archive import CapacityLoading, capacity_counts, capacity_records
 from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.capacity import Attendance, CapacityPolicy, Person, TrainingSession
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.domain.models import (
     Case,
@@ -340,6 +344,7 @@ def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
         yield {"kind": "provider", "data": p.model_dump(mode="json")}
     for w in _pages(lambda page: tx.list_pathways(PathwayQuery(), page)):
         yield {"kind": "pathway", "data": w.model_dump(mode="json")}
+    yield from capacity_records(tx)
     users: list[str] = []
     for u in _pages(tx.list_users):
         users.append(u.id)
@@ -488,7 +493,7 @@ def read_archive(path: Path) -> Iterator[Record]:
 
 
 @dataclass
-class _Loader:
+class _Loader(CapacityLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -503,6 +508,10 @@ class _Loader:
     events: list[ReferralEvent] = field(default_factory=list)
     restored: set[str] = field(default_factory=set)
     waiting: dict[str, list[tuple[Referral, list[ReferralEvent]]]] = field(default_factory=dict)
+    capacity_policy: CapacityPolicy | None = None
+    people: list[Person] = field(default_factory=list)
+    sessions: list[TrainingSession] = field(default_factory=list)
+    attendance: list[Attendance] = field(default_factory=list)
 
     def add(self, record: Record) -> None:
         kind, data = record["kind"], record["data"]
@@ -510,6 +519,8 @@ class _Loader:
             self._close_referral()
         if kind not in ("provider", "pathway") and (self.providers or self.pathways):
             self._load_directory()
+        if kind not in ("person", "training_session", "attendance"):
+            self._load_capacity()
         self.counts[kind] += 1
         handler = getattr(self, f"_on_{kind}", None)
         if handler is None:
@@ -520,6 +531,7 @@ class _Loader:
         self._close_referral()
         if self.providers or self.pathways:
             self._load_directory()
+        self._load_capacity()
         self._flush()
         if self.waiting:
             missing = ", ".join(sorted(self.waiting))
@@ -656,6 +668,9 @@ class _Loader:
         if len(self.pending) >= self.batch_size:
             self._flush()
 
+    def _write(self, work: Callable[[Transaction], object]) -> None:
+        self.store.write(work)
+
     def _flush(self) -> None:
         batch, self.pending = self.pending, []
         if not batch:
@@ -668,11 +683,13 @@ class _Loader:
         self.store.write(run)
 
     def _settle_meta(self) -> None:
-        policy, wanted = self.policy, self.directory_version
+        policy, wanted, capacity = self.policy, self.directory_version, self.capacity_policy
 
         def work(tx: Transaction) -> None:
             if policy is not None:
                 tx.save_sla_policy(policy)
+            if capacity is not None:
+                tx.save_capacity_policy(capacity)
             current = tx.directory_version()
             while current < wanted:
                 current = tx.bump_directory_version()
@@ -695,6 +712,7 @@ def _store_counts(tx: Transaction) -> dict[str, int]:
         "alert": tx.list_alerts(AlertQuery(), Page(limit=1)).count,
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
+        **capacity_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -720,7 +738,9 @@ def load_records(store: Store, records: Iterable[Record], *, reset: bool = False
     for record in records:
         loader.add(record)
     loader.finish()
-    counts = {k: n for k, n in loader.counts.items() if k not in ("meta", "sla_policy")}
+    counts = {
+        k: n for k, n in loader.counts.items() if k not in ("meta", "sla_policy", "capacity_policy")
+    }
     found = store.read(_store_counts)
     expected = {k: n for k, n in counts.items() if k in _COUNTED and n}
     if found != expected:
@@ -729,7 +749,20 @@ def load_records(store: Store, records: Iterable[Record], *, reset: bool = False
 
 
 #: What :func:`_store_counts` counts.
-_COUNTED = ("provider", "pathway", "user", "case", "referral", "alert", "outbox", "access")
+_COUNTED = (
+    "provider",
+    "pathway",
+    "user",
+    "case",
+    "referral",
+    "alert",
+    "outbox",
+    "access",
+    "person",
+    "training_session",
+    "coaching",
+    "awareness",
+)
 
 
 def import_store(store: Store, archive: Path, *, reset: bool = False) -> BackupResult:

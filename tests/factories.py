@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from referral_graph.domain.capacity import (
+    Attendance,
+    Person,
+    PersonRole,
+    TrainingSession,
+    TrainingTopic,
+)
 from referral_graph.domain.models import Consent, Eligibility, Hours, Pathway, Provider
 from referral_graph.domain.vocabulary import (
     DeliveryMode,
@@ -15,7 +22,7 @@ from referral_graph.domain.vocabulary import (
     Service,
 )
 from referral_graph.services.cases import CaseOpening
-from referral_graph.store.port import Store
+from referral_graph.store.port import Store, Transaction
 
 COMMUNE = "170101"  # Char Chhuk, Angkor Chum, Siem Reap
 VILLAGE = "17010101"
@@ -106,9 +113,46 @@ def small_network() -> tuple[list[Provider], list[Pathway]]:
     return providers, pathways
 
 
+#: When the small network's health-centre nurse was trained: her psychological first aid
+#: and counselling skills are valid from T0 until late 2027.
+TRAINED_ON = date(2025, 12, 5)
+
+
+def small_network_capacity() -> tuple[list[Person], list[TrainingSession], list[Attendance]]:
+    """One trained nurse at hc-a, so its training-dependent services (psychological first
+    aid, counselling at a health centre) are offered."""
+    nurse = Person(
+        id="person-hc-a-1",
+        provider_id="hc-a",
+        name="Test nurse",
+        role=PersonRole.HEALTH_STAFF,
+        synthetic=True,
+    )
+    sessions = [
+        TrainingSession(
+            id=f"training-{topic.value}",
+            topic=topic,
+            starts_on=TRAINED_ON - timedelta(days=2),
+            ends_on=TRAINED_ON,
+            area_code="1701",
+            trainer="TPO Cambodia",
+            synthetic=True,
+        )
+        for topic in (TrainingTopic.PSYCHOLOGICAL_FIRST_AID, TrainingTopic.COUNSELLING_SKILLS)
+    ]
+    attendance = [Attendance(session_id=s.id, person_id=nurse.id) for s in sessions]
+    return [nurse], sessions, attendance
+
+
 def load_small_network(store: Store) -> None:
     providers, pathways = small_network()
-    store.write(lambda tx: tx.load_directory(providers, pathways))
+    people, sessions, attendance = small_network_capacity()
+
+    def load(tx: Transaction) -> None:
+        tx.load_directory(providers, pathways)
+        tx.load_capacity(people, sessions, attendance)
+
+    store.write(load)
 
 
 def consent(at: datetime = T0) -> Consent:

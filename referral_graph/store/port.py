@@ -20,10 +20,21 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from referral_graph.domain.areas import lineage_codes
+from referral_graph.domain.capacity import (
+    Attendance,
+    AwarenessSession,
+    CapacityPolicy,
+    CoachingSession,
+    Person,
+    PersonRole,
+    TrainingRecord,
+    TrainingSession,
+    TrainingTopic,
+)
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
 from referral_graph.domain.models import (
     Case,
@@ -221,6 +232,54 @@ class IdempotencyRecord:
     status: int
     body: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleQuery:
+    """People of one provider, or of the providers located in ``area`` (any level)."""
+
+    provider_id: str | None = None
+    area: str | None = None
+    active: bool | None = None
+    role: PersonRole | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingQuery:
+    """Sessions of a topic, held in ``area`` (any level), starting in ``[since, until)``."""
+
+    topic: TrainingTopic | None = None
+    area: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRecordQuery:
+    """Completed attendances; ``area`` is where the person's provider is located."""
+
+    area: str | None = None
+    provider_id: str | None = None
+    person_id: str | None = None
+    topic: TrainingTopic | None = None
+    active_people_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CoachingQuery:
+    person_id: str | None = None
+    coach_id: str | None = None
+    area: str | None = None  # where the coached person's provider is located
+
+
+@dataclass(frozen=True, slots=True)
+class AwarenessQuery:
+    """Sessions held in ``area`` (any level) on days in ``[since, until)``."""
+
+    area: str | None = None
+    provider_id: str | None = None
+    since: date | None = None
+    until: date | None = None
 
 
 @dataclass(slots=True)
@@ -433,6 +492,94 @@ class Transaction(ABC):
     @abstractmethod
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
         """Access records, newest first."""
+
+    # --- capacity building -------------------------------------------------------------
+    @abstractmethod
+    def add_person(self, person: Person) -> None:
+        """Insert a person of an existing provider, with a SUPERVISES link from each of
+        ``supervised_by``; ``Conflict`` if the id exists."""
+
+    @abstractmethod
+    def save_person(self, person: Person, expected_version: int) -> None:
+        """Compare-and-set, like ``save_provider``; replaces the supervision links."""
+
+    @abstractmethod
+    def get_person(self, person_id: str) -> Person | None: ...
+
+    @abstractmethod
+    def get_people(self, person_ids: Iterable[str]) -> dict[str, Person]: ...
+
+    @abstractmethod
+    def list_people(self, query: PeopleQuery, page: Page) -> Listing[Person]:
+        """People ordered by provider id, then name, then id."""
+
+    @abstractmethod
+    def supervisees(self, person_id: str) -> list[Person]:
+        """The people this person supervises, ordered by name then id."""
+
+    @abstractmethod
+    def add_training_session(self, session: TrainingSession) -> None:
+        """``Conflict`` if the id exists."""
+
+    @abstractmethod
+    def get_training_session(self, session_id: str) -> TrainingSession | None: ...
+
+    @abstractmethod
+    def list_training_sessions(self, query: TrainingQuery, page: Page) -> Listing[TrainingSession]:
+        """Newest first (``starts_on`` descending, then id)."""
+
+    @abstractmethod
+    def record_attendance(self, attendance: Sequence[Attendance]) -> int:
+        """Insert attendances of existing sessions and people; one already recorded for
+        the same session and person is left as it is. Returns how many were new."""
+
+    @abstractmethod
+    def session_attendance(self, session_id: str) -> list[Attendance]:
+        """Who attended a session, ordered by person id."""
+
+    @abstractmethod
+    def training_records(self, query: TrainingRecordQuery) -> list[TrainingRecord]:
+        """Completed attendances joined with their session and person, ordered by
+        person id, then ``trained_on``."""
+
+    @abstractmethod
+    def add_coaching(self, session: CoachingSession) -> None:
+        """``Conflict`` if the id exists."""
+
+    @abstractmethod
+    def list_coaching(self, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
+        """Newest first (``held_on`` descending, then id)."""
+
+    @abstractmethod
+    def last_coaching(self, person_ids: Iterable[str]) -> dict[str, date]:
+        """The day each person was last coached (people never coached are left out)."""
+
+    @abstractmethod
+    def add_awareness_session(self, session: AwarenessSession) -> None:
+        """``Conflict`` if the id exists."""
+
+    @abstractmethod
+    def list_awareness_sessions(
+        self, query: AwarenessQuery, page: Page
+    ) -> Listing[AwarenessSession]:
+        """Newest first (``held_on`` descending, then id)."""
+
+    @abstractmethod
+    def get_capacity_policy(self) -> CapacityPolicy | None:
+        """The policy saved through the API, if any (else the packaged one applies)."""
+
+    @abstractmethod
+    def save_capacity_policy(self, policy: CapacityPolicy) -> None: ...
+
+    @abstractmethod
+    def load_capacity(
+        self,
+        people: Sequence[Person],
+        sessions: Sequence[TrainingSession],
+        attendance: Sequence[Attendance],
+    ) -> int:
+        """Insert or replace many people, sessions and attendances at once (seeding);
+        returns rows written."""
 
     # --- backup and metrics ----------------------------------------------------------
     @abstractmethod

@@ -34,6 +34,16 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT service_gap_id IF NOT EXISTS FOR (n:ServiceGap) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT alert_id IF NOT EXISTS FOR (n:Alert) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT outbox_id IF NOT EXISTS FOR (n:OutboxMessage) REQUIRE n.id IS UNIQUE",
+    # capacity building
+    "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT training_session_id IF NOT EXISTS"
+    " FOR (n:TrainingSession) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT attended_once IF NOT EXISTS"
+    " FOR ()-[r:ATTENDED]-() REQUIRE (r.session_id, r.person_id) IS UNIQUE",
+    "CREATE CONSTRAINT coaching_session_id IF NOT EXISTS"
+    " FOR (n:CoachingSession) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT awareness_session_id IF NOT EXISTS"
+    " FOR (n:AwarenessSession) REQUIRE n.id IS UNIQUE",
     # range indexes
     "CREATE INDEX provider_kind IF NOT EXISTS FOR (n:Provider) ON (n.kind)",
     "CREATE INDEX referral_to_provider IF NOT EXISTS FOR (n:Referral) ON (n.to_provider_id)",
@@ -49,6 +59,18 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX alert_fired_at IF NOT EXISTS FOR (n:Alert) ON (n.fired_at)",
     "CREATE INDEX outbox_due IF NOT EXISTS FOR (n:OutboxMessage) ON (n.state, n.next_attempt_at)",
     "CREATE INDEX case_closed_at IF NOT EXISTS FOR (n:Case) ON (n.closed_at)",
+    # capacity building
+    "CREATE INDEX person_provider IF NOT EXISTS FOR (n:Person) ON (n.provider_id)",
+    "CREATE INDEX training_session_starts_on IF NOT EXISTS"
+    " FOR (n:TrainingSession) ON (n.starts_on)",
+    "CREATE INDEX training_session_area IF NOT EXISTS FOR (n:TrainingSession) ON (n.area_code)",
+    "CREATE INDEX training_session_topic IF NOT EXISTS FOR (n:TrainingSession) ON (n.topic)",
+    "CREATE INDEX coaching_person IF NOT EXISTS FOR (n:CoachingSession) ON (n.person_id)",
+    "CREATE INDEX coaching_coach IF NOT EXISTS FOR (n:CoachingSession) ON (n.coach_id)",
+    "CREATE INDEX coaching_held_on IF NOT EXISTS FOR (n:CoachingSession) ON (n.held_on)",
+    "CREATE INDEX awareness_provider IF NOT EXISTS FOR (n:AwarenessSession) ON (n.provider_id)",
+    "CREATE INDEX awareness_held_on IF NOT EXISTS FOR (n:AwarenessSession) ON (n.held_on)",
+    "CREATE INDEX awareness_area IF NOT EXISTS FOR (n:AwarenessSession) ON (n.area_code)",
     *ACCOUNTS_SCHEMA,
     *IDEMPOTENCY_SCHEMA,
 )

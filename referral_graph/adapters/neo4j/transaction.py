@@ -12,6 +12,7 @@ from typing import Any
 
 from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
+from referral_graph.adapters.neo4j.capacity import Neo4jCapacity
 from referral_graph.adapters.neo4j.followup import FollowUp
 from referral_graph.adapters.neo4j.idempotency import Neo4jIdempotency
 from referral_graph.adapters.neo4j.mapping import (
@@ -36,7 +37,7 @@ from referral_graph.store.port import (
 )
 
 
-class Neo4jTransaction(Neo4jAccounts, Neo4jIdempotency, FollowUp, Transaction):
+class Neo4jTransaction(Neo4jAccounts, Neo4jIdempotency, Neo4jCapacity, FollowUp, Transaction):
     """The port over Cypher. Routing, timeliness and outbox methods: :class:`FollowUp`."""
 
     # --- directory -------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from referral_graph.adapters.sqlite.accounts import SqliteAccounts, SqliteIdempotency
+from referral_graph.adapters.sqlite.capacity import SqliteCapacity
 from referral_graph.adapters.sqlite.codec import opt_ts as _opt_ts
 from referral_graph.adapters.sqlite.codec import ts as _ts
 from referral_graph.domain.areas import scope
@@ -82,7 +83,7 @@ def _genders(provider: Provider) -> str:
     return f",{','.join(genders)}," if genders else ""
 
 
-class SqliteTransaction(SqliteAccounts, SqliteIdempotency, Transaction):
+class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Transaction):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
