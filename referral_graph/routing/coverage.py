@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel
 
 from referral_graph.domain.areas import common_level, gazetteer
@@ -29,8 +31,11 @@ def coverage(
     *,
     age: int | None = None,
     gender: Gender | None = None,
+    today: date | None = None,
 ) -> list[CommuneCoverage]:
-    """For every commune in ``area``: per service, the best way a child there is reached."""
+    """For every commune in ``area``: per service, the best way a child there is reached
+    (on ``today``: services that follow training count only with trained staff)."""
+    today = today or date.today()
     out = []
     for commune in sorted(gazetteer().within(area, AreaLevel.COMMUNE), key=lambda a: a.code):
         serving = graph.serving(commune.code)
@@ -39,7 +44,7 @@ def coverage(
             ways: dict[str, int] = {}
             for pid in serving & graph.by_service.get(service, set()):
                 p = graph.providers[pid]
-                if not p.active:
+                if not p.active or not graph.offers(p, service, today):
                     continue
                 if age is not None and gender is not None and not p.eligibility.admits(age, gender):
                     continue

@@ -10,13 +10,34 @@ import gc
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import networkx as nx
 
+from referral_graph.capacity import packaged_policy
 from referral_graph.domain.areas import lineage_codes
+from referral_graph.domain.capacity import (
+    CapacityPolicy,
+    TrainedStaff,
+    TrainingRecord,
+    TrainingTopic,
+    trained_staff,
+)
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import Service
-from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Store, Transaction
+from referral_graph.store.port import (
+    Page,
+    PathwayQuery,
+    ProviderQuery,
+    Store,
+    TrainingRecordQuery,
+    Transaction,
+)
+
+#: A person's competency from one training: (person id, trained on, last valid day).
+Period = tuple[str, date, date]
+#: Per provider and topic: the competency periods of its active people.
+Trained = dict[str, dict[TrainingTopic, tuple[Period, ...]]]
 
 
 @dataclass
@@ -29,10 +50,17 @@ class DirectoryGraph:
     by_service: dict[Service, set[str]] = field(default_factory=dict)
     by_coverage: dict[str, set[str]] = field(default_factory=dict)
     oversight: nx.DiGraph = field(default_factory=nx.DiGraph)
+    capacity: CapacityPolicy = field(default_factory=packaged_policy)
+    trained: Trained = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, version: int, providers: list[Provider], pathways: list[Pathway]
+        cls,
+        version: int,
+        providers: list[Provider],
+        pathways: list[Pathway],
+        training: list[TrainingRecord] | None = None,
+        capacity: CapacityPolicy | None = None,
     ) -> DirectoryGraph:
         graph = nx.MultiDiGraph()
         by_service: dict[Service, set[str]] = defaultdict(set)
@@ -50,6 +78,7 @@ class DirectoryGraph:
         for p in providers:
             for overseer in p.overseen_by:
                 oversight.add_edge(p.id, overseer)
+        capacity = capacity or packaged_policy()
         return cls(
             version=version,
             providers={p.id: p for p in providers},
@@ -57,7 +86,29 @@ class DirectoryGraph:
             by_service=dict(by_service),
             by_coverage=dict(by_coverage),
             oversight=oversight,
+            capacity=capacity,
+            trained=_trained(training or [], capacity),
         )
+
+    def trained_staff(
+        self, provider: Provider, service: Service, today: date
+    ) -> TrainedStaff | None:
+        """For a service that follows training at this kind of provider: how many of its
+        active people hold a valid competency on ``today`` (None: the service does not
+        depend on training there)."""
+        needed = self.capacity.requirement(provider.kind, service)
+        if needed is None:
+            return None
+        valid = self.trained.get(provider.id, {}).get(needed.topic, ())
+        return trained_staff(valid, needed.topic, today)
+
+    def offers(self, provider: Provider, service: Service, today: date) -> bool:
+        """Whether the provider offers the service today: listed, and — for a service that
+        follows training — at least one active person of it holds a valid competency."""
+        if service not in provider.services:
+            return False
+        staff = self.trained_staff(provider, service, today)
+        return staff is None or staff.count > 0
 
     def serving(self, area_code: str) -> set[str]:
         """Providers whose coverage contains the area (at any of its levels)."""
@@ -92,6 +143,18 @@ class DirectoryGraph:
             if middle != target and self.pathway(middle, target, service):
                 return str(middle)
         return None
+
+
+def _trained(records: list[TrainingRecord], capacity: CapacityPolicy) -> Trained:
+    grouped: dict[str, dict[TrainingTopic, list[Period]]] = defaultdict(lambda: defaultdict(list))
+    for r in records:
+        if r.person_active:
+            until = capacity.valid_until(r.topic, r.trained_on)
+            grouped[r.provider_id][r.topic].append((r.person_id, r.trained_on, until))
+    return {
+        pid: {topic: tuple(periods) for topic, periods in topics.items()}
+        for pid, topics in grouped.items()
+    }
 
 
 PAGE = 2000
@@ -133,7 +196,9 @@ def _load(tx: Transaction) -> DirectoryGraph:
         offset += PAGE * 5
         if len(chunk) < PAGE * 5:
             break
-    return DirectoryGraph.build(version, providers, pathways)
+    training = tx.training_records(TrainingRecordQuery(active_people_only=True))
+    capacity = tx.get_capacity_policy() or packaged_policy()
+    return DirectoryGraph.build(version, providers, pathways, training, capacity)
 
 
 class DirectoryCache:
@@ -144,8 +209,11 @@ class DirectoryCache:
         self._graph: DirectoryGraph | None = None
         self._lock = threading.Lock()
 
-    def current(self) -> DirectoryGraph:
-        version = self.store.read(lambda tx: tx.directory_version())
+    def current(self, version: int | None = None) -> DirectoryGraph:
+        """The graph of the directory at ``version`` (read from the store when not
+        given; a caller that has just read it in its own transaction passes it)."""
+        if version is None:
+            version = self.store.read(lambda tx: tx.directory_version())
         graph = self._graph
         if graph is not None and graph.version == version:
             return graph

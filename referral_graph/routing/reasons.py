@@ -76,6 +76,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Added: nothing in person is open now for this emergency.",
         "បន្ថែម៖ គ្មានសេវាផ្ទាល់ណាបើកឥឡូវនេះសម្រាប់ករណីបន្ទាន់នេះទេ។",
     ),
+    "training.staff": (
+        "{count} staff trained in {topic}; refresher due {month}.",
+        "បុគ្គលិក {count} នាក់បានទទួលការបណ្តុះបណ្តាលផ្នែក {topic}; វគ្គរំលឹកត្រូវធ្វើនៅ {month}។",
+    ),
     "lgbtiq.affirming": ("LGBTIQ-affirming.", "គាំទ្រ LGBTIQ។"),
     "lgbtiq.none_reachable": (
         "No LGBTIQ-affirming provider is reachable for this; nearest others are listed apart.",
@@ -105,6 +109,32 @@ LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+TOPIC_NAMES: dict[str, tuple[str, str]] = {
+    "psychological_first_aid": ("psychological first aid", "ការជួយសង្គ្រោះបឋមផ្លូវចិត្ត"),
+    "child_protection_basics": ("child protection basics", "មូលដ្ឋានគ្រឹះការការពារកុមារ"),
+    "mental_health_basics": ("mental health basics", "មូលដ្ឋានគ្រឹះសុខភាពផ្លូវចិត្ត"),
+    "gbv": ("gender-based violence", "អំពើហិង្សាផ្អែកលើយេនឌ័រ"),
+    "supporting_children_affected_by_violence": (
+        "supporting children affected by violence",
+        "ការគាំទ្រកុមាររងផលប៉ះពាល់ពីអំពើហិង្សា",
+    ),
+    "counselling_skills": ("counselling skills", "ជំនាញប្រឹក្សា"),
+    "facilitation": ("facilitation", "ការសម្របសម្រួល"),
+}
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")  # fmt: skip
+MONTHS_KM = ("មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា",
+             "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ")  # fmt: skip
+
+
+def _month_names(month: str) -> tuple[str, str]:
+    """``2027-03`` as "March 2027" and its Khmer."""
+    year, number = month.split("-")
+    index = int(number) - 1
+    return f"{MONTHS_EN[index]} {year}", f"ខែ{MONTHS_KM[index]} ឆ្នាំ{year}"
+
+
 class Reason(BaseModel):
     key: str
     en: str
@@ -118,4 +148,8 @@ def reason(key: str, **params: Any) -> Reason:
     en_params, km_params = dict(params), dict(params)
     if "language" in params and params["language"] in LANGUAGE_NAMES:
         en_params["language"], km_params["language"] = LANGUAGE_NAMES[params["language"]]
+    if "topic" in params and params["topic"] in TOPIC_NAMES:
+        en_params["topic"], km_params["topic"] = TOPIC_NAMES[params["topic"]]
+    if "month" in params:
+        en_params["month"], km_params["month"] = _month_names(params["month"])
     return Reason(key=key, en=en.format(**en_params), km=km.format(**km_params), params=params)

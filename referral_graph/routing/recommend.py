@@ -1,8 +1,10 @@
 """Rank the next providers for a case, and say why.
 
 Hard rules are filters and are never traded against a score: a recommended provider is
-active, offers the service, admits the child's age and gender, serves the child's area
-(in person or remotely), and is LGBTIQ-affirming when the child asked for that. Then a
+active, offers the service (for a service that follows training, such as psychological
+first aid at a VHSG, only while one of its active people holds a valid competency),
+admits the child's age and gender, serves the child's area (in person or remotely), and
+is LGBTIQ-affirming when the child asked for that. Then a
 score orders what is left; every point of it comes with a reason a coordinator can read.
 """
 
@@ -10,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
 from referral_graph.domain.areas import common_level
+from referral_graph.domain.capacity import TrainedStaff
 from referral_graph.domain.models import Case, Provider
 from referral_graph.domain.vocabulary import (
     PROFESSIONAL_SERVICES,
@@ -98,19 +101,22 @@ class _Candidate:
     pathway: str = "none"
     via: str | None = None
     open_now: bool = False
+    staff: TrainedStaff | None = None
 
     def add(self, points: float, why: Reason) -> None:
         self.score += points
         self.reasons.append(why)
 
 
-def eligible(provider: Provider, case: Case, service: Service) -> bool:
+def eligible(
+    provider: Provider, case: Case, service: Service, graph: DirectoryGraph, today: date
+) -> bool:
     """The hard rules, in one place (the property tests check them again)."""
     return (
         provider.active
         and case.age is not None
         and case.gender is not None
-        and service in provider.services
+        and graph.offers(provider, service, today)
         and provider.eligibility.admits(case.age, case.gender)
         and (provider.eligibility.lgbtiq_affirming or not case.wants_lgbtiq_affirming)
         and provider.serves_area(case.village_code)
@@ -140,17 +146,19 @@ class Recommender:
         self, case: Case, holder_id: str, services: Iterable[Service], local_now: datetime
     ) -> list[_Candidate]:
         serving = self.graph.serving(case.village_code)
+        today = local_now.date()
         found: list[_Candidate] = []
         for service in services:
             for pid in sorted(serving & self.graph.by_service.get(service, set())):
                 provider = self.graph.providers[pid]
-                if pid == holder_id or not eligible(provider, case, service):
+                if pid == holder_id or not eligible(provider, case, service, self.graph, today):
                     continue
                 where = _mode_and_place(provider, case.village_code)
                 if where is None:
                     continue
                 candidate = _Candidate(provider, service, where[0], where[1])
                 candidate.open_now = provider.hours.is_open(local_now)
+                candidate.staff = self.graph.trained_staff(provider, service, today)
                 found.append(candidate)
         return found
 
@@ -207,6 +215,15 @@ class Recommender:
             )
         c.score += 10 / (1 + hours / 4)
 
+        if c.staff is not None and c.staff.next_refresher is not None:
+            c.reasons.append(
+                reason(
+                    "training.staff",
+                    count=c.staff.count,
+                    topic=c.staff.topic.value,
+                    month=c.staff.next_refresher.strftime("%Y-%m"),
+                )
+            )
         if case.risk in URGENT and c.service in PROFESSIONAL_SERVICES:
             c.add(10, reason("risk.professional", risk=case.risk.value))
         if p.hours.always_open:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import statistics
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from referral_graph.domain.errors import NotFound
-from referral_graph.domain.models import Case
+from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage, coverage
 from referral_graph.routing.graph import DirectoryCache
@@ -18,13 +20,41 @@ from referral_graph.store.port import ServiceGap, Store, Transaction
 HISTORY = timedelta(days=180)
 
 
-def holder_of(tx: Transaction, case: Case) -> str:
+#: Checks, inside the read that loads the case, that the caller may see it (raises).
+CaseCheck = Callable[[Transaction, Case, list[Referral]], None]
+
+
+def holder(case: Case, referrals: list[Referral]) -> str:
     """Who holds the case now: the receiver of its furthest held referral, else the
     provider that opened it."""
-    held = [r for r in tx.case_referrals(case.id) if r.holds_case]
+    held = [r for r in referrals if r.holds_case]
     if not held:
         return case.opened_by_provider_id
     return max(held, key=lambda r: (r.hop, r.created_at)).to_provider_id
+
+
+def holder_of(tx: Transaction, case: Case) -> str:
+    return holder(case, tx.case_referrals(case.id))
+
+
+class _Seen:
+    """Ids seen lately (bounded): gaps already recorded need no second write."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def new(self, ids: list[str]) -> list[str]:
+        with self._lock:
+            return [i for i in ids if i not in self._ids]
+
+    def add(self, ids: list[str]) -> None:
+        with self._lock:
+            for i in ids:
+                self._ids[i] = None
+            while len(self._ids) > self.capacity:
+                self._ids.popitem(last=False)
 
 
 class Routing:
@@ -37,6 +67,7 @@ class Routing:
         self.activity_ttl = timedelta(seconds=activity_ttl)
         self._activity: tuple[datetime, dict[str, Activity]] | None = None
         self._lock = threading.Lock()
+        self._recorded_gaps = _Seen()
 
     def activity(self, now: datetime) -> dict[str, Activity]:
         cached = self._activity
@@ -58,37 +89,59 @@ class Routing:
             return activity
 
     def recommend(
-        self, case_id: str, now: datetime, *, service: Service | None = None, limit: int = 5
+        self,
+        case_id: str,
+        now: datetime,
+        *,
+        service: Service | None = None,
+        limit: int = 5,
+        check: CaseCheck | None = None,
     ) -> Recommendations:
-        def load(tx: Transaction) -> tuple[Case, str]:
+        """Recommendations for the case from whoever holds it now. The case, its path
+        and the directory version are read in one transaction, where ``check`` (the
+        caller's access check) runs too."""
+
+        def load(tx: Transaction) -> tuple[Case, str, int]:
             case = tx.get_case(case_id)
             if case is None:
                 raise NotFound("case", case_id)
-            return case, holder_of(tx, case)
+            referrals = tx.case_referrals(case_id)
+            if check is not None:
+                check(tx, case, referrals)
+            return case, holder(case, referrals), tx.directory_version()
 
-        case, holder = self.store.read(load)
-        graph = self.directory.current()
+        case, holder_id, version = self.store.read(load)
+        graph = self.directory.current(version)
         recommender = Recommender(graph, self.activity(now))
-        result = recommender.recommend(case, holder, service, now.astimezone(self.tz), limit)
+        result = recommender.recommend(case, holder_id, service, now.astimezone(self.tz), limit)
         if result.gaps:
-            gaps = [
-                ServiceGap(
-                    id=f"gap_{case.id}_{g.service.value}",
-                    case_id=case.id,
-                    service=g.service,
-                    village_code=g.village_code,
-                    reachable_by=tuple(m.value for m in g.reachable_by),
-                    at=now,
-                )
-                for g in result.gaps
-            ]
-
-            def record(tx: Transaction) -> None:
-                for gap in gaps:
-                    tx.record_service_gap(gap)
-
-            self.store.write(record)
+            self._record_gaps(case, result, now)
         return result
+
+    def _record_gaps(self, case: Case, result: Recommendations, now: datetime) -> None:
+        """Keep the gaps for the coordinators' map; one write per gap, not per request
+        (a gap's id is its case and service, so a repeat would change nothing)."""
+        gaps = {
+            f"gap_{case.id}_{g.service.value}": ServiceGap(
+                id=f"gap_{case.id}_{g.service.value}",
+                case_id=case.id,
+                service=g.service,
+                village_code=g.village_code,
+                reachable_by=tuple(m.value for m in g.reachable_by),
+                at=now,
+            )
+            for g in result.gaps
+        }
+        new = self._recorded_gaps.new(list(gaps))
+        if not new:
+            return
+
+        def record(tx: Transaction) -> None:
+            for gap_id in new:
+                tx.record_service_gap(gaps[gap_id])
+
+        self.store.write(record)
+        self._recorded_gaps.add(new)
 
     def coverage(
         self,
@@ -97,5 +150,8 @@ class Routing:
         *,
         age: int | None = None,
         gender: Gender | None = None,
+        now: datetime | None = None,
     ) -> list[CommuneCoverage]:
-        return coverage(self.directory.current(), area, services, age=age, gender=gender)
+        today = (now or datetime.now(self.tz)).astimezone(self.tz).date()
+        graph = self.directory.current()
+        return coverage(graph, area, services, age=age, gender=gender, today=today)

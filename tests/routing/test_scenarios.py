@@ -45,12 +45,15 @@ def open_case(
     return cases.open_case(store, at, opening, opened_by="ccwc").id
 
 
-def assert_hard_rules(store: SqliteStore, result: Recommendations) -> None:
+def assert_hard_rules(
+    store: SqliteStore, result: Recommendations, at: datetime = WEEKDAY_MORNING
+) -> None:
     case = cases.get_case(store, result.case_id)
+    graph = Routing(store, "Asia/Phnom_Penh").directory.current()
     for item in result.items:
         provider = store.read(lambda tx, i=item: tx.get_provider(i.provider_id))
         assert provider is not None
-        assert eligible(provider, case, item.service), item.provider_id
+        assert eligible(provider, case, item.service, graph, at.date()), item.provider_id
         assert item.reasons, "every recommendation explains itself"
 
 
