@@ -35,19 +35,25 @@ def _providers(tx: Transaction, referrals: list[Referral], case: Case) -> dict[s
     return tx.get_providers(ids)
 
 
+def case_seen(
+    tx: Transaction, principal: Principal, case: Case, referrals: list[Referral]
+) -> SeenCase:
+    """What the principal sees of a case already read in ``tx`` (404 if nothing)."""
+    providers = _providers(tx, referrals, case)
+    access = case_access(principal, case, referrals, providers)
+    if access is None:
+        raise NotFound("case", case.id)
+    return SeenCase(
+        case, access, visible_referrals(principal, access, referrals, providers), providers
+    )
+
+
 def seen_case(store: Store, principal: Principal, case_id: str) -> SeenCase:
     def work(tx: Transaction) -> SeenCase:
         case = tx.get_case(case_id)
         if case is None:
             raise NotFound("case", case_id)
-        referrals = tx.case_referrals(case_id)
-        providers = _providers(tx, referrals, case)
-        access = case_access(principal, case, referrals, providers)
-        if access is None:
-            raise NotFound("case", case_id)
-        return SeenCase(
-            case, access, visible_referrals(principal, access, referrals, providers), providers
-        )
+        return case_seen(tx, principal, case, tx.case_referrals(case_id))
 
     return store.read(work)
 

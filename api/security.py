@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 
 from api.deps import RuntimeDep
@@ -19,7 +20,6 @@ from referral_graph.domain.errors import Forbidden, Unauthenticated
 from referral_graph.domain.models import Case
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import NATIONAL, in_area
-from referral_graph.services import accounts
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -33,20 +33,24 @@ def route_rule(request: Request) -> Rule:
     return rule
 
 
-def resolve_principal(
+async def resolve_principal(
     request: Request,
     runtime: RuntimeDep,
     token: Annotated[str | None, Depends(oauth2)],
 ) -> Principal | None:
-    """The principal of the request's bearer token (None on public routes)."""
+    """The principal of the request's bearer token (None on public routes). A token seen
+    lately is answered from memory; otherwise the store is read on a worker thread."""
     if route_rule(request).public:
         return None
     if not token:
         raise Unauthenticated("Sign in first: send 'Authorization: Bearer <token>'.")
-    return accounts.principal_for(runtime.store, runtime.now(), token, runtime.settings)
+    cached = runtime.principals.cached(token, runtime.now())
+    if cached is not None:
+        return cached
+    return await run_in_threadpool(runtime.principal, token)
 
 
-def authorize(
+async def authorize(
     request: Request, principal: Annotated[Principal | None, Depends(resolve_principal)]
 ) -> None:
     """Let the request through only if the principal's role may call the route."""
@@ -60,7 +64,7 @@ def authorize(
     request.state.principal = principal
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise Unauthenticated("Sign in first.")

@@ -8,6 +8,9 @@ from datetime import datetime
 
 from referral_graph.access_writer import AccessLogWriter
 from referral_graph.domain.models import utc_now
+from referral_graph.security.model import Principal
+from referral_graph.security.principals import PrincipalCache
+from referral_graph.services import accounts
 from referral_graph.services.routing import Routing
 from referral_graph.services.timeliness import ensure_policy, load_policy_file, packaged_policy
 from referral_graph.settings import Settings, StoreKind
@@ -40,15 +43,24 @@ class Runtime:
     clock: Clock = field(default=utc_now)
     routing: Routing = field(init=False)
     access_log: AccessLogWriter = field(init=False)
+    principals: PrincipalCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.access_log = AccessLogWriter(self.store)
+        self.principals = PrincipalCache(self.settings.principal_cache_seconds)
         self.routing = Routing(
             self.store, self.settings.timezone, self.settings.activity_cache_seconds
         )
 
     def now(self) -> datetime:
         return self.clock()
+
+    def principal(self, bearer: str) -> Principal:
+        """Who a bearer token speaks for (``Unauthenticated`` if nobody, any more)."""
+        now = self.now()
+        return self.principals.resolve(
+            bearer, now, lambda: accounts.principal_for(self.store, now, bearer, self.settings)
+        )
 
 
 def build_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:

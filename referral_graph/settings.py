@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     webhooks: list[WebhookSetting] = Field(
         default_factory=list, description='JSON list: [{"url": "...", "secret": "..."}].'
     )
+    principal_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="How long a verified token is trusted without re-reading its account; "
+        "a sign-out or deactivation in another worker takes effect within this time.",
+    )
     activity_cache_seconds: float = Field(
         30.0, ge=0, description="How long routing reuses load and responsiveness figures."
     )

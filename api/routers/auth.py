@@ -67,6 +67,7 @@ def refresh(runtime: RuntimeDep, body: RefreshRequest) -> TokenResponse:
 def logout(runtime: RuntimeDep, principal: PrincipalDep, body: LogoutRequest) -> None:
     """Revoke the access token in use, and the refresh token if given."""
     accounts.sign_out(runtime.store, runtime.now(), principal, body.refresh_token)
+    runtime.principals.forget_all()
 
 
 @router.get("/me", responses=problems(401))

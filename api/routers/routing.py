@@ -7,16 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import PageDep, RuntimeDep
-from api.guard import seen_case
+from api.guard import case_seen
 from api.responses import problems
 from api.schemas import Envelope
 from api.security import PrincipalDep, coordinator_area
 from referral_graph.domain.errors import NotFound
+from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage
 from referral_graph.routing.recommend import Recommendations
 from referral_graph.security.policy import Access
-from referral_graph.store.port import ServiceGap
+from referral_graph.services.routing import holder
+from referral_graph.store.port import ServiceGap, Transaction
 
 router = APIRouter(prefix="/api/v1", tags=["routing"])
 
@@ -43,10 +45,15 @@ def recommendations(
     Answered with the model's own JSON encoder, skipping FastAPI's second validation of
     the response.
     """
-    seen = seen_case(runtime.store, principal, case_id)
-    result = runtime.routing.recommend(case_id, runtime.now(), service=service, limit=limit)
-    if seen.access is not Access.FULL and result.holder_id != principal.provider_id:
-        raise NotFound("case", case_id)  # only the case's CCWC and its current holder
+
+    def check(tx: Transaction, case: Case, referrals: list[Referral]) -> None:
+        seen = case_seen(tx, principal, case, referrals)
+        if seen.access is not Access.FULL and holder(case, referrals) != principal.provider_id:
+            raise NotFound("case", case_id)  # only the case's CCWC and its current holder
+
+    result = runtime.routing.recommend(
+        case_id, runtime.now(), service=service, limit=limit, check=check
+    )
     return Response(result.model_dump_json(), media_type="application/json")
 
 
@@ -63,7 +70,7 @@ def coverage(
 
     gazetteer().area(area)  # unknown codes answer 422
     services = service or sorted(Service)
-    return runtime.routing.coverage(area, services, age=age, gender=gender)
+    return runtime.routing.coverage(area, services, age=age, gender=gender, now=runtime.now())
 
 
 @router.get("/coverage/gaps", responses=problems())

@@ -94,9 +94,11 @@ def get_user(store: StoreDep, user_id: str) -> UserOut:
 
 
 @router.post("/users/{user_id}/deactivate", responses=problems(404, 409))
-def deactivate_user(store: StoreDep, user_id: str) -> UserOut:
+def deactivate_user(runtime: RuntimeDep, store: StoreDep, user_id: str) -> UserOut:
     """Deactivate an account: its tokens stop working at once."""
-    return UserOut.of(accounts.set_active(store, user_id, active=False))
+    user = accounts.set_active(store, user_id, active=False)
+    runtime.principals.forget_all()
+    return UserOut.of(user)
 
 
 @router.post(
@@ -120,6 +122,7 @@ def list_api_tokens(store: StoreDep, user_id: str) -> list[ApiTokenOut]:
 @router.delete("/users/{user_id}/api-tokens/{token_id}", status_code=204, responses=problems(404))
 def revoke_api_token(runtime: RuntimeDep, store: StoreDep, user_id: str, token_id: str) -> None:
     accounts.revoke_api_token(store, runtime.now(), user_id, token_id)
+    runtime.principals.forget_all()
 
 
 class AccessOut(BaseModel):

@@ -521,4 +521,5 @@ def deactivate_user(ctx: WebDep, user_id: str) -> Response:
         raise InvalidInput("You cannot deactivate your own account.", field="user_id")
     store = ctx.logged_store(f"/app/admin/users/{user_id}/deactivate", {})
     accounts.set_active(store, user_id, active=False)
+    ctx.runtime.principals.forget_all()
     return redirect(f"{ctx.base}/admin/users?done=deactivated")

@@ -180,7 +180,7 @@ def _principal(request: Request, runtime: Runtime) -> Principal:
     token = request.cookies.get(ACCESS_COOKIE)
     if token:
         try:
-            return accounts.principal_for(runtime.store, now, token, settings)
+            return runtime.principal(token)
         except Unauthenticated:
             pass
     refresh = request.cookies.get(REFRESH_COOKIE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -86,10 +86,13 @@ def read_access_token(token: str, secret: str, now: datetime) -> Principal:
         provider_id=claims.get("pid"),
         area_code=claims.get("area"),
         token_id=str(claims["jti"]),
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
     )
 
 
-def principal_of(user: User, token_id: str | None = None) -> Principal:
+def principal_of(
+    user: User, token_id: str | None = None, expires_at: datetime | None = None
+) -> Principal:
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -97,4 +100,5 @@ def principal_of(user: User, token_id: str | None = None) -> Principal:
         provider_id=user.provider_id,
         area_code=user.area_code,
         token_id=token_id,
+        expires_at=expires_at,
     )

@@ -79,6 +79,7 @@ class Principal:
     provider_id: str | None = None
     area_code: str | None = None
     token_id: str | None = None
+    expires_at: datetime | None = None  # when the token it came with stops working
 
     @property
     def label(self) -> str:

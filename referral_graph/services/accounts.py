@@ -235,7 +235,7 @@ def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) 
             user = tx.get_user(record.user_id)
             if user is None or not user.active:
                 raise Unauthenticated("The API token is not valid.")
-            return principal_of(user, record.id)
+            return principal_of(user, record.id, record.expires_at)
 
         return store.read(by_api_token)
     claimed = read_access_token(bearer, settings.secret_key.get_secret_value(), now)
@@ -246,6 +246,6 @@ def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) 
         user = tx.get_user(claimed.user_id)
         if user is None or not user.active:
             raise Unauthenticated("The account is no longer active.")
-        return principal_of(user, claimed.token_id)
+        return principal_of(user, claimed.token_id, claimed.expires_at)
 
     return store.read(still_valid)
