@@ -25,6 +25,8 @@ from api.responses import problems
 from api.routers import (
     audit,
     auth,
+    awareness,
+    capacity,
     cases,
     directory_io,
     fhir,
@@ -34,6 +36,7 @@ from api.routers import (
     referrals,
     routing,
     timeliness,
+    training,
     users,
 )
 from api.security import authorize
@@ -128,19 +131,24 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(SecurityHeaders)
+    # Starlette tries routes in order: the busiest (recommendations, handoffs, cases)
+    # first, so that their requests do not walk every other router before matching.
     for module in (
+        routing,
+        referrals,
+        cases,
+        providers,
         health,
         auth,
         users,
-        providers,
         pathways,
-        cases,
-        referrals,
-        routing,
         timeliness,
         audit,
         fhir,
         directory_io,
+        capacity,
+        training,
+        awareness,
     ):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)

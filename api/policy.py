@@ -89,6 +89,31 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/audit/declines"): Rule(frozenset({K})),
     ("GET", "/api/v1/audit/measures"): Rule(frozenset({K})),
     ("GET", "/api/v1/audit/report"): Rule(frozenset({K})),
+    # capacity building: not case data. Whose people a role reaches is checked per object
+    # (referral_graph/services/capacity/common.py: provider_reach).
+    ("GET", "/api/v1/providers/{provider_id}/people"): Rule(EVERYONE),
+    ("POST", "/api/v1/providers/{provider_id}/people"): Rule(EVERYONE),
+    ("GET", "/api/v1/people/{person_id}"): Rule(EVERYONE),
+    ("PATCH", "/api/v1/people/{person_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/people/{person_id}/competencies"): Rule(EVERYONE),
+    ("GET", "/api/v1/people/{person_id}/supervisees"): Rule(EVERYONE),
+    ("GET", "/api/v1/trainings"): Rule(frozenset({S, K, A})),
+    ("POST", "/api/v1/trainings"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/trainings/{session_id}"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/trainings/{session_id}/attendance"): Rule(frozenset({S, K, A})),
+    ("POST", "/api/v1/trainings/{session_id}/attendance"): Rule(frozenset({S, K, A})),
+    ("POST", "/api/v1/trainings/attendance-import"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/coaching"): Rule(frozenset({S, K, A})),
+    ("POST", "/api/v1/coaching"): Rule(frozenset({S, K})),
+    ("GET", "/api/v1/coaching/overdue"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/awareness-sessions"): Rule(EVERYONE),
+    ("POST", "/api/v1/awareness-sessions"): Rule(frozenset({C, P, S, K})),
+    ("GET", "/api/v1/awareness-sessions/summary"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/capacity"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/capacity/competencies"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/capacity/lapsing"): Rule(frozenset({S, K, A})),
+    ("GET", "/api/v1/capacity-policy"): Rule(EVERYONE),
+    ("PUT", "/api/v1/capacity-policy"): Rule(frozenset({A})),  # national, like the SLA policy
 }
 
 

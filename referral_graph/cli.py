@@ -13,6 +13,7 @@ from rich.table import Table
 from referral_graph.audit.cli import report as report_command
 from referral_graph.backup_cli import backup_command, restore_command
 from referral_graph.bootstrap import build_runtime
+from referral_graph.capacity.cli import capacity_report, import_attendance
 from referral_graph.interop.cli import app as interop_app
 from referral_graph.settings import get_settings
 
@@ -69,10 +70,10 @@ def seed(
     ] = False,
     seed_number: Annotated[int, typer.Option("--seed", help="National generator seed.")] = 2025,
 ) -> None:
-    """Load the programme network (or with --national, the whole country's)."""
-    from seed.loader import load_programme
-    from seed.national import generate_national
-    from seed.seeding import is_empty
+    """Load the programme network (or with --national, the whole country's), with the
+    people of its community providers and their trainings."""
+    from seed.national import national_writes
+    from seed.seeding import is_empty, programme_writes
 
     runtime = build_runtime(get_settings())
     store = runtime.store
@@ -82,22 +83,18 @@ def seed(
         elif not is_empty(store):
             console.print("The store already holds a network; use --reset to replace it.")
             raise typer.Exit(0)
-        providers, pathways = generate_national(seed_number) if national else load_programme()
         batch = 500
+        writes = national_writes(seed_number, batch) if national else programme_writes(batch)
+        sizes: dict[str, int] = {}
+        for write in writes:
+            sizes[write.what] = sizes.get(write.what, 0) + write.size
         with Progress(console=console) as progress:
-            task = progress.add_task("Seeding", total=len(providers) + len(pathways))
-            for start in range(0, len(providers), batch):
-                chunk = providers[start : start + batch]
-                store.write(lambda tx, c=chunk: tx.load_directory(c, []))  # type: ignore[misc]
-                progress.advance(task, len(chunk))
-            for start in range(0, len(pathways), batch):
-                chunk_p = pathways[start : start + batch]
-                store.write(lambda tx, c=chunk_p: tx.load_directory([], c))  # type: ignore[misc]
-                progress.advance(task, len(chunk_p))
-        console.print(
-            f"Seeded {len(providers)} providers and {len(pathways)} pathways "
-            f"into the {store.name} store."
-        )
+            task = progress.add_task("Seeding", total=sum(sizes.values()))
+            for write in writes:
+                store.write(write.work)
+                progress.advance(task, write.size)
+        summary = ", ".join(f"{n} {what}" for what, n in sizes.items())
+        console.print(f"Seeded {summary} into the {store.name} store.")
     finally:
         store.close()
 
@@ -228,6 +225,8 @@ def tick() -> None:
 app.command("report")(report_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.command("import-attendance")(import_attendance)
+app.command("capacity-report")(capacity_report)
 
 
 if __name__ == "__main__":

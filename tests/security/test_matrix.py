@@ -217,6 +217,102 @@ def requeue(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     return "POST", f"/api/v1/outbox/{dead.id}/requeue", {}
 
 
+# --- capacity building -------------------------------------------------------------------
+def fresh_person(w: World, provider_id: str) -> str:
+    from referral_graph.domain.capacity import Person, PersonRole
+    from referral_graph.services import capacity
+
+    ident = f"per-{uuid.uuid4().hex[:12]}"
+    made = Person(id=ident, provider_id=provider_id, name="Matrix", role=PersonRole.OTHER)
+    capacity.add_person(w.store, made, w.clock())
+    return ident
+
+
+def fresh_training(w: World) -> str:
+    from datetime import date
+
+    from referral_graph.domain.capacity import TrainingSession, TrainingTopic
+    from referral_graph.services import capacity
+
+    ident = f"trn-{uuid.uuid4().hex[:12]}"
+    session = TrainingSession(
+        id=ident,
+        topic=TrainingTopic.PSYCHOLOGICAL_FIRST_AID,
+        starts_on=date(2026, 2, 2),
+        ends_on=date(2026, 2, 2),
+        area_code="1701",
+        trainer="TPO",
+    )
+    capacity.create_training_session(w.store, session)
+    return ident
+
+
+def provider_people(method: str) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        kwargs = {"json": {"name": "New", "role": "other"}} if method == "POST" else {}
+        return method, f"/api/v1/providers/{_provider(role, own)}/people", kwargs
+
+    return build
+
+
+def person_route(method: str, suffix: str = "", body: Any = None) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        ident = fresh_person(w, _provider(role, own))
+        kwargs = {} if body is None else {"json": body}
+        return method, f"/api/v1/people/{ident}{suffix}", kwargs
+
+    return build
+
+
+def training_route(suffix: str = "") -> Any:
+    return lambda w, role, own: ("GET", f"/api/v1/trainings/{fresh_training(w)}{suffix}", {})
+
+
+def training_create(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {"topic": "gbv", "starts_on": "2026-02-02", "area_code": _area(own), "trainer": "T"}
+    return "POST", "/api/v1/trainings", {"json": body}
+
+
+def attendance_post(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {"attendance": [{"person_id": fresh_person(w, _provider(role, own))}]}
+    return "POST", f"/api/v1/trainings/{fresh_training(w)}/attendance", {"json": body}
+
+
+def attendance_sheet(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    row = f"{fresh_training(w)},{fresh_person(w, _provider(role, own))}"
+    csv = f"session_id,person_id\n{row}\n".encode()
+    return (
+        "POST",
+        "/api/v1/trainings/attendance-import?dry_run=true",
+        {"files": {"file": ("attendance.csv", csv, "text/csv")}},
+    )
+
+
+def coaching_post(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {
+        "person_id": fresh_person(w, _provider(role, own)),
+        "coach_id": fresh_person(w, "sup"),
+        "held_on": "2026-03-01",
+    }
+    return "POST", "/api/v1/coaching", {"json": body}
+
+
+def awareness_post(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {
+        "provider_id": _provider(role, own),
+        "held_on": "2026-03-01",
+        "area_code": "17010101",
+        "topic": "gbv",
+        "participants": [{"age_group": "12_17", "gender": "female", "count": 4}],
+    }
+    return "POST", "/api/v1/awareness-sessions", {"json": body}
+
+
+def capacity_policy_put(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    policy = w.client.get("/api/v1/capacity-policy", headers=w.headers("admin")).json()
+    return "PUT", "/api/v1/capacity-policy", {"json": policy}
+
+
 #: route → how to build a request for (role, own object?); objects are fresh per cell.
 MATRIX: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/logout"): lambda w, r, o: ("POST", "/api/v1/auth/logout", {"json": {}}),
@@ -299,6 +395,39 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit/report"): scoped_get(
         "/api/v1/audit/report?area={}&month=2026-03", lambda r, o: _area(o)
     ),
+    ("GET", "/api/v1/providers/{provider_id}/people"): provider_people("GET"),
+    ("POST", "/api/v1/providers/{provider_id}/people"): provider_people("POST"),
+    ("GET", "/api/v1/people/{person_id}"): person_route("GET"),
+    ("PATCH", "/api/v1/people/{person_id}"): person_route("PATCH", body={"contact": "012"}),
+    ("GET", "/api/v1/people/{person_id}/competencies"): person_route("GET", "/competencies"),
+    ("GET", "/api/v1/people/{person_id}/supervisees"): person_route("GET", "/supervisees"),
+    ("GET", "/api/v1/trainings"): get("/api/v1/trainings"),
+    ("POST", "/api/v1/trainings"): training_create,
+    ("GET", "/api/v1/trainings/{session_id}"): training_route(),
+    ("GET", "/api/v1/trainings/{session_id}/attendance"): training_route("/attendance"),
+    ("POST", "/api/v1/trainings/{session_id}/attendance"): attendance_post,
+    ("POST", "/api/v1/trainings/attendance-import"): attendance_sheet,
+    ("GET", "/api/v1/coaching"): scoped_get("/api/v1/coaching?area={}", lambda r, o: _area(o)),
+    ("POST", "/api/v1/coaching"): coaching_post,
+    ("GET", "/api/v1/coaching/overdue"): scoped_get(
+        "/api/v1/coaching/overdue?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/awareness-sessions"): scoped_get(
+        "/api/v1/awareness-sessions?provider_id={}", _provider
+    ),
+    ("POST", "/api/v1/awareness-sessions"): awareness_post,
+    ("GET", "/api/v1/awareness-sessions/summary"): scoped_get(
+        "/api/v1/awareness-sessions/summary?area={}&month=2026-02", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/capacity"): scoped_get("/api/v1/capacity?area={}", lambda r, o: _area(o)),
+    ("GET", "/api/v1/capacity/competencies"): scoped_get(
+        "/api/v1/capacity/competencies?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/capacity/lapsing"): scoped_get(
+        "/api/v1/capacity/lapsing?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/capacity-policy"): get("/api/v1/capacity-policy"),
+    ("PUT", "/api/v1/capacity-policy"): capacity_policy_put,
 }
 
 #: Routes where "foreign" is not an object the role could be denied (the directory,
@@ -334,6 +463,25 @@ FOREIGN = {
     ("GET", "/api/v1/audit/overdue"): {403},
     ("GET", "/api/v1/audit/due-soon"): {403},
     ("GET", "/api/v1/coverage/gaps"): {403},
+    # capacity building: someone else's provider or person in the path is not found; named
+    # in the body it is an invalid field; a coordinator's area ends where theirs does
+    ("GET", "/api/v1/providers/{provider_id}/people"): {404},
+    ("POST", "/api/v1/providers/{provider_id}/people"): {404},
+    ("GET", "/api/v1/people/{person_id}"): {404},
+    ("PATCH", "/api/v1/people/{person_id}"): {404},
+    ("GET", "/api/v1/people/{person_id}/competencies"): {404},
+    ("GET", "/api/v1/people/{person_id}/supervisees"): {404},
+    ("GET", "/api/v1/awareness-sessions"): {404},
+    ("POST", "/api/v1/awareness-sessions"): {422},
+    ("POST", "/api/v1/trainings/{session_id}/attendance"): {422},
+    ("POST", "/api/v1/coaching"): {422},
+    ("POST", "/api/v1/trainings"): {403},
+    ("GET", "/api/v1/coaching"): {403},
+    ("GET", "/api/v1/coaching/overdue"): {403},
+    ("GET", "/api/v1/awareness-sessions/summary"): {403},
+    ("GET", "/api/v1/capacity"): {403},
+    ("GET", "/api/v1/capacity/competencies"): {403},
+    ("GET", "/api/v1/capacity/lapsing"): {403},
 }
 for _key in [k for k in MATRIX if k[1].startswith("/api/v1/audit/") and k not in FOREIGN]:
     FOREIGN[_key] = {403}
@@ -341,6 +489,30 @@ for _key in [k for k in MATRIX if k[1].startswith("/api/v1/audit/") and k not in
 #: Routes filtered by an area: a coordinator asking outside theirs gets 403.
 AREA_SCOPED = {k for k in MATRIX if k[1].startswith("/api/v1/audit/")} | {
     ("GET", "/api/v1/coverage/gaps")
+}
+AREA_SCOPED |= {
+    ("POST", "/api/v1/trainings"),
+    ("GET", "/api/v1/coaching"),
+    ("GET", "/api/v1/coaching/overdue"),
+    ("GET", "/api/v1/awareness-sessions/summary"),
+    ("GET", "/api/v1/capacity"),
+    ("GET", "/api/v1/capacity/competencies"),
+    ("GET", "/api/v1/capacity/lapsing"),
+}
+
+#: Roles that reach every object of a route (capacity building: supervisors coach, and
+#: admins keep the directory, across the network): their foreign request is like the own.
+SEES_ALL: dict[tuple[str, str], set[str]] = {
+    ("GET", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
+    ("POST", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
+    ("GET", "/api/v1/people/{person_id}"): {"supervisor", "admin"},
+    ("PATCH", "/api/v1/people/{person_id}"): {"supervisor", "admin"},
+    ("GET", "/api/v1/people/{person_id}/competencies"): {"supervisor", "admin"},
+    ("GET", "/api/v1/people/{person_id}/supervisees"): {"supervisor", "admin"},
+    ("GET", "/api/v1/awareness-sessions"): {"supervisor", "admin"},
+    ("POST", "/api/v1/awareness-sessions"): {"supervisor"},
+    ("POST", "/api/v1/trainings/{session_id}/attendance"): {"supervisor", "admin"},
+    ("POST", "/api/v1/coaching"): {"supervisor"},
 }
 
 NON_PUBLIC = sorted(k for k, rule in RULES.items() if not rule.public)
@@ -358,6 +530,8 @@ def expected(rule: Rule, key: tuple[str, str], role: str, own: bool) -> set[int]
     assert rule.roles is not None
     if Role(role) not in rule.roles:
         return {403}
+    if not own and role in SEES_ALL.get(key, set()):
+        return OK
     if own or (key in UNSCOPED and key not in FOREIGN):
         return OK
     if key in AREA_SCOPED:
