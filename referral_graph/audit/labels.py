@@ -117,6 +117,44 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Other reasons (each fewer than the minimum)",
         "km": "មូលហេតុផ្សេងទៀត",
     },
+    # --- awareness sessions (words as the web app's, api/web/i18n.py) ---
+    "awareness": {"en": "Awareness sessions", "km": "វគ្គលើកកម្ពស់ការយល់ដឹង"},
+    "awareness_note": {
+        "en": "Sessions held in the area this month by trained providers; participants are "
+        "counted at each session they attended (counts only, no names).",
+        "km": "វគ្គដែលអ្នកផ្ដល់សេវាដែលបានបណ្ដុះបណ្ដាលបានរៀបចំនៅក្នុងតំបន់ក្នុងខែនេះ "
+        "អ្នកចូលរួមត្រូវបានរាប់តាមវគ្គនីមួយៗដែលពួកគេបានចូលរួម (មានតែចំនួន គ្មានឈ្មោះ)។",
+    },
+    "sessions_held": {"en": "Sessions held", "km": "វគ្គដែលបានរៀបចំ"},
+    "people_reached": {"en": "People reached", "km": "អ្នកចូលរួម"},
+    "age_group": {"en": "Age group", "km": "ក្រុមអាយុ"},
+    "topic": {"en": "Topic", "km": "ប្រធានបទ"},
+    "no_awareness": {
+        "en": "No awareness sessions were recorded in this area this month.",
+        "km": "គ្មានវគ្គលើកកម្ពស់ការយល់ដឹងត្រូវបានកត់ត្រានៅក្នុងតំបន់នេះក្នុងខែនេះទេ។",
+    },
+    "age_under_12": {"en": "Under 12", "km": "ក្រោម ១២ ឆ្នាំ"},
+    "age_12_17": {"en": "12–17", "km": "១២–១៧ ឆ្នាំ"},
+    "age_18_24": {"en": "18–24", "km": "១៨–២៤ ឆ្នាំ"},
+    "age_25_plus": {"en": "25 and over", "km": "២៥ ឆ្នាំឡើងទៅ"},
+    "gender_female": {"en": "Female", "km": "ស្រី"},
+    "gender_male": {"en": "Male", "km": "ប្រុស"},
+    "gender_non_binary": {"en": "Non-binary", "km": "មិនកំណត់ខ្លួនជាប្រុស ឬស្រី"},
+    "gender_undisclosed": {"en": "Prefers not to say", "km": "មិនចង់បញ្ជាក់"},
+    "gender_other": {"en": "Other or not said", "km": "ផ្សេងទៀត"},
+    "topic_violence_against_children": {
+        "en": "Violence against children",
+        "km": "អំពើហិង្សាលើកុមារ",
+    },
+    "topic_gbv": {"en": "Gender-based violence", "km": "អំពើហិង្សាផ្អែកលើយេនឌ័រ"},
+    "topic_mental_health": {"en": "Mental health", "km": "សុខភាពផ្លូវចិត្ត"},
+    "topic_positive_parenting": {
+        "en": "Positive parenting",
+        "km": "ការចិញ្ចឹមបីបាច់កូនបែបវិជ្ជមាន",
+    },
+    "topic_child_rights": {"en": "Child rights", "km": "សិទ្ធិកុមារ"},
+    "topic_online_safety": {"en": "Online safety", "km": "សុវត្ថិភាពតាមអនឡាញ"},
+    "topic_where_to_get_help": {"en": "Where to get help", "km": "កន្លែងស្វែងរកជំនួយ"},
 }
 
 MONTHS: dict[Lang, tuple[str, ...]] = {

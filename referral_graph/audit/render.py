@@ -4,6 +4,11 @@ CSV columns: ``section, key, name, step, metric, value`` — one number per row,
 metric names, names of places and providers in the chosen language. Text that a
 spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is quoted with a
 leading apostrophe.
+
+Awareness sessions: section ``awareness`` for the report's area and ``awareness_by_area``
+per sub-area (key: the area code) with metrics ``sessions`` and ``reached``, and one row
+per age group (in ``step``) and gender (metric ``reached_<gender>``); section
+``awareness_topics`` (key: the topic) with ``sessions`` and ``reached``.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from referral_graph.audit.delays import STEPS, DelayTable, StepStats
 from referral_graph.audit.labels import Lang, digits, label, month_name
 from referral_graph.audit.measures import TimeToHelp
 from referral_graph.audit.patterns import OTHER_REASONS, ReasonCount
-from referral_graph.audit.report import MonthlyReport
+from referral_graph.audit.report import AwarenessGroup, MonthlyReport
+from referral_graph.domain.capacity import AgeGroup
 from referral_graph.domain.sla import Window
+from referral_graph.domain.vocabulary import Gender
 
 CSV_COLUMNS = ("section", "key", "name", "step", "metric", "value")
 Row = tuple[str, str, str, str, str, object]
@@ -78,6 +85,16 @@ def _help_rows(section: str, t: TimeToHelp) -> Iterator[Row]:
     yield section, "", "", "", "not_reached", t.not_reached
     yield section, "", "", "", "median_hours", t.durations.median_hours
     yield section, "", "", "", "p90_hours", t.durations.p90_hours
+
+
+def _awareness_rows(section: str, g: AwarenessGroup, lang: Lang) -> Iterator[Row]:
+    name = g.label.in_lang(lang)
+    yield section, g.key, name, "", "sessions", g.sessions
+    yield section, g.key, name, "", "reached", g.reached
+    for age in AgeGroup:
+        for gender in Gender:
+            count = g.participants[age][gender]
+            yield section, g.key, name, age.value, f"reached_{gender.value}", count
 
 
 def _reason_text(r: ReasonCount, lang: Lang) -> str:
@@ -139,6 +156,14 @@ def csv_rows(report: MonthlyReport, lang: Lang) -> Iterator[Row]:
         "first_professional_contact", report.measures.time_to_first_professional_contact
     )
     yield from _help_rows("first_service", report.measures.time_to_first_service)
+    aware = report.awareness
+    yield from _awareness_rows("awareness", aware.total, lang)
+    for g in aware.groups:
+        yield from _awareness_rows("awareness_by_area", g, lang)
+    for t in aware.topics:
+        name = label(f"topic_{t.topic.value}", lang)
+        yield "awareness_topics", t.topic.value, name, "", "sessions", t.sessions
+        yield "awareness_topics", t.topic.value, name, "", "reached", t.reached
 
 
 def to_csv(report: MonthlyReport, lang: Lang = "en") -> str:
@@ -201,6 +226,9 @@ def to_html(report: MonthlyReport, lang: Lang = "en") -> str:
         "area_level_label": label(report.area.level.value, lang),
         "sub_level_label": label(report.by_area.group_by.value, lang),
         "other_reasons": OTHER_REASONS,
+        "age_groups": list(AgeGroup),
+        "genders": list(Gender),
+        "awareness_level_label": label(report.awareness.group_by.value, lang),
         **_formatters(lang),
     }
     return _environment().get_template("report.html").render(context)

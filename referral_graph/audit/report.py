@@ -5,13 +5,15 @@ were made, completed and declined (with reasons), how many handoffs in the area 
 overdue now (whatever month they were made in), how long
 each step took against its deadline — overall, per sub-area and per receiving provider
 — where waiting piles up, loops, the time from opening a case to first professional
-contact, and how often the top recommendation was followed. Pseudonymous throughout.
+contact, and how often the top recommendation was followed; and the awareness sessions
+held in the area that month, with the people they reached by age group and gender, per
+sub-area and topic. Pseudonymous throughout: awareness sessions are counts only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,11 +28,12 @@ from referral_graph.audit.patterns import (
     declines,
     loops,
 )
-from referral_graph.audit.period import REPORT_TZ, Period
-from referral_graph.domain.areas import level_of
+from referral_graph.audit.period import REPORT_TZ, Period, zone
+from referral_graph.domain.areas import level_of, lineage_codes
+from referral_graph.domain.capacity import AgeGroup, AwarenessSession, AwarenessTopic
 from referral_graph.domain.sla import Window
-from referral_graph.domain.vocabulary import AreaLevel
-from referral_graph.store.port import HopFact
+from referral_graph.domain.vocabulary import AreaLevel, Gender
+from referral_graph.store.port import AwarenessQuery, HopFact, Page, Transaction
 
 #: Bottlenecks listed in the report (the API lists them all).
 REPORT_BOTTLENECKS = 10
@@ -53,6 +56,123 @@ class AreaRef(BaseModel):
     label: Label
 
 
+# --- awareness sessions ------------------------------------------------------------------
+#: Awareness sessions read per page.
+AWARENESS_PAGE = 500
+_LINEAGE_INDEX = {GroupBy.PROVINCE: 0, GroupBy.DISTRICT: 1, GroupBy.COMMUNE: 2}
+
+
+class AwarenessGroup(BaseModel):
+    """Awareness sessions held in one area, and the people they reached (participants
+    counted at each session: one person at two sessions counts twice)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: Label
+    sessions: int
+    reached: int
+    by_age: dict[AgeGroup, int]
+    by_gender: dict[Gender, int]
+    #: Every age group × gender, zeros included.
+    participants: dict[AgeGroup, dict[Gender, int]]
+
+    @property
+    def other_genders(self) -> int:
+        """Participants neither female nor male: non-binary, or who did not say."""
+        return self.reached - self.by_gender[Gender.FEMALE] - self.by_gender[Gender.MALE]
+
+
+class AwarenessTopicCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    topic: AwarenessTopic
+    sessions: int
+    reached: int
+
+
+class AwarenessSummary(BaseModel):
+    """The awareness sessions of the report's area in its month: in total, per sub-area
+    (``group_by``) and per topic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: date
+    until: date  # exclusive
+    group_by: GroupBy
+    total: AwarenessGroup
+    groups: list[AwarenessGroup]
+    topics: list[AwarenessTopicCount]
+
+
+def local_days(period: Period, tz: str = REPORT_TZ) -> tuple[date, date]:
+    """The local calendar days ``[since, until)`` a period spans (a month: the 1st of the
+    month and the 1st of the next)."""
+    local = zone(tz)
+    return period.since.astimezone(local).date(), period.until.astimezone(local).date()
+
+
+def read_awareness(tx: Transaction, area: str, since: date, until: date) -> list[AwarenessSession]:
+    """Every awareness session held in ``area`` on days in ``[since, until)``, page by
+    page."""
+    query = AwarenessQuery(area=area, since=since, until=until)
+    found: list[AwarenessSession] = []
+    while True:
+        page = tx.list_awareness_sessions(query, Page(limit=AWARENESS_PAGE, offset=len(found)))
+        found.extend(page.items)
+        if not page.items or len(found) >= page.count:
+            return found
+
+
+def _awareness_group(key: str, sessions: Sequence[AwarenessSession]) -> AwarenessGroup:
+    cells = {a: dict.fromkeys(Gender, 0) for a in AgeGroup}
+    for s in sessions:
+        for p in s.participants:
+            cells[p.age_group][p.gender] += p.count
+    return AwarenessGroup(
+        key=key,
+        label=area_label(key),
+        sessions=len(sessions),
+        reached=sum(sum(row.values()) for row in cells.values()),
+        by_age={a: sum(row.values()) for a, row in cells.items()},
+        by_gender={g: sum(cells[a][g] for a in AgeGroup) for g in Gender},
+        participants=cells,
+    )
+
+
+def awareness_summary(
+    sessions: Sequence[AwarenessSession],
+    *,
+    area: str,
+    since: date,
+    until: date,
+    group_by: GroupBy,
+) -> AwarenessSummary:
+    """Sessions held in ``area`` on days in ``[since, until)`` (others are left out),
+    counted in total, per ``group_by`` area (by the gazetteer's parent links) and topic."""
+    held = [
+        s for s in sessions if since <= s.held_on < until and area in lineage_codes(s.area_code)
+    ]
+    index = _LINEAGE_INDEX[group_by]
+    by_area: dict[str, list[AwarenessSession]] = {}
+    by_topic: dict[AwarenessTopic, list[AwarenessSession]] = {}
+    for s in held:
+        by_area.setdefault(lineage_codes(s.area_code)[index], []).append(s)
+        by_topic.setdefault(s.topic, []).append(s)
+    topics = [
+        AwarenessTopicCount(topic=t, sessions=len(found), reached=sum(s.total for s in found))
+        for t, found in by_topic.items()
+    ]
+    return AwarenessSummary(
+        since=since,
+        until=until,
+        group_by=group_by,
+        total=_awareness_group(area, held),
+        groups=[_awareness_group(k, by_area[k]) for k in sorted(by_area)],
+        topics=sorted(topics, key=lambda t: (-t.sessions, t.topic.value)),
+    )
+
+
 class MonthlyReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -71,6 +191,7 @@ class MonthlyReport(BaseModel):
     bottlenecks: list[Bottleneck]
     loops: Loops
     declines: Declines
+    awareness: AwarenessSummary
 
 
 def build_report(
@@ -84,13 +205,16 @@ def build_report(
     overdue_now: int,
     min_cell: int = 0,
     tz: str = REPORT_TZ,
+    awareness: Sequence[AwarenessSession] = (),
 ) -> MonthlyReport:
     """The report from ``facts`` (which may reach before and after the month, so that
-    chains and case cohorts are whole; each figure picks what it needs)."""
+    chains and case cohorts are whole; each figure picks what it needs) and the
+    ``awareness`` sessions held in the area (see :func:`read_awareness`)."""
     made = [f for f in facts if f.created_at in period]
     measured = [measure(f, now) for f in made]
     level = level_of(area)
     sub_level = SUB_LEVEL[level]
+    since_day, until_day = local_days(period, tz)
     return MonthlyReport(
         area=AreaRef(code=area, level=level, label=area_label(area)),
         month=month,
@@ -111,4 +235,7 @@ def build_report(
         bottlenecks=bottlenecks(made, now, names, min_cell=min_cell, limit=REPORT_BOTTLENECKS),
         loops=loops(facts, period, names, min_cell=min_cell),
         declines=declines(made, names, min_cell=min_cell),
+        awareness=awareness_summary(
+            awareness, area=area, since=since_day, until=until_day, group_by=sub_level
+        ),
     )

@@ -22,8 +22,9 @@ from referral_graph.audit.groups import GroupBy, Label, ProviderNames
 from referral_graph.audit.measures import Measures, TimeToHelp, network_measures, time_to_help
 from referral_graph.audit.patterns import Bottleneck, Declines, Loops, bottlenecks, declines, loops
 from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period
-from referral_graph.audit.report import MonthlyReport, build_report
+from referral_graph.audit.report import MonthlyReport, build_report, local_days, read_awareness
 from referral_graph.domain.areas import gazetteer, level_of
+from referral_graph.domain.capacity import AwarenessSession
 from referral_graph.domain.errors import InvalidInput, UnknownArea
 from referral_graph.domain.sla import Window
 from referral_graph.domain.vocabulary import AreaLevel
@@ -207,12 +208,15 @@ def monthly_report(
     period = month_period(month, tz)
     fetch = period.widened(LOOKBACK, FOLLOW_UP)
 
-    def work(tx: Transaction) -> tuple[list[HopFact], ProviderNames, int]:
+    since_day, until_day = local_days(period, tz)
+
+    def work(tx: Transaction) -> tuple[list[HopFact], ProviderNames, int, list[AwarenessSession]]:
         facts = _facts(tx, area, fetch)
         overdue = tx.referrals_due(DueQuery(before=now, area=area), Page(limit=1)).count
-        return facts, provider_names(tx, facts), overdue
+        awareness = read_awareness(tx, area, since_day, until_day)
+        return facts, provider_names(tx, facts), overdue, awareness
 
-    facts, names, overdue = store.read(work)
+    facts, names, overdue, awareness = store.read(work)
     return build_report(
         facts,
         area=area,
@@ -223,4 +227,5 @@ def monthly_report(
         overdue_now=overdue,
         min_cell=min_cell,
         tz=tz,
+        awareness=awareness,
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from referral_graph.capacity import packaged_policy
 from referral_graph.domain.areas import gazetteer, lineage_codes
+from referral_graph.domain.capacity import TrainingRecord
 from referral_graph.domain.models import Case, Provider
 from referral_graph.domain.vocabulary import (
     PROFESSIONAL_SERVICES,
@@ -23,27 +26,76 @@ from referral_graph.domain.vocabulary import (
 )
 from referral_graph.routing.graph import DirectoryGraph
 from referral_graph.routing.recommend import Recommender
-from seed.national import generate_national
+from seed.national import generate_national, generate_national_capacity
 
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+
+
+#: Per provider: (topic, trained on) of each completed training of an active person.
+TRAINED: dict[str, list[tuple[str, date]]] = defaultdict(list)
 
 
 @pytest.fixture(scope="module")
 def national() -> tuple[DirectoryGraph, list[str], list[str]]:
     providers, pathways = generate_national(2025)
-    graph = DirectoryGraph.build(1, providers, pathways)
+    capacity = generate_national_capacity(providers, 2025)
+    active = {p.id for p in capacity.people if p.active}
+    where = {p.id: p.provider_id for p in capacity.people}
+    sessions = {s.id: s for s in capacity.sessions}
+    records = [
+        TrainingRecord(
+            a.person_id,
+            where[a.person_id],
+            sessions[a.session_id].topic,
+            sessions[a.session_id].ends_on,
+            a.session_id,
+            a.person_id in active,
+        )
+        for a in capacity.attendance
+        if a.completed
+    ]
+    TRAINED.clear()
+    for r in records:
+        if r.person_active:
+            TRAINED[r.provider_id].append((r.topic.value, r.trained_on))
+    graph = DirectoryGraph.build(1, providers, pathways, records)
     villages = sorted(a.code for a in gazetteer().all() if a.level is AreaLevel.VILLAGE)
     ccwcs = sorted(p.id for p in providers if p.kind is ProviderKind.CCWC)
     return graph, villages, ccwcs
 
 
-def independently_allowed(p: Provider, case: Case, service: Service) -> list[str]:
+def trained_now(p: Provider, service: Service, today: date) -> bool:
+    """The training rule, read straight from the packaged policy file's words: a
+    community provider offers these services only with someone trained, recently."""
+    policy = packaged_policy()
+    for rule in policy.requirements:
+        if rule.service == service and p.kind in rule.kinds:
+            months = policy.valid_months[rule.topic]
+            return any(
+                topic == rule.topic.value
+                and on <= today
+                and (today.year, today.month, today.day) < _add_months(on, months)
+                for topic, on in TRAINED.get(p.id, ())
+            )
+    return True
+
+
+def _add_months(day: date, months: int) -> tuple[int, int, int]:
+    month = day.month - 1 + months
+    return day.year + month // 12, month % 12 + 1, day.day
+
+
+def independently_allowed(
+    p: Provider, case: Case, service: Service, today: date = date(2026, 3, 2)
+) -> list[str]:
     """Every hard rule, written out again rather than calling the recommender's own."""
     broken = []
     if not p.active:
         broken.append("inactive")
     if service not in p.services:
         broken.append("service not offered")
+    elif not trained_now(p, service, today):
+        broken.append("nobody trained for it now")
     if not p.eligibility.min_age <= case.age <= p.eligibility.max_age:
         broken.append("age")
     if p.eligibility.genders and case.gender not in p.eligibility.genders:
@@ -93,17 +145,19 @@ def test_recommendations_never_break_a_hard_rule(
         language=drawn["language"],
         wants_lgbtiq_affirming=drawn["wants_lgbtiq_affirming"],
     )
-    result = Recommender(graph, {}).recommend(case, holder, None, now.astimezone(PHNOM_PENH), 5)
+    local = now.astimezone(PHNOM_PENH)
+    today = local.date()
+    result = Recommender(graph, {}).recommend(case, holder, None, local, 5)
 
     for item in result.items:
         provider = graph.providers[item.provider_id]
-        assert independently_allowed(provider, case, item.service) == [], item.provider_id
+        assert independently_allowed(provider, case, item.service, today) == [], item.provider_id
         assert item.provider_id != holder
         assert item.reasons
     relaxed = case.model_copy(update={"wants_lgbtiq_affirming": False})
     for item in result.alternatives:
         provider = graph.providers[item.provider_id]
-        assert independently_allowed(provider, relaxed, item.service) == []
+        assert independently_allowed(provider, relaxed, item.service, today) == []
         assert item.reasons[0].key == "lgbtiq.not_affirming"
     if result.alternatives:
         assert result.items == []
@@ -111,7 +165,7 @@ def test_recommendations_never_break_a_hard_rule(
 
     def exists(rule: object) -> bool:
         return any(
-            not independently_allowed(p, case, s) and rule(p, s)  # type: ignore[operator]
+            not independently_allowed(p, case, s, today) and rule(p, s)  # type: ignore[operator]
             for p in graph.providers.values()
             for s in p.services
             if p.id != holder

@@ -274,7 +274,8 @@ def test_loads_into_sqlite(
     providers, pathways = network
     assert count == len(providers)
     assert links == len(pathways)
-    assert written == sum(batches) == len(providers) + len(pathways)
+    capacity = national.generate_national_capacity(providers)  # people and their trainings
+    assert written == sum(batches) == len(providers) + len(pathways) + capacity.rows
     assert max(batches) <= 5000
 
 
