@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, LiteralString
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from zoneinfo import ZoneInfo
 from benchmarks.common import percentile
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.capacity import packaged_policy as capacity_policy
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
 from referral_graph.domain.models import (
@@ -54,8 +56,10 @@ from referral_graph.services.routing import holder_of
 from referral_graph.services.timeliness import packaged_policy
 from referral_graph.settings import Settings
 from referral_graph.store.port import InboxQuery, Page, Store, Transaction
+from seed.capacity import CapacityData
 from seed.loader import load_programme
-from seed.national import generate_national
+from seed.national import generate_national, generate_national_capacity
+from seed.seeding import capacity_writes, directory_writes, run_writes
 
 S = ReferralStatus
 START = datetime(2025, 1, 1, 1, 0, tzinfo=UTC)
@@ -97,16 +101,17 @@ def timed(fn: Callable[[], Any], n: int, warmup: int = 20) -> dict[str, float]:
 def load_rows(
     store: Store, providers: Sequence[Provider], pathways: Sequence[Pathway], batch: int
 ) -> int:
-    """What ``seed.national.load_national`` writes, without generating: transactions of
-    ``batch`` rows, providers first, then pathways."""
-    written = 0
-    for start in range(0, len(providers), batch):
-        chunk = providers[start : start + batch]
-        written += store.write(lambda tx, c=chunk: tx.load_directory(c, []))  # type: ignore[misc]
-    for start in range(0, len(pathways), batch):
-        part = pathways[start : start + batch]
-        written += store.write(lambda tx, c=part: tx.load_directory([], c))  # type: ignore[misc]
-    return written
+    """What ``seed.national.load_national`` writes, without generating the directory:
+    transactions of ``batch`` rows, providers, pathways, then the people, trainings and
+    attendance routing needs (services that follow training)."""
+    capacity = _national_capacity(tuple(providers))
+    writes = directory_writes(providers, pathways, batch) + capacity_writes(capacity, batch)
+    return run_writes(store, writes)
+
+
+@lru_cache(maxsize=1)
+def _national_capacity(providers: tuple[Provider, ...]) -> CapacityData:
+    return generate_national_capacity(list(providers))
 
 
 def measure_load(
@@ -346,8 +351,9 @@ def measure_queries(
 
 # --- (c) routing in one Cypher query ----------------------------------------------------
 
-#: Routing's hard rules (active, offers a needed service, admits the child's age and
-#: gender, LGBTIQ-affirming if asked, covers the child's village at some level, can
+#: Routing's hard rules (active, offers a needed service — one that follows training
+#: only with an active person whose competency is valid today —, admits the child's age
+#: and gender, LGBTIQ-affirming if asked, covers the child's village at some level, can
 #: reach the child in person or remotely, not the holder) and a simplified score: the
 #: pathway from the holder (30 direct, 12 for another service, 5 through one
 #: intermediary), the place (25 same village, 20 commune, 12 district, 6 province,
@@ -383,6 +389,13 @@ WITH c, holder, p, CASE
 END AS place
 WHERE place IS NOT NULL
 UNWIND [s IN c.needs WHERE s IN p.services] AS service
+WITH c, holder, p, place, service,
+     [r IN $requirements WHERE r.service = service AND p.kind IN r.kinds] AS needed
+WHERE size(needed) = 0 OR EXISTS {
+  MATCH (p)<-[:WORKS_FOR]-(person:Person)-[a:ATTENDED]->(t:TrainingSession)
+  WHERE person.active AND a.completed AND t.topic = needed[0].topic
+    AND t.ends_on <= $today AND t.ends_on + duration({months: needed[0].months}) > $today
+}
 WITH p, service,
   CASE
     WHEN EXISTS { (holder)-[w:PATHWAY {service: service}]->(p) WHERE w.active } THEN 30
@@ -406,12 +419,30 @@ RETURN [x IN ranked[0..$limit] | x.provider_id] AS top,
 """
 
 
+#: The packaged policy's services that follow training, as query parameters.
+REQUIREMENTS = [
+    {
+        "service": r.service.value,
+        "topic": r.topic.value,
+        "kinds": sorted(k.value for k in r.kinds),
+        "months": capacity_policy().valid_months[r.topic],
+    }
+    for r in capacity_policy().requirements
+]
+
+
 def recommend_cypher(store: Neo4jStore, case_id: str, limit: int = 5) -> tuple[list[str], set[str]]:
     """The top ``limit`` providers for the case and every hard-rule-eligible one, from
     one query (benchmark only: the product ranks in process, with reasons)."""
     records, _, _ = store.driver.execute_query(
         RECOMMEND,
-        {"case_id": case_id, "limit": limit, "holding": sorted(s.value for s in HOLDING_STATUSES)},
+        {
+            "case_id": case_id,
+            "limit": limit,
+            "holding": sorted(s.value for s in HOLDING_STATUSES),
+            "today": NOW.astimezone(ZoneInfo("Asia/Phnom_Penh")).date(),
+            "requirements": REQUIREMENTS,
+        },
         database_=store.database,
         routing_="r",
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import concurrent_gets, latencies, rss_mb, served, served_rss_mb
+from benchmarks.load import HEALTH_LUA, server_pid, wrk
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.models import Consent
@@ -21,6 +22,27 @@ from referral_graph.services.routing import Routing
 from seed.national import load_national
 
 NOW = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+
+#: GET the recommendation URLs round-robin, each with its CCWC's token (args: data file
+#: of "<bearer> <path>" lines). wrk is a C client: the Python client spent about 2 ms of
+#: CPU per request, on the same two cores as the server, and so measured itself.
+RECOMMEND_LUA = (
+    r"""
+local rows, i = {}, 0
+function init(args)
+  for line in io.lines(args[1]) do
+    local token, path = line:match("^(%S+) (.*)$")
+    table.insert(rows, {"Bearer " .. token, path})
+  end
+  i = math.random(#rows)
+end
+function request()
+  i = i % #rows + 1
+  return wrk.format("GET", rows[i][2], {["Authorization"] = rows[i][1]})
+end
+"""
+    + HEALTH_LUA
+)
 
 
 def open_cases(store: SqliteStore, n: int, rng: random.Random) -> list[str]:
@@ -103,15 +125,32 @@ def run(folder: Path | None = None) -> dict[str, Any]:
     store = SqliteStore(path)
     headers = signed_in_ccwcs(store, case_ids)
     store.close()
-    with served({"REFERRAL_GRAPH_SQLITE_PATH": str(path)}) as url:
-        urls = [f"{url}/api/v1/cases/{c}/recommendations" for c in case_ids]
-        concurrent_gets(urls, clients=4, seconds=2, headers=headers)  # warm-up
-        http = concurrent_gets(urls, clients=32, seconds=15, headers=headers)
+    script, data = folder / "recommend.lua", folder / "recommend.txt"
+    script.write_text(RECOMMEND_LUA)
+    data.write_text(
+        "".join(
+            f"{h['Authorization'].removeprefix('Bearer ')} /api/v1/cases/{c}/recommendations\n"
+            for c, h in zip(case_ids, headers, strict=True)
+        )
+    )
+    http: dict[str, Any] = {}
+    for workers in (1, 2):
+        with served({"REFERRAL_GRAPH_SQLITE_PATH": str(path)}, workers=workers) as url:
+            urls = [f"{url}/api/v1/cases/{c}/recommendations" for c in case_ids]
+            concurrent_gets(urls, clients=4, seconds=2, headers=headers)  # warm-up
+            pid = server_pid()
+            http[f"wrk_{workers}_workers"] = wrk(url, 32, 15, script, [str(data)], pid)
+            if workers == 1:
+                http["python_client"] = concurrent_gets(
+                    urls, clients=32, seconds=10, headers=headers
+                )
+        if workers == 1:
+            server_rss = served_rss_mb[url]
     return {
         "graph_build_s": min(builds),
         "recommend_in_process": in_process,
         "bench_process_peak_rss_mb": memory,
-        "server_peak_rss_mb": served_rss_mb[url],
+        "server_peak_rss_mb": server_rss,
         "recommend_http_32_clients": http,
     }
 
