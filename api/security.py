@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.routing import APIRoute
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 
 from api.deps import RuntimeDep

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import PageDep, RuntimeDep
-from api.guard import case_seen
 from api.responses import problems
 from api.schemas import Envelope
 from api.security import PrincipalDep, coordinator_area
@@ -16,7 +15,7 @@ from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage
 from referral_graph.routing.recommend import Recommendations
-from referral_graph.security.policy import Access
+from referral_graph.security.policy import Access, case_access
 from referral_graph.services.routing import holder
 from referral_graph.store.port import ServiceGap, Transaction
 
@@ -47,9 +46,13 @@ def recommendations(
     """
 
     def check(tx: Transaction, case: Case, referrals: list[Referral]) -> None:
-        seen = case_seen(tx, principal, case, referrals)
-        if seen.access is not Access.FULL and holder(case, referrals) != principal.provider_id:
-            raise NotFound("case", case_id)  # only the case's CCWC and its current holder
+        # Only the case's CCWC and its current holder: neither needs the providers the
+        # supervisor rule reads, so none are loaded.
+        access = case_access(principal, case, referrals, {})
+        if access is None or (
+            access is not Access.FULL and holder(case, referrals) != principal.provider_id
+        ):
+            raise NotFound("case", case_id)
 
     result = runtime.routing.recommend(
         case_id, runtime.now(), service=service, limit=limit, check=check

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "pathway.direct": (
@@ -136,6 +137,8 @@ def _month_names(month: str) -> tuple[str, str]:
 
 
 class Reason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     key: str
     en: str
     km: str
@@ -143,7 +146,15 @@ class Reason(BaseModel):
 
 
 def reason(key: str, **params: Any) -> Reason:
-    """A reason with its parameters filled in; language codes read as names."""
+    """A reason with its parameters filled in; language codes read as names. The same
+    few hundred reasons recur across answers, so they are made once and shared (a
+    ``Reason`` is never changed after it is made)."""
+    return _reason(key, tuple(params.items()))
+
+
+@lru_cache(maxsize=65_536)
+def _reason(key: str, items: tuple[tuple[str, Any], ...]) -> Reason:
+    params = dict(items)
     en, km = CATALOGUE[key]
     en_params, km_params = dict(params), dict(params)
     if "language" in params and params["language"] in LANGUAGE_NAMES:

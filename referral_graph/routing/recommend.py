@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -97,15 +98,20 @@ class _Candidate:
     mode: DeliveryMode
     place: str
     score: float = 0.0
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     pathway: str = "none"
     via: str | None = None
     open_now: bool = False
     staff: TrainedStaff | None = None
 
-    def add(self, points: float, why: Reason) -> None:
+    def add(self, points: float, key: str, **params: Any) -> None:
+        """Score points, with the reason for them (made readable only for the providers
+        that end up recommended: most candidates are scored and dropped)."""
         self.score += points
-        self.reasons.append(why)
+        self.reasons.append((key, params))
+
+    def note(self, key: str, **params: Any) -> None:
+        self.reasons.append((key, params))
 
 
 def eligible(
@@ -168,72 +174,66 @@ class Recommender:
         service_name = c.service.value.replace("_", " ")
         if self.graph.pathway(holder_id, p.id, c.service):
             c.pathway = "direct"
-            c.add(30, reason("pathway.direct", holder=holder_name, service=service_name))
+            c.add(30, "pathway.direct", holder=holder_name, service=service_name)
         elif self.graph.linked(holder_id, p.id):
             c.pathway = "other_service"
-            c.add(12, reason("pathway.other_service", holder=holder_name))
+            c.add(12, "pathway.other_service", holder=holder_name)
         elif (middle := self.graph.via(holder_id, p.id, c.service)) is not None:
             c.pathway, c.via = "via", middle
-            via_name = self.graph.providers[middle].name
-            c.add(5, reason("pathway.via", via=via_name))
+            c.add(5, "pathway.via", via=self.graph.providers[middle].name)
         else:
-            c.reasons.append(reason("pathway.none", holder=holder_name))
+            c.note("pathway.none", holder=holder_name)
 
         if c.place == "remote":
-            c.add(REMOTE_POINTS, reason("place.remote", mode=c.mode.value))
+            c.add(REMOTE_POINTS, "place.remote", mode=c.mode.value)
         elif c.place == "far":
-            c.reasons.append(reason("place.far"))
+            c.note("place.far")
         else:
-            c.add(PLACE_POINTS[AreaLevel(c.place)], reason(f"place.{c.place}"))
+            c.add(PLACE_POINTS[AreaLevel(c.place)], f"place.{c.place}")
 
         language = case.language.value
         if case.language in p.languages:
-            c.add(15, reason("language.match", language=language))
+            c.add(15, "language.match", language=language)
         elif p.interpreter_support:
-            c.add(25 if nobody_speaks else 5, reason("language.interpreter", language=language))
+            c.add(25 if nobody_speaks else 5, "language.interpreter", language=language)
         else:
-            c.add(-20, reason("language.none", language=language))
+            c.add(-20, "language.none", language=language)
 
         act = self.activity.get(p.id, Activity())
         if p.weekly_capacity:
+            load = {"open": act.open_referrals, "capacity": p.weekly_capacity}
             ratio = act.open_referrals / p.weekly_capacity
             if ratio >= 1:
-                c.add(-15, reason("load.full", open=act.open_referrals, capacity=p.weekly_capacity))
+                c.add(-15, "load.full", **load)
             else:
-                c.add(
-                    10 * (1 - ratio),
-                    reason("load.free", open=act.open_referrals, capacity=p.weekly_capacity),
-                )
+                c.add(10 * (1 - ratio), "load.free", **load)
 
         if act.acknowledge_median_seconds is None:
             hours = PRIOR_ACK_HOURS
-            c.reasons.append(reason("speed.prior"))
+            c.note("speed.prior")
         else:
             hours = act.acknowledge_median_seconds / 3600
-            c.reasons.append(
-                reason("speed.observed", hours=round(hours, 1), count=act.acknowledged)
-            )
+            c.note("speed.observed", hours=round(hours, 1), count=act.acknowledged)
         c.score += 10 / (1 + hours / 4)
 
         if c.staff is not None and c.staff.next_refresher is not None:
-            c.reasons.append(
-                reason(
-                    "training.staff",
-                    count=c.staff.count,
-                    topic=c.staff.topic.value,
-                    month=c.staff.next_refresher.strftime("%Y-%m"),
-                )
+            c.note(
+                "training.staff",
+                count=c.staff.count,
+                topic=c.staff.topic.value,
+                month=c.staff.next_refresher.strftime("%Y-%m"),
             )
         if case.risk in URGENT and c.service in PROFESSIONAL_SERVICES:
-            c.add(10, reason("risk.professional", risk=case.risk.value))
+            c.add(10, "risk.professional", risk=case.risk.value)
+        emergency = case.risk is RiskLevel.EMERGENCY
         if p.hours.always_open:
-            c.add(8 if case.risk is RiskLevel.EMERGENCY else 0, reason("open.always"))
+            c.add(8 if emergency else 0, "open.always")
         elif c.open_now:
-            c.add(8 if case.risk is RiskLevel.EMERGENCY else 0, reason("open.now"))
-        elif case.risk is RiskLevel.EMERGENCY:
-            c.add(-10, reason("open.closed"))
+            c.add(8 if emergency else 0, "open.now")
+        elif emergency:
+            c.add(-10, "open.closed")
         if case.wants_lgbtiq_affirming:
-            c.reasons.append(reason("lgbtiq.affirming"))
+            c.note("lgbtiq.affirming")
 
     def recommend(
         self, case: Case, holder_id: str, service: Service | None, local_now: datetime, limit: int
@@ -289,7 +289,7 @@ class Recommender:
                 self.score(c, case, holder_id, nobody_speaks)
             best = _best(pool, exclude=chosen)
             if best is not None:
-                best.reasons.insert(0, reason("risk.added_professional", risk=case.risk.value))
+                best.reasons.insert(0, ("risk.added_professional", {"risk": case.risk.value}))
                 added.append(best)
         if case.risk is RiskLevel.EMERGENCY:
             so_far = chosen + added
@@ -304,7 +304,7 @@ class Recommender:
                     self.score(c, case, holder_id, nobody_speaks)
                 best = _best(pool, exclude=so_far)
                 if best is not None:
-                    best.reasons.insert(0, reason("risk.added_open_now"))
+                    best.reasons.insert(0, ("risk.added_open_now", {}))
                     added.append(best)
         return added
 
@@ -352,5 +352,5 @@ def _public(c: _Candidate, rank: int, activity: Mapping[str, Activity]) -> Recom
         acknowledge_median_hours=None if median is None else round(median / 3600, 2),
         open_now=c.open_now,
         score=round(c.score, 2),
-        reasons=c.reasons,
+        reasons=[reason(key, **params) for key, params in c.reasons],
     )
