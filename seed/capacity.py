@@ -26,8 +26,10 @@ True
 
 from __future__ import annotations
 
+import gc
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -707,3 +709,16 @@ def programme_capacity(
         providers, _ = load_programme(directory)
     geo = Geography(_parse(AreasDocument, root, "areas.yaml"))
     return _Programme(doc, providers, geo).build()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of records are made:
+    none of them is garbage, and its passes over them would take most of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
