@@ -538,12 +538,6 @@ def test_the_one_query_case_path_agrees_with_build_path(neo4j: Neo4jStore) -> No
 
 # --- use cases under a replay (the services' side of exactly-once) ------------------
 
-SERVICES_DRAW_IDS_INSIDE = (
-    "the service draws its ids (and reads the version it steps from) inside the unit of "
-    "work, so a replay after a landed commit writes a second row or refuses its own step; "
-    "draw them before store.write (see the Neo4j report); then drop this marker"
-)
-
 
 @pytest.fixture
 def landed_then_unanswered(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -587,7 +581,6 @@ def test_a_replayed_make_referral_makes_one_referral(neo4j: Neo4jStore, request:
 
 
 @pytest.mark.neo4j
-@pytest.mark.xfail(strict=True, reason=SERVICES_DRAW_IDS_INSIDE)
 def test_a_replayed_step_is_taken_once(neo4j: Neo4jStore, request: Any) -> None:
     from referral_graph.services.referrals import Step, move_referral
 
@@ -598,6 +591,7 @@ def test_a_replayed_step_is_taken_once(neo4j: Neo4jStore, request: Any) -> None:
     request.getfixturevalue("landed_then_unanswered")
     moved_to = move_referral(neo4j, T0, "ref-1", Step(status=S.RECEIVED), actor="tester")
     assert moved_to.referral.version == 2
+    assert moved_to.referral == neo4j.read(lambda tx: tx.get_referral("ref-1"))
     assert [e.sequence for e in neo4j.read(lambda tx: tx.referral_events("ref-1"))] == [1, 2]
 
 
