@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +20,6 @@ from referral_graph.domain.areas import lineage_codes
 from referral_graph.domain.capacity import (
     CapacityPolicy,
     TrainedStaff,
-    TrainingRecord,
     TrainingTopic,
     trained_staff,
 )
@@ -30,12 +30,11 @@ from referral_graph.store.port import (
     PathwayQuery,
     ProviderQuery,
     Store,
-    TrainingRecordQuery,
     Transaction,
 )
 
-#: A person's competency from one training: (person id, trained on, last valid day).
-Period = tuple[str, date, date]
+#: A person's competency from one training: (person id, (trained on, last valid day)).
+Period = tuple[str, tuple[date, date]]
 #: Per provider and topic: the competency periods of its active people.
 Trained = dict[str, dict[TrainingTopic, tuple[Period, ...]]]
 
@@ -58,8 +57,8 @@ class DirectoryGraph:
         cls,
         version: int,
         providers: list[Provider],
-        pathways: list[Pathway],
-        training: list[TrainingRecord] | None = None,
+        pathways: Iterable[Pathway],
+        training: Iterable[tuple[str, str, str, date]] = (),
         capacity: CapacityPolicy | None = None,
     ) -> DirectoryGraph:
         graph = nx.MultiDiGraph()
@@ -73,7 +72,7 @@ class DirectoryGraph:
                 by_coverage[code].add(p.id)
         for w in pathways:
             if w.active:
-                graph.add_edge(w.from_provider_id, w.to_provider_id, key=w.service, id=w.id)
+                graph.add_edge(w.from_provider_id, w.to_provider_id, key=w.service)
         oversight = nx.DiGraph()
         for p in providers:
             for overseer in p.overseen_by:
@@ -87,7 +86,7 @@ class DirectoryGraph:
             by_coverage=dict(by_coverage),
             oversight=oversight,
             capacity=capacity,
-            trained=_trained(training or [], capacity),
+            trained=_trained(training, capacity),
         )
 
     def trained_staff(
@@ -99,8 +98,8 @@ class DirectoryGraph:
         needed = self.capacity.requirement(provider.kind, service)
         if needed is None:
             return None
-        valid = self.trained.get(provider.id, {}).get(needed.topic, ())
-        return trained_staff(valid, needed.topic, today)
+        periods = self.trained.get(provider.id, {}).get(needed.topic, ())
+        return trained_staff(((p, on, until) for p, (on, until) in periods), needed.topic, today)
 
     def offers(self, provider: Provider, service: Service, today: date) -> bool:
         """Whether the provider offers the service today: listed, and — for a service that
@@ -145,16 +144,28 @@ class DirectoryGraph:
         return None
 
 
-def _trained(records: list[TrainingRecord], capacity: CapacityPolicy) -> Trained:
-    grouped: dict[str, dict[TrainingTopic, list[Period]]] = defaultdict(lambda: defaultdict(list))
-    for r in records:
-        if r.person_active:
-            until = capacity.valid_until(r.topic, r.trained_on)
-            grouped[r.provider_id][r.topic].append((r.person_id, r.trained_on, until))
-    return {
-        pid: {topic: tuple(periods) for topic, periods in topics.items()}
-        for pid, topics in grouped.items()
-    }
+def _trained(facts: Iterable[tuple[str, str, str, date]], capacity: CapacityPolicy) -> Trained:
+    """Per provider and topic, each active person's competency periods, keeping only
+    the topics some service depends on. A session's people share one period object, so
+    the national network's tens of thousands of facts stay small and quick to read."""
+    needed = {r.topic.value: r.topic for r in capacity.requirements}
+    shared: dict[tuple[str, date], tuple[date, date]] = {}
+    flat: dict[tuple[str, str], list[tuple[str, tuple[date, date]]]] = {}
+    for provider_id, person_id, topic_code, trained_on in facts:
+        if topic_code not in needed:
+            continue
+        period = shared.get((topic_code, trained_on))
+        if period is None:
+            until = capacity.valid_until(needed[topic_code], trained_on)
+            period = shared[(topic_code, trained_on)] = (trained_on, until)
+        group = flat.get((provider_id, topic_code))
+        if group is None:
+            group = flat[(provider_id, topic_code)] = []
+        group.append((person_id, period))
+    out: Trained = {}
+    for (provider_id, topic_code), periods in flat.items():
+        out.setdefault(provider_id, {})[needed[topic_code]] = tuple(periods)
+    return out
 
 
 PAGE = 2000
@@ -172,7 +183,10 @@ def _interned(providers: list[Provider], pool: dict[object, object]) -> list[Pro
             for name in _SHARED
             if (value := getattr(p, name)) is not None
         }
-        out.append(p.model_copy(update=update))
+        # In place, not a copy: the values are equal, and a copy of every provider
+        # doubled the peak memory of a build (the provider is not shared yet).
+        vars(p).update(update)
+        out.append(p)
     return out
 
 
@@ -188,17 +202,19 @@ def _load(tx: Transaction) -> DirectoryGraph:
         offset += PAGE
         if len(page) < PAGE:
             break
-    pathways: list[Pathway] = []
-    offset = 0
-    while True:
-        chunk = tx.list_pathways(PathwayQuery(), Page(limit=PAGE * 5, offset=offset)).items
-        pathways += chunk
-        offset += PAGE * 5
-        if len(chunk) < PAGE * 5:
-            break
-    training = tx.training_records(TrainingRecordQuery(active_people_only=True))
+
+    def pathways() -> Iterator[Pathway]:  # page by page: never all of them at once
+        offset = 0
+        while True:
+            chunk = tx.list_pathways(PathwayQuery(), Page(limit=PAGE * 5, offset=offset)).items
+            yield from chunk
+            offset += PAGE * 5
+            if len(chunk) < PAGE * 5:
+                return
+
+    training = tx.training_facts()
     capacity = tx.get_capacity_policy() or packaged_policy()
-    return DirectoryGraph.build(version, providers, pathways, training, capacity)
+    return DirectoryGraph.build(version, providers, pathways(), training, capacity)
 
 
 class DirectoryCache:

@@ -543,6 +543,13 @@ class Transaction(ABC):
         person id, then ``trained_on``."""
 
     @abstractmethod
+    def training_facts(self) -> Iterable[tuple[str, str, str, date]]:
+        """``(provider id, person id, topic, trained on)`` of every completed attendance
+        of an active person, in no order: what routing counts trained staff from, read
+        lean (the national network has tens of thousands). It may stream: consume it
+        inside the transaction."""
+
+    @abstractmethod
     def add_coaching(self, session: CoachingSession) -> None:
         """``Conflict`` if the id exists."""
 

@@ -691,6 +691,22 @@ def test_training_records_follow_the_person_now(programme: Store) -> None:
     assert records(programme, area="1702") == [("bopha", "ts-2"), ("hc-1", "ts-1")]
 
 
+def test_training_facts_are_the_active_peoples_completed_attendances(programme: Store) -> None:
+    """What routing reads: the same facts as the records of active people, lean."""
+    facts = programme.read(lambda tx: sorted(tx.training_facts()))
+    expected = sorted(
+        (r.provider_id, r.person_id, r.topic.value, r.trained_on)
+        for r in programme.read(
+            lambda tx: tx.training_records(TrainingRecordQuery(active_people_only=True))
+        )
+    )
+    assert facts == expected
+    assert facts, "the programme fixture has active trained people"
+    assert all(isinstance(f[3], date) for f in facts)
+    assert "hc-1" not in {f[1] for f in facts}  # inactive
+    assert "kosal" not in {f[1] for f in facts}  # did not complete
+
+
 # --- coaching ------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from referral_graph.capacity import packaged_policy
 from referral_graph.domain.areas import gazetteer, lineage_codes
-from referral_graph.domain.capacity import TrainingRecord
 from referral_graph.domain.models import Case, Provider
 from referral_graph.domain.vocabulary import (
     PROFESSIONAL_SERVICES,
@@ -42,23 +41,20 @@ def national() -> tuple[DirectoryGraph, list[str], list[str]]:
     active = {p.id for p in capacity.people if p.active}
     where = {p.id: p.provider_id for p in capacity.people}
     sessions = {s.id: s for s in capacity.sessions}
-    records = [
-        TrainingRecord(
-            a.person_id,
+    facts = [
+        (
             where[a.person_id],
-            sessions[a.session_id].topic,
+            a.person_id,
+            sessions[a.session_id].topic.value,
             sessions[a.session_id].ends_on,
-            a.session_id,
-            a.person_id in active,
         )
         for a in capacity.attendance
-        if a.completed
+        if a.completed and a.person_id in active
     ]
     TRAINED.clear()
-    for r in records:
-        if r.person_active:
-            TRAINED[r.provider_id].append((r.topic.value, r.trained_on))
-    graph = DirectoryGraph.build(1, providers, pathways, records)
+    for provider_id, _, topic, on in facts:
+        TRAINED[provider_id].append((topic, on))
+    graph = DirectoryGraph.build(1, providers, pathways, facts)
     villages = sorted(a.code for a in gazetteer().all() if a.level is AreaLevel.VILLAGE)
     ccwcs = sorted(p.id for p in providers if p.kind is ProviderKind.CCWC)
     return graph, villages, ccwcs

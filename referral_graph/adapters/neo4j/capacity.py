@@ -23,7 +23,7 @@ An insert that names a provider, person or session that does not exist raises
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from typing import Any, LiteralString
 
@@ -286,6 +286,12 @@ TRAINING_RECORD_RETURN: LiteralString = """
 RETURN p.id AS person_id, p.provider_id AS provider_id, s.topic AS topic,
        s.ends_on AS trained_on, s.id AS session_id, p.active AS person_active
 ORDER BY person_id, trained_on, session_id
+"""
+
+TRAINING_FACTS: LiteralString = """
+MATCH (p:Person)-[a:ATTENDED]->(s:TrainingSession)
+WHERE a.completed AND p.active
+RETURN p.provider_id AS provider_id, p.id AS person_id, s.topic AS topic, s.ends_on AS on
 """
 
 # --- coaching ----------------------------------------------------------------------
@@ -621,6 +627,14 @@ class Neo4jCapacity(CypherRunner):
             base = TRAINING_RECORDS_IN_AREA
         text = base + where(filters) + TRAINING_RECORD_RETURN
         return [_record(r) for r in self._records(text, **params)]
+
+    def training_facts(self) -> Iterator[tuple[str, str, str, date]]:
+        days: dict[Date, date] = {}  # sessions share their days: convert each once
+        for provider_id, person_id, topic, on in self.tx.run(TRAINING_FACTS):
+            day = days.get(on)
+            if day is None:
+                day = days[on] = on.to_native()
+            yield provider_id, person_id, topic, day
 
     # --- coaching --------------------------------------------------------------------
     def add_coaching(self, session: CoachingSession) -> None:

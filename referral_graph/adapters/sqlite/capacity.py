@@ -8,7 +8,7 @@ Every write checks its references before it writes anything, so a refused write
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date
 
 from referral_graph.adapters.sqlite.codec import ts
@@ -335,6 +335,19 @@ class SqliteCapacity:
             )
             for r in rows
         ]
+
+    def training_facts(self) -> Iterator[tuple[str, str, str, date]]:
+        rows = self.conn.execute(
+            "SELECT p.provider_id, a.person_id, s.topic, s.ends_on"
+            " FROM attendance a JOIN training_sessions s ON s.id = a.session_id"
+            " JOIN people p ON p.id = a.person_id WHERE a.completed = 1 AND p.active = 1"
+        )
+        days: dict[str, date] = {}  # sessions share their days: parse each once
+        for provider, person, topic, on in rows:
+            day = days.get(on)
+            if day is None:
+                day = days[on] = date.fromisoformat(on)
+            yield provider, person, topic, day
 
     # --- coaching ------------------------------------------------------------------------
     def add_coaching(self, session: CoachingSession) -> None:
