@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -90,6 +91,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
 
             seed_if_empty(rt.store)
         app.state.runtime = rt
+        # Handlers that read the store run on worker threads; with SQLite the work is
+        # CPU under one GIL, and forty threads taking turns only add switching.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         if own:
             _warm_up(rt)
             _announce_demo_users(rt)

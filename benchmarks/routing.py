@@ -28,13 +28,19 @@ NOW = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
 #: CPU per request, on the same two cores as the server, and so measured itself.
 RECOMMEND_LUA = (
     r"""
-local rows, i = {}, 0
+local rows, i, pause = {}, 0, 0
 function init(args)
   for line in io.lines(args[1]) do
     local token, path = line:match("^(%S+) (.*)$")
     table.insert(rows, {"Bearer " .. token, path})
   end
   i = math.random(#rows)
+  pause = tonumber(args[2] or "0")
+end
+-- args[2] > 0: each connection waits that many ms between its requests (a paced load,
+-- as people at screens make it) instead of sending the next at once (saturation).
+function delay()
+  return pause
 end
 function request()
   i = i % #rows + 1
@@ -140,6 +146,10 @@ def run(folder: Path | None = None) -> dict[str, Any]:
             concurrent_gets(urls, clients=4, seconds=2, headers=headers)  # warm-up
             pid = server_pid()
             http[f"wrk_{workers}_workers"] = wrk(url, 32, 15, script, [str(data)], pid)
+            # 32 clients each sending one request every 100 ms: 320 requests a second
+            http[f"wrk_{workers}_workers_paced_320_per_s"] = wrk(
+                url, 32, 15, script, [str(data), "100"], pid
+            )
             if workers == 1:
                 http["python_client"] = concurrent_gets(
                     urls, clients=32, seconds=10, headers=headers

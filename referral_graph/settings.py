@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     webhooks: list[WebhookSetting] = Field(
         default_factory=list, description='JSON list: [{"url": "...", "secret": "..."}].'
     )
+    worker_threads: int = Field(
+        8,
+        ge=1,
+        le=400,
+        description="Requests handled at once per worker process (threads reading the store).",
+    )
     principal_cache_seconds: float = Field(
         5.0,
         ge=0,
