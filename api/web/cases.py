@@ -4,7 +4,6 @@ the same page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -36,7 +35,7 @@ from referral_graph.security.policy import Access, may_act_for, party_of, redact
 from referral_graph.services import cases, referrals
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.referrals import ReferralRequest
-from referral_graph.store.port import HistoryQuery
+from referral_graph.store.port import Page
 
 router = APIRouter()
 
@@ -59,7 +58,7 @@ NEEDS = (
 CONSENT_GIVERS = ("child", "caregiver", "guardian", "court_order")
 MAX_VILLAGES = 400
 SENDING_PARTIES = (Party.SENDER, Party.COORDINATOR)
-RECENT = timedelta(days=90)
+RECENT_CASES = 30  # the CCWC's open cases listed on its home page
 
 
 class CaseForm(BaseModel):
@@ -117,25 +116,19 @@ def _own_provider(ctx: Web) -> Provider | None:
 
 
 def _recent(ctx: Web) -> list[dict[str, Any]]:
-    """The CCWC's cases it referred in the last 90 days, latest first."""
+    """The CCWC's open cases, newest first, referred or not, each with its latest
+    referral (None before the first)."""
     pid = ctx.principal.provider_id
     if pid is None:
         return []
-    now = ctx.now
-    query = HistoryQuery(since=now - RECENT, until=now + timedelta(seconds=1), provider_id=pid)
 
     def work(tx: Any) -> list[dict[str, Any]]:
-        facts = [f for f in tx.hop_facts(query) if f.from_provider_id == pid]
-        latest: dict[str, Any] = {}
-        for f in facts:
-            latest[f.case_id] = f
         rows = []
-        for case_id, fact in sorted(latest.items(), key=lambda kv: kv[1].created_at, reverse=True):
-            case = tx.get_case(case_id)
-            if case is None or case.opened_by_provider_id != pid:
-                continue
-            rows.append({"case": case, "last": fact})
-        return rows[:30]
+        for case in tx.cases_opened_by(pid, Page(limit=RECENT_CASES), open_only=True).items:
+            path = tx.case_referrals(case.id)
+            last = max(path, key=lambda r: (r.hop, r.created_at)) if path else None
+            rows.append({"case": case, "last": last})
+        return rows
 
     rows: list[dict[str, Any]] = ctx.store.read(work)
     return rows

@@ -110,7 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "សូមកុំសរសេរឈ្មោះ ឬអាសយដ្ឋានរបស់កុមារ។",
     ),
     "open_case": ("Open the case", "បើកករណី"),
-    "recent_cases": ("Cases you referred (last 90 days)", "ករណីដែលអ្នកបានបញ្ជូន (៩០ ថ្ងៃចុងក្រោយ)"),
+    "recent_cases": ("Your open cases", "ករណីបើករបស់អ្នក"),
     "none_yet": ("None yet.", "មិនទាន់មានទេ។"),
     "form_errors": ("Please correct the marked fields.", "សូមកែតម្រូវចំណុចដែលបានសម្គាល់។"),
     "err_required": ("Required.", "ត្រូវតែបំពេញ។"),

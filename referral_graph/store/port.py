@@ -349,6 +349,13 @@ class Transaction(ABC):
     @abstractmethod
     def count_cases(self) -> int: ...
 
+    @abstractmethod
+    def cases_opened_by(
+        self, provider_id: str, page: Page, *, open_only: bool = False
+    ) -> Listing[Case]:
+        """Cases the provider opened (referred or not), newest first (``opened_at``
+        descending, then id); ``open_only`` leaves closed ones out."""
+
     # --- referrals -------------------------------------------------------------------
     @abstractmethod
     def add_referral(self, referral: Referral, event: ReferralEvent) -> None:

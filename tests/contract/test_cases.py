@@ -84,3 +84,31 @@ def test_open_case_and_record_consent_through_the_services(network: Store) -> No
             network, T0, opening(opened_by_provider_id="closed-hc"), opened_by="someone"
         )
     assert network.read(lambda tx: tx.count_cases()) == 1
+
+
+def test_cases_opened_by_a_provider_newest_first(network: Store) -> None:
+    from datetime import timedelta
+
+    from referral_graph.domain.models import CaseStatus
+    from referral_graph.store.port import Page
+
+    for i in range(4):
+        network.write(
+            lambda tx, i=i: tx.add_case(case(f"case-{i}", opened_at=T0 + timedelta(hours=i)))
+        )
+    network.write(lambda tx: tx.add_case(case("other", opened_by_provider_id="hc-a")))
+    closed = case("case-1", opened_at=T0 + timedelta(hours=1))
+    closed = closed.model_copy(
+        update={"status": CaseStatus.CLOSED, "closed_at": T0 + timedelta(days=1), "version": 2}
+    )
+    network.write(lambda tx: tx.save_case(closed, 1))
+
+    def ids(page: Page = Page(), **kw: bool) -> tuple[list[str], int]:
+        found = network.read(lambda tx: tx.cases_opened_by("ccwc-a", page, **kw))
+        return [c.id for c in found.items], found.count
+
+    assert ids() == (["case-3", "case-2", "case-1", "case-0"], 4)
+    assert ids(open_only=True) == (["case-3", "case-2", "case-0"], 3)
+    assert ids(Page(limit=2, offset=1)) == (["case-2", "case-1"], 4)
+    assert network.read(lambda tx: tx.cases_opened_by("hc-a", Page())).count == 1
+    assert network.read(lambda tx: tx.cases_opened_by("nobody", Page())).count == 0

@@ -179,6 +179,25 @@ def test_another_communes_case_is_not_found(
             assert hc.get(f"/app/cases/{case_id}").status_code == 200
 
 
+def test_the_ccwc_home_lists_its_open_cases_referred_or_not(
+    site: tuple[FastAPI, Runtime, ShiftableClock],
+) -> None:
+    with TestClient(site[0]) as mine, TestClient(site[0]) as theirs:
+        case_id = open_case(sign_in(mine, "e2e-ccwc"))
+        code = site[1].store.read(lambda tx: tx.get_case(case_id)).code
+        home = mine.get("/app/cases").text
+        assert f"/app/cases/{case_id}" in home and code in home
+        listed = home[home.index(f"/app/cases/{case_id}") :]
+        assert "Not referred yet." in listed[: listed.index("</li>")]
+        refer(mine, case_id)
+        listed = mine.get("/app/cases").text
+        listed = listed[listed.index(f"/app/cases/{case_id}") :]
+        assert "Waiting for acknowledgement" in listed[: listed.index("</li>")]
+        assert (
+            f"/app/cases/{case_id}" not in sign_in(theirs, "e2e-ccwc-other").get("/app/cases").text
+        )
+
+
 @pytest.mark.parametrize(
     ("username", "path"),
     [

@@ -346,6 +346,17 @@ class FollowUp(CypherRunner):
         return Listing([OutboxMessage.from_json(d) for d in docs], total)
 
     # --- backup and metrics ----------------------------------------------------------
+    def cases_opened_by(
+        self, provider_id: str, page: Page, *, open_only: bool = False
+    ) -> Listing[Case]:
+        text = (
+            "MATCH (:Provider {id: $provider_id})-[:OPENED]->(x:Case)\n"
+            "WHERE NOT $open_only OR x.status = 'open'\n"
+            + cypher.page_of("x", "x.opened_at DESC, x.id DESC")
+        )
+        total, docs = self._listing(text, page, provider_id=provider_id, open_only=open_only)
+        return Listing([Case.model_validate_json(d) for d in docs], total)
+
     def all_cases(self, page: Page) -> Listing[Case]:
         text = "MATCH (x:Case)\n" + cypher.page_of("x", "x.opened_at, x.id")
         total, docs = self._listing(text, page)

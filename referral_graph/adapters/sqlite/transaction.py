@@ -641,6 +641,19 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Trans
                 )
 
     # --- backup and metrics ----------------------------------------------------------
+    def cases_opened_by(
+        self, provider_id: str, page: Page, *, open_only: bool = False
+    ) -> Listing[Case]:
+        where = "opened_by_provider_id = ?" + (" AND status = 'open'" if open_only else "")
+        count = self.conn.execute(f"SELECT count(*) FROM cases WHERE {where}", (provider_id,))
+        total = count.fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT doc FROM cases WHERE {where} ORDER BY opened_at DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (provider_id, page.limit, page.offset),
+        ).fetchall()
+        return Listing([Case.model_validate_json(r[0]) for r in rows], total)
+
     def all_cases(self, page: Page) -> Listing[Case]:
         count = self.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
         rows = self.conn.execute(
