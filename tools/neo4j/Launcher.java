@@ -59,6 +59,10 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                // Keep transaction logs to what recovery needs plus a little: by default
+                // Neo4j keeps them all, and the benchmarks grew them to 20 GB here.
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, env("NEO4J_TX_LOG_RETENTION", "1G size"))
+                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(128))
                 // Internal settings: on shutdown Bolt otherwise waits 5 s for each Netty event
                 // loop group (boss, worker), after the databases are already checkpointed and
                 // closed; 1 s keeps `stop` at ~3-5 s (a harmless "exceeded maximum permitted
