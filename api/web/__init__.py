@@ -20,7 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.web import admin, auth, capacity, cases, dashboard, inbox, network, people
+from api.web import admin, auth, capacity, cases, dashboard, inbox, network, people, trainings
 from api.web.render import STATIC, page
 from api.web.session import CookieJar, CsrfRejected, SignInNeeded, base_of, renew_csrf
 from referral_graph.bootstrap import Runtime
@@ -119,7 +119,7 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
     # Pages are compressed too: every signed-in cookie is SameSite=Strict, so no other
     # site can make a browser fetch a signed-in page to measure it (BREACH).
     web.add_middleware(GZipMiddleware, minimum_size=1000)
-    for module in (auth, cases, inbox, dashboard, admin, network, capacity, people):
+    for module in (auth, cases, inbox, dashboard, admin, network, capacity, people, trainings):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))
     web.mount("/static", static, name="static")
