@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -37,8 +36,9 @@ from referral_graph.store.port import (
     TrainingRecordQuery,
     Transaction,
 )
+from tests.api.web_forms import field_error, post_form, programme_today
 from tests.e2e.server_app import ShiftableClock, build
-from tests.e2e.test_web_pages import KHMER, csrf_of, sign_in
+from tests.e2e.test_web_pages import KHMER, sign_in
 
 Site = tuple[FastAPI, Runtime, ShiftableClock]
 PFA = TrainingTopic.PSYCHOLOGICAL_FIRST_AID
@@ -53,23 +53,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def anon(site: Site) -> Iterator[TestClient]:
     with TestClient(site[0], base_url="http://testserver") as client:
         yield client
-
-
-def _today(runtime: Runtime) -> date:
-    return capacity.local_today(runtime.now(), runtime.settings.timezone)
-
-
-def _post(client: TestClient, path: str, form: Mapping[str, object], page: str) -> Any:
-    data = {"csrf": csrf_of(client, page), **form}
-    return client.post(path, data=data, follow_redirects=False)
-
-
-def _field_error(html: str, field: str) -> str:
-    """The message shown next to ``field`` (its input is marked invalid and points at it)."""
-    assert f'aria-describedby="{field}-error"' in html, field
-    found = re.search(rf'<p class="field-error" id="{re.escape(field)}-error">([^<]+)</p>', html)
-    assert found, field
-    return found.group(1)
 
 
 # --- who may ---------------------------------------------------------------------------
@@ -143,7 +126,7 @@ def test_a_ccwc_sees_and_changes_only_its_own_people(anon: TestClient, site: Sit
     page = anon.get("/app/people?provider_id=ccwc-170102").text  # ignored: its own
     assert 'data-person="person-ccwc-170101-1"' in page
     assert 'data-person="person-ccwc-170102-1"' not in page
-    r = _post(
+    r = post_form(
         anon,
         "/app/people/person-ccwc-170102-1/active",
         {"active": "no"},
@@ -168,7 +151,7 @@ class Expected:
 def _expected(runtime: Runtime, area: str) -> Expected:
     """Per commune of ``area`` (a district), worked out from the stored attendance,
     coaching and policy, without the capacity use cases."""
-    today = _today(runtime)
+    today = programme_today(runtime)
 
     def work(tx: Transaction) -> Expected:
         policy = tx.get_capacity_policy() or packaged_policy()
@@ -256,7 +239,7 @@ def test_the_overview_matches_the_stored_trainings(anon: TestClient, site: Site)
 
 def test_the_overview_is_the_services(anon: TestClient, site: Site) -> None:
     runtime = site[1]
-    found = capacity.capacity_overview(runtime.store, "17", _today(runtime))
+    found = capacity.capacity_overview(runtime.store, "17", programme_today(runtime))
     sign_in(anon, "e2e-coord")
     rows = _cells(anon.get("/app/capacity").text)  # the coordinator's own area: 17
     for row in found.rows:
@@ -280,7 +263,7 @@ def test_refresher_due_lists_the_people_behind_the_number(anon: TestClient, site
 
 def test_coaching_overdue_lists_the_people_behind_the_number(anon: TestClient, site: Site) -> None:
     runtime = site[1]
-    overdue = capacity.coaching_overdue_in(runtime.store, "1701", _today(runtime))
+    overdue = capacity.coaching_overdue_in(runtime.store, "1701", programme_today(runtime))
     sign_in(anon, "e2e-coord")
     page = anon.get("/app/capacity/coaching-overdue?area=1701").text
     assert re.findall(r'<li data-person="([^"]+)">', page) == [r.person_id for r in overdue]
@@ -289,7 +272,7 @@ def test_coaching_overdue_lists_the_people_behind_the_number(anon: TestClient, s
 
 def test_the_awareness_summary_of_a_month(anon: TestClient, site: Site) -> None:
     runtime = site[1]
-    summary = capacity.awareness_summary(runtime.store, "17", "2026-10", _today(runtime))
+    summary = capacity.awareness_summary(runtime.store, "17", "2026-10", programme_today(runtime))
     assert summary.totals.sessions > 0
     sign_in(anon, "e2e-coord")
     page = anon.get("/app/capacity?month=2026-10").text
@@ -312,16 +295,16 @@ def test_bad_filters_are_marked_not_a_500(anon: TestClient) -> None:
     sign_in(anon, "e2e-coord")
     r = anon.get("/app/capacity?area=99")
     assert r.status_code == 422
-    assert _field_error(r.text, "area") == "Not a known area code."
+    assert field_error(r.text, "area") == "Not a known area code."
     r = anon.get("/app/capacity?area=17010101")  # a village
     assert r.status_code == 422
     r = anon.get("/app/capacity?month=2026-13")
     assert r.status_code == 422
-    assert _field_error(r.text, "month") == "A month as YYYY-MM."
+    assert field_error(r.text, "month") == "A month as YYYY-MM."
     r = anon.get("/app/capacity/competencies?status=soon&topic=knitting")
     assert r.status_code == 422
-    assert _field_error(r.text, "status") == "Not valid."
-    assert _field_error(r.text, "topic") == "Not valid."
+    assert field_error(r.text, "status") == "Not valid."
+    assert field_error(r.text, "topic") == "Not valid."
     assert anon.get("/app/capacity/competencies?offset=-5").status_code == 200
 
 
@@ -329,7 +312,7 @@ def test_bad_filters_are_marked_not_a_500(anon: TestClient) -> None:
 def test_a_ccwc_adds_a_person(anon: TestClient, site: Site) -> None:
     sign_in(anon, "e2e-ccwc")
     form = {"name": "Sok Dara", "role": "ccwc_member", "gender": "female", "contact": "012 345 678"}
-    r = _post(anon, "/app/people", form, "/app/people")
+    r = post_form(anon, "/app/people", form, "/app/people")
     assert r.status_code == 303
     assert r.headers["location"].startswith("/app/people?done=added#p-per_")
     person_id = r.headers["location"].split("#p-", 1)[1]
@@ -357,15 +340,15 @@ def test_a_ccwc_adds_a_person(anon: TestClient, site: Site) -> None:
 
 def test_person_form_errors_are_shown_next_to_the_field(anon: TestClient) -> None:
     sign_in(anon, "e2e-ccwc")
-    r = _post(anon, "/app/people", {"name": "  ", "role": "boss", "gender": "x"}, "/app/people")
+    r = post_form(anon, "/app/people", {"name": "  ", "role": "boss", "gender": "x"}, "/app/people")
     assert r.status_code == 422
     assert "Please correct the marked fields." in r.text
-    assert _field_error(r.text, "name") == "Required."
-    assert _field_error(r.text, "role") == "Required."
-    assert _field_error(r.text, "gender") == "Not valid."
-    r = _post(anon, "/app/people", {"name": "x" * 201, "role": "teacher"}, "/app/people")
+    assert field_error(r.text, "name") == "Required."
+    assert field_error(r.text, "role") == "Required."
+    assert field_error(r.text, "gender") == "Not valid."
+    r = post_form(anon, "/app/people", {"name": "x" * 201, "role": "teacher"}, "/app/people")
     assert r.status_code == 422
-    assert _field_error(r.text, "name") == "Too long."
+    assert field_error(r.text, "name") == "Too long."
     assert 'value="teacher" selected' in r.text  # what was typed stays
 
 
@@ -375,18 +358,18 @@ def test_a_person_is_deactivated_and_reactivated(anon: TestClient, site: Site) -
     person = store.read(lambda tx: tx.get_person("person-ccwc-170101-2"))
     assert person is not None
     form = {"active": "no", "expected_version": str(person.version)}
-    r = _post(anon, f"/app/people/{person.id}/active", form, "/app/people")
+    r = post_form(anon, f"/app/people/{person.id}/active", form, "/app/people")
     assert r.status_code == 303
     assert "done=deactivated" in r.headers["location"]
     after = store.read(lambda tx: tx.get_person(person.id))
     assert after is not None
     assert not after.active
     # The same form again (the version it carries is old): refused, page as it stands now.
-    r = _post(anon, f"/app/people/{person.id}/active", form, "/app/people")
+    r = post_form(anon, f"/app/people/{person.id}/active", form, "/app/people")
     assert r.status_code == 409
     assert "Someone changed this person first" in r.text
     form = {"active": "yes", "expected_version": str(after.version)}
-    r = _post(anon, f"/app/people/{person.id}/active", form, "/app/people")
+    r = post_form(anon, f"/app/people/{person.id}/active", form, "/app/people")
     assert r.status_code == 303
     again = store.read(lambda tx: tx.get_person(person.id))
     assert again is not None
@@ -400,7 +383,7 @@ COUNTS = {"n_12_17_female": "12", "n_12_17_male": "9", "n_25_plus_female": "4"}
 def test_a_ccwc_records_an_awareness_session(anon: TestClient, site: Site) -> None:
     runtime = site[1]
     sign_in(anon, "e2e-ccwc")
-    held = _today(runtime) - timedelta(days=1)
+    held = programme_today(runtime) - timedelta(days=1)
     form = {
         "held_on": held.isoformat(),
         "area_code": "17010101",
@@ -408,7 +391,7 @@ def test_a_ccwc_records_an_awareness_session(anon: TestClient, site: Site) -> No
         "facilitator_id": "person-ccwc-170101-1",
         **COUNTS,
     }
-    r = _post(anon, "/app/awareness", form, "/app/awareness")
+    r = post_form(anon, "/app/awareness", form, "/app/awareness")
     assert r.status_code == 303, r.text
     session_id = r.headers["location"].split("#a-", 1)[1]
     query = AwarenessQuery(provider_id="ccwc-170101", since=held, until=held + timedelta(days=1))
@@ -456,16 +439,16 @@ def test_awareness_form_errors_are_shown_next_to_the_field(
 ) -> None:
     sign_in(anon, "e2e-ccwc")
     form = {
-        "held_on": _today(site[1]).isoformat(),
+        "held_on": programme_today(site[1]).isoformat(),
         "area_code": "170101",
         "topic": "gbv",
         **COUNTS,
         **changes,
     }
     before = _sessions_of(site[1], "ccwc-170101")
-    r = _post(anon, "/app/awareness", form, "/app/awareness")
+    r = post_form(anon, "/app/awareness", form, "/app/awareness")
     assert r.status_code == 422
-    assert _field_error(r.text, field) == message
+    assert field_error(r.text, field) == message
     assert _sessions_of(site[1], "ccwc-170101") == before  # nothing was written
 
 
@@ -485,17 +468,17 @@ def test_a_coordinator_records_coaching(anon: TestClient, site: Site) -> None:
     form = {
         "person_id": "person-ccwc-170101-3",
         "coach_id": "person-tpo-counsellor-17-1",
-        "held_on": _today(runtime).isoformat(),
+        "held_on": programme_today(runtime).isoformat(),
         "mode": "phone",
         "note": "Follow-up on PFA practice",
     }
-    r = _post(anon, "/app/coaching", form, "/app/coaching")
+    r = post_form(anon, "/app/coaching", form, "/app/coaching")
     assert r.status_code == 303
     assert r.headers["location"] == "/app/coaching?done=saved#recent-h"
     found = capacity.list_coaching(
         runtime.store, CoachingQuery(person_id="person-ccwc-170101-3"), Page(limit=1)
     )
-    assert found.items[0].held_on == _today(runtime)
+    assert found.items[0].held_on == programme_today(runtime)
     assert found.items[0].mode.value == "phone"
     assert "Coaching recorded." in anon.get("/app/coaching?done=saved").text
 
@@ -521,13 +504,13 @@ def test_coaching_form_errors_are_shown_next_to_the_field(
     form = {
         "person_id": "person-ccwc-170101-1",
         "coach_id": "person-tpo-counsellor-17-1",
-        "held_on": _today(site[1]).isoformat(),
+        "held_on": programme_today(site[1]).isoformat(),
         "mode": "in_person",
         **changes,
     }
-    r = _post(anon, "/app/coaching", form, "/app/coaching")
+    r = post_form(anon, "/app/coaching", form, "/app/coaching")
     assert r.status_code == 422
-    assert _field_error(r.text, field) == message
+    assert field_error(r.text, field) == message
 
 
 # --- both languages ------------------------------------------------------------------------------

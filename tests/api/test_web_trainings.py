@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from referral_graph.store.port import (
     TrainingQuery,
     Transaction,
 )
+from tests.api.web_forms import field_error, post_form, programme_today
 from tests.e2e.server_app import PASSWORD, ShiftableClock, build
 from tests.e2e.test_web_pages import KHMER, csrf_of, sign_in
 
@@ -66,23 +67,6 @@ def anon(site: Site) -> Iterator[TestClient]:
         yield client
 
 
-def _today(runtime: Runtime) -> date:
-    return capacity.local_today(runtime.now(), runtime.settings.timezone)
-
-
-def _post(client: TestClient, path: str, form: Mapping[str, object], page: str) -> Any:
-    data = {"csrf": csrf_of(client, page), **form}
-    return client.post(path, data=data, follow_redirects=False)
-
-
-def _field_error(html: str, field: str) -> str:
-    """The message shown next to ``field`` (its input is marked invalid and points at it)."""
-    assert f'aria-describedby="{field}-error' in html, field
-    found = re.search(rf'<p class="field-error" id="{re.escape(field)}-error">([^<]+)</p>', html)
-    assert found, field
-    return found.group(1)
-
-
 def _sessions(runtime: Runtime) -> int:
     return capacity.list_training_sessions(runtime.store, TrainingQuery(), Page(limit=1)).count
 
@@ -100,7 +84,7 @@ def _new_person(runtime: Runtime, provider_id: str, name: str) -> str:
 
 
 def _session_form(runtime: Runtime, **changes: str) -> dict[str, str]:
-    day = (_today(runtime) - timedelta(days=2)).isoformat()
+    day = (programme_today(runtime) - timedelta(days=2)).isoformat()
     return {
         "topic": GBV.value,
         "starts_on": day,
@@ -114,7 +98,7 @@ def _session_form(runtime: Runtime, **changes: str) -> dict[str, str]:
 
 
 def _create(client: TestClient, runtime: Runtime, **changes: str) -> str:
-    r = _post(client, "/app/trainings", _session_form(runtime, **changes), "/app/trainings")
+    r = post_form(client, "/app/trainings", _session_form(runtime, **changes), "/app/trainings")
     assert r.status_code == 303, r.text
     found = re.fullmatch(r"/app/trainings/(trn_\w+)\?done=created", r.headers["location"])
     assert found, r.headers["location"]
@@ -232,8 +216,8 @@ def test_bad_filters_are_marked_not_a_500(anon: TestClient) -> None:
     sign_in(anon, "e2e-coord")
     r = anon.get("/app/trainings?topic=knitting&area=99")
     assert r.status_code == 422
-    assert _field_error(r.text, "f_topic") == "Not valid."
-    assert _field_error(r.text, "f_area") == "Not a known area code."
+    assert field_error(r.text, "f_topic") == "Not valid."
+    assert field_error(r.text, "f_area") == "Not a known area code."
     assert anon.get("/app/trainings?offset=100000").status_code == 200  # the last page
     assert anon.get("/app/trainings?offset=-3").status_code == 200
     assert anon.get(f"/app/trainings?offset={10**30}").status_code == 200
@@ -266,17 +250,17 @@ def test_session_form_errors_are_shown_next_to_the_field(
     runtime = site[1]
     sign_in(anon, "e2e-coord")
     before = _sessions(runtime)
-    r = _post(anon, "/app/trainings", _session_form(runtime, **changes), "/app/trainings")
+    r = post_form(anon, "/app/trainings", _session_form(runtime, **changes), "/app/trainings")
     assert r.status_code == 422
     assert "Please correct the marked fields." in r.text
-    assert _field_error(r.text, field) == message
+    assert field_error(r.text, field) == message
     assert _sessions(runtime) == before  # nothing was written
 
 
 def test_what_was_typed_stays(anon: TestClient, site: Site) -> None:
     sign_in(anon, "e2e-coord")
     form = _session_form(site[1], trainer="", venue="Kouk Thlok pagoda", refresher="yes")
-    r = _post(anon, "/app/trainings", form, "/app/trainings")
+    r = post_form(anon, "/app/trainings", form, "/app/trainings")
     assert r.status_code == 422
     assert '<option value="gbv" selected>' in r.text
     assert 'value="Kouk Thlok pagoda"' in r.text
@@ -301,16 +285,16 @@ def test_a_coordinator_holds_sessions_in_their_area(anon: TestClient, site: Site
     runtime = site[1]
     sign_in(anon, "e2e-coord-rtk")  # Ratanakiri (16)
     before = _sessions(runtime)
-    r = _post(anon, "/app/trainings", _session_form(runtime), "/app/trainings")  # in 1701
+    r = post_form(anon, "/app/trainings", _session_form(runtime), "/app/trainings")  # in 1701
     assert r.status_code == 403  # refused, as the API refuses it
-    assert _field_error(r.text, "area_code") == "Outside your area."
+    assert field_error(r.text, "area_code") == "Outside your area."
     assert "In your area: Ratanak Kiri (16)." in r.text  # the hint names their own
     assert _sessions(runtime) == before
     # With another mistake too, the form is simply wrong (422), both marked.
     form = _session_form(runtime, trainer="")
-    r = _post(anon, "/app/trainings", form, "/app/trainings")
+    r = post_form(anon, "/app/trainings", form, "/app/trainings")
     assert r.status_code == 422
-    assert _field_error(r.text, "area_code") == "Outside your area."
+    assert field_error(r.text, "area_code") == "Outside your area."
     # Online sessions are held nowhere; in 16 is theirs.
     _create(anon, runtime, mode="online", area_code="")
     _create(anon, runtime, area_code="1602")
@@ -333,14 +317,14 @@ def test_a_coordinator_records_only_people_of_their_area(anon: TestClient, site:
 
     assert runtime.store.read(located) == {"16"}
     assert anon.get(f"/app/trainings/{SEEDED}?people_area=1701").status_code == 403
-    r = _post(
+    r = post_form(
         anon,
         f"/app/trainings/{SEEDED}/attendance",
         {"person": "person-ccwc-170101-1", "completed": "person-ccwc-170101-1"},
         f"/app/trainings/{SEEDED}",
     )
     assert r.status_code == 422
-    assert _field_error(r.text, "attendance") == "Choose a person on record."
+    assert field_error(r.text, "attendance") == "Choose a person on record."
     assert "person-ccwc-170101-1" not in _attended(runtime, SEEDED)
 
 
@@ -351,7 +335,7 @@ def test_a_session_is_created_and_attendance_recorded(anon: TestClient, site: Si
     sign_in(anon, "e2e-coord")
     first = _new_person(runtime, "ccwc-170101", "Keo Sreymom")
     second = _new_person(runtime, "hc-170101", "Mao Vanna")
-    today = _today(runtime)
+    today = programme_today(runtime)
     assert capacity.person_competencies(store, first, today).competencies == []
 
     session_id = _create(anon, runtime, area_code="17010101")  # a village
@@ -369,7 +353,9 @@ def test_a_session_is_created_and_attendance_recorded(anon: TestClient, site: Si
     assert f'name="completed" value="{first}" id="c-{first}" checked' in page
 
     form = {"person": [first, second], "completed": [first], "people_area": "170101"}
-    r = _post(anon, f"/app/trainings/{session_id}/attendance", form, f"/app/trainings/{session_id}")
+    r = post_form(
+        anon, f"/app/trainings/{session_id}/attendance", form, f"/app/trainings/{session_id}"
+    )
     assert r.status_code == 303, r.text
     assert r.headers["location"] == (
         f"/app/trainings/{session_id}?people_area=170101&done=recorded&new=2&already=0#attendance-h"
@@ -396,7 +382,9 @@ def test_a_session_is_created_and_attendance_recorded(anon: TestClient, site: Si
 
     # Recording someone again leaves them as they were.
     form = {"person": [second], "completed": [second]}
-    r = _post(anon, f"/app/trainings/{session_id}/attendance", form, f"/app/trainings/{session_id}")
+    r = post_form(
+        anon, f"/app/trainings/{session_id}/attendance", form, f"/app/trainings/{session_id}"
+    )
     assert r.status_code == 303
     assert "new=0&already=1" in r.headers["location"]
     assert _attended(runtime, session_id)[second] is False
@@ -415,7 +403,7 @@ def test_completion_waits_for_the_last_day(anon: TestClient, site: Site) -> None
     runtime = site[1]
     sign_in(anon, "e2e-coord")
     person = _new_person(runtime, "ccwc-170101", "Chan Rath")
-    today = _today(runtime)
+    today = programme_today(runtime)
     ends = today + timedelta(days=3)
     session_id = _create(
         anon, runtime, starts_on=today.isoformat(), ends_on=ends.isoformat(), area_code="170101"
@@ -426,15 +414,15 @@ def test_completion_waits_for_the_last_day(anon: TestClient, site: Site) -> None
 
     form = {"person": person, "completed": person, "people_area": "170101"}
     path = f"/app/trainings/{session_id}"
-    r = _post(anon, f"{path}/attendance", form, path)
+    r = post_form(anon, f"{path}/attendance", form, path)
     assert r.status_code == 422
-    message = _field_error(r.text, "attendance")
+    message = field_error(r.text, "attendance")
     assert message.startswith("The session ends on ")
     assert message.endswith(": completion can be recorded from that day.")
     assert f'value="{person}" id="a-{person}" checked' in r.text  # the ticks stay
     assert _attended(runtime, session_id) == {}  # nothing was written
 
-    r = _post(anon, f"{path}/attendance", {"person": person}, path)
+    r = post_form(anon, f"{path}/attendance", {"person": person}, path)
     assert r.status_code == 303
     assert _attended(runtime, session_id) == {person: False}
 
@@ -443,16 +431,16 @@ def test_attendance_form_errors(anon: TestClient, site: Site) -> None:
     sign_in(anon, "e2e-coord")
     path = f"/app/trainings/{SEEDED}"
     before = _attended(site[1], SEEDED)
-    r = _post(anon, f"{path}/attendance", {}, path)
+    r = post_form(anon, f"{path}/attendance", {}, path)
     assert r.status_code == 422
-    assert _field_error(r.text, "attendance") == "Tick at least one."
-    r = _post(anon, f"{path}/attendance", {"person": "per_nobody"}, path)
+    assert field_error(r.text, "attendance") == "Tick at least one."
+    r = post_form(anon, f"{path}/attendance", {"person": "per_nobody"}, path)
     assert r.status_code == 422
-    assert _field_error(r.text, "attendance") == "Choose a person on record."
+    assert field_error(r.text, "attendance") == "Choose a person on record."
     r = anon.get(f"{path}?people_area=17x")
     assert r.status_code == 422
-    assert _field_error(r.text, "people_area") == "Not a known area code."
-    r = _post(anon, "/app/trainings/trn_nothing/attendance", {"person": "x"}, path)
+    assert field_error(r.text, "people_area") == "Not a known area code."
+    r = post_form(anon, "/app/trainings/trn_nothing/attendance", {"person": "x"}, path)
     assert r.status_code == 404
     assert _attended(site[1], SEEDED) == before
 
@@ -476,7 +464,7 @@ def _people_named(runtime: Runtime, provider_id: str, name: str) -> list[Person]
 def test_an_import_with_row_errors_writes_nothing(anon: TestClient, site: Site) -> None:
     runtime = site[1]
     sign_in(anon, "e2e-coord")
-    today = _today(runtime)
+    today = programme_today(runtime)
     future = (today + timedelta(days=10)).isoformat()
     sheet = (
         "topic,starts_on,ends_on,area_code,trainer,provider_id,name,completed\n"
@@ -508,7 +496,7 @@ def test_a_clean_sheet_is_checked_then_written(anon: TestClient, site: Site) -> 
     runtime = site[1]
     store = runtime.store
     sign_in(anon, "e2e-coord")
-    day = (_today(runtime) - timedelta(days=1)).isoformat()
+    day = (programme_today(runtime) - timedelta(days=1)).isoformat()
     known = _new_person(runtime, "hc-170101", "Known Person")
     sheet = (
         "topic,starts_on,mode,area_code,venue,trainer,refresher,person_id,provider_id,name,"
@@ -558,7 +546,7 @@ def test_a_clean_sheet_is_checked_then_written(anon: TestClient, site: Site) -> 
     )
     (made,) = [s for s in listing.items if s.trainer == "Sheet team"]
     assert _attended(runtime, made.id) == {known: True, imported.id: True, volunteer.id: False}
-    held = capacity.person_competencies(store, imported.id, _today(runtime)).competencies
+    held = capacity.person_competencies(store, imported.id, programme_today(runtime)).competencies
     assert [c.topic for c in held] == [TrainingTopic.MENTAL_HEALTH_BASICS]
 
     # The same sheet again finds the session and the people: nothing new.
@@ -608,7 +596,7 @@ def test_unreadable_files_are_marked_not_a_500(
     sign_in(anon, "e2e-coord")
     r = _upload(anon, name, data)
     assert r.status_code == 422
-    assert _field_error(r.text, "file").startswith(message)
+    assert field_error(r.text, "file").startswith(message)
 
 
 def test_a_bad_kept_copy_is_marked(anon: TestClient) -> None:
@@ -616,13 +604,13 @@ def test_a_bad_kept_copy_is_marked(anon: TestClient) -> None:
     form = {"csrf": csrf_of(anon, "/app/trainings/import"), "write": "yes", "content": "%%%"}
     r = anon.post("/app/trainings/import", data=form)
     assert r.status_code == 422
-    assert _field_error(r.text, "file").startswith("Not a readable sheet")
+    assert field_error(r.text, "file").startswith("Not a readable sheet")
 
 
 def test_a_coordinators_sheet_stays_in_their_area(anon: TestClient, site: Site) -> None:
     runtime = site[1]
     sign_in(anon, "e2e-coord-rtk")
-    day = (_today(runtime) - timedelta(days=1)).isoformat()
+    day = (programme_today(runtime) - timedelta(days=1)).isoformat()
     sheet = (
         "topic,starts_on,area_code,trainer,person_id\n"
         f"gbv,{day},170101,Outsider,person-ccwc-160201-1\n"

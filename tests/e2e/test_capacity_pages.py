@@ -10,17 +10,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from typing import Any
 
-import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, ROOT, Phone
+from tests.e2e.api_client import Api, number
+from tests.e2e.conftest import ROOT, Phone
 
 pytestmark = pytest.mark.e2e
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
-ASCII_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 AREA, DISTRICT = "17", "1701"
 PFA = "psychological_first_aid"
 
@@ -35,35 +33,13 @@ KHMER_STRINGS = {
 }
 
 
-def _number(text: str) -> int:
-    return int(text.strip().translate(ASCII_DIGITS))
-
-
-class Api:
-    """The JSON API of the same server, signed in as one account: what the pages are
-    checked against."""
-
-    def __init__(self, server: str, username: str) -> None:
-        r = httpx.post(
-            f"{server}/api/v1/auth/token", data={"username": username, "password": PASSWORD}
-        )
-        r.raise_for_status()
-        self.server = server
-        self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-    def get(self, path: str, **params: str) -> Any:
-        r = httpx.get(f"{self.server}{path}", params=params, headers=self.headers)
-        r.raise_for_status()
-        return r.json()
-
-
 def _table(phone: Phone, selector: str = "#capacity-table") -> dict[str, dict[str, int]]:
     """{row's area code or 'total': {column: number}} as the page shows it."""
     rows: dict[str, dict[str, int]] = {}
     for row in phone.page.locator(f"{selector} tr[data-area]").all():
         code = row.get_attribute("data-area") or ""
         rows[code] = {
-            cell.get_attribute("data-col") or "": _number(cell.inner_text())
+            cell.get_attribute("data-col") or "": number(cell.inner_text())
             for cell in row.locator("td[data-col]").all()
         }
     return rows
@@ -113,13 +89,13 @@ def test_coordinator_capacity(phones: Callable[..., Phone], server: str, lang: s
     summary = api.get("/api/v1/awareness-sessions/summary", month=month)
     totals = summary["totals"]
     assert totals["sessions"] > 0  # the seed's sessions of this month
-    numbers = [_number(n) for n in re.findall(r"[0-9០-៩]+", page.inner_text("#aw-totals"))]
+    numbers = [number(n) for n in re.findall(r"[0-9០-៩]+", page.inner_text("#aw-totals"))]
     assert numbers == [totals["sessions"], totals["participants"]]
     reached = page.inner_text('#awareness-table tr[data-age="total"] td[data-gender="total"]')
-    assert _number(reached) == totals["participants"]
+    assert number(reached) == totals["participants"]
     female_12_17 = page.inner_text('#awareness-table tr[data-age="12_17"] td[data-gender="female"]')
     cells = {(c["age_group"], c["gender"]): c["count"] for c in totals["by_age_group_and_gender"]}
-    assert _number(female_12_17) == cells.get(("12_17", "female"), 0)
+    assert number(female_12_17) == cells.get(("12_17", "female"), 0)
 
     path = coord.check("capacity-coordinator")
     assert path.exists()
@@ -267,5 +243,5 @@ def test_ccwc_people_and_awareness(
     session = page.url.split("#a-", 1)[1]
     item = page.locator(f'#sessions li[id="a-{session}"]')
     assert item.count() == 1
-    assert _number(re.findall(r"([0-9០-៩]+) (?:people|នាក់)", item.inner_text())[0]) == 16
+    assert number(re.findall(r"([0-9០-៩]+) (?:people|នាក់)", item.inner_text())[0]) == 16
     check("awareness")

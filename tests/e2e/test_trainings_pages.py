@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
-import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, Phone
+from tests.e2e.api_client import Api, number
+from tests.e2e.conftest import Phone
 
 pytestmark = pytest.mark.e2e
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
-ASCII_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 TOPIC = "supporting_children_affected_by_violence"
 COMMUNE = "170101"
 #: The one console message a form answered with 422 causes in Chromium.
@@ -35,28 +33,6 @@ KHMER_STRINGS = {
     "import": "នាំចូលបញ្ជីវត្តមាន",
     "errors": "គ្មានអ្វីត្រូវបានរក្សាទុកទេ",
 }
-
-
-def _number(text: str) -> int:
-    return int(text.strip().translate(ASCII_DIGITS))
-
-
-class Api:
-    """The JSON API of the same server, signed in as one account: what the pages are
-    checked against."""
-
-    def __init__(self, server: str, username: str) -> None:
-        r = httpx.post(
-            f"{server}/api/v1/auth/token", data={"username": username, "password": PASSWORD}
-        )
-        r.raise_for_status()
-        self.server = server
-        self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-    def get(self, path: str, **params: str) -> Any:
-        r = httpx.get(f"{self.server}{path}", params=params, headers=self.headers)
-        r.raise_for_status()
-        return r.json()
 
 
 def _today(api: Api) -> date:
@@ -99,7 +75,7 @@ def test_coordinator_trainings(
         "#trainings li[data-session]", "ls => ls.map(l => l.dataset.session)"
     )
     assert shown == [s["id"] for s in listed["data"]]  # newest first, as the API
-    assert _number(re.findall(r"[0-9០-៩]+", page.inner_text("#trn-count"))[0]) == listed["count"]
+    assert number(re.findall(r"[0-9០-៩]+", page.inner_text("#trn-count"))[0]) == listed["count"]
     if km:
         assert KHMER_STRINGS["list"] in page.inner_text("h1")
     check("trainings")
@@ -171,7 +147,7 @@ def test_coordinator_trainings(
     item = page.locator(f'#trainings li[data-session="{session_id}"]')
     assert item.count() == 1
     assert [
-        _number(n) for n in re.findall(r"[0-9០-៩]+", item.locator(".attended").inner_text())
+        number(n) for n in re.findall(r"[0-9០-៩]+", item.locator(".attended").inner_text())
     ] == [2, 1]
     assert trainer in item.inner_text()
 
@@ -216,7 +192,7 @@ def test_coordinator_trainings(
     page.click("#import-check button[type=submit]")
     page.wait_for_load_state()
     counts = {
-        li.get_attribute("data-count"): _number(re.findall(r"[0-9០-៩]+", li.inner_text())[0])
+        li.get_attribute("data-count"): number(re.findall(r"[0-9០-៩]+", li.inner_text())[0])
         for li in page.locator("#import-counts li").all()
     }
     assert counts == {

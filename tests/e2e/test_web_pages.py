@@ -184,7 +184,9 @@ def test_the_ccwc_home_lists_its_open_cases_referred_or_not(
 ) -> None:
     with TestClient(site[0]) as mine, TestClient(site[0]) as theirs:
         case_id = open_case(sign_in(mine, "e2e-ccwc"))
-        code = site[1].store.read(lambda tx: tx.get_case(case_id)).code
+        opened = site[1].store.read(lambda tx: tx.get_case(case_id))
+        assert opened is not None
+        code = opened.code
         home = mine.get("/app/cases").text
         assert f"/app/cases/{case_id}" in home and code in home
         listed = home[home.index(f"/app/cases/{case_id}") :]

@@ -1,0 +1,33 @@
+"""Helpers for testing the web app's forms in process (no browser)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from referral_graph.bootstrap import Runtime
+from referral_graph.services import capacity
+from tests.e2e.test_web_pages import csrf_of
+
+
+def programme_today(runtime: Runtime) -> date:
+    """The programme's calendar day as the server counts it."""
+    return capacity.local_today(runtime.now(), runtime.settings.timezone)
+
+
+def post_form(client: TestClient, path: str, form: Mapping[str, object], page: str) -> Any:
+    """Post ``form`` with the CSRF token of ``page``; redirects are not followed."""
+    data = {"csrf": csrf_of(client, page), **form}
+    return client.post(path, data=data, follow_redirects=False)
+
+
+def field_error(html: str, field: str) -> str:
+    """The message shown next to ``field`` (its input is marked invalid and points at it)."""
+    assert f'aria-describedby="{field}-error' in html, field
+    found = re.search(rf'<p class="field-error" id="{re.escape(field)}-error">([^<]+)</p>', html)
+    assert found, field
+    return found.group(1)
