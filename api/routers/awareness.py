@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, status
 
 from api.capacity_schemas import AwarenessCreate
 from api.deps import PageDep, RuntimeDep, StoreDep
+from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.capacity import AreaQuery, today
 from api.schemas import Envelope
@@ -51,7 +52,9 @@ def list_sessions(
     return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409))
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses=problems(409), dependencies=[IdempotencyDep]
+)
 def record_session(
     runtime: RuntimeDep, store: StoreDep, principal: PrincipalDep, body: AwarenessCreate
 ) -> AwarenessSession:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, status
 
 from api.capacity_schemas import CapacityPolicyChange, PersonCreate, PersonUpdate
 from api.deps import PageDep, RuntimeDep, StoreDep
+from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.schemas import Envelope
 from api.security import PrincipalDep, coordinator_area
@@ -85,6 +86,7 @@ def provider_people(
     "/providers/{provider_id}/people",
     status_code=status.HTTP_201_CREATED,
     responses=problems(404, 409),
+    dependencies=[IdempotencyDep],
 )
 def add_person(
     runtime: RuntimeDep,

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from api.capacity_schemas import AttendanceCreate, CoachingCreate, TrainingSessionCreate
 from api.deps import PageDep, RuntimeDep, StoreDep
 from api.errors import problem
+from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.capacity import AreaQuery, paged, today
 from api.schemas import Envelope
@@ -66,7 +67,12 @@ def list_trainings(
     return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
 
 
-@router.post("/trainings", status_code=status.HTTP_201_CREATED, responses=problems(409))
+@router.post(
+    "/trainings",
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(409),
+    dependencies=[IdempotencyDep],
+)
 def create_training(
     runtime: RuntimeDep, store: StoreDep, principal: PrincipalDep, body: TrainingSessionCreate
 ) -> TrainingSession:
@@ -98,7 +104,9 @@ def attendance(store: StoreDep, page: PageDep, session_id: str) -> Envelope[Atte
     return paged(capacity.session_attendance(store, session_id), page)
 
 
-@router.post("/trainings/{session_id}/attendance", responses=problems(404))
+@router.post(
+    "/trainings/{session_id}/attendance", responses=problems(404), dependencies=[IdempotencyDep]
+)
 def record_attendance(
     runtime: RuntimeDep,
     store: StoreDep,
@@ -180,7 +188,12 @@ def list_coaching(
     return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
 
 
-@router.post("/coaching", status_code=status.HTTP_201_CREATED, responses=problems(409))
+@router.post(
+    "/coaching",
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(409),
+    dependencies=[IdempotencyDep],
+)
 def record_coaching(
     runtime: RuntimeDep, store: StoreDep, principal: PrincipalDep, body: CoachingCreate
 ) -> CoachingSession:

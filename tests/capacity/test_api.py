@@ -420,3 +420,29 @@ def test_every_capacity_route_documents_its_problems(client: TestClient) -> None
             assert {"401", "403", "422"} <= set(operation["responses"]), (method, path)
             if "{" in path:
                 assert "404" in operation["responses"], (method, path)
+
+
+# --- retries --------------------------------------------------------------------------------
+def test_a_retried_capacity_write_gets_the_first_answer_and_writes_once(
+    client: TestClient,
+) -> None:
+    """Awareness sessions and attendance are recorded from the field on weak links: a retry
+    with the same Idempotency-Key changes nothing."""
+    new_person(client, id="p-retry")
+    key = {"Idempotency-Key": "aw-retry-1"}
+    first = client.post(f"{API}/awareness-sessions", json=AWARENESS, headers=key)
+    again = client.post(f"{API}/awareness-sessions", json=AWARENESS, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["idempotency-replayed"] == "true"
+    listed = client.get(f"{API}/awareness-sessions?provider_id={AWARENESS['provider_id']}")
+    assert listed.json()["count"] == 1
+    other = client.post(f"{API}/awareness-sessions", json=AWARENESS | {"topic": "gbv"}, headers=key)
+    problem(other, 422, "Idempotency-Key")
+
+    session = new_training(client)
+    url = f"{API}/trainings/{session['id']}/attendance"
+    body = {"attendance": [{"person_id": "p-retry"}]}
+    first = client.post(url, json=body, headers={"Idempotency-Key": "att-1"})
+    again = client.post(url, json=body, headers={"Idempotency-Key": "att-1"})
+    assert first.json() == again.json() and first.json()["recorded"] == 1
+    assert again.headers["idempotency-replayed"] == "true"
