@@ -139,8 +139,10 @@ def test_every_community_provider_has_one_to_four_active_people(
     active: dict[str, int] = defaultdict(int)
     for p in data.people:
         active[p.provider_id] += p.active
-    for provider in community(providers):
-        assert 1 <= active[provider.id] <= 4, provider.id
+    ours = community(providers)
+    assert len(ours) == 190, "the programme's VHSGs, CCWCs, health centres and schools"
+    outside = {p.id: active[p.id] for p in ours if not 1 <= active[p.id] <= 4}
+    assert outside == {}, "community providers with no active person, or more than four"
 
 
 def test_the_clinical_supervisor_and_counsellors_supervise_community_people(
@@ -321,8 +323,10 @@ def test_national_people_are_synthetic_about_two_per_provider_mostly_trained(
 ) -> None:
     providers, data = national_network
     ours = community(providers)
+    assert len(ours) == 18_107, "every VHSG, CCWC, health centre and school of the country"
     assert all(p.synthetic for p in data.people)
-    assert 1.8 <= share(len(data.people), len(ours)) <= 2.2
+    per_provider = len(data.people) / len(ours)
+    assert 1.8 <= per_provider <= 2.2, f"{per_provider:.2f} people per provider, not about two"
     best = latest_valid(data, PFA)
     valid = [p for p in ours if best.get(p.id, date.min) >= TODAY]
     assert 0.85 <= share(len(valid), len(ours)) <= 0.93
