@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date
 
 from referral_graph.adapters.sqlite.codec import ts
-from referral_graph.domain.areas import gazetteer, level_of, lineage_codes, scope
+from referral_graph.adapters.sqlite.sql import page_of_docs, scope_sql
+from referral_graph.adapters.sqlite.sql import where as sql_where
+from referral_graph.domain.areas import gazetteer, level_of, lineage_codes
 from referral_graph.domain.capacity import (
     Attendance,
     AwarenessSession,
@@ -59,27 +61,14 @@ def _held_in(alias: str, area: str) -> tuple[str, list[object]]:
     return f"{alias}.{column} = ?", [area]
 
 
-def _located_in(column: str, area: str) -> tuple[str, list[object]]:
-    """Providers whose ``area_code`` lies in ``area`` (see ``areas.scope``)."""
-    found = scope(area)
-    if found.prefix is not None:
-        return f"{column} GLOB ?", [f"{found.prefix}*"]
-    marks = ",".join("?" * len(found.codes))
-    return f"{column} IN ({marks})", list(found.codes)
-
-
 def _of_providers_in(person_column: str, area: str) -> tuple[str, list[object]]:
     """People (by ``person_column``) whose provider is located in ``area`` now."""
-    inside, args = _located_in("pr.area_code", area)
+    inside, args = scope_sql("pr.area_code", area)
     return (
         f"{person_column} IN (SELECT pe.id FROM people pe"
         f" JOIN providers pr ON pr.id = pe.provider_id WHERE {inside})",
         args,
     )
-
-
-def _where(conditions: list[str]) -> str:
-    return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
 class SqliteCapacity:
@@ -187,14 +176,9 @@ class SqliteCapacity:
         if query.role is not None:
             where.append("p.role = ?")
             args.append(query.role.value)
-        clause = _where(where)
-        count = self.conn.execute(f"SELECT count(*) FROM people p {clause}", args).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT p.doc FROM people p {clause} ORDER BY p.provider_id, p.name, p.id"
-            " LIMIT ? OFFSET ?",
-            [*args, page.limit, page.offset],
-        ).fetchall()
-        return Listing([Person.model_validate_json(r[0]) for r in rows], count)
+        order = "p.provider_id, p.name, p.id"
+        count, docs = page_of_docs(self.conn, "people p", where, args, order, page)
+        return Listing([Person.model_validate_json(d) for d in docs], count)
 
     def supervisees(self, person_id: str) -> list[Person]:
         rows = self.conn.execute(
@@ -251,16 +235,9 @@ class SqliteCapacity:
         if query.until is not None:
             where.append("s.starts_on < ?")
             args.append(query.until.isoformat())
-        clause = _where(where)
-        count = self.conn.execute(
-            f"SELECT count(*) FROM training_sessions s {clause}", args
-        ).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT s.doc FROM training_sessions s {clause} ORDER BY s.starts_on DESC, s.id"
-            " LIMIT ? OFFSET ?",
-            [*args, page.limit, page.offset],
-        ).fetchall()
-        return Listing([TrainingSession.model_validate_json(r[0]) for r in rows], count)
+        order = "s.starts_on DESC, s.id"
+        count, docs = page_of_docs(self.conn, "training_sessions s", where, args, order, page)
+        return Listing([TrainingSession.model_validate_json(d) for d in docs], count)
 
     def _check_attendance(
         self,
@@ -320,7 +297,7 @@ class SqliteCapacity:
         rows = self.conn.execute(
             "SELECT a.person_id, p.provider_id, s.topic, s.ends_on, a.session_id, p.active"
             " FROM attendance a JOIN training_sessions s ON s.id = a.session_id"
-            f" JOIN people p ON p.id = a.person_id {_where(where)}"
+            f" JOIN people p ON p.id = a.person_id {sql_where(where)}"
             " ORDER BY a.person_id, s.ends_on, a.session_id",
             args,
         ).fetchall()
@@ -377,13 +354,9 @@ class SqliteCapacity:
             inside, inside_args = _of_providers_in("c.person_id", query.area)
             where.append(inside)
             args += inside_args
-        clause = _where(where)
-        count = self.conn.execute(f"SELECT count(*) FROM coaching c {clause}", args).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT c.doc FROM coaching c {clause} ORDER BY c.held_on DESC, c.id LIMIT ? OFFSET ?",
-            [*args, page.limit, page.offset],
-        ).fetchall()
-        return Listing([CoachingSession.model_validate_json(r[0]) for r in rows], count)
+        order = "c.held_on DESC, c.id"
+        count, docs = page_of_docs(self.conn, "coaching c", where, args, order, page)
+        return Listing([CoachingSession.model_validate_json(d) for d in docs], count)
 
     def last_coaching(self, person_ids: Iterable[str]) -> dict[str, date]:
         ids = list(dict.fromkeys(person_ids))
@@ -441,16 +414,9 @@ class SqliteCapacity:
         if query.until is not None:
             where.append("w.held_on < ?")
             args.append(query.until.isoformat())
-        clause = _where(where)
-        count = self.conn.execute(
-            f"SELECT count(*) FROM awareness_sessions w {clause}", args
-        ).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT w.doc FROM awareness_sessions w {clause} ORDER BY w.held_on DESC, w.id"
-            " LIMIT ? OFFSET ?",
-            [*args, page.limit, page.offset],
-        ).fetchall()
-        return Listing([AwarenessSession.model_validate_json(r[0]) for r in rows], count)
+        order = "w.held_on DESC, w.id"
+        count, docs = page_of_docs(self.conn, "awareness_sessions w", where, args, order, page)
+        return Listing([AwarenessSession.model_validate_json(d) for d in docs], count)
 
     # --- policy --------------------------------------------------------------------------
     def get_capacity_policy(self) -> CapacityPolicy | None:

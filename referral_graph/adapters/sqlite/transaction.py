@@ -10,6 +10,7 @@ from referral_graph.adapters.sqlite.accounts import SqliteAccounts, SqliteIdempo
 from referral_graph.adapters.sqlite.capacity import SqliteCapacity
 from referral_graph.adapters.sqlite.codec import opt_ts as _opt_ts
 from referral_graph.adapters.sqlite.codec import ts as _ts
+from referral_graph.adapters.sqlite.sql import scope_sql
 from referral_graph.domain.areas import scope
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
@@ -40,15 +41,6 @@ from referral_graph.store.port import (
     Transaction,
     area_prefixes,
 )
-
-
-def _scope_sql(column: str, area: str) -> tuple[str, list[object]]:
-    """A condition selecting ``column`` values inside ``area`` (see ``areas.scope``)."""
-    found = scope(area)
-    if found.prefix is not None:
-        return f"{column} GLOB ?", [f"{found.prefix}*"]
-    marks = ",".join("?" * len(found.codes))
-    return f"{column} IN ({marks})", list(found.codes)
 
 
 def _step(referral: Referral, status: ReferralStatus) -> str | None:
@@ -156,7 +148,7 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Trans
         args: list[object] = []
         if query.area is not None:
             containing = area_prefixes(query.area)
-            inside, inside_args = _scope_sql("code", query.area)
+            inside, inside_args = scope_sql("code", query.area)
             marks = ",".join("?" * len(containing))
             where.append(
                 "id IN (SELECT provider_id FROM provider_areas"
@@ -445,7 +437,7 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Trans
         )
 
     def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
-        inside, inside_args = _scope_sql("village_code", area)
+        inside, inside_args = scope_sql("village_code", area)
         count = self.conn.execute(
             f"SELECT count(*) FROM service_gaps WHERE {inside}", inside_args
         ).fetchone()[0]
@@ -545,7 +537,7 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Trans
             where.append(f"{column} = ?")
             args.append(query.area)
         elif query.area is not None:
-            inside, inside_args = _scope_sql("r.village_code", query.area)
+            inside, inside_args = scope_sql("r.village_code", query.area)
             where.append(inside)
             args += inside_args
         if query.provider_id is not None:
@@ -566,7 +558,7 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Trans
         where = ["created_at >= ?", "created_at < ?"]
         args: list[object] = [_ts(query.since), _ts(query.until)]
         if query.area is not None:
-            inside, inside_args = _scope_sql("village_code", query.area)
+            inside, inside_args = scope_sql("village_code", query.area)
             where.append(inside)
             args += inside_args
         if query.provider_id is not None:
