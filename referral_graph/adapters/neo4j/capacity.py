@@ -23,7 +23,7 @@ An insert that names a provider, person or session that does not exist raises
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import Any, LiteralString
 
@@ -471,6 +471,23 @@ def _record(r: Record) -> TrainingRecord:
     )
 
 
+def _filtered(
+    values: Mapping[str, object],
+    known: Mapping[str, LiteralString],
+    area: str | None = None,
+    area_prop: LiteralString = "x.area_code",
+) -> tuple[list[LiteralString], dict[str, Any]]:
+    """The predicates and parameters for the filters given (``None``: not filtered),
+    and for ``area`` on ``area_prop`` at any level of the gazetteer."""
+    params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
+    filters = [known[k] for k in params]
+    if area is not None:
+        predicate, area_params = inside(area_prop, area)
+        filters.append(predicate)
+        params.update(area_params)
+    return filters, params
+
+
 class Neo4jCapacity(CypherRunner):
     """The port's capacity-building methods (mixed into ``Neo4jTransaction``)."""
 
@@ -538,14 +555,8 @@ class Neo4jCapacity(CypherRunner):
             "active": query.active,
             "role": None if query.role is None else query.role.value,
         }
-        params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-        filters = [PEOPLE_FILTERS[k] for k in params]
-        base = PEOPLE
-        if query.area is not None:
-            predicate, area_params = inside("pr.area_code", query.area)
-            filters.append(predicate)
-            params.update(area_params)
-            base = PEOPLE_IN_AREA
+        filters, params = _filtered(values, PEOPLE_FILTERS, query.area, "pr.area_code")
+        base = PEOPLE if query.area is None else PEOPLE_IN_AREA
         found = self._one(
             base + where(filters) + PEOPLE_PAGE, offset=page.offset, limit=page.limit, **params
         )
@@ -574,12 +585,7 @@ class Neo4jCapacity(CypherRunner):
             "since": query.since,
             "until": query.until,
         }
-        params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-        filters = [TRAINING_FILTERS[k] for k in params]
-        if query.area is not None:
-            predicate, area_params = inside("x.area_code", query.area)
-            filters.append(predicate)
-            params.update(area_params)
+        filters, params = _filtered(values, TRAINING_FILTERS, query.area)
         text = TRAINING_SESSIONS + where(filters) + cypher.page_of("x", "x.starts_on DESC, x.id")
         total, docs = self._listing(text, page, **params)
         return Listing([TrainingSession.model_validate_json(d) for d in docs], total)
@@ -615,17 +621,10 @@ class Neo4jCapacity(CypherRunner):
             "topic": None if query.topic is None else query.topic.value,
             "active_people_only": query.active_people_only or None,
         }
-        params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-        filters: list[LiteralString] = ["a.completed"]
-        filters += [TRAINING_RECORD_FILTERS[k] for k in params]
-        params.pop("active_people_only", None)
-        base = TRAINING_RECORDS
-        if query.area is not None:
-            predicate, area_params = inside("pr.area_code", query.area)
-            filters.append(predicate)
-            params.update(area_params)
-            base = TRAINING_RECORDS_IN_AREA
-        text = base + where(filters) + TRAINING_RECORD_RETURN
+        filters, params = _filtered(values, TRAINING_RECORD_FILTERS, query.area, "pr.area_code")
+        params.pop("active_people_only", None)  # a predicate without a parameter
+        base = TRAINING_RECORDS if query.area is None else TRAINING_RECORDS_IN_AREA
+        text = base + where(["a.completed", *filters]) + TRAINING_RECORD_RETURN
         return [_record(r) for r in self._records(text, **params)]
 
     def training_facts(self) -> Iterator[tuple[str, str, str, date]]:
@@ -651,14 +650,8 @@ class Neo4jCapacity(CypherRunner):
 
     def list_coaching(self, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
         values: dict[str, object] = {"person_id": query.person_id, "coach_id": query.coach_id}
-        params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-        filters = [COACHING_FILTERS[k] for k in params]
-        base = COACHING
-        if query.area is not None:
-            predicate, area_params = inside("pr.area_code", query.area)
-            filters.append(predicate)
-            params.update(area_params)
-            base = COACHING_IN_AREA
+        filters, params = _filtered(values, COACHING_FILTERS, query.area, "pr.area_code")
+        base = COACHING if query.area is None else COACHING_IN_AREA
         text = base + where(filters) + cypher.page_of("x", "x.held_on DESC, x.id")
         total, docs = self._listing(text, page, **params)
         return Listing([CoachingSession.model_validate_json(d) for d in docs], total)
@@ -694,12 +687,7 @@ class Neo4jCapacity(CypherRunner):
             "since": query.since,
             "until": query.until,
         }
-        params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-        filters = [AWARENESS_FILTERS[k] for k in params]
-        if query.area is not None:
-            predicate, area_params = inside("x.area_code", query.area)
-            filters.append(predicate)
-            params.update(area_params)
+        filters, params = _filtered(values, AWARENESS_FILTERS, query.area)
         text = AWARENESS + where(filters) + cypher.page_of("x", "x.held_on DESC, x.id")
         total, docs = self._listing(text, page, **params)
         return Listing([AwarenessSession.model_validate_json(d) for d in docs], total)
