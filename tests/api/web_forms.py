@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from referral_graph.bootstrap import Runtime
 from referral_graph.services import capacity
-from tests.e2e.test_web_pages import csrf_of
+from tests.e2e.test_web_pages import KHMER, csrf_of
 
 
 def programme_today(runtime: Runtime) -> date:
@@ -31,3 +31,18 @@ def field_error(html: str, field: str) -> str:
     found = re.search(rf'<p class="field-error" id="{re.escape(field)}-error">([^<]+)</p>', html)
     assert found, field
     return found.group(1)
+
+
+def assert_in_khmer(client: TestClient, path: str, khmer: str) -> None:
+    """The page shows ``khmer`` only once the language is switched, and its main part
+    then reads in Khmer."""
+    english = client.get(path)
+    assert english.status_code == 200
+    assert khmer not in english.text
+    client.get(f"/app/lang/km?next={path}")
+    r = client.get(path)
+    assert r.status_code == 200
+    assert '<html lang="km">' in r.text
+    assert khmer in r.text
+    main = r.text.split('<main id="main"', 1)[1]
+    assert KHMER.search(main)
