@@ -12,7 +12,14 @@ from referral_graph.domain.capacity import (
     TrainingSession,
     TrainingTopic,
 )
-from referral_graph.domain.models import Consent, Eligibility, Hours, Pathway, Provider
+from referral_graph.domain.models import (
+    Consent,
+    Eligibility,
+    Hours,
+    Pathway,
+    Provider,
+    Referral,
+)
 from referral_graph.domain.vocabulary import (
     DeliveryMode,
     Gender,
@@ -183,3 +190,26 @@ def acting_as_system(app: Any, username: str = "tester") -> Any:
         user_id=username, username=username, role=Role.SYSTEM
     )
     return app
+
+
+def refer_to_health_centre(
+    store: Store,
+    at: datetime,
+    case_id: str,
+    *,
+    service: Service = Service.MEDICAL_CARE,
+    reason: str = "x",
+    actor: str = "t",
+) -> Referral:
+    """The small network's CCWC refers the case to its health centre (hc-a)."""
+    from referral_graph.services import referrals
+    from referral_graph.services.referrals import ReferralRequest
+
+    request = ReferralRequest(
+        case_id=case_id,
+        from_provider_id="ccwc-a",
+        to_provider_id="hc-a",
+        service=service,
+        reason=reason,
+    )
+    return referrals.make_referral(store, at, request, actor=actor)

@@ -7,28 +7,17 @@ from datetime import timedelta
 
 from referral_graph.domain.models import Referral
 from referral_graph.domain.sla import AlertKind, Window
-from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.services import cases, directory, referrals, timeliness
-from referral_graph.services.referrals import ReferralRequest, Step
+from referral_graph.services.referrals import Step
 from referral_graph.store.port import AlertQuery, DueQuery, Page, Store
 from tests.contract.helpers import race
-from tests.factories import FakeClock, opening
+from tests.factories import FakeClock, opening, refer_to_health_centre
 
 
 def refer(store: Store, clock: FakeClock, risk: RiskLevel = RiskLevel.HIGH) -> Referral:
     case = cases.open_case(store, clock(), opening(risk=risk), opened_by="t")
-    return referrals.make_referral(
-        store,
-        clock(),
-        ReferralRequest(
-            case_id=case.id,
-            from_provider_id="ccwc-a",
-            to_provider_id="hc-a",
-            service=Service.MEDICAL_CARE,
-            reason="x",
-        ),
-        actor="t",
-    )
+    return refer_to_health_centre(store, clock(), case.id)
 
 
 def test_reminder_then_escalation_then_nothing(network: Store) -> None:

@@ -24,7 +24,7 @@ from referral_graph.interop.codes import NS_CASE_CODE
 from referral_graph.services import cases, referrals
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.store.port import Store
-from tests.factories import T0, FakeClock, load_small_network, opening
+from tests.factories import T0, FakeClock, load_small_network, opening, refer_to_health_centre
 
 S = ReferralStatus
 PARSERS: dict[str, Any] = {
@@ -77,17 +77,8 @@ def _journey(store: Store, clock: FakeClock) -> tuple[Case, Referral, Referral]:
     """A case referred CCWC → health centre (completed) → counsellor (onward, accepted)."""
     load_small_network(store)
     case = cases.open_case(store, clock(), opening(note=SECRET_NOTE), opened_by="tester")
-    first = referrals.make_referral(
-        store,
-        clock(),
-        ReferralRequest(
-            case_id=case.id,
-            from_provider_id="ccwc-a",
-            to_provider_id="hc-a",
-            service=Service.MEDICAL_CARE,
-            reason="Injuries; needs a health check.",
-        ),
-        actor="t",
+    first = refer_to_health_centre(
+        store, clock(), case.id, reason="Injuries; needs a health check."
     )
     _walk(store, clock, first.id, (S.RECEIVED, {}), (S.ACCEPTED, {}), (S.IN_PROGRESS, {}))
     clock.advance(hours=1)
@@ -325,18 +316,7 @@ def test_referred_case_ids_finds_every_referred_case(store: Store, clock: FakeCl
 
 def test_fhir_routes_answer_fhir_json(client: TestClient, store: Store, clock: FakeClock) -> None:
     case = cases.open_case(store, clock(), opening(), opened_by="tester")
-    referral = referrals.make_referral(
-        store,
-        clock(),
-        ReferralRequest(
-            case_id=case.id,
-            from_provider_id="ccwc-a",
-            to_provider_id="hc-a",
-            service=Service.MEDICAL_CARE,
-            reason="Needs a check",
-        ),
-        actor="t",
-    )
+    referral = refer_to_health_centre(store, clock(), case.id, reason="Needs a check")
     for ident in (referral.id, fhir.fhir_id(referral.id)):
         task = client.get(f"/fhir/Task/{ident}")
         assert task.status_code == 200, task.text

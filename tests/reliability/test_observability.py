@@ -23,10 +23,15 @@ from referral_graph.domain.errors import StoreUnavailable
 from referral_graph.domain.vocabulary import Service
 from referral_graph.logging_setup import configure_logging, json_formatter
 from referral_graph.services.cases import open_case
-from referral_graph.services.referrals import ReferralRequest, make_referral
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
-from tests.factories import FakeClock, acting_as_system, load_small_network, opening
+from tests.factories import (
+    FakeClock,
+    acting_as_system,
+    load_small_network,
+    opening,
+    refer_to_health_centre,
+)
 
 
 @dataclass
@@ -189,16 +194,12 @@ def test_metrics_count_requests_per_route_template(observed: Observed) -> None:
 def test_metrics_show_referrals_by_status_and_overdue(observed: Observed) -> None:
     store, clock = observed.runtime.store, observed.clock
     case = open_case(store, clock(), opening(), opened_by="ccwc-focal-1")
-    make_referral(
+    refer_to_health_centre(
         store,
         clock(),
-        ReferralRequest(
-            case_id=case.id,
-            from_provider_id="ccwc-a",
-            to_provider_id="hc-a",
-            service=Service.COUNSELLING,
-            reason="Needs counselling.",
-        ),
+        case.id,
+        service=Service.COUNSELLING,
+        reason="Needs counselling.",
         actor="tester",
     )
     found = metrics(observed.client)

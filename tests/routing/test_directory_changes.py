@@ -8,7 +8,7 @@ from referral_graph.services import cases, directory, referrals
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.services.routing import Routing
 from referral_graph.store.port import Page, Store
-from tests.factories import FakeClock, load_small_network, opening
+from tests.factories import FakeClock, load_small_network, opening, refer_to_health_centre
 
 
 def make_routing(store: Store) -> Routing:
@@ -85,18 +85,7 @@ def test_observed_responsiveness_and_load_are_reported(store: Store, clock: Fake
     routing = make_routing(store)
     case = cases.open_case(store, clock(), opening(needs=[Service.MEDICAL_CARE]), opened_by="t")
     for hours in (1, 3, 5):
-        made = referrals.make_referral(
-            store,
-            clock(),
-            ReferralRequest(
-                case_id=case.id,
-                from_provider_id="ccwc-a",
-                to_provider_id="hc-a",
-                service=Service.MEDICAL_CARE,
-                reason="x",
-            ),
-            actor="t",
-        )
+        made = refer_to_health_centre(store, clock(), case.id)
         clock.advance(hours=hours)
         referrals.move_referral(store, clock(), made.id, Step(status="received"), actor="t")
     hc = next(i for i in routing.recommend(case.id, clock()).items if i.provider_id == "hc-a")

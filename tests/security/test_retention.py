@@ -9,11 +9,10 @@ import pytest
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.models import REMOVED
-from referral_graph.domain.vocabulary import Service
 from referral_graph.services import cases, referrals, retention
-from referral_graph.services.referrals import ReferralRequest, Step
+from referral_graph.services.referrals import Step
 from referral_graph.store.port import HistoryQuery
-from tests.factories import FakeClock, load_small_network, opening
+from tests.factories import FakeClock, load_small_network, opening, refer_to_health_centre
 
 
 def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
@@ -24,18 +23,7 @@ def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
         opening(note="Lives with an aunt", contact_arrangement="call the aunt"),
         opened_by="ccwc-focal-1",
     )
-    made = referrals.make_referral(
-        store,
-        clock(),
-        ReferralRequest(
-            case_id=case.id,
-            from_provider_id="ccwc-a",
-            to_provider_id="hc-a",
-            service=Service.MEDICAL_CARE,
-            reason="bruises, says her uncle",
-        ),
-        actor="t",
-    )
+    made = refer_to_health_centre(store, clock(), case.id, reason="bruises, says her uncle")
     with pytest.raises(Conflict, match="still open"):
         cases.close_case(store, clock(), case.id)
     for step in (

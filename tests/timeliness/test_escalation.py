@@ -6,29 +6,18 @@ import threading
 
 from referral_graph.domain.models import Referral
 from referral_graph.domain.sla import AlertKind, Window
-from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.services import cases, directory, referrals, timeliness
-from referral_graph.services.referrals import ReferralRequest, Step
+from referral_graph.services.referrals import Step
 from referral_graph.store.port import AlertQuery, DueQuery, Page, Store
-from tests.factories import FakeClock, load_small_network, opening
+from tests.factories import FakeClock, load_small_network, opening, refer_to_health_centre
 
 
 def refer(store: Store, clock: FakeClock, risk: RiskLevel = RiskLevel.HIGH) -> Referral:
     load_small_network(store)
     directory.update_provider(store, "hc-a", {"overseen_by": ("tpo-a",)})
     case = cases.open_case(store, clock(), opening(risk=risk), opened_by="t")
-    return referrals.make_referral(
-        store,
-        clock(),
-        ReferralRequest(
-            case_id=case.id,
-            from_provider_id="ccwc-a",
-            to_provider_id="hc-a",
-            service=Service.MEDICAL_CARE,
-            reason="x",
-        ),
-        actor="t",
-    )
+    return refer_to_health_centre(store, clock(), case.id)
 
 
 def alerts(store: Store) -> list[tuple[Window, AlertKind]]:
