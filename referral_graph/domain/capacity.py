@@ -321,6 +321,12 @@ def trained_staff(
     return TrainedStaff(topic, len(until), min(until.values()) if until else None)
 
 
+def staffed(staff: TrainedStaff | None) -> bool:
+    """Whether a service is offered as far as training goes: it does not follow training
+    at that provider (``None``), or someone holds the competency."""
+    return staff is None or staff.count > 0
+
+
 def coaching_overdue(
     people: Iterable[Person],
     last_coached: Mapping[str, date],

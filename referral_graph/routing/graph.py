@@ -21,6 +21,7 @@ from referral_graph.domain.capacity import (
     CapacityPolicy,
     TrainedStaff,
     TrainingTopic,
+    staffed,
     trained_staff,
 )
 from referral_graph.domain.models import Pathway, Provider
@@ -104,10 +105,9 @@ class DirectoryGraph:
     def offers(self, provider: Provider, service: Service, today: date) -> bool:
         """Whether the provider offers the service today: listed, and — for a service that
         follows training — at least one active person of it holds a valid competency."""
-        if service not in provider.services:
-            return False
-        staff = self.trained_staff(provider, service, today)
-        return staff is None or staff.count > 0
+        return service in provider.services and staffed(
+            self.trained_staff(provider, service, today)
+        )
 
     def serving(self, area_code: str) -> set[str]:
         """Providers whose coverage contains the area (at any of its levels)."""

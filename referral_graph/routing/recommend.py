@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from referral_graph.domain.areas import common_level
-from referral_graph.domain.capacity import TrainedStaff
+from referral_graph.domain.capacity import TrainedStaff, staffed
 from referral_graph.domain.models import Case, Provider
 from referral_graph.domain.vocabulary import (
     PROFESSIONAL_SERVICES,
@@ -114,15 +114,15 @@ class _Candidate:
         self.reasons.append((key, params))
 
 
-def eligible(
-    provider: Provider, case: Case, service: Service, graph: DirectoryGraph, today: date
-) -> bool:
-    """The hard rules, in one place (the property tests check them again)."""
+def eligible(provider: Provider, case: Case, service: Service, staff: TrainedStaff | None) -> bool:
+    """The hard rules, in one place (the property tests check them again). ``staff``:
+    the provider's trained people for the service (``DirectoryGraph.trained_staff``)."""
     return (
         provider.active
         and case.age is not None
         and case.gender is not None
-        and graph.offers(provider, service, today)
+        and service in provider.services
+        and staffed(staff)
         and provider.eligibility.admits(case.age, case.gender)
         and (provider.eligibility.lgbtiq_affirming or not case.wants_lgbtiq_affirming)
         and provider.serves_area(case.village_code)
@@ -157,14 +157,15 @@ class Recommender:
         for service in services:
             for pid in sorted(serving & self.graph.by_service.get(service, set())):
                 provider = self.graph.providers[pid]
-                if pid == holder_id or not eligible(provider, case, service, self.graph, today):
+                staff = self.graph.trained_staff(provider, service, today)
+                if pid == holder_id or not eligible(provider, case, service, staff):
                     continue
                 where = _mode_and_place(provider, case.village_code)
                 if where is None:
                     continue
                 candidate = _Candidate(provider, service, where[0], where[1])
                 candidate.open_now = provider.hours.is_open(local_now)
-                candidate.staff = self.graph.trained_staff(provider, service, today)
+                candidate.staff = staff
                 found.append(candidate)
         return found
 

@@ -53,7 +53,8 @@ def assert_hard_rules(
     for item in result.items:
         provider = store.read(lambda tx, i=item: tx.get_provider(i.provider_id))
         assert provider is not None
-        assert eligible(provider, case, item.service, graph, at.date()), item.provider_id
+        staff = graph.trained_staff(provider, item.service, at.date())
+        assert eligible(provider, case, item.service, staff), item.provider_id
         assert item.reasons, "every recommendation explains itself"
 
 
