@@ -289,8 +289,18 @@ def write_csv(table: Table, rows: list[Json]) -> str:
 
 
 def read_csv(table: Table, text: str) -> list[Json]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _typed_rows(table, reader)
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"{table.path} cannot be read at line {reader.line_num}: {exc}."
+        ) from None
+
+
+def _typed_rows(table: Table, reader: csv.DictReader[str]) -> list[Json]:
     rows: list[Json] = []
-    for n, raw in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for n, raw in enumerate(reader, start=2):
         row: Json = {}
         for column, value in raw.items():
             if column is None:

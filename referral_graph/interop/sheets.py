@@ -88,12 +88,19 @@ def read_xlsx(data: bytes) -> Sheets:
 def read_csv(text: str) -> Sheets:
     """One CSV table: ``pathways`` if its header has ``from_provider_id``, else
     ``providers``."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    if not any(h.strip() for h in header):
-        raise InvalidInput("The CSV file has no header row.", field="file")
-    name = PATHWAYS if "from_provider_id" in (h.strip().lower() for h in header) else PROVIDERS
-    return {name: _sheet(name, header, reader)}
+    # newline="": a carriage return alone ends a line (old spreadsheet exports), as the
+    # csv module expects; without it such a file raised instead of being read.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        if not any(h.strip() for h in header):
+            raise InvalidInput("The CSV file has no header row.", field="file")
+        name = PATHWAYS if "from_provider_id" in (h.strip().lower() for h in header) else PROVIDERS
+        return {name: _sheet(name, header, reader)}
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"The CSV file cannot be read at line {reader.line_num}: {exc}.", field="file"
+        ) from None
 
 
 def read_bytes(filename: str, data: bytes) -> Sheets:

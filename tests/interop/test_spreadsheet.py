@@ -147,6 +147,26 @@ def test_csv_files_import_the_same_way(network: Store, tmp_path: Path, clock: Fa
     assert run(network, one, clock).pathways.unchanged == 1
 
 
+def test_a_csv_with_bare_carriage_returns_reads_as_lines(tmp_path: Path) -> None:
+    """Old spreadsheet exports end lines with a carriage return alone; such a file
+    raised inside the csv module (a 500 from the import route, found by schemathesis)."""
+    text = write_csv(tmp_path / "p.csv", PROVIDER_COLUMNS, GOOD_PROVIDERS).read_text()
+    as_mac = text.replace("\r\n", "\n").replace("\n", "\r").encode()
+    (found,) = sheets.read_bytes("p.csv", as_mac).values()
+    assert [n for n, _ in found.rows] == [2, 3]
+    assert found.rows[0][1]["id"] == "ngo-new"
+    with pytest.raises(InvalidInput, match="no header row"):  # schemathesis' file
+        sheets.read_bytes("x.csv", b"\r0")
+
+
+def test_an_unreadable_csv_is_refused_with_its_line(tmp_path: Path) -> None:
+    huge = "id,name\nngo-x," + "y" * (csv.field_size_limit() + 1) + "\n"
+    with pytest.raises(InvalidInput) as refused:
+        sheets.read_bytes("p.csv", huge.encode())
+    assert refused.value.field == "file"
+    assert "line 2" in refused.value.detail
+
+
 # --- errors and modes ----------------------------------------------------------------------
 
 
