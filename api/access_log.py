@@ -83,6 +83,7 @@ class LoggedStore(Store):
     ) -> None:
         self.inner = inner
         self.name = inner.name
+        self.embedded = inner.embedded
         self._principal = principal
         self._now = now
         self._method, self._path, self._params = method, path, path_params

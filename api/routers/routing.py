@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import PageDep, RuntimeDep
+from api.deps import PageDep, RuntimeDep, quickly
 from api.responses import problems
 from api.schemas import Envelope
 from api.security import PrincipalDep, coordinator_area
@@ -32,7 +32,7 @@ AreaCode = Annotated[
     response_model=Recommendations,
     responses=problems(404),
 )
-def recommendations(
+async def recommendations(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     case_id: str,
@@ -54,8 +54,14 @@ def recommendations(
         ):
             raise NotFound("case", case_id)
 
-    result = runtime.routing.recommend(
-        case_id, runtime.now(), service=service, limit=limit, check=check
+    result = await quickly(
+        runtime.store,
+        runtime.routing.recommend,
+        case_id,
+        runtime.now(),
+        service=service,
+        limit=limit,
+        check=check,
     )
     return Response(result.model_dump_json(), media_type="application/json")
 

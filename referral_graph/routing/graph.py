@@ -225,6 +225,11 @@ class DirectoryCache:
         self._graph: DirectoryGraph | None = None
         self._lock = threading.Lock()
 
+    def built(self, version: int) -> DirectoryGraph | None:
+        """The graph of the directory at ``version`` if it is built already (no wait)."""
+        graph = self._graph
+        return graph if graph is not None and graph.version == version else None
+
     def current(self, version: int | None = None) -> DirectoryGraph:
         """The graph of the directory at ``version`` (read from the store when not
         given; a caller that has just read it in its own transaction passes it)."""

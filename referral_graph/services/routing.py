@@ -15,7 +15,7 @@ from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage, coverage
 from referral_graph.routing.graph import DirectoryCache
 from referral_graph.routing.recommend import Activity, Recommendations, Recommender
-from referral_graph.store.port import ServiceGap, Store, Transaction
+from referral_graph.store.port import ServiceGap, Store, Transaction, WouldWait
 
 HISTORY = timedelta(days=180)
 
@@ -69,10 +69,16 @@ class Routing:
         self._lock = threading.Lock()
         self._recorded_gaps = _Seen()
 
-    def activity(self, now: datetime) -> dict[str, Activity]:
+    def _fresh_activity(self, now: datetime) -> dict[str, Activity] | None:
         cached = self._activity
         if cached is not None and now - cached[0] < self.activity_ttl and now >= cached[0]:
             return cached[1]
+        return None
+
+    def activity(self, now: datetime) -> dict[str, Activity]:
+        fresh = self._fresh_activity(now)
+        if fresh is not None:
+            return fresh
         with self._lock:
             raw = self.store.read(lambda tx: tx.provider_activity(now - HISTORY))
             activity = {
@@ -96,10 +102,15 @@ class Routing:
         service: Service | None = None,
         limit: int = 5,
         check: CaseCheck | None = None,
+        quick: bool = False,
     ) -> Recommendations:
         """Recommendations for the case from whoever holds it now. The case, its path
         and the directory version are read in one transaction, where ``check`` (the
-        caller's access check) runs too."""
+        caller's access check) runs too.
+
+        ``quick``: answer only from what is in memory already, after that one read;
+        raise :class:`WouldWait` (nothing written) when the graph must be rebuilt, the
+        history refreshed or a new gap recorded."""
 
         def load(tx: Transaction) -> tuple[Case, str, int]:
             case = tx.get_case(case_id)
@@ -111,14 +122,19 @@ class Routing:
             return case, holder(case, referrals), tx.directory_version()
 
         case, holder_id, version = self.store.read(load)
-        graph = self.directory.current(version)
-        recommender = Recommender(graph, self.activity(now))
+        if quick:
+            graph, activity = self.directory.built(version), self._fresh_activity(now)
+            if graph is None or activity is None:
+                raise WouldWait("the directory graph or the referral history is not ready")
+        else:
+            graph, activity = self.directory.current(version), self.activity(now)
+        recommender = Recommender(graph, activity)
         result = recommender.recommend(case, holder_id, service, now.astimezone(self.tz), limit)
         if result.gaps:
-            self._record_gaps(case, result, now)
+            self._record_gaps(case, result, now, quick)
         return result
 
-    def _record_gaps(self, case: Case, result: Recommendations, now: datetime) -> None:
+    def _record_gaps(self, case: Case, result: Recommendations, now: datetime, quick: bool) -> None:
         """Keep the gaps for the coordinators' map; one write per gap, not per request
         (a gap's id is its case and service, so a repeat would change nothing)."""
         gaps = {
@@ -135,6 +151,8 @@ class Routing:
         new = self._recorded_gaps.new(list(gaps))
         if not new:
             return
+        if quick:
+            raise WouldWait("a new service gap is to be recorded")
 
         def record(tx: Transaction) -> None:
             for gap_id in new:

@@ -641,10 +641,21 @@ class Transaction(ABC):
         """Drop records older than ``before``; how many."""
 
 
+class WouldWait(Exception):
+    """A use case asked to answer quickly (``quick=True``) found that it would have to
+    wait on something slow first: a rebuild, a refresh or a write. Nothing was written;
+    ask again without ``quick``, on a worker thread."""
+
+
 class Store(ABC):
     """A place the network lives: opened once per process, shared by its threads."""
 
     name: str
+    #: True when the store lives in this process and a read takes microseconds (SQLite):
+    #: the API then answers a short read on its event loop instead of handing it to a
+    #: worker thread (a hop that cost more than the read). A store reached over the
+    #: network (Neo4j) is only ever called from worker threads.
+    embedded: bool = False
 
     @abstractmethod
     def initialise(self) -> None:

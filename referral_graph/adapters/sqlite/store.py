@@ -29,6 +29,7 @@ class SqliteStore(Store):
     """
 
     name = "sqlite"
+    embedded = True  # reads in WAL mode never wait for a writer
 
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 10_000) -> None:
         self.path = Path(path)

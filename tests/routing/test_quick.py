@@ -1,0 +1,72 @@
+"""A quick recommendation answers from memory after its one read, or says it would wait
+(the API then asks again on a worker thread); it never writes and never differs."""
+
+from __future__ import annotations
+
+import pytest
+
+from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.services import cases, directory
+from referral_graph.services.routing import Routing
+from referral_graph.store.port import Page, Store, WouldWait
+from tests.factories import FakeClock, load_small_network, opening
+
+
+@pytest.fixture
+def routing(store: Store) -> Routing:
+    load_small_network(store)
+    return Routing(store, "Asia/Phnom_Penh", activity_ttl=60)
+
+
+def test_quick_waits_for_the_first_build_then_gives_the_same_answer(
+    store: Store, routing: Routing, clock: FakeClock
+) -> None:
+    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    with pytest.raises(WouldWait):
+        routing.recommend(case.id, clock(), quick=True)
+    slow = routing.recommend(case.id, clock())
+    quick = routing.recommend(case.id, clock(), quick=True)
+    assert slow.items and quick == slow
+
+
+def test_quick_waits_when_the_directory_moved_on(
+    store: Store, routing: Routing, clock: FakeClock
+) -> None:
+    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    assert "tpo-a" in [i.provider_id for i in routing.recommend(case.id, clock()).items]
+    directory.update_provider(store, "tpo-a", {"active": False})
+    with pytest.raises(WouldWait):  # the graph in memory is of the old version
+        routing.recommend(case.id, clock(), quick=True)
+    assert "tpo-a" not in [i.provider_id for i in routing.recommend(case.id, clock()).items]
+    quick = routing.recommend(case.id, clock(), quick=True)
+    assert "tpo-a" not in [i.provider_id for i in quick.items]
+
+
+def test_quick_waits_when_the_history_is_stale(
+    store: Store, routing: Routing, clock: FakeClock
+) -> None:
+    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    routing.recommend(case.id, clock())
+    routing.recommend(case.id, clock.advance(seconds=59), quick=True)
+    with pytest.raises(WouldWait):
+        routing.recommend(case.id, clock.advance(seconds=2), quick=True)
+
+
+def test_quick_never_writes_a_gap(store: Store, routing: Routing, clock: FakeClock) -> None:
+    case = cases.open_case(
+        store,
+        clock(),
+        opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
+        opened_by="t",
+    )
+    routing.recommend(case.id, clock(), service=Service.COUNSELLING)  # builds; no gap
+    with pytest.raises(WouldWait):
+        routing.recommend(case.id, clock(), quick=True)
+
+    def recorded() -> int:
+        return store.read(lambda tx: tx.service_gaps("17", Page())).count
+
+    assert recorded() == 0
+    slow = routing.recommend(case.id, clock())
+    assert recorded() == 1
+    assert routing.recommend(case.id, clock(), quick=True) == slow  # the gap is known now
