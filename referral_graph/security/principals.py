@@ -3,14 +3,15 @@
 Every authenticated request used to re-read the account and the token's revocation
 record: two store reads for an answer that changes only when someone signs out, an
 account is deactivated or a token is revoked. The cache keeps a verified principal for
-``ttl`` seconds (never past the token's own expiry); this process forgets everything at
-once when it revokes or deactivates anything, and other worker processes notice within
-``ttl``.
+at most ``ttl`` seconds (never past the token's own expiry); this process forgets
+everything at once when it revokes or deactivates anything, and other worker processes
+notice within ``ttl``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,7 +47,10 @@ class PrincipalCache:
             if entry is not None and now < entry[0]:
                 return entry[1]
         principal = verify()  # raises when the token is not (or no longer) good
-        until = now + self.ttl
+        # Each entry lives between half the ttl and all of it: tokens verified in the
+        # same second (a worker's first requests) would otherwise all expire together
+        # and be re-verified in one burst, which showed in the latency tail.
+        until = now + self.ttl * random.uniform(0.5, 1.0)  # noqa: S311 - not a secret
         if principal.expires_at is not None:
             until = min(until, principal.expires_at)
         with self._lock:
