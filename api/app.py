@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
@@ -40,7 +41,7 @@ from api.routers import (
     training,
     users,
 )
-from api.security import authorize
+from api.security import SCHEME, SECURITY_SCHEME, authorize
 from api.web import create_web_app
 from referral_graph import __version__
 from referral_graph.bootstrap import Runtime, build_runtime
@@ -159,7 +160,25 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     _serve_docs(app)
     app.mount("/app", create_web_app(lambda: app.state.runtime))
     _check_rules(app)
+    _declare_bearer_scheme(app)
     return app
+
+
+def _declare_bearer_scheme(app: FastAPI) -> None:
+    """Name the bearer scheme in the OpenAPI document (routes that need it say so in
+    ``_check_rules``; the token is read by ``api.security``, not a FastAPI dependency)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()  # kept by FastAPI as app.openapi_schema
+        schema.setdefault("components", {}).setdefault("securitySchemes", {})[SCHEME] = (
+            SECURITY_SCHEME
+        )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _serve_docs(app: FastAPI) -> None:
@@ -197,5 +216,6 @@ def _check_rules(app: FastAPI) -> None:
                 missing.append(f"{method} {route.path}")
             elif not rule.public:
                 route.responses.update(problems(401, 403))
+                route.openapi_extra = {**(route.openapi_extra or {}), "security": [{SCHEME: []}]}
     if missing:
         raise RuntimeError(f"routes without an access rule in api/policy.py: {missing}")

@@ -101,3 +101,24 @@ def test_health_and_openapi_document_problems(client: TestClient) -> None:
         for method, operation in item.items():
             assert "422" in operation["responses"], (method, path)
     assert client.get("/docs").status_code == 200
+
+
+def test_openapi_says_which_operations_need_a_bearer_token(client: TestClient) -> None:
+    from api.policy import rule_for
+
+    spec = client.get("/openapi.json").json()
+    scheme = spec["components"]["securitySchemes"]["OAuth2PasswordBearer"]
+    assert scheme["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
+    secured = public = 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            rule = rule_for(method.upper(), path)
+            assert rule is not None, (method, path)
+            if rule.public:
+                public += 1
+                assert "security" not in operation, (method, path)
+            else:
+                secured += 1
+                assert operation["security"] == [{"OAuth2PasswordBearer": []}], (method, path)
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
+    assert public >= 3 and secured >= 60
