@@ -118,6 +118,8 @@ def install(app: FastAPI) -> None:
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # a body that could not be parsed (e.g. not UTF-8)
             return problem(422, f"body: {exc.detail}", field="body")
+        if exc.status_code == 413:  # a body that grew past the limit while being read
+            return problem(413, str(exc.detail), field="body")
         return problem(exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)

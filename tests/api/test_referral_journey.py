@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -207,6 +208,17 @@ def test_oversized_and_malformed_bodies_are_refused(client: TestClient) -> None:
         "/api/v1/cases", content=big, headers={"content-type": "application/json"}
     )
     assert_problem(response, 413, "body")
+
+    def chunks() -> Iterator[bytes]:  # no content-length: sent chunked, counted as read
+        yield b'{"x": "'
+        for _ in range(8):
+            yield b"a" * 10_000
+        yield b'"}'
+
+    chunked = client.post(
+        "/api/v1/cases", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert_problem(chunked, 413, "body")
     assert_problem(
         client.post(
             "/api/v1/cases", content=b"{not json", headers={"content-type": "application/json"}
