@@ -80,6 +80,9 @@ class Routing:
         if fresh is not None:
             return fresh
         with self._lock:
+            fresh = self._fresh_activity(now)  # another thread may have just read it
+            if fresh is not None:
+                return fresh
             raw = self.store.read(lambda tx: tx.provider_activity(now - HISTORY))
             activity = {
                 pid: Activity(
