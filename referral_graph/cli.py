@@ -35,10 +35,11 @@ def serve(
     import uvicorn
 
     from referral_graph.domain.errors import StoreUnavailable
-    from referral_graph.logging_setup import configure_logging
+    from referral_graph.logging_setup import configure_logging, logging_config
 
     settings = get_settings()
-    configure_logging(os.environ.get("REFERRAL_GRAPH_LOG_LEVEL", "INFO"))
+    level = os.environ.get("REFERRAL_GRAPH_LOG_LEVEL", "INFO")
+    configure_logging(level)
     try:  # fail fast, in one line, on a store that cannot be opened or written
         build_runtime(settings).store.close()
     except StoreUnavailable as exc:
@@ -57,7 +58,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         timeout_graceful_shutdown=20,
-        log_config=None,
+        log_config=logging_config(level),  # applied in each worker process too
         access_log=False,
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 from contextvars import ContextVar
-from typing import TextIO
+from typing import Any, TextIO
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
@@ -66,3 +66,25 @@ def configure_logging(
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
     return handler
+
+
+def logging_config(level: str = "INFO") -> dict[str, Any]:
+    """What :func:`configure_logging` sets up, as a ``logging.config.dictConfig``
+    dictionary. The server hands it to uvicorn, which applies it in every worker process
+    it starts: with ``--workers`` above one, the workers are new processes that the
+    parent's set-up does not reach, and they logged nothing (not even errors as JSON)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": RequestIdFilter}},
+        "formatters": {"json": {"()": json_formatter}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "json",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"level": level.upper(), "handlers": ["stderr"]},
+    }

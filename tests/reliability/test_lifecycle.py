@@ -232,6 +232,43 @@ def test_sigterm_lets_accepted_requests_finish(server: Server, tmp_path: Path) -
         store.close()
 
 
+def test_every_worker_logs_json_lines(tmp_path: Path) -> None:
+    """With --workers above one, uvicorn starts new processes: they must log as the
+    parent does (they used to log nothing at all)."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "referral_graph.cli", "serve", "--workers", "2"],
+            cwd=ROOT,
+            env=server_env(tmp_path / "store.sqlite3", port),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_BOUND * 2
+        while log.read_text().count("Application startup complete") < 2:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        for _ in range(4):
+            assert httpx.get(f"http://127.0.0.1:{port}/api/v1/cases/x").status_code == 401
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    workers = {
+        line["message"] for line in lines if line["message"].startswith("Started server process")
+    }
+    assert len(workers) == 2, workers
+    requests = [line for line in lines if line["message"] == "request"]
+    assert len(requests) == 4
+    assert {(r["route"], r["status"]) for r in requests} == {("/api/v1/cases/{case_id}", 401)}
+    assert all(r["request_id"] and r["time"] and r["level"] == "INFO" for r in requests)
+
+
 # --- refused starts -----------------------------------------------------------------------
 
 
