@@ -75,7 +75,8 @@ def served(env: dict[str, str], workers: int = 1) -> Iterator[str]:
         "REFERRAL_GRAPH_RATE_LIMIT_PER_MINUTE": "0",
         "REFERRAL_GRAPH_DEMO_USERS": "false",
     }
-    log = open(Path(env.get("BENCH_LOG", "/tmp/referral-graph-bench-server.log")), "w")  # noqa: SIM115
+    log_path = Path(env.get("BENCH_LOG", "/tmp/referral-graph-bench-server.log"))
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "referral_graph.cli", "serve", "--workers", str(workers)],
         env=full,
@@ -93,6 +94,12 @@ def served(env: dict[str, str], workers: int = 1) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start; see the bench server log")
+        # /health answers as soon as one worker is up; the others may still be building
+        # their directory graphs, and a measurement started then timed their start-up.
+        while log_path.read_text().count("Application startup complete") < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not all {workers} workers started; see {log_path}")
+            time.sleep(0.2)
         yield url
     finally:
         served_rss_mb[url] = _peak_rss_mb(proc.pid)
