@@ -34,6 +34,9 @@ from referral_graph.store.port import (
     Transaction,
 )
 
+#: Entries a graph's memo keeps before starting afresh (about 20 MB at most).
+_MEMO_LIMIT = 200_000
+
 #: A person's competency from one training: (person id, (trained on, last valid day)).
 Period = tuple[str, tuple[date, date]]
 #: Per provider and topic: the competency periods of its active people.
@@ -52,6 +55,14 @@ class DirectoryGraph:
     oversight: nx.DiGraph = field(default_factory=nx.DiGraph)
     capacity: CapacityPolicy = field(default_factory=packaged_policy)
     trained: Trained = field(default_factory=dict)
+    # Answers the graph works out again and again, kept while it lives (it never changes;
+    # a new directory version is a new graph). Trained staff change with the day only.
+    _staff: dict[tuple[str, Service, date], TrainedStaff | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _next_hops: dict[str, list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -96,11 +107,22 @@ class DirectoryGraph:
         """For a service that follows training at this kind of provider: how many of its
         active people hold a valid competency on ``today`` (None: the service does not
         depend on training there)."""
+        key = (provider.id, service, today)
+        try:
+            return self._staff[key]
+        except KeyError:
+            pass
         needed = self.capacity.requirement(provider.kind, service)
-        if needed is None:
-            return None
-        periods = self.trained.get(provider.id, {}).get(needed.topic, ())
-        return trained_staff(((p, on, until) for p, (on, until) in periods), needed.topic, today)
+        staff = None
+        if needed is not None:
+            periods = self.trained.get(provider.id, {}).get(needed.topic, ())
+            staff = trained_staff(
+                ((p, on, until) for p, (on, until) in periods), needed.topic, today
+            )
+        if len(self._staff) >= _MEMO_LIMIT:  # a long-lived graph: yesterday's go
+            self._staff.clear()
+        self._staff[key] = staff
+        return staff
 
     def offers(self, provider: Provider, service: Service, today: date) -> bool:
         """Whether the provider offers the service today: listed, and — for a service that
@@ -138,7 +160,10 @@ class DirectoryGraph:
         """An intermediary ``m`` with pathways source → m and m → target (for service)."""
         if source not in self.pathways or target not in self.pathways:
             return None
-        for middle in sorted(self.pathways.successors(source)):
+        hops = self._next_hops.get(source)
+        if hops is None:
+            hops = self._next_hops[source] = sorted(self.pathways.successors(source))
+        for middle in hops:
             if middle != target and self.pathway(middle, target, service):
                 return str(middle)
         return None

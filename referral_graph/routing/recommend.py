@@ -149,14 +149,23 @@ class Recommender:
         self.activity = activity
 
     def candidates(
-        self, case: Case, holder_id: str, services: Iterable[Service], local_now: datetime
+        self,
+        case: Case,
+        holder_id: str,
+        services: Iterable[Service],
+        local_now: datetime,
+        always_open: bool = False,
     ) -> list[_Candidate]:
+        """Eligible providers of the services for the case (``always_open``: only those
+        open day and night)."""
         serving = self.graph.serving(case.village_code)
         today = local_now.date()
         found: list[_Candidate] = []
         for service in services:
             for pid in sorted(serving & self.graph.by_service.get(service, set())):
                 provider = self.graph.providers[pid]
+                if always_open and not provider.hours.always_open:
+                    continue
                 staff = self.graph.trained_staff(provider, service, today)
                 if pid == holder_id or not eligible(provider, case, service, staff):
                     continue
@@ -296,11 +305,9 @@ class Recommender:
             so_far = chosen + added
             in_person_open = any(c.open_now and c.mode is DeliveryMode.IN_PERSON for c in so_far)
             if not in_person_open and not any(c.provider.hours.always_open for c in so_far):
-                pool = [
-                    c
-                    for c in self.candidates(case, holder_id, sorted(Service), local_now)
-                    if c.provider.hours.always_open
-                ]
+                pool = self.candidates(
+                    case, holder_id, sorted(Service), local_now, always_open=True
+                )
                 for c in pool:
                     self.score(c, case, holder_id, nobody_speaks)
                 best = _best(pool, exclude=so_far)
