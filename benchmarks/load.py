@@ -436,9 +436,14 @@ def write_data(
 
 
 def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of a running process."""
+    """User + system CPU seconds of a running process and its running children (the
+    worker processes of a server started with ``--workers``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    return own + sum(_cpu_of(int(child)) for child in children)
 
 
 def _children_cpu() -> float:

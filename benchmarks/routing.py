@@ -106,6 +106,15 @@ def signed_in_ccwcs(store: SqliteStore, case_ids: list[str]) -> list[dict[str, s
     return headers
 
 
+def saturated(url: str, script: Path, data: Path, pid: int, runs: int = 3) -> dict[str, Any]:
+    """32 connections asking back to back, ``runs`` times 10 s: each run, and the run
+    of median p99 as the figure (on two shared cores one run's tail moves by a third
+    from one run to the next with what else the machine does)."""
+    each = [wrk(url, 32, 10, script, [str(data)], pid) for _ in range(runs)]
+    median = sorted(each, key=lambda r: r["p99_ms"])[runs // 2]
+    return {**median, "runs": [{k: r[k] for k in ("req_per_s", "p50_ms", "p99_ms")} for r in each]}
+
+
 def run(folder: Path | None = None) -> dict[str, Any]:
     folder = folder or Path(tempfile.mkdtemp(prefix="rg-bench-routing-"))
     path = folder / "national.sqlite3"
@@ -145,7 +154,7 @@ def run(folder: Path | None = None) -> dict[str, Any]:
             urls = [f"{url}/api/v1/cases/{c}/recommendations" for c in case_ids]
             concurrent_gets(urls, clients=4, seconds=2, headers=headers)  # warm-up
             pid = server_pid()
-            http[f"wrk_{workers}_workers"] = wrk(url, 32, 15, script, [str(data)], pid)
+            http[f"wrk_{workers}_workers"] = saturated(url, script, data, pid)
             # 32 clients each sending one request every 100 ms: 320 requests a second
             http[f"wrk_{workers}_workers_paced_320_per_s"] = wrk(
                 url, 32, 15, script, [str(data), "100"], pid
