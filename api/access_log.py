@@ -183,4 +183,4 @@ class ReadAccessLog:
             object_id_of(scope.get("path_params", {})),
             client[0] if client else None,
         )
-        runtime.access_log.submit(entry)
+        runtime.write_behind.append_access(entry)

@@ -109,7 +109,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         finally:
             if scheduler is not None:
                 scheduler.stop()
-            rt.access_log.close()
+            rt.write_behind.close()
             if own:
                 rt.store.close()
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from referral_graph.access_writer import AccessLogWriter
 from referral_graph.domain.models import utc_now
 from referral_graph.security.model import Principal
 from referral_graph.security.principals import PrincipalCache
@@ -15,6 +14,7 @@ from referral_graph.services.routing import Routing
 from referral_graph.services.timeliness import ensure_policy, load_policy_file, packaged_policy
 from referral_graph.settings import Settings, StoreKind
 from referral_graph.store.port import Store
+from referral_graph.write_behind import WriteBehind
 
 Clock = Callable[[], datetime]
 
@@ -42,14 +42,17 @@ class Runtime:
     store: Store
     clock: Clock = field(default=utc_now)
     routing: Routing = field(init=False)
-    access_log: AccessLogWriter = field(init=False)
+    write_behind: WriteBehind = field(init=False)
     principals: PrincipalCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.access_log = AccessLogWriter(self.store)
+        self.write_behind = WriteBehind(self.store)
         self.principals = PrincipalCache(self.settings.principal_cache_seconds)
         self.routing = Routing(
-            self.store, self.settings.timezone, self.settings.activity_cache_seconds
+            self.store,
+            self.settings.timezone,
+            self.settings.activity_cache_seconds,
+            defer=self.write_behind.defer,
         )
 
     def now(self) -> datetime:

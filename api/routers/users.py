@@ -151,7 +151,7 @@ def access_log(
     user_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Envelope[AccessOut]:
     """Who read or changed what, newest first: "who looked at this case, and when"."""
-    runtime.access_log.flush()
+    runtime.write_behind.flush()
     listing = store.read(lambda tx: tx.list_access(AccessQuery(object_id, user_id), page))
     return Envelope(
         data=[AccessOut.of(r) for r in listing.items],

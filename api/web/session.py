@@ -261,7 +261,7 @@ class Web:
             object_id,
             client,
         )
-        self.runtime.access_log.submit(entry)
+        self.runtime.write_behind.append_access(entry)
 
 
 def web_context(request: Request) -> Web:

@@ -60,8 +60,17 @@ class _Seen:
 class Routing:
     """Recommendations over a cached directory graph and a briefly cached history."""
 
-    def __init__(self, store: Store, timezone: str, activity_ttl: float = 30.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        timezone: str,
+        activity_ttl: float = 30.0,
+        defer: Callable[[Callable[[Transaction], None]], None] | None = None,
+    ) -> None:
+        """``defer``: where gap records go to be written behind the answer (without it
+        a recommendation writes its new gaps itself before answering)."""
         self.store = store
+        self.defer = defer
         self.tz = ZoneInfo(timezone)
         self.directory = DirectoryCache(store)
         self.activity_ttl = timedelta(seconds=activity_ttl)
@@ -113,7 +122,7 @@ class Routing:
 
         ``quick``: answer only from what is in memory already, after that one read;
         raise :class:`WouldWait` (nothing written) when the graph must be rebuilt, the
-        history refreshed or a new gap recorded."""
+        history refreshed, or a new gap written and there is no ``defer``."""
 
         def load(tx: Transaction) -> tuple[Case, str, int]:
             case = tx.get_case(case_id)
@@ -154,14 +163,17 @@ class Routing:
         new = self._recorded_gaps.new(list(gaps))
         if not new:
             return
-        if quick:
-            raise WouldWait("a new service gap is to be recorded")
 
-        def record(tx: Transaction) -> None:
+        def record(tx: Transaction) -> None:  # a gap already there is left as it is
             for gap_id in new:
                 tx.record_service_gap(gaps[gap_id])
 
-        self.store.write(record)
+        if self.defer is not None:
+            self.defer(record)
+        elif quick:
+            raise WouldWait("a new service gap is to be recorded")
+        else:
+            self.store.write(record)
         self._recorded_gaps.add(new)
 
     def coverage(

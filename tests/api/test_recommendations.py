@@ -39,7 +39,7 @@ def test_cold_and_warm_answers_agree_and_follow_the_directory(
     assert after.json()["directory_version"] > cold.json()["directory_version"]
 
 
-def test_a_warm_route_still_records_a_new_gap(
+def test_a_warm_route_records_a_new_gap_behind_its_answer(
     client: TestClient, runtime: Runtime, clock: FakeClock
 ) -> None:
     warm_up = cases.open_case(runtime.store, clock(), opening(), opened_by="t")
@@ -52,6 +52,11 @@ def test_a_warm_route_still_records_a_new_gap(
     )
     answer = client.get(f"/api/v1/cases/{case.id}/recommendations")
     assert [g["service"] for g in answer.json()["gaps"]] == ["phone_counselling"]
+    # Written behind the answer; the listing flushes what is queued before reading.
+    listed = client.get("/api/v1/coverage/gaps", params={"area": "17"}).json()
+    assert [(g["case_id"], g["service"]) for g in listed["data"]] == [
+        (case.id, "phone_counselling")
+    ]
     gaps = runtime.store.read(lambda tx: tx.service_gaps("17", Page()))
     assert [(g.case_id, g.service) for g in gaps.items] == [(case.id, Service.PHONE_COUNSELLING)]
 

@@ -7,6 +7,7 @@ from operator import methodcaller
 
 import pytest
 
+from referral_graph.domain.errors import Conflict
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import AlertKind, Deadlines, Window
@@ -106,6 +107,14 @@ def test_service_gaps_newest_first_inside_an_area(with_cases: Store) -> None:
     assert listed("040614") == ([gaps[3]], 1)
     assert listed("0406") == ([gaps[3]], 1)
     assert listed("04061700") == ([gaps[3]], 1)
+
+
+def test_a_gap_of_an_unknown_case_is_refused(with_cases: Store) -> None:
+    orphan = ServiceGap("gap-x", "case-gone", Service.COUNSELLING, "17010101", (), T0)
+    with pytest.raises(Conflict) as refused:
+        with_cases.write(lambda tx: tx.record_service_gap(orphan))
+    assert refused.value.field == "case_id"
+    assert with_cases.read(lambda tx: tx.service_gaps("17", Page())).count == 0
 
 
 # --- timeliness --------------------------------------------------------------------

@@ -265,7 +265,7 @@ def test_reads_and_writes_are_in_the_access_log(
     with TestClient(app) as ccwc:
         case_id = open_case(sign_in(ccwc, "e2e-ccwc"))
         ccwc.get(f"/app/cases/{case_id}")
-    runtime.access_log.flush()  # reads are appended in batches, off the request's path
+    runtime.write_behind.flush()  # reads are appended in batches, off the request's path
     log = runtime.store.read(
         lambda tx: tx.list_access(AccessQuery(object_id=case_id), Page(limit=50))
     ).items

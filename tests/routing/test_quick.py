@@ -9,6 +9,7 @@ from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.services import cases, directory
 from referral_graph.services.routing import Routing
 from referral_graph.store.port import Page, Store, WouldWait
+from referral_graph.write_behind import WriteBehind
 from tests.factories import FakeClock, load_small_network, opening
 
 
@@ -52,7 +53,7 @@ def test_quick_waits_when_the_history_is_stale(
         routing.recommend(case.id, clock.advance(seconds=2), quick=True)
 
 
-def test_quick_never_writes_a_gap(store: Store, routing: Routing, clock: FakeClock) -> None:
+def test_quick_never_writes_a_gap_itself(store: Store, routing: Routing, clock: FakeClock) -> None:
     case = cases.open_case(
         store,
         clock(),
@@ -70,3 +71,26 @@ def test_quick_never_writes_a_gap(store: Store, routing: Routing, clock: FakeClo
     slow = routing.recommend(case.id, clock())
     assert recorded() == 1
     assert routing.recommend(case.id, clock(), quick=True) == slow  # the gap is known now
+
+
+def test_with_a_write_behind_quick_defers_the_gap(store: Store, clock: FakeClock) -> None:
+    load_small_network(store)
+    writer = WriteBehind(store, linger_seconds=60)  # written only when flushed here
+    routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=60, defer=writer.defer)
+    case = cases.open_case(
+        store,
+        clock(),
+        opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
+        opened_by="t",
+    )
+    routing.recommend(case.id, clock(), service=Service.COUNSELLING)  # builds; no gap
+    quick = routing.recommend(case.id, clock(), quick=True)
+    assert [g.service for g in quick.gaps] == [Service.PHONE_COUNSELLING]
+    gaps = store.read(lambda tx: tx.service_gaps("17", Page()))
+    assert gaps.count == 0
+    assert writer.flush() == 1
+    gaps = store.read(lambda tx: tx.service_gaps("17", Page()))
+    assert [g.case_id for g in gaps.items] == [case.id]
+    routing.recommend(case.id, clock(), quick=True)  # known now: nothing more queued
+    assert writer.flush() == 0
+    writer.close()

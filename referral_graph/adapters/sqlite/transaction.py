@@ -423,18 +423,21 @@ class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Trans
         }
 
     def record_service_gap(self, gap: ServiceGap) -> None:
-        self.conn.execute(
-            "INSERT OR IGNORE INTO service_gaps (id, case_id, service, village_code,"
-            " reachable_by, at) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                gap.id,
-                gap.case_id,
-                gap.service.value,
-                gap.village_code,
-                ",".join(gap.reachable_by),
-                _ts(gap.at),
-            ),
-        )
+        try:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO service_gaps (id, case_id, service, village_code,"
+                " reachable_by, at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    gap.id,
+                    gap.case_id,
+                    gap.service.value,
+                    gap.village_code,
+                    ",".join(gap.reachable_by),
+                    _ts(gap.at),
+                ),
+            )
+        except sqlite3.IntegrityError:  # the only key it refers to is the case's
+            raise Conflict(f"No case with id {gap.case_id!r}.", field="case_id") from None
 
     def service_gaps(self, area: str, page: Page) -> Listing[ServiceGap]:
         inside, inside_args = scope_sql("village_code", area)

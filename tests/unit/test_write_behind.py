@@ -1,0 +1,75 @@
+"""Deferred writes (access records of reads, service gaps) go in batches; nothing
+queued is lost, and one the store refuses never holds back the rest."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from referral_graph.domain.vocabulary import Service
+from referral_graph.security.model import AccessRecord
+from referral_graph.store.port import AccessQuery, Page, ServiceGap, Store
+from referral_graph.write_behind import WriteBehind
+from tests.factories import T0, VILLAGE, load_small_network
+
+
+def entry(n: int) -> AccessRecord:
+    return AccessRecord(
+        id=f"acc_{n}",
+        at=T0 + timedelta(seconds=n),
+        user_id="u",
+        username="reader",
+        role="provider",
+        action="read",
+        method="GET",
+        path="/api/v1/cases/{case_id}",
+        object_id="case_1",
+        client="127.0.0.1",
+    )
+
+
+def logged(store: Store) -> int:
+    return store.read(lambda tx: tx.list_access(AccessQuery(object_id="case_1"), Page())).count
+
+
+def test_the_background_writer_appends_what_is_queued(store: Store) -> None:
+    writer = WriteBehind(store, linger_seconds=0.01)
+    for n in range(120):
+        writer.append_access(entry(n))
+    deadline = time.monotonic() + 5
+    while logged(store) < 120 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert logged(store) == 120
+    writer.close()
+
+
+def test_flush_and_close_leave_nothing_behind(store: Store) -> None:
+    writer = WriteBehind(store, linger_seconds=10)  # the thread would wait long
+    for n in range(7):
+        writer.append_access(entry(n))
+    writer.flush()
+    assert logged(store) == 7
+    writer.append_access(entry(99))
+    writer.close()
+    assert logged(store) == 8
+
+
+def test_a_record_the_store_refuses_is_dropped_alone(store: Store) -> None:
+    load_small_network(store)
+    writer = WriteBehind(store, linger_seconds=10)
+    orphan = ServiceGap(
+        id="gap_none",
+        case_id="case_gone",  # purged meanwhile, say
+        service=Service.COUNSELLING,
+        village_code=VILLAGE,
+        reachable_by=(),
+        at=T0,
+    )
+    writer.append_access(entry(1))
+    writer.defer(lambda tx: tx.record_service_gap(orphan))
+    writer.append_access(entry(2))
+    assert writer.flush() == 3
+    assert logged(store) == 2
+    assert store.read(lambda tx: tx.service_gaps("17", Page())).count == 0
+    assert writer.flush() == 0  # nothing left queued to fail again
+    writer.close()
