@@ -34,9 +34,6 @@ from referral_graph.store.port import (
     Transaction,
 )
 
-#: Entries a graph's memo keeps before starting afresh (about 20 MB at most).
-_MEMO_LIMIT = 200_000
-
 #: A person's competency from one training: (person id, (trained on, last valid day)).
 Period = tuple[str, tuple[date, date]]
 #: Per provider and topic: the competency periods of its active people.
@@ -60,6 +57,7 @@ class DirectoryGraph:
     _staff: dict[tuple[str, Service, date], TrainedStaff | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _staff_day: date | None = field(default=None, init=False, repr=False, compare=False)
     _next_hops: dict[str, list[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -119,8 +117,9 @@ class DirectoryGraph:
             staff = trained_staff(
                 ((p, on, until) for p, (on, until) in periods), needed.topic, today
             )
-        if len(self._staff) >= _MEMO_LIMIT:  # a long-lived graph: yesterday's go
+        if today != self._staff_day:  # one day's answers at most (a few MB nationally)
             self._staff.clear()
+            self._staff_day = today
         self._staff[key] = staff
         return staff
 
