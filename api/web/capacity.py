@@ -29,7 +29,7 @@ from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
 from referral_graph.audit.labels import MONTHS
 from referral_graph.audit.period import MONTH_PATTERN, month_of
-from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.areas import check_report_area, gazetteer
 from referral_graph.domain.capacity import (
     AgeGroup,
     CoachingSession,
@@ -46,7 +46,7 @@ from referral_graph.security.model import Role
 from referral_graph.security.policy import in_area
 from referral_graph.services import capacity
 from referral_graph.services.capacity import CompetencyRow
-from referral_graph.services.capacity.common import EARLIEST, LATEST, check_area
+from referral_graph.services.capacity.common import EARLIEST, LATEST
 from referral_graph.store.port import CoachingQuery, Page, PeopleQuery, Transaction
 
 router = APIRouter()
@@ -151,7 +151,7 @@ def where_of(ctx: Web, asked: str) -> Where:
     try:
         if not AREA.match(asked):
             raise InvalidInput("Not a province, district or commune code.", field="area")
-        check_area(asked)
+        check_report_area(asked)
     except InvalidInput:
         return Where(default, "err_area")
     return Where(coordinator_area(ctx.principal, asked))

