@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -66,6 +67,16 @@ def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
     return problem_response(
         Problem(title=_TITLES.get(status, "Error"), status=status, detail=detail, **extra)
     )
+
+
+def rows_refused(errors: Sequence[Any], detail: str) -> JSONResponse:
+    """422 for an all-or-nothing import with bad rows: every row error in ``errors``,
+    its field named ``sheet[row].column`` (the import wrote nothing)."""
+    items = [
+        {"field": f"{e.sheet}[{e.row}].{e.column}", "reason": e.reason, **e.model_dump()}
+        for e in errors
+    ]
+    return problem(422, f"{len(items)} error(s) {detail}", field="file", errors=items)
 
 
 def _loc(loc: tuple[Any, ...] | list[Any]) -> str:

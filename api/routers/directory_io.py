@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep, StoreDep
-from api.errors import problem
+from api.errors import rows_refused
 from api.responses import problems
 from referral_graph.interop import hsds, sheets, spreadsheet
 from referral_graph.interop.spreadsheet import ImportMode, ImportReport
@@ -45,14 +45,7 @@ def import_directory(
     report = spreadsheet.import_sheets(store, tables, now=runtime.now(), dry_run=dry_run, mode=mode)
     if report.dry_run or report.written:
         return report
-    errors = [
-        {"field": f"{e.sheet}[{e.row}].{e.column}", "reason": e.reason, **e.model_dump()}
-        for e in report.errors
-    ]
-    return problem(
-        422,
-        f"{len(errors)} error(s) in the spreadsheet; nothing was written "
-        "(fix them, or import with mode=valid-only).",
-        field="file",
-        errors=errors,
+    return rows_refused(
+        report.errors,
+        "in the spreadsheet; nothing was written (fix them, or import with mode=valid-only).",
     )

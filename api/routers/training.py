@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.capacity_schemas import AttendanceCreate, CoachingCreate, TrainingSessionCreate
 from api.deps import PageDep, RuntimeDep, StoreDep
-from api.errors import problem
+from api.errors import rows_refused
 from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.capacity import AreaQuery, paged, today
@@ -158,16 +158,7 @@ def import_attendance(
     )
     if report.dry_run or report.written:
         return report
-    errors = [
-        {"field": f"{e.sheet}[{e.row}].{e.column}", "reason": e.reason, **e.model_dump()}
-        for e in report.errors
-    ]
-    return problem(
-        422,
-        f"{len(errors)} error(s) in the attendance sheet; nothing was written.",
-        field="file",
-        errors=errors,
-    )
+    return rows_refused(report.errors, "in the attendance sheet; nothing was written.")
 
 
 # --- coaching --------------------------------------------------------------------------
