@@ -69,8 +69,8 @@ class CapacityOverview(BaseModel):
     totals: CapacityRow
 
 
-class CompetencyRow(BaseModel):
-    """Who holds which competency, until when."""
+class PersonAtProvider(BaseModel):
+    """A person, with the provider they work for and where it is."""
 
     person_id: str
     name: str
@@ -78,6 +78,11 @@ class CompetencyRow(BaseModel):
     provider_id: str
     provider_name: str
     area_code: str
+
+
+class CompetencyRow(PersonAtProvider):
+    """Who holds which competency, until when."""
+
     topic: TrainingTopic
     earned_on: date
     valid_until: date
@@ -85,16 +90,10 @@ class CompetencyRow(BaseModel):
     days_left: int
 
 
-class CoachingDue(BaseModel):
+class CoachingDue(PersonAtProvider):
     """A trained, active person not coached within the programme's interval (counted
     from their last coaching, or from their first training if never coached)."""
 
-    person_id: str
-    name: str
-    role: PersonRole
-    provider_id: str
-    provider_name: str
-    area_code: str
     last_coached_on: date | None
     due_on: date
     days_overdue: int
