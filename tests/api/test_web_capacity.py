@@ -36,7 +36,13 @@ from referral_graph.store.port import (
     TrainingRecordQuery,
     Transaction,
 )
-from tests.api.web_forms import assert_in_khmer, field_error, post_form, programme_today
+from tests.api.web_forms import (
+    assert_in_khmer,
+    assert_needs_session,
+    field_error,
+    post_form,
+    programme_today,
+)
 from tests.e2e.server_app import ShiftableClock, build
 from tests.e2e.test_web_pages import KHMER, sign_in
 
@@ -78,9 +84,7 @@ def test_providers_may_not_open_the_coordinator_pages(
     "path", [*COORDINATOR_PAGES, "/app/coaching", "/app/people", "/app/awareness"]
 )
 def test_the_pages_need_a_session(anon: TestClient, path: str) -> None:
-    r = anon.get(path, follow_redirects=False)
-    assert r.status_code == 303
-    assert r.headers["location"] == f"/app/signin?next={path}"
+    assert_needs_session(anon, path)
 
 
 def test_the_navigation_links_each_role_to_its_pages(anon: TestClient) -> None:

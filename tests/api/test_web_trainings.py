@@ -33,7 +33,13 @@ from referral_graph.store.port import (
     TrainingQuery,
     Transaction,
 )
-from tests.api.web_forms import assert_in_khmer, field_error, post_form, programme_today
+from tests.api.web_forms import (
+    assert_in_khmer,
+    assert_needs_session,
+    field_error,
+    post_form,
+    programme_today,
+)
 from tests.e2e.server_app import PASSWORD, ShiftableClock, build
 from tests.e2e.test_web_pages import KHMER, csrf_of, sign_in
 
@@ -151,9 +157,7 @@ def test_supervisors_coordinators_and_admins_open_them(
 
 @pytest.mark.parametrize("path", PAGES)
 def test_the_pages_need_a_session(anon: TestClient, path: str) -> None:
-    r = anon.get(path, follow_redirects=False)
-    assert r.status_code == 303
-    assert r.headers["location"] == f"/app/signin?next={path}"
+    assert_needs_session(anon, path)
 
 
 def test_the_navigation_and_the_capacity_page_link_to_trainings(anon: TestClient) -> None:

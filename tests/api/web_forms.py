@@ -46,3 +46,10 @@ def assert_in_khmer(client: TestClient, path: str, khmer: str) -> None:
     assert khmer in r.text
     main = r.text.split('<main id="main"', 1)[1]
     assert KHMER.search(main)
+
+
+def assert_needs_session(client: TestClient, path: str) -> None:
+    """Without a session the page sends to the sign-in page, and back to it after."""
+    r = client.get(path, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/app/signin?next={path}"
