@@ -25,6 +25,7 @@ from referral_graph.domain.vocabulary import (
     RiskLevel,
     Service,
 )
+from referral_graph.store.port import Listing, Page
 
 T = TypeVar("T")
 
@@ -51,6 +52,11 @@ class Envelope(BaseModel, Generic[T]):
     count: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, listing: Listing[T], page: Page) -> Envelope[T]:
+        """The page of a store listing."""
+        return cls(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
 
 
 class Health(BaseModel):

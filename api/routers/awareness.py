@@ -49,7 +49,7 @@ def list_sessions(
     area = coordinator_area(principal, area)
     query = AwarenessQuery(area=area, provider_id=provider_id, since=since, until=until)
     listing = capacity.list_awareness(store, query, page, capacity.provider_reach(principal))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post(

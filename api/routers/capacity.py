@@ -79,7 +79,7 @@ def provider_people(
     listing = capacity.provider_people(
         store, provider_id, page, reach=reach, active=active, role=role
     )
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post(

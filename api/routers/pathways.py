@@ -26,7 +26,7 @@ def list_pathways(
 ) -> Envelope[Pathway]:
     query = PathwayQuery(from_provider_id, to_provider_id, service)
     listing = store.read(lambda tx: tx.list_pathways(query, page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(404, 409))

@@ -43,7 +43,7 @@ def list_providers(
         area=area, service=service, kind=kind, age=age, gender=gender, active=active
     )
     listing = store.read(lambda tx: tx.list_providers(query, page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409))
@@ -86,4 +86,4 @@ def inbox(
     check_inbox(store, principal, provider_id)
     query = InboxQuery(provider_id=provider_id, statuses=tuple(status or OPEN_STATUSES))
     listing = store.read(lambda tx: tx.inbox(query, page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)

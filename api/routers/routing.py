@@ -90,4 +90,4 @@ def recorded_gaps(
     coordinator_area(principal, area)
     runtime.write_behind.flush()  # gaps found in the last few milliseconds too
     listing = runtime.store.read(lambda tx: tx.service_gaps(area, page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)

@@ -114,7 +114,7 @@ def alerts(
         check_inbox(runtime.store, principal, provider_id)
     query = AlertQuery(referral_id=referral_id, provider_id=provider_id, kind=kind)
     listing = runtime.store.read(lambda tx: tx.list_alerts(query, page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post("/timeliness/tick", responses=problems())
@@ -127,7 +127,7 @@ def tick_now(runtime: RuntimeDep) -> TickResult:
 def dead_letters(runtime: RuntimeDep, page: PageDep) -> Envelope[OutboxMessage]:
     """Notifications no webhook would take after every retry."""
     listing = runtime.store.read(lambda tx: tx.list_outbox("dead", page))
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post("/outbox/{message_id}/requeue", responses=problems(404))

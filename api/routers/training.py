@@ -64,7 +64,7 @@ def list_trainings(
     """Training sessions, newest first; ``area`` is where they were held."""
     query = TrainingQuery(topic=topic, area=area, since=since, until=until)
     listing = capacity.list_training_sessions(store, query, page)
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post(
@@ -176,7 +176,7 @@ def list_coaching(
     area = coordinator_area(principal, area)
     query = CoachingQuery(person_id=person_id, coach_id=coach_id, area=area)
     listing = capacity.list_coaching(store, query, page)
-    return Envelope(data=listing.items, count=listing.count, limit=page.limit, offset=page.offset)
+    return Envelope.of(listing, page)
 
 
 @router.post(
