@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.policy import rule_for
 from referral_graph.domain.errors import Conflict
-from referral_graph.domain.ids import new_id
+from referral_graph.domain.ids import new_ordered_id
 from referral_graph.security.model import AccessRecord, Principal
 from referral_graph.store.port import IdempotencyRecord, Store, Transaction
 
@@ -53,7 +53,7 @@ def record(
     client: str | None,
 ) -> AccessRecord:
     return AccessRecord(
-        id=new_id("acc"),
+        id=new_ordered_id("acc"),
         at=at,
         user_id=principal.user_id,
         username=principal.username,

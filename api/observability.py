@@ -35,7 +35,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -56,6 +55,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.security import authorize
 from referral_graph.domain.errors import ReferralGraphError
+from referral_graph.domain.ids import random_hex
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.logging_setup import REQUEST_ID
 from referral_graph.store.port import DueQuery, Page, Transaction
@@ -168,7 +168,7 @@ def _request_id(scope: Scope) -> str:
             if _SANE_ID.fullmatch(text):
                 return text
             break
-    return uuid.uuid4().hex
+    return random_hex(16)
 
 
 def _route(scope: Scope) -> str:
