@@ -9,6 +9,10 @@ processes on one SQLite file a recommendation that recorded its gap itself once 
 of the access log and of gaps, and shutdown, call it, so what they show is complete.
 A write a person makes is different: its access record is appended in the transaction of
 the change (``api.access_log.LoggedStore``).
+
+The thread also settles the store's access journal (``Transaction.settle_access``) every
+``settle_rows`` records it wrote and every ``settle_seconds`` while it wrote any, and
+shutdown settles what is left.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from referral_graph.domain.errors import ReferralGraphError, StoreUnavailable
@@ -29,10 +34,22 @@ log = logging.getLogger("referral_graph.write_behind")
 
 
 class WriteBehind:
-    def __init__(self, store: Store, *, batch: int = 500, linger_seconds: float = 0.05) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        batch: int = 500,
+        linger_seconds: float = 0.05,
+        settle_rows: int = 10_000,
+        settle_seconds: float = 30.0,
+    ) -> None:
         self.store = store
         self.batch = batch
         self.linger = linger_seconds
+        self.settle_rows = settle_rows
+        self.settle_seconds = settle_seconds
+        self._unsettled = 0  # records written since the journal was last settled
+        self._settled_at = time.monotonic()
         self._queue: queue.Queue[Work] = queue.Queue()
         self._lock = threading.Lock()  # one writer at a time: the thread or a flush
         self._thread: threading.Thread | None = None
@@ -64,12 +81,29 @@ class WriteBehind:
                     return written
                 self._write(records)
                 written += len(records)
+                self._unsettled += len(records)
 
     def close(self) -> None:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.flush()
+        self._settle_logged(everything=True)
+
+    def settle(self, *, everything: bool = False) -> int:
+        """Settle the journal when it is due (or ``everything`` in it); how many moved."""
+        due = self._unsettled >= self.settle_rows or (
+            self._unsettled and time.monotonic() - self._settled_at >= self.settle_seconds
+        )
+        if not (due or everything):
+            return 0
+        self._unsettled, self._settled_at = 0, time.monotonic()
+        moved = 0
+        while True:  # in slices, so that other writers wait for one slice at most
+            n = self.store.write(lambda tx: tx.settle_access(self.settle_rows))
+            moved += n
+            if n < self.settle_rows:
+                return moved
 
     def _drain(self) -> list[Work]:
         records: list[Work] = []
@@ -119,6 +153,7 @@ class WriteBehind:
             try:
                 first = self._queue.get(timeout=0.5)
             except queue.Empty:
+                self._settle_logged()
                 continue
             self._queue.put(first)
             self._stopping.wait(self.linger)  # let a few more reads join this batch
@@ -126,3 +161,11 @@ class WriteBehind:
                 self.flush()
             except Exception:  # logged in _write
                 self._stopping.wait(1.0)
+                continue
+            self._settle_logged()
+
+    def _settle_logged(self, *, everything: bool = False) -> None:
+        try:
+            self.settle(everything=everything)
+        except Exception:  # the journal stays readable; the next round tries again
+            log.exception("could not settle the access journal; will retry")

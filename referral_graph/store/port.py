@@ -498,7 +498,13 @@ class Transaction(ABC):
 
     @abstractmethod
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
-        """Access records, newest first."""
+        """Access records, newest first (settled or not)."""
+
+    def settle_access(self, limit: int) -> int:
+        """Index up to ``limit`` records appended since the last call, for a store that
+        appends to an unindexed journal first; how many. A store that indexes each
+        record as it is appended has nothing to settle."""
+        return 0
 
     # --- capacity building -------------------------------------------------------------
     @abstractmethod

@@ -302,6 +302,22 @@ def test_access_records_at_one_instant_are_ordered_by_id(any_store: Store) -> No
     assert [r.id for r in listing.items] == ["a-1", "a-2", "a-3"]
 
 
+def test_settling_the_access_log_changes_nothing_a_reader_sees(any_store: Store) -> None:
+    for n in range(6):
+        record = access(f"a-{n}", at=T0 + n * MINUTE, object_id=f"case-{n % 2}")
+        any_store.write(lambda tx, r=record: tx.append_access(r))
+    query = AccessQuery(object_id="case-1")
+    before = any_store.read(lambda tx: tx.list_access(query, Page()))
+    moved = any_store.write(lambda tx: tx.settle_access(4))
+    assert moved == (4 if any_store.name == "sqlite" else 0)  # Neo4j indexes on append
+    assert any_store.read(lambda tx: tx.list_access(query, Page())) == before
+    any_store.write(lambda tx: tx.settle_access(100))
+    assert any_store.write(lambda tx: tx.settle_access(100)) == 0
+    after = any_store.read(lambda tx: tx.list_access(query, Page()))
+    assert after == before
+    assert [r.id for r in after.items] == ["a-5", "a-3", "a-1"]
+
+
 # --- times -------------------------------------------------------------------------
 
 

@@ -693,9 +693,10 @@ def sqlite_counts(db: Path) -> dict[str, Any]:
         integrity = conn.execute("PRAGMA integrity_check").fetchall()
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
         keys = conn.execute("SELECT count(*) FROM idempotency").fetchone()[0]
-        writes = conn.execute("SELECT count(*) FROM access_log WHERE action = 'write'").fetchone()[
-            0
-        ]
+        writes = conn.execute(  # settled into the log or still in its journal
+            "SELECT count(*) FROM (SELECT action FROM access_log"
+            " UNION ALL SELECT action FROM access_journal) WHERE action = 'write'"
+        ).fetchone()[0]
         disagree = conn.execute(
             "SELECT id FROM referrals WHERE status != json_extract(doc, '$.status') "
             "OR version != json_extract(doc, '$.version')"

@@ -73,3 +73,50 @@ def test_a_record_the_store_refuses_is_dropped_alone(store: Store) -> None:
     assert store.read(lambda tx: tx.service_gaps("17", Page())).count == 0
     assert writer.flush() == 0  # nothing left queued to fail again
     writer.close()
+
+
+def unsettled(store: Store) -> int:
+    """How many records the journal still held (settling them to find out)."""
+    return store.write(lambda tx: tx.settle_access(1_000_000))
+
+
+def test_the_writer_settles_the_journal_every_so_many_records(store: Store) -> None:
+    writer = WriteBehind(store, linger_seconds=0.01, settle_rows=50, settle_seconds=3600)
+    for n in range(120):
+        writer.append_access(entry(n))
+    deadline = time.monotonic() + 5
+    while logged(store) < 120 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)  # the round that wrote them settles right after
+    writer._stopping.set()  # stop the thread without close()'s final settling
+    assert writer._thread is not None
+    writer._thread.join(timeout=5)
+    assert unsettled(store) == 0
+    assert logged(store) == 120
+
+
+def test_the_writer_settles_a_few_records_once_enough_time_has_passed(store: Store) -> None:
+    writer = WriteBehind(store, linger_seconds=0.01, settle_rows=10_000, settle_seconds=0.1)
+    for n in range(3):
+        writer.append_access(entry(n))
+    deadline = time.monotonic() + 5
+    while logged(store) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(1.0)  # the idle thread looks every half second
+    writer._stopping.set()
+    assert writer._thread is not None
+    writer._thread.join(timeout=5)
+    assert unsettled(store) == 0
+
+
+def test_records_written_without_settling_stay_listed_until_close_settles_them(
+    store: Store,
+) -> None:
+    writer = WriteBehind(store, linger_seconds=10, settle_rows=10_000, settle_seconds=3600)
+    for n in range(7):
+        writer.append_access(entry(n))
+    writer.flush()
+    assert logged(store) == 7  # listed from the journal
+    writer.close()
+    assert unsettled(store) == 0
+    assert logged(store) == 7

@@ -11,6 +11,7 @@ from referral_graph.security.model import AccessRecord, TokenRecord, User
 from referral_graph.store.port import AccessQuery, IdempotencyRecord, Listing, Page
 
 _TOKEN_COLUMNS = "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at"  # noqa: S105
+_ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client"
 
 
 class SqliteAccounts:
@@ -106,8 +107,7 @@ class SqliteAccounts:
 
     def append_access(self, record: AccessRecord) -> None:
         self.conn.execute(
-            "INSERT INTO access_log (id, at, user_id, username, role, action, method, path,"
-            " object_id, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO access_journal ({_ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.id,
                 ts(record.at),
@@ -122,7 +122,25 @@ class SqliteAccounts:
             ),
         )
 
+    def settle_access(self, limit: int) -> int:
+        """Move the journal's oldest ``limit`` records into the indexed log, sorted by
+        object so that each index page is written once for many rows. A record whose id
+        the log holds already (the same record appended twice) is not copied again."""
+        top = self.conn.execute(
+            "SELECT max(seq) FROM (SELECT seq FROM access_journal ORDER BY seq LIMIT ?)",
+            (limit,),
+        ).fetchone()[0]
+        if top is None:
+            return 0
+        self.conn.execute(
+            f"INSERT OR IGNORE INTO access_log ({_ACCESS_COLUMNS}) SELECT {_ACCESS_COLUMNS}"
+            " FROM access_journal WHERE seq <= ? ORDER BY object_id, at",
+            (top,),
+        )
+        return self.conn.execute("DELETE FROM access_journal WHERE seq <= ?", (top,)).rowcount
+
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
+        """Both the log and the journal not yet settled into it (a record is in one)."""
         where: list[str] = []
         args: list[object] = []
         if query.object_id is not None:
@@ -132,11 +150,16 @@ class SqliteAccounts:
             where.append("user_id = ?")
             args.append(query.user_id)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        count = self.conn.execute(f"SELECT count(*) FROM access_log {clause}", args).fetchone()[0]
+        count = self.conn.execute(
+            f"SELECT (SELECT count(*) FROM access_log {clause})"
+            f" + (SELECT count(*) FROM access_journal {clause})",
+            [*args, *args],
+        ).fetchone()[0]
         rows = self.conn.execute(
-            "SELECT id, at, user_id, username, role, action, method, path, object_id, client"
-            f" FROM access_log {clause} ORDER BY at DESC, id LIMIT ? OFFSET ?",
-            [*args, page.limit, page.offset],
+            f"SELECT {_ACCESS_COLUMNS} FROM access_log {clause} UNION ALL"
+            f" SELECT {_ACCESS_COLUMNS} FROM access_journal {clause}"
+            " ORDER BY at DESC, id LIMIT ? OFFSET ?",
+            [*args, *args, page.limit, page.offset],
         ).fetchall()
         records = [
             AccessRecord(
