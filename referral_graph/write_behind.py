@@ -97,12 +97,12 @@ class WriteBehind:
         )
         if not (due or everything):
             return 0
-        self._unsettled, self._settled_at = 0, time.monotonic()
         moved = 0
         while True:  # in slices, so that other writers wait for one slice at most
             n = self.store.write(lambda tx: tx.settle_access(self.settle_rows))
             moved += n
             if n < self.settle_rows:
+                self._unsettled, self._settled_at = 0, time.monotonic()
                 return moved
 
     def _drain(self) -> list[Work]:

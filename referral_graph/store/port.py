@@ -501,9 +501,9 @@ class Transaction(ABC):
         """Access records, newest first (settled or not)."""
 
     def settle_access(self, limit: int) -> int:
-        """Index up to ``limit`` records appended since the last call, for a store that
-        appends to an unindexed journal first; how many. A store that indexes each
-        record as it is appended has nothing to settle."""
+        """Index the oldest ``limit`` records not indexed yet, for a store that appends
+        to an unindexed journal first; how many. A store that indexes each record as it
+        is appended has nothing to settle."""
         return 0
 
     # --- capacity building -------------------------------------------------------------

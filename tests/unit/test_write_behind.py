@@ -6,6 +6,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
+
+from referral_graph.domain.errors import StoreUnavailable
 from referral_graph.domain.vocabulary import Service
 from referral_graph.security.model import AccessRecord
 from referral_graph.store.port import AccessQuery, Page, ServiceGap, Store
@@ -120,3 +123,29 @@ def test_records_written_without_settling_stay_listed_until_close_settles_them(
     writer.close()
     assert unsettled(store) == 0
     assert logged(store) == 7
+
+
+def test_a_settling_the_store_refuses_is_still_due_next_time(store: Store) -> None:
+    writer = WriteBehind(store, linger_seconds=10, settle_rows=5, settle_seconds=3600)
+    for n in range(6):
+        writer.append_access(entry(n))
+    writer.flush()
+    real_write = store.write
+    failing = {"left": 1}
+
+    def write_failing_once(work):  # type: ignore[no-untyped-def]
+        if failing["left"]:
+            failing["left"] -= 1
+            raise StoreUnavailable("the disk is full")
+        return real_write(work)
+
+    store.write = write_failing_once  # type: ignore[method-assign]
+    try:
+        with pytest.raises(StoreUnavailable):
+            writer.settle()
+        assert writer.settle() == 6  # still due: 6 written, 5 a slice
+        assert writer.settle() == 0  # and now not
+    finally:
+        store.write = real_write  # type: ignore[method-assign]
+    writer.close()
+    assert logged(store) == 6

@@ -2,7 +2,7 @@
 -- where the indexed access_log costs ~50 us a row, most of it the two secondary
 -- indexes taking a page write each at a random place. Rows move into access_log in
 -- batches sorted by object (settle_access), where each index page is written once for
--- many rows. Readers see both tables; a row is in exactly one of them at any commit.
+-- many rows, in one transaction per batch. Readers see both tables.
 CREATE TABLE access_journal (
     seq         INTEGER PRIMARY KEY,
     id          TEXT NOT NULL,
