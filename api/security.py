@@ -47,12 +47,10 @@ def route_rule(request: Request) -> Rule:
     return rule
 
 
-async def resolve_principal(request: Request) -> Principal | None:
-    """The principal of the request's bearer token (None on public routes). A token seen
-    lately is answered from memory; otherwise the store is read (on a worker thread
-    unless the store is embedded)."""
-    if route_rule(request).public:
-        return None
+async def resolve_principal(request: Request) -> Principal:
+    """The principal of the request's bearer token. A token seen lately is answered from
+    memory; otherwise the store is read (on a worker thread unless the store is
+    embedded)."""
     token = bearer_token(request)
     if not token:
         raise Unauthenticated("Sign in first: send 'Authorization: Bearer <token>'.")
@@ -65,14 +63,15 @@ async def resolve_principal(request: Request) -> Principal | None:
     return await run_in_threadpool(runtime.principal, token)
 
 
-async def authorize(
-    request: Request, principal: Annotated[Principal | None, Depends(resolve_principal)]
-) -> None:
-    """Let the request through only if the principal's role may call the route."""
+async def authorize(request: Request) -> None:
+    """Let the request through only if the principal's role may call the route (its
+    principal is then ``request.state.principal``). One dependency, not two: each
+    FastAPI dependency costs every request some 7 µs to resolve."""
     rule = route_rule(request)
     if rule.public:
         return
-    if principal is None or rule.roles is None:
+    principal = await resolve_principal(request)
+    if rule.roles is None:
         raise Unauthenticated("Sign in first.")
     if principal.role is not Role.SYSTEM and principal.role not in rule.roles:
         raise Forbidden(f"A {principal.role.value} account may not do this.")

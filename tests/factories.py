@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from starlette.requests import Request
+
 from referral_graph.domain.capacity import (
     Attendance,
     Person,
@@ -183,12 +185,13 @@ def opening(**extra: Any) -> CaseOpening:
 def acting_as_system(app: Any, username: str = "tester") -> Any:
     """Let a test client act with every permission (as the command line does), for
     tests about behaviour rather than access; the access tests sign in for real."""
-    from api.security import resolve_principal
+    from api.security import authorize
     from referral_graph.security.model import Principal, Role
 
-    app.dependency_overrides[resolve_principal] = lambda: Principal(
-        user_id=username, username=username, role=Role.SYSTEM
-    )
+    async def as_system(request: Request) -> None:
+        request.state.principal = Principal(user_id=username, username=username, role=Role.SYSTEM)
+
+    app.dependency_overrides[authorize] = as_system
     return app
 
 
