@@ -35,14 +35,28 @@ def logged(store: Store) -> int:
     return store.read(lambda tx: tx.list_access(AccessQuery(object_id="case_1"), Page())).count
 
 
-def test_the_background_writer_appends_what_is_queued(store: Store) -> None:
-    writer = WriteBehind(store, linger_seconds=0.01)
-    for n in range(120):
+def append_and_wait(writer: WriteBehind, store: Store, count: int) -> None:
+    """Queue ``count`` records and wait (up to 5 s) until the thread has written them."""
+    for n in range(count):
         writer.append_access(entry(n))
     deadline = time.monotonic() + 5
-    while logged(store) < 120 and time.monotonic() < deadline:
+    while logged(store) < count and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert logged(store) == 120
+    assert logged(store) == count
+
+
+def stop_thread(writer: WriteBehind, after: float) -> None:
+    """Let the thread run ``after`` seconds more, then stop it without close()'s final
+    settling."""
+    time.sleep(after)
+    writer._stopping.set()
+    assert writer._thread is not None
+    writer._thread.join(timeout=5)
+
+
+def test_the_background_writer_appends_what_is_queued(store: Store) -> None:
+    writer = WriteBehind(store, linger_seconds=0.01)
+    append_and_wait(writer, store, 120)
     writer.close()
 
 
@@ -85,30 +99,16 @@ def unsettled(store: Store) -> int:
 
 def test_the_writer_settles_the_journal_every_so_many_records(store: Store) -> None:
     writer = WriteBehind(store, linger_seconds=0.01, settle_rows=50, settle_seconds=3600)
-    for n in range(120):
-        writer.append_access(entry(n))
-    deadline = time.monotonic() + 5
-    while logged(store) < 120 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.2)  # the round that wrote them settles right after
-    writer._stopping.set()  # stop the thread without close()'s final settling
-    assert writer._thread is not None
-    writer._thread.join(timeout=5)
+    append_and_wait(writer, store, 120)
+    stop_thread(writer, after=0.2)  # the round that wrote them settles right after
     assert unsettled(store) == 0
     assert logged(store) == 120
 
 
 def test_the_writer_settles_a_few_records_once_enough_time_has_passed(store: Store) -> None:
     writer = WriteBehind(store, linger_seconds=0.01, settle_rows=10_000, settle_seconds=0.1)
-    for n in range(3):
-        writer.append_access(entry(n))
-    deadline = time.monotonic() + 5
-    while logged(store) < 3 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(1.0)  # the idle thread looks every half second
-    writer._stopping.set()
-    assert writer._thread is not None
-    writer._thread.join(timeout=5)
+    append_and_wait(writer, store, 3)
+    stop_thread(writer, after=1.0)  # the idle thread looks every half second
     assert unsettled(store) == 0
 
 
