@@ -20,7 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from referral_graph.audit.labels import MONTHS, khmer_digits
-from referral_graph.routing.reasons import LANGUAGE_NAMES
+from referral_graph.routing.reasons import LANGUAGE_NAMES, MODE_NAMES, RISK_NAMES, SERVICE_NAMES
 
 Lang = Literal["en", "km"]
 LANGS: tuple[Lang, ...] = ("en", "km")
@@ -752,41 +752,11 @@ STATUSES: dict[str, tuple[str, str]] = {
     "cancelled": ("Cancelled", "បានលុបចោល"),
 }
 
-SERVICES: dict[str, tuple[str, str]] = {
-    "identification": ("identification", "ការរកឃើញករណី"),
-    "psychological_first_aid": ("psychological first aid", "ការសង្គ្រោះបឋមផ្លូវចិត្ត"),
-    "awareness": ("awareness raising", "ការលើកកម្ពស់ការយល់ដឹង"),
-    "registration": ("case registration", "ការចុះបញ្ជីករណី"),
-    "case_management": ("case management", "ការគ្រប់គ្រងករណី"),
-    "counselling": ("counselling", "ការប្រឹក្សាផ្លូវចិត្ត"),
-    "phone_counselling": ("phone counselling", "ការប្រឹក្សាតាមទូរស័ព្ទ"),
-    "group_therapy": ("group therapy", "ការព្យាបាលជាក្រុម"),
-    "school_psychosocial_support": (
-        "psychosocial support at school",
-        "ការគាំទ្រផ្លូវចិត្តសង្គមនៅសាលារៀន",
-    ),
-    "psycho_education": ("psycho-education", "ការអប់រំអំពីសុខភាពផ្លូវចិត្ត"),
-    "medical_care": ("medical care", "ការថែទាំវេជ្ជសាស្ត្រ"),
-    "post_rape_care": ("post-rape care", "ការថែទាំក្រោយការរំលោភផ្លូវភេទ"),
-    "psychiatric_care": ("psychiatric care", "ការព្យាបាលផ្នែកវិកលចរិត"),
-    "legal_aid": ("legal aid", "ជំនួយផ្លូវច្បាប់"),
-    "shelter": ("safe shelter", "ទីជម្រកសុវត្ថិភាព"),
-    "child_protection": ("child protection", "កិច្ចការពារកុមារ"),
-    "supervision": ("clinical supervision", "ការត្រួតពិនិត្យផ្នែកគ្លីនិក"),
-}
-
 GENDERS: dict[str, tuple[str, str]] = {
     "female": ("Female", "ស្រី"),
     "male": ("Male", "ប្រុស"),
     "non_binary": ("Non-binary", "មិនកំណត់ខ្លួនជាប្រុស ឬស្រី"),
     "undisclosed": ("Prefers not to say", "មិនចង់បញ្ជាក់"),
-}
-
-RISKS: dict[str, tuple[str, str]] = {
-    "emergency": ("Emergency", "បន្ទាន់"),
-    "high": ("High", "ខ្ពស់"),
-    "medium": ("Medium", "មធ្យម"),
-    "low": ("Low", "ទាប"),
 }
 
 RISK_HINTS: dict[str, tuple[str, str]] = {
@@ -797,12 +767,6 @@ RISK_HINTS: dict[str, tuple[str, str]] = {
     "high": ("serious harm likely soon", "ទំនងជាមានគ្រោះថ្នាក់ធ្ងន់ធ្ងរក្នុងពេលឆាប់ៗ"),
     "medium": ("needs help within days", "ត្រូវការជំនួយក្នុងរយៈពេលប៉ុន្មានថ្ងៃ"),
     "low": ("needs support, not urgent", "ត្រូវការការគាំទ្រ ប៉ុន្តែមិនបន្ទាន់"),
-}
-
-MODES: dict[str, tuple[str, str]] = {
-    "in_person": ("in person", "ដោយផ្ទាល់"),
-    "phone": ("by phone", "តាមទូរស័ព្ទ"),
-    "online": ("online", "តាមអនឡាញ"),
 }
 
 KINDS: dict[str, tuple[str, str]] = {
@@ -835,11 +799,11 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "window": WINDOWS,
     "step": STEPS,
     "status": STATUSES,
-    "service": SERVICES,
+    "service": SERVICE_NAMES,
     "gender": GENDERS,
-    "risk": RISKS,
+    "risk": RISK_NAMES,
     "risk_hint": RISK_HINTS,
-    "mode": MODES,
+    "mode": MODE_NAMES,
     "kind": KINDS,
     "language": LANGUAGE_NAMES,
 }

@@ -29,8 +29,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "place.district": ("In the child's district.", "នៅក្នុងស្រុករបស់កុមារ។"),
     "place.province": ("In the child's province.", "នៅក្នុងខេត្តរបស់កុមារ។"),
     "place.remote": (
-        "Serves the child by {mode}.",
-        "ផ្តល់សេវាដល់កុមារតាម {mode}។",
+        "Serves the child {mode}.",
+        "ផ្តល់សេវាដល់កុមារ{mode}។",
     ),
     "place.far": ("Outside the child's province.", "នៅក្រៅខេត្តរបស់កុមារ។"),
     "language.match": ("Speaks {language}.", "និយាយភាសា {language}។"),
@@ -66,11 +66,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "open.always": ("Open 24/7.", "បើក ២៤/៧។"),
     "open.closed": ("Closed now.", "បិទឥឡូវនេះ។"),
     "risk.professional": (
-        "A professional service, as a {risk}-risk case needs.",
+        "A professional service, as a case at {risk} risk needs.",
         "សេវាជំនាញ ដូចដែលករណីហានិភ័យ {risk} ត្រូវការ។",
     ),
     "risk.added_professional": (
-        "Added: a {risk}-risk case must be offered a professional service.",
+        "Added: a case at {risk} risk must be offered a professional service.",
         "បន្ថែម៖ ករណីហានិភ័យ {risk} ត្រូវតែទទួលបានសេវាជំនាញ។",
     ),
     "risk.added_open_now": (
@@ -110,6 +110,42 @@ LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+SERVICE_NAMES: dict[str, tuple[str, str]] = {
+    "identification": ("identification", "ការរកឃើញករណី"),
+    "psychological_first_aid": ("psychological first aid", "ការសង្គ្រោះបឋមផ្លូវចិត្ត"),
+    "awareness": ("awareness raising", "ការលើកកម្ពស់ការយល់ដឹង"),
+    "registration": ("case registration", "ការចុះបញ្ជីករណី"),
+    "case_management": ("case management", "ការគ្រប់គ្រងករណី"),
+    "counselling": ("counselling", "ការប្រឹក្សាផ្លូវចិត្ត"),
+    "phone_counselling": ("phone counselling", "ការប្រឹក្សាតាមទូរស័ព្ទ"),
+    "group_therapy": ("group therapy", "ការព្យាបាលជាក្រុម"),
+    "school_psychosocial_support": (
+        "psychosocial support at school",
+        "ការគាំទ្រផ្លូវចិត្តសង្គមនៅសាលារៀន",
+    ),
+    "psycho_education": ("psycho-education", "ការអប់រំអំពីសុខភាពផ្លូវចិត្ត"),
+    "medical_care": ("medical care", "ការថែទាំវេជ្ជសាស្ត្រ"),
+    "post_rape_care": ("post-rape care", "ការថែទាំក្រោយការរំលោភផ្លូវភេទ"),
+    "psychiatric_care": ("psychiatric care", "ការព្យាបាលផ្នែកវិកលចរិត"),
+    "legal_aid": ("legal aid", "ជំនួយផ្លូវច្បាប់"),
+    "shelter": ("safe shelter", "ទីជម្រកសុវត្ថិភាព"),
+    "child_protection": ("child protection", "កិច្ចការពារកុមារ"),
+    "supervision": ("clinical supervision", "ការត្រួតពិនិត្យផ្នែកគ្លីនិក"),
+}
+
+RISK_NAMES: dict[str, tuple[str, str]] = {
+    "emergency": ("Emergency", "បន្ទាន់"),
+    "high": ("High", "ខ្ពស់"),
+    "medium": ("Medium", "មធ្យម"),
+    "low": ("Low", "ទាប"),
+}
+
+MODE_NAMES: dict[str, tuple[str, str]] = {
+    "in_person": ("in person", "ដោយផ្ទាល់"),
+    "phone": ("by phone", "តាមទូរស័ព្ទ"),
+    "online": ("online", "តាមអនឡាញ"),
+}
+
 TOPIC_NAMES: dict[str, tuple[str, str]] = {
     "psychological_first_aid": ("psychological first aid", "ការជួយសង្គ្រោះបឋមផ្លូវចិត្ត"),
     "child_protection_basics": ("child protection basics", "មូលដ្ឋានគ្រឹះការការពារកុមារ"),
@@ -146,7 +182,8 @@ class Reason(BaseModel):
 
 
 def reason(key: str, **params: Any) -> Reason:
-    """A reason with its parameters filled in; language codes read as names. The same
+    """A reason with its parameters filled in; codes (language, service, mode, risk,
+    topic) read as names in each language, while ``params`` keep the codes. The same
     few hundred reasons recur across answers, so they are made once and shared (a
     ``Reason`` is never changed after it is made)."""
     return _reason(key, tuple(params.items()))
@@ -163,4 +200,10 @@ def _reason(key: str, items: tuple[tuple[str, Any], ...]) -> Reason:
         en_params["topic"], km_params["topic"] = TOPIC_NAMES[params["topic"]]
     if "month" in params:
         en_params["month"], km_params["month"] = _month_names(params["month"])
+    if params.get("service") in SERVICE_NAMES:
+        en_params["service"], km_params["service"] = SERVICE_NAMES[params["service"]]
+    if params.get("mode") in MODE_NAMES:
+        en_params["mode"], km_params["mode"] = MODE_NAMES[params["mode"]]
+    if params.get("risk") in RISK_NAMES:  # "at high risk": the code reads as English
+        km_params["risk"] = RISK_NAMES[params["risk"]][1]
     return Reason(key=key, en=en.format(**en_params), km=km.format(**km_params), params=params)

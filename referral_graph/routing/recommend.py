@@ -181,10 +181,9 @@ class Recommender:
     def score(self, c: _Candidate, case: Case, holder_id: str, nobody_speaks: bool) -> None:
         p, holder = c.provider, self.graph.providers.get(holder_id)
         holder_name = holder.name if holder else holder_id
-        service_name = c.service.value.replace("_", " ")
         if self.graph.pathway(holder_id, p.id, c.service):
             c.pathway = "direct"
-            c.add(30, "pathway.direct", holder=holder_name, service=service_name)
+            c.add(30, "pathway.direct", holder=holder_name, service=c.service.value)
         elif self.graph.linked(holder_id, p.id):
             c.pathway = "other_service"
             c.add(12, "pathway.other_service", holder=holder_name)

@@ -1,0 +1,55 @@
+"""Reasons read in Khmer without English words in them, and keep codes in ``params``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from referral_graph.domain.vocabulary import DeliveryMode, RiskLevel, Service
+from referral_graph.routing.reasons import CATALOGUE, SERVICE_NAMES, reason
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+KHMER_NAME = "គ.ក.ន.ក បឹងក្រំ"  # a holder or provider name, as the directory may give it
+CODES = {
+    "holder": KHMER_NAME,
+    "via": KHMER_NAME,
+    "service": Service.PHONE_COUNSELLING.value,
+    "mode": DeliveryMode.PHONE.value,
+    "risk": RiskLevel.EMERGENCY.value,
+    "language": "tpu",
+    "topic": "psychological_first_aid",
+    "month": "2027-03",
+    "open": 3,
+    "capacity": 20,
+    "hours": 6,
+    "count": 4,
+}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_reason_reads_in_khmer_without_english_words(key: str) -> None:
+    fields = set(re.findall(r"{(\w+)}", CATALOGUE[key][1]))
+    made = reason(key, **{name: CODES[name] for name in fields})
+    # LGBTIQ is the acronym the programme uses in Khmer too
+    assert LATIN_WORD.findall(made.km.replace("LGBTIQ", "")) == [], made.km
+    assert "{" not in made.en and "{" not in made.km
+
+
+@pytest.mark.parametrize("service", list(Service))
+def test_every_service_has_both_names(service: Service) -> None:
+    made = reason("pathway.direct", holder=KHMER_NAME, service=service.value)
+    assert made.params["service"] == service.value  # the code, for a client to translate
+    english, khmer = SERVICE_NAMES[service.value]
+    assert made.en.endswith(f" for {english}.") and "_" not in made.en
+    assert khmer in made.km
+    assert LATIN_WORD.findall(made.km) == [], made.km
+
+
+def test_modes_and_risks_read_as_words_in_both_languages() -> None:
+    remote = reason("place.remote", mode=DeliveryMode.ONLINE.value)
+    assert (remote.en, remote.km) == ("Serves the child online.", "ផ្តល់សេវាដល់កុមារតាមអនឡាញ។")
+    urgent = reason("risk.added_professional", risk=RiskLevel.HIGH.value)
+    assert urgent.en == "Added: a case at high risk must be offered a professional service."
+    assert "ខ្ពស់" in urgent.km
+    assert urgent.params == {"risk": "high"}
