@@ -14,15 +14,19 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, max_bytes: int) -> None:
         super().__init__(413, f"Request bodies are limited to {max_bytes} bytes.")
+        self.max_bytes = max_bytes
 
 
 class BodySizeLimit:
     """Answer 413 (problem details) to any request body larger than ``max_bytes``,
-    whether or not it declares its length."""
+    whether or not it declares its length. Under ``pages_prefix`` (the web app) the
+    request goes on and its first read of the body raises :class:`BodyTooLarge`, so that
+    the web app answers with a page in the reader's language rather than JSON."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, pages_prefix: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.pages_prefix = pages_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,7 +38,10 @@ class BodySizeLimit:
             await self.app(scope, receive, send)  # no body (HTTP/1.1): nothing to count
             return
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+            if self.pages_prefix is not None and scope["path"].startswith(self.pages_prefix):
+                await self.app(scope, self._refuse_body, send)
+            else:
+                await self._reject(send)
             return
         seen = 0
         started = False
@@ -59,6 +66,9 @@ class BodySizeLimit:
         except BodyTooLarge:
             if not started:
                 await self._reject(send)
+
+    async def _refuse_body(self) -> Message:
+        raise BodyTooLarge(self.max_bytes)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(

@@ -20,6 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.middleware import BodyTooLarge
 from api.web import admin, auth, capacity, cases, dashboard, inbox, network, people, trainings
 from api.web.render import STATIC, page
 from api.web.session import CookieJar, CsrfRejected, SignInNeeded, base_of, renew_csrf
@@ -57,8 +58,10 @@ class CachedStatic:
         await self.app(scope, receive, add)
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
-    return page(request, "error.html", status=status, title="error_title", message=message)
+def _error_page(request: Request, status: int, message: str, **values: object) -> Response:
+    return page(
+        request, "error.html", status=status, title="error_title", message=message, values=values
+    )
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -94,6 +97,8 @@ def _install_errors(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
+        if isinstance(exc, BodyTooLarge):
+            return _error_page(request, 413, "err_too_large", kb=exc.max_bytes // 1024)
         return _error_page(request, status, "not_found" if status == 404 else "error_title")
 
     app.add_exception_handler(SignInNeeded, sign_in_needed)

@@ -116,6 +116,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err_required": ("Required.", "ត្រូវតែបំពេញ។"),
     "err_age": ("An age from 0 to 24.", "អាយុពី ០ ដល់ ២៤ ឆ្នាំ។"),
     "err_invalid": ("Not valid.", "មិនត្រឹមត្រូវ។"),
+    "err_too_large": (
+        "The file is too large: what is sent at once is limited to {kb} KB. Split the sheet"
+        " and import it in parts.",
+        "ឯកសារធំពេក៖ ទិន្នន័យដែលផ្ញើម្តងៗត្រូវបានកំណត់ត្រឹម {kb} KB។ សូមបំបែកតារាង ហើយនាំចូលជាផ្នែកៗ។",
+    ),
     "case_opened_ok": ("Case {code} is open.", "ករណី {code} ត្រូវបានបើក។"),
     # --- a case ------------------------------------------------------------------------
     "case_title": ("Case {code}", "ករណី {code}"),

@@ -644,3 +644,24 @@ def test_every_new_message_has_khmer() -> None:
 def test_the_pages_in_khmer(anon: TestClient, path: str, khmer: str) -> None:
     sign_in(anon, "e2e-coord")
     assert_in_khmer(anon, path, khmer)
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_a_sheet_over_the_body_limit_gets_a_page_saying_so(
+    anon: TestClient, site: Site, lang: str
+) -> None:
+    runtime = site[1]
+    sign_in(anon, "e2e-coord")
+    anon.get(f"/app/lang/{lang}?next=/app/trainings/import")
+    limit = runtime.settings.max_body_bytes
+    before = _people_named(runtime, "hc-a", "Sok Dara")
+    r = _upload(anon, "big.csv", b"x" * (limit + 1), write=True)
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("text/html")
+    english, khmer = MESSAGES["err_too_large"]
+    if lang == "en":
+        assert english.format(kb=limit // 1024) in r.text
+    else:
+        assert '<html lang="km">' in r.text
+        assert khmer.split("{kb}")[0] in r.text
+    assert _people_named(runtime, "hc-a", "Sok Dara") == before  # nothing written
