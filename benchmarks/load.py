@@ -22,7 +22,9 @@ worker, the rate limit off). For each number of concurrent clients (16, 64, 256)
   inbox, a case path and the recommendations for a case, and 30 % of those writes.
 
 Every write carries an ``Idempotency-Key``, as the API's clients do. Other variables:
-``BENCH_LOAD_CLIENTS`` (``16,64,256``), ``BENCH_LOAD_STORES`` (``sqlite,neo4j``).
+``BENCH_LOAD_CLIENTS`` (``16,64,256``), ``BENCH_LOAD_STORES`` (``sqlite,neo4j``),
+``BENCH_LOAD_WORKERS`` (server processes, default 1; on SQLite they share the file's
+write lock).
 
 The load generator is ``wrk`` (``apt-get install -y wrk``) with a Lua script for the mix:
 C, two threads, so it takes little of the two cores the server shares; its CPU time, the
@@ -527,7 +529,8 @@ def run_levels(
     mix_script.write_text(MIX_LUA)
     health_script.write_text(HEALTH_LUA)
     results: list[dict[str, Any]] = []
-    with served({**env, "BENCH_LOG": str(folder / "server.log")}) as url:
+    workers = int(os.environ.get("BENCH_LOAD_WORKERS", "1"))
+    with served({**env, "BENCH_LOG": str(folder / "server.log")}, workers=workers) as url:
         pid = server_pid()
         tokens, signed_in = sign_in(url, plan.users), time.monotonic()
         write_rate = 0.0  # writes per second seen so far (sizes the pool of open cases)
@@ -562,7 +565,7 @@ def run_levels(
                     "mix_share_of_ceiling": round(mix["req_per_s"] / ceiling["req_per_s"], 3),
                 }
             )
-    return {"levels": results}
+    return {"workers": workers, "levels": results}
 
 
 def verdict(levels: list[dict[str, Any]]) -> dict[str, Any]:
