@@ -537,6 +537,9 @@ class _Loader(CapacityLoading):
             missing = ", ".join(sorted(self.waiting))
             raise BackupError(f"Referrals continue referrals missing from the archive: {missing}")
         self._settle_meta()
+        # restored access records into the indexed log now, not when a server next settles
+        while self.store.write(lambda tx: tx.settle_access(10_000)) == 10_000:
+            pass
 
     # --- per kind --------------------------------------------------------------------
     def _on_meta(self, data: Record) -> None:
