@@ -4,6 +4,7 @@ batches; readers see one log either way, and neither table lets a record change 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -109,3 +110,45 @@ def test_no_record_changes_or_goes_unless_it_moves_into_the_log(
         conn.close()
     assert listed(sqlite_store) == ["acc_0002", "acc_0001"]
     assert (rows(sqlite_store, "access_journal"), rows(sqlite_store, "access_log")) == (1, 1)
+
+
+def test_appending_and_settling_at_once_from_two_connections_loses_and_doubles_nothing(
+    sqlite_store: SqliteStore,
+) -> None:
+    """As two worker processes do: one appends in batches while another settles."""
+    other = SqliteStore(sqlite_store.path)
+    done = threading.Event()
+    settled: list[int] = []
+
+    def settle_until_done() -> None:
+        while not done.is_set():
+            settled.append(other.write(lambda tx: tx.settle_access(7)))
+        settled.append(other.write(lambda tx: tx.settle_access(1_000_000)))
+
+    settler = threading.Thread(target=settle_until_done)
+    settler.start()
+    try:
+        for batch in range(40):
+            append(sqlite_store, [entry(batch * 50 + n, f"case_{n % 5}") for n in range(50)])
+    finally:
+        done.set()
+        settler.join(timeout=30)
+        other.close()
+    assert sum(settled) == 2_000
+    assert (rows(sqlite_store, "access_journal"), rows(sqlite_store, "access_log")) == (0, 2_000)
+    ids = listed_all(sqlite_store)
+    assert len(ids) == len(set(ids)) == 2_000
+
+
+def listed_all(store: SqliteStore) -> list[str]:
+    found: list[str] = []
+    while True:
+        page = Page(limit=500, offset=len(found))
+
+        def read(tx: Transaction, page: Page = page) -> list[AccessRecord]:
+            return tx.list_access(AccessQuery(), page).items
+
+        items = store.read(read)
+        if not items:
+            return found
+        found += [r.id for r in items]
