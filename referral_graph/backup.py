@@ -84,6 +84,7 @@ from referral_graph.store.port import (
     Store,
     Transaction,
 )
+from referral_graph.write_behind import settle_journal
 
 ARCHIVE_FORMAT = "referral-graph-archive"
 ARCHIVE_VERSION = 1
@@ -537,9 +538,7 @@ class _Loader(CapacityLoading):
             missing = ", ".join(sorted(self.waiting))
             raise BackupError(f"Referrals continue referrals missing from the archive: {missing}")
         self._settle_meta()
-        # restored access records into the indexed log now, not when a server next settles
-        while self.store.write(lambda tx: tx.settle_access(10_000)) == 10_000:
-            pass
+        settle_journal(self.store)  # index restored access records now, not later
 
     # --- per kind --------------------------------------------------------------------
     def _on_meta(self, data: Record) -> None:

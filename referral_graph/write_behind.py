@@ -27,6 +27,18 @@ from referral_graph.domain.errors import ReferralGraphError, StoreUnavailable
 from referral_graph.security.model import AccessRecord
 from referral_graph.store.port import Store, Transaction
 
+
+def settle_journal(store: Store, slice_rows: int = 10_000) -> int:
+    """Settle everything in the store's access journal, ``slice_rows`` to a transaction
+    so that other writers wait for one slice at most; how many records moved."""
+    moved = 0
+    while True:
+        n = store.write(lambda tx: tx.settle_access(slice_rows))
+        moved += n
+        if n < slice_rows:
+            return moved
+
+
 #: One deferred write: what to do in the batch's transaction.
 Work = Callable[[Transaction], None]
 
@@ -97,13 +109,9 @@ class WriteBehind:
         )
         if not (due or everything):
             return 0
-        moved = 0
-        while True:  # in slices, so that other writers wait for one slice at most
-            n = self.store.write(lambda tx: tx.settle_access(self.settle_rows))
-            moved += n
-            if n < self.settle_rows:
-                self._unsettled, self._settled_at = 0, time.monotonic()
-                return moved
+        moved = settle_journal(self.store, self.settle_rows)
+        self._unsettled, self._settled_at = 0, time.monotonic()
+        return moved
 
     def _drain(self) -> list[Work]:
         records: list[Work] = []
