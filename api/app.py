@@ -50,6 +50,7 @@ from referral_graph.settings import Settings, get_settings
 
 log = logging.getLogger("referral_graph.api")
 STATIC = Path(__file__).parent / "static"
+WEB_PREFIX = "/app"  # where the web app is mounted
 
 DESCRIPTION = """
 Referral network coordination for child protection and mental-health support in
@@ -125,7 +126,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ReadAccessLog)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, pages_prefix="/app")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, pages_prefix=WEB_PREFIX)
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origins:
@@ -158,7 +159,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)
     _serve_docs(app)
-    app.mount("/app", create_web_app(lambda: app.state.runtime))
+    app.mount(WEB_PREFIX, create_web_app(lambda: app.state.runtime))
     _check_rules(app)
     _declare_bearer_scheme(app)
     return app
