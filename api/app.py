@@ -28,7 +28,6 @@ from api.routers import (
     audit,
     auth,
     awareness,
-    capacity,
     cases,
     directory_io,
     fhir,
@@ -39,6 +38,7 @@ from api.routers import (
     routing,
     timeliness,
     training,
+    training_overview,
     users,
 )
 from api.security import SCHEME, SECURITY_SCHEME, authorize
@@ -152,7 +152,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         audit,
         fhir,
         directory_io,
-        capacity,
+        training_overview,
         training,
         awareness,
     ):

@@ -33,8 +33,8 @@ from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral, ReferralEvent
 from referral_graph.domain.sla import SlaPolicy, first_alert_time
 from referral_graph.domain.vocabulary import AreaLevel, Gender, ProviderKind, RiskLevel, Service
+from referral_graph.policies.sla import packaged_policy
 from referral_graph.services import audit
-from referral_graph.services.timeliness import packaged_policy
 from referral_graph.store.port import HistoryQuery, Store, Transaction
 from seed.loader import load_programme
 from seed.national import generate_national, load_national

@@ -37,7 +37,6 @@ from zoneinfo import ZoneInfo
 from benchmarks.common import percentile
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.adapters.sqlite.store import SqliteStore
-from referral_graph.capacity import packaged_policy as capacity_policy
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
 from referral_graph.domain.models import (
@@ -49,17 +48,18 @@ from referral_graph.domain.models import (
     ReferralEvent,
 )
 from referral_graph.domain.vocabulary import AreaLevel, Gender, ProviderKind, RiskLevel, Service
+from referral_graph.policies.sla import packaged_policy
+from referral_graph.policies.training import packaged_policy as training_policy
 from referral_graph.routing.graph import DirectoryCache
 from referral_graph.routing.recommend import Recommender
 from referral_graph.services import referrals as referral_service
 from referral_graph.services.routing import holder_of
-from referral_graph.services.timeliness import packaged_policy
 from referral_graph.settings import Settings
 from referral_graph.store.port import InboxQuery, Page, Store, Transaction
-from seed.capacity import CapacityData
 from seed.loader import load_programme
-from seed.national import generate_national, generate_national_capacity
-from seed.seeding import capacity_writes, directory_writes, run_writes
+from seed.national import generate_national, generate_national_training
+from seed.seeding import directory_writes, run_writes, training_writes
+from seed.training import TrainingData
 
 S = ReferralStatus
 START = datetime(2025, 1, 1, 1, 0, tzinfo=UTC)
@@ -104,14 +104,14 @@ def load_rows(
     """What ``seed.national.load_national`` writes, without generating the directory:
     transactions of ``batch`` rows, providers, pathways, then the people, trainings and
     attendance routing needs (services that follow training)."""
-    capacity = _national_capacity(tuple(providers))
-    writes = directory_writes(providers, pathways, batch) + capacity_writes(capacity, batch)
+    capacity = _national_training(tuple(providers))
+    writes = directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
     return run_writes(store, writes)
 
 
 @lru_cache(maxsize=1)
-def _national_capacity(providers: tuple[Provider, ...]) -> CapacityData:
-    return generate_national_capacity(list(providers))
+def _national_training(providers: tuple[Provider, ...]) -> TrainingData:
+    return generate_national_training(list(providers))
 
 
 def measure_load(
@@ -425,9 +425,9 @@ REQUIREMENTS = [
         "service": r.service.value,
         "topic": r.topic.value,
         "kinds": sorted(k.value for k in r.kinds),
-        "months": capacity_policy().valid_months[r.topic],
+        "months": training_policy().valid_months[r.topic],
     }
-    for r in capacity_policy().requirements
+    for r in training_policy().requirements
 ]
 
 

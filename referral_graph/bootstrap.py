@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from referral_graph.domain.models import utc_now
+from referral_graph.policies.sla import load_policy_file, packaged_policy
 from referral_graph.security.model import Principal
 from referral_graph.security.principals import PrincipalCache
 from referral_graph.services import accounts
 from referral_graph.services.routing import Routing
-from referral_graph.services.timeliness import ensure_policy, load_policy_file, packaged_policy
+from referral_graph.services.timeliness import ensure_policy
 from referral_graph.settings import Settings, StoreKind
 from referral_graph.store.port import Store
 from referral_graph.write_behind import WriteBehind

@@ -48,18 +48,18 @@ class SeedError(ValueError):
 # --- the shape of the YAML documents ---------------------------------------------------------
 
 
-class _Spec(BaseModel):
+class Spec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class UnitName(_Spec):
+class UnitName(Spec):
     """What an area of one level is called, e.g. "Commune" / "ឃុំ"."""
 
     en: str
     km: str
 
 
-class ProgrammeProvince(_Spec):
+class ProgrammeProvince(Spec):
     """A programme province: its display name, provincial town and programme districts."""
 
     code: str
@@ -68,14 +68,14 @@ class ProgrammeProvince(_Spec):
     districts: list[str] | Literal["all"]
 
 
-class Municipalities(_Spec):
+class Municipalities(Spec):
     """Urban districts (krong), whose districts and communes have other unit names."""
 
     districts: frozenset[str]
     unit_names: dict[AreaLevel, UnitName]
 
 
-class AreasDocument(_Spec):
+class AreasDocument(Spec):
     """``areas.yaml``."""
 
     national_capital: str
@@ -85,7 +85,7 @@ class AreasDocument(_Spec):
     languages: dict[str, list[Language]]
 
 
-class ProviderEntry(_Spec):
+class ProviderEntry(Spec):
     """One entry of ``providers.yaml``: a single provider, or a rule with ``per``.
 
     Keys other than the declared ones are provider fields, checked by :class:`Provider`.
@@ -118,7 +118,7 @@ class ProviderEntry(_Spec):
         return dict(self.model_extra or {})
 
 
-class ProvidersDocument(_Spec):
+class ProvidersDocument(Spec):
     """``providers.yaml``."""
 
     as_of: datetime
@@ -126,7 +126,7 @@ class ProvidersDocument(_Spec):
     providers: list[ProviderEntry]
 
 
-class Selector(_Spec):
+class Selector(Spec):
     """Picks providers by kind and/or id."""
 
     kinds: frozenset[ProviderKind] = frozenset()
@@ -142,7 +142,7 @@ class Selector(_Spec):
         return provider.kind in self.kinds or provider.id in self.ids
 
 
-class PathwayRule(_Spec):
+class PathwayRule(Spec):
     """One rule of ``pathways.yaml``."""
 
     source: Selector = Field(alias="from")
@@ -153,7 +153,7 @@ class PathwayRule(_Spec):
     note: str | None = None
 
 
-class PathwaysDocument(_Spec):
+class PathwaysDocument(Spec):
     """``pathways.yaml``."""
 
     synthetic: bool
@@ -260,7 +260,7 @@ def _area(code: str) -> Area:
 # --- providers -------------------------------------------------------------------------------
 
 
-def _fill(value: Any, context: Mapping[str, str]) -> Any:
+def fill(value: Any, context: Mapping[str, str]) -> Any:
     """``value`` with ``{placeholders}`` in every string filled from ``context``."""
     if isinstance(value, str):
         try:
@@ -268,13 +268,13 @@ def _fill(value: Any, context: Mapping[str, str]) -> Any:
         except KeyError as exc:
             raise SeedError(f"unknown placeholder {exc} in {value!r}") from exc
     if isinstance(value, list):
-        return [_fill(item, context) for item in value]
+        return [fill(item, context) for item in value]
     if isinstance(value, dict):
-        return {key: _fill(item, context) for key, item in value.items()}
+        return {key: fill(item, context) for key, item in value.items()}
     return value
 
 
-def _base_fields(entry: ProviderEntry, templates: Mapping[str, Fields]) -> Fields:
+def base_fields(entry: ProviderEntry, templates: Mapping[str, Fields]) -> Fields:
     if entry.template is None:
         return entry.fields
     if entry.template not in templates:
@@ -313,7 +313,7 @@ def _ancestor(code: str, level: AreaLevel) -> str:
     raise SeedError(f"area {code!r} lies in no {level.value}")
 
 
-def _rule_records(
+def rule_records(
     entry: ProviderEntry, level: AreaLevel, base: Fields, geo: Geography
 ) -> list[Fields]:
     """The provider records a ``per`` rule makes, in area-code order."""
@@ -326,7 +326,7 @@ def _rule_records(
     records: list[Fields] = []
     for area in kept:
         for n in range(1, _count(entry, area) + 1):
-            record = _fill(base, geo.context(area) | {"n": str(n)})
+            record = fill(base, geo.context(area) | {"n": str(n)})
             record.setdefault("area_code", area.code)
             if entry.catchment is not None:
                 record["covers"] = [area.code, *joined[area.code]]
@@ -334,7 +334,7 @@ def _rule_records(
     return records
 
 
-def _apply_overrides(entry: ProviderEntry, records: list[Fields]) -> list[Fields]:
+def apply_overrides(entry: ProviderEntry, records: list[Fields]) -> list[Fields]:
     by_id = {str(r.get("id")): r for r in records}
     unknown = set(entry.overrides) - set(by_id)
     if unknown:
@@ -342,7 +342,7 @@ def _apply_overrides(entry: ProviderEntry, records: list[Fields]) -> list[Fields
     return [{**r, **entry.overrides.get(str(r.get("id")), {})} for r in records]
 
 
-def _provider(record: Fields, geo: Geography, as_of: datetime) -> Provider:
+def make_provider(record: Fields, geo: Geography, as_of: datetime) -> Provider:
     """Validate one provider record through the domain model."""
     fields = {k: v for k, v in record.items() if k not in _NOTE_KEYS}
     ident = fields.get("id")
@@ -360,13 +360,13 @@ def _provider(record: Fields, geo: Geography, as_of: datetime) -> Provider:
 def _providers(doc: ProvidersDocument, geo: Geography) -> list[Provider]:
     providers: list[Provider] = []
     for entry in doc.providers:
-        base = _base_fields(entry, doc.templates)
+        base = base_fields(entry, doc.templates)
         if entry.per is None:
-            records = [_fill(base, {})]
+            records = [fill(base, {})]
         else:
-            records = _apply_overrides(entry, _rule_records(entry, entry.per, base, geo))
-        providers.extend(_provider(r, geo, doc.as_of) for r in records)
-    _check_unique("provider", [p.id for p in providers])
+            records = apply_overrides(entry, rule_records(entry, entry.per, base, geo))
+        providers.extend(make_provider(r, geo, doc.as_of) for r in records)
+    check_unique("provider", [p.id for p in providers])
     return providers
 
 
@@ -402,10 +402,10 @@ def _rule_pathways(
             if not targets and rule.required:
                 raise SeedError(f"no pathway target for {source.id!r} and {service.value!r}")
             for target in targets:
-                yield _pathway(rule, source, target, service, synthetic)
+                yield make_pathway(rule, source, target, service, synthetic)
 
 
-def _pathway(
+def make_pathway(
     rule: PathwayRule, source: Provider, target: Provider, service: Service, synthetic: bool
 ) -> Pathway:
     ident = f"pw-{source.id}-{target.id}-{service.value}"
@@ -426,14 +426,14 @@ def _pathways(doc: PathwaysDocument, providers: list[Provider]) -> list[Pathway]
     pathways = [
         pathway for rule in doc.rules for pathway in _rule_pathways(rule, providers, doc.synthetic)
     ]
-    _check_unique("pathway", [p.id for p in pathways])
+    check_unique("pathway", [p.id for p in pathways])
     return pathways
 
 
 # --- loading ---------------------------------------------------------------------------------
 
 
-def _check_unique(what: str, ids: list[str]) -> None:
+def check_unique(what: str, ids: list[str]) -> None:
     duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise SeedError(f"duplicate {what} ids: {duplicates}")
@@ -443,7 +443,7 @@ def _read(directory: Traversable, name: str) -> object:
     return yaml.safe_load((directory / name).read_text(encoding="utf-8"))
 
 
-def _parse(model: type[_Doc], directory: Traversable, name: str) -> _Doc:
+def parse_document(model: type[_Doc], directory: Traversable, name: str) -> _Doc:
     try:
         return model.model_validate(_read(directory, name))
     except ValidationError as exc:
@@ -461,7 +461,7 @@ def load_programme(
     a required pathway without a target).
     """
     root = directory if directory is not None else files("seed") / "programme"
-    geo = Geography(_parse(AreasDocument, root, "areas.yaml"))
-    providers = _providers(_parse(ProvidersDocument, root, "providers.yaml"), geo)
-    pathways = _pathways(_parse(PathwaysDocument, root, "pathways.yaml"), providers)
+    geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))
+    providers = _providers(parse_document(ProvidersDocument, root, "providers.yaml"), geo)
+    pathways = _pathways(parse_document(PathwaysDocument, root, "pathways.yaml"), providers)
     return providers, pathways

@@ -13,7 +13,7 @@ realistic size (about 19,000 providers and 50,000 pathways) for load tests and d
   operational districts);
 * a provincial referral hospital, three provincial departments and two TPO counsellors per
   province; the national phone services and the named real facilities of the programme;
-* capacity building (:func:`generate_national_capacity`): one to three synthetic people
+* capacity building (:func:`generate_national_training`): one to three synthetic people
   for every VHSG, CCWC, health centre and school, trained in psychological first aid (and
   counselling skills at health centres, supporting children affected by violence at
   schools) at a first round in 2024 and a refresher in 2026 held in their district, so
@@ -40,9 +40,6 @@ from referral_graph.domain.areas import Area, gazetteer
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import AreaLevel, Language, ProviderKind
 from referral_graph.store.port import Store
-from seed.capacity import (
-    collector_paused,
-)
 from seed.loader import (
     AreasDocument,
     Fields,
@@ -56,21 +53,24 @@ from seed.loader import (
     SeedError,
     Selector,
     UnitName,
-    _apply_overrides,
-    _base_fields,
-    _check_unique,
-    _fill,
-    _parse,
-    _pathway,
-    _provider,
-    _rule_records,
+    apply_overrides,
+    base_fields,
+    check_unique,
+    fill,
+    make_pathway,
+    make_provider,
+    parse_document,
+    rule_records,
 )
-from seed.national_capacity import generate_national_capacity
-from seed.seeding import Write, capacity_writes, directory_writes, run_writes
+from seed.national_training import generate_national_training
+from seed.seeding import Write, directory_writes, run_writes, training_writes
+from seed.training import (
+    collector_paused,
+)
 
 __all__ = [
     "generate_national",
-    "generate_national_capacity",
+    "generate_national_training",
     "load_national",
     "national_writes",
 ]
@@ -279,9 +279,9 @@ class _Builder:
         singles: list[Fields] = []
         entries = [*self.doc.providers, *map(ProviderEntry.model_validate, NATIONAL_RULES)]
         for entry in entries:
-            base = _base_fields(entry, self.doc.templates)
+            base = base_fields(entry, self.doc.templates)
             if entry.per is None:
-                singles.append(_fill(base, {}))
+                singles.append(fill(base, {}))
             else:
                 records.extend(self._rule(entry, entry.per, base))
         return [_tidy(r) for r in _merge(records, singles)]
@@ -294,19 +294,19 @@ class _Builder:
             return self._sparse(entry, level, entry.skip_every, base)
         if isinstance(entry.count, dict):
             entry = entry.model_copy(update={"count": self._counts(level, entry.count)})
-        records = _rule_records(entry, level, base, self.geo)
+        records = rule_records(entry, level, base, self.geo)
         if base.get("kind") == ProviderKind.REFERRAL_HOSPITAL.value:
             # The provincial referral hospital serves the provincial town's district.
             capitals = set(CAPITALS.values())
             records = [r for r in records if r["area_code"] not in capitals]
-        return _apply_overrides(entry, records)
+        return apply_overrides(entry, records)
 
     def _villages(self, template: Fields) -> list[Fields]:
         """One record per village from the village template [A: a VHSG per village]."""
         base = {**template, **VILLAGE_FIELDS}
         records: list[Fields] = []
         for village in _areas(AreaLevel.VILLAGE):
-            record = _fill(base, self.geo.context(village))
+            record = fill(base, self.geo.context(village))
             record["area_code"] = village.code
             records.append(record)
         return records
@@ -326,14 +326,14 @@ class _Builder:
         inside the programme areas, a seeded random choice elsewhere up to the national
         total; left-out areas join the nearest chosen one of their ``catchment``."""
         full = entry.model_copy(update={"skip_every": None, "catchment": None, "overrides": {}})
-        records = _rule_records(full, level, base, self.geo)
+        records = rule_records(full, level, base, self.geo)
         catchment = entry.catchment or level
         kept = self._choose(entry, level, every, catchment, base, records)
         joined = _catchments(self.geo.areas(level), kept, catchment)
         chosen = [r for r in records if r["area_code"] in kept]
         for record in chosen:
             record["covers"] = [record["area_code"], *joined[record["area_code"]]]
-        chosen = _apply_overrides(entry, chosen)
+        chosen = apply_overrides(entry, chosen)
         return [{**r, **NATIONAL_OVERRIDES.get(str(r["id"]), {})} for r in chosen]
 
     def _choose(
@@ -477,7 +477,7 @@ def _rule_pathways(rule: PathwayRule, directory: _Directory, synthetic: bool) ->
             if not targets and rule.required:
                 raise SeedError(f"no pathway target for {source.id!r} and {service.value!r}")
             for target in targets:
-                yield _pathway(rule, source, target, service, synthetic)
+                yield make_pathway(rule, source, target, service, synthetic)
 
 
 # --- public API --------------------------------------------------------------------------
@@ -495,20 +495,20 @@ def generate_national(seed: int = 2025) -> tuple[list[Provider], list[Pathway]]:
 
 def _generate_national(seed: int) -> tuple[list[Provider], list[Pathway]]:
     root = files("seed") / "programme"
-    areas = _parse(AreasDocument, root, "areas.yaml")
-    doc = _parse(ProvidersDocument, root, "providers.yaml")
+    areas = parse_document(AreasDocument, root, "areas.yaml")
+    doc = parse_document(ProvidersDocument, root, "providers.yaml")
     geo = NationalGeography(_national_areas(areas))
     builder = _Builder(doc, geo, Geography(areas), seed)
-    providers = _village_overseers([_provider(r, geo, doc.as_of) for r in builder.records()])
-    _check_unique("provider", [p.id for p in providers])
-    rules = _parse(PathwaysDocument, root, "pathways.yaml")
+    providers = _village_overseers([make_provider(r, geo, doc.as_of) for r in builder.records()])
+    check_unique("provider", [p.id for p in providers])
+    rules = parse_document(PathwaysDocument, root, "pathways.yaml")
     directory = _Directory(providers)
     pathways = [
         pathway
         for rule in rules.rules
         for pathway in _rule_pathways(rule, directory, rules.synthetic)
     ]
-    _check_unique("pathway", [p.id for p in pathways])
+    check_unique("pathway", [p.id for p in pathways])
     return providers, pathways
 
 
@@ -532,8 +532,8 @@ def national_writes(seed: int = 2025, batch: int = 5000) -> list[Write]:
     if batch < 1:
         raise ValueError("batch must be at least 1")
     providers, pathways = generate_national(seed)
-    capacity = generate_national_capacity(providers, seed)
-    return directory_writes(providers, pathways, batch) + capacity_writes(capacity, batch)
+    capacity = generate_national_training(providers, seed)
+    return directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
 
 
 def load_national(

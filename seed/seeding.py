@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from referral_graph.domain.capacity import (
+from referral_graph.domain.models import Pathway, Provider
+from referral_graph.domain.training import (
     Attendance,
     AwarenessSession,
     CoachingSession,
     Person,
     TrainingSession,
 )
-from referral_graph.domain.models import Pathway, Provider
 from referral_graph.store.port import (
     AwarenessQuery,
     CoachingQuery,
@@ -34,18 +34,18 @@ from referral_graph.store.port import (
     Store,
     Transaction,
 )
-from seed.capacity import CapacityData, programme_capacity
 from seed.loader import load_programme
+from seed.training import TrainingData, programme_training
 
 __all__ = [
     "Write",
-    "capacity_writes",
     "directory_writes",
     "is_empty",
     "programme_writes",
     "run_writes",
     "seed_if_empty",
     "seed_programme",
+    "training_writes",
 ]
 
 #: Records per transaction when seeding the programme (it fits in a few).
@@ -110,12 +110,12 @@ def _awareness_ids(tx: Transaction, sessions: Sequence[AwarenessSession]) -> set
             return found
 
 
-def _load_capacity(
+def _load_training(
     people: Sequence[Person] = (),
     sessions: Sequence[TrainingSession] = (),
     attendance: Sequence[Attendance] = (),
 ) -> Callable[[Transaction], int]:
-    return lambda tx: tx.load_capacity(people, sessions, attendance)
+    return lambda tx: tx.load_training(people, sessions, attendance)
 
 
 def _add_coaching(chunk: Sequence[CoachingSession]) -> Callable[[Transaction], int]:
@@ -140,7 +140,7 @@ def _add_awareness(chunk: Sequence[AwarenessSession]) -> Callable[[Transaction],
     return work
 
 
-def capacity_writes(data: CapacityData, batch: int) -> list[Write]:
+def training_writes(data: TrainingData, batch: int) -> list[Write]:
     """Training sessions, people (supervisors first, as ``data`` orders them),
     attendance, coaching, then awareness sessions, ``batch`` records per transaction.
 
@@ -148,14 +148,14 @@ def capacity_writes(data: CapacityData, batch: int) -> list[Write]:
     """
 
     writes = [
-        Write("training sessions", len(c), _load_capacity(sessions=c))
+        Write("training sessions", len(c), _load_training(sessions=c))
         for c in _chunks(data.sessions, batch)
     ]
     writes += [
-        Write("people", len(c), _load_capacity(people=c)) for c in _chunks(data.people, batch)
+        Write("people", len(c), _load_training(people=c)) for c in _chunks(data.people, batch)
     ]
     writes += [
-        Write("attendance", len(c), _load_capacity(attendance=c))
+        Write("attendance", len(c), _load_training(attendance=c))
         for c in _chunks(data.attendance, batch)
     ]
     writes += [Write("coaching", len(c), _add_coaching(c)) for c in _chunks(data.coaching, batch)]
@@ -171,8 +171,8 @@ def programme_writes(batch: int = PROGRAMME_BATCH) -> list[Write]:
     if batch < 1:
         raise ValueError("batch must be at least 1")
     providers, pathways = load_programme()
-    capacity = programme_capacity(providers)
-    return directory_writes(providers, pathways, batch) + capacity_writes(capacity, batch)
+    capacity = programme_training(providers)
+    return directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
 
 
 def run_writes(

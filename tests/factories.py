@@ -7,13 +7,6 @@ from typing import Any
 
 from starlette.requests import Request
 
-from referral_graph.domain.capacity import (
-    Attendance,
-    Person,
-    PersonRole,
-    TrainingSession,
-    TrainingTopic,
-)
 from referral_graph.domain.models import (
     Consent,
     Eligibility,
@@ -21,6 +14,13 @@ from referral_graph.domain.models import (
     Pathway,
     Provider,
     Referral,
+)
+from referral_graph.domain.training import (
+    Attendance,
+    Person,
+    PersonRole,
+    TrainingSession,
+    TrainingTopic,
 )
 from referral_graph.domain.vocabulary import (
     DeliveryMode,
@@ -127,7 +127,7 @@ def small_network() -> tuple[list[Provider], list[Pathway]]:
 TRAINED_ON = date(2025, 12, 5)
 
 
-def small_network_capacity() -> tuple[list[Person], list[TrainingSession], list[Attendance]]:
+def small_network_training() -> tuple[list[Person], list[TrainingSession], list[Attendance]]:
     """One trained nurse at hc-a, so its training-dependent services (psychological first
     aid, counselling at a health centre) are offered."""
     nurse = Person(
@@ -155,11 +155,11 @@ def small_network_capacity() -> tuple[list[Person], list[TrainingSession], list[
 
 def load_small_network(store: Store) -> None:
     providers, pathways = small_network()
-    people, sessions, attendance = small_network_capacity()
+    people, sessions, attendance = small_network_training()
 
     def load(tx: Transaction) -> None:
         tx.load_directory(providers, pathways)
-        tx.load_capacity(people, sessions, attendance)
+        tx.load_training(people, sessions, attendance)
 
     store.write(load)
 

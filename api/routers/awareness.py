@@ -12,21 +12,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.capacity_schemas import AwarenessCreate
 from api.deps import PageDep, RuntimeDep, StoreDep
 from api.idempotency import IdempotencyDep
 from api.responses import problems
-from api.routers.capacity import AreaQuery, today
+from api.routers.training_overview import AreaQuery, today
 from api.schemas import Envelope
 from api.security import PrincipalDep, coordinator_area
+from api.training_schemas import AwarenessCreate
 from referral_graph.audit.period import MONTH_PATTERN
-from referral_graph.domain.capacity import AwarenessSession
 from referral_graph.domain.errors import Forbidden
 from referral_graph.domain.ids import new_id
+from referral_graph.domain.training import AwarenessSession
 from referral_graph.security.model import Role
 from referral_graph.security.policy import in_area
-from referral_graph.services import capacity
-from referral_graph.services.capacity import AwarenessSummary
+from referral_graph.services import capacity_building
+from referral_graph.services.capacity_building import AwarenessSummary
 from referral_graph.store.port import AwarenessQuery
 
 router = APIRouter(prefix="/api/v1/awareness-sessions", tags=["capacity"])
@@ -48,7 +48,9 @@ def list_sessions(
         provider_id = provider_id or principal.provider_id
     area = coordinator_area(principal, area)
     query = AwarenessQuery(area=area, provider_id=provider_id, since=since, until=until)
-    listing = capacity.list_awareness(store, query, page, capacity.provider_reach(principal))
+    listing = capacity_building.list_awareness(
+        store, query, page, capacity_building.provider_reach(principal)
+    )
     return Envelope.of(listing, page)
 
 
@@ -66,11 +68,11 @@ def record_session(
             field="area_code",
         )
     fields = body.model_dump() | {"id": body.id or new_id("awr"), "created_at": runtime.now()}
-    return capacity.record_awareness(
+    return capacity_building.record_awareness(
         store,
         AwarenessSession.model_validate(fields),
         today=today(runtime),
-        reach=capacity.provider_reach(principal),
+        reach=capacity_building.provider_reach(principal),
     )
 
 
@@ -90,4 +92,4 @@ def summary(
     """How many people awareness sessions reached, per commune of a district (district
     of a province, province of the country) and month, by age group and gender."""
     area = coordinator_area(principal, area)
-    return capacity.awareness_summary(runtime.store, area, month, today(runtime))
+    return capacity_building.awareness_summary(runtime.store, area, month, today(runtime))

@@ -13,28 +13,28 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from api.capacity_schemas import AttendanceCreate, CoachingCreate, TrainingSessionCreate
 from api.deps import PageDep, RuntimeDep, StoreDep
 from api.errors import rows_refused
 from api.idempotency import IdempotencyDep
 from api.responses import problems
-from api.routers.capacity import AreaQuery, paged, today
+from api.routers.training_overview import AreaQuery, paged, today
 from api.schemas import Envelope
 from api.security import PrincipalDep, coordinator_area
-from referral_graph.capacity import attendance_import
-from referral_graph.capacity.attendance_import import AttendanceImportReport
-from referral_graph.domain.capacity import (
+from api.training_schemas import AttendanceCreate, CoachingCreate, TrainingSessionCreate
+from referral_graph.domain.errors import Forbidden
+from referral_graph.domain.ids import new_id
+from referral_graph.domain.training import (
     Attendance,
     CoachingSession,
     TrainingSession,
     TrainingTopic,
 )
-from referral_graph.domain.errors import Forbidden
-from referral_graph.domain.ids import new_id
+from referral_graph.interop import attendance as attendance_import
+from referral_graph.interop.attendance import AttendanceImportReport
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import NATIONAL, in_area
-from referral_graph.services import capacity
-from referral_graph.services.capacity import AttendanceEntry, AttendanceResult, CoachingDue
+from referral_graph.services import capacity_building
+from referral_graph.services.capacity_building import AttendanceEntry, AttendanceResult, CoachingDue
 from referral_graph.store.port import CoachingQuery, TrainingQuery
 
 router = APIRouter(prefix="/api/v1", tags=["capacity"])
@@ -63,7 +63,7 @@ def list_trainings(
 ) -> Envelope[TrainingSession]:
     """Training sessions, newest first; ``area`` is where they were held."""
     query = TrainingQuery(topic=topic, area=area, since=since, until=until)
-    listing = capacity.list_training_sessions(store, query, page)
+    listing = capacity_building.list_training_sessions(store, query, page)
     return Envelope.of(listing, page)
 
 
@@ -90,18 +90,18 @@ def create_training(
         "ends_on": body.ends_on or body.starts_on,
         "created_at": runtime.now(),
     }
-    return capacity.create_training_session(store, TrainingSession.model_validate(fields))
+    return capacity_building.create_training_session(store, TrainingSession.model_validate(fields))
 
 
 @router.get("/trainings/{session_id}", responses=problems(404))
 def get_training(store: StoreDep, session_id: str) -> TrainingSession:
-    return capacity.get_training_session(store, session_id)
+    return capacity_building.get_training_session(store, session_id)
 
 
 @router.get("/trainings/{session_id}/attendance", responses=problems(404))
 def attendance(store: StoreDep, page: PageDep, session_id: str) -> Envelope[Attendance]:
     """Who attended the session, by person id."""
-    return paged(capacity.session_attendance(store, session_id), page)
+    return paged(capacity_building.session_attendance(store, session_id), page)
 
 
 @router.post(
@@ -118,13 +118,13 @@ def record_attendance(
     have come). People already recorded for the session are left as they were. A
     coordinator records people of providers in their area."""
     entries = [AttendanceEntry(a.person_id, a.completed) for a in body.attendance]
-    return capacity.record_attendance(
+    return capacity_building.record_attendance(
         store,
         session_id,
         entries,
         now=runtime.now(),
         today=today(runtime),
-        reach=capacity.provider_reach(principal),
+        reach=capacity_building.provider_reach(principal),
     )
 
 
@@ -142,7 +142,7 @@ def import_attendance(
     ],
     dry_run: Annotated[bool, Query(description="Check every row; write nothing.")] = False,
 ) -> AttendanceImportReport | JSONResponse:
-    """Import an attendance sheet (layout: ``referral_graph.capacity.attendance_import``):
+    """Import an attendance sheet (layout: ``referral_graph.interop.attendance``):
     sessions and people may be named by id or described (then created). All or
     nothing: with any bad row, a real run answers 422 with each row error in
     ``errors`` and writes nothing; a dry run answers the report either way."""
@@ -153,7 +153,7 @@ def import_attendance(
         now=runtime.now(),
         today=today(runtime),
         dry_run=dry_run,
-        reach=capacity.provider_reach(principal),
+        reach=capacity_building.provider_reach(principal),
         area=_own_area(principal),
     )
     if report.dry_run or report.written:
@@ -175,7 +175,7 @@ def list_coaching(
     is located."""
     area = coordinator_area(principal, area)
     query = CoachingQuery(person_id=person_id, coach_id=coach_id, area=area)
-    listing = capacity.list_coaching(store, query, page)
+    listing = capacity_building.list_coaching(store, query, page)
     return Envelope.of(listing, page)
 
 
@@ -191,11 +191,11 @@ def record_coaching(
     """Record coaching or mentoring of one person by another (face to face, by phone or
     online), on or before today. A coordinator records it for people in their area."""
     fields = body.model_dump() | {"id": body.id or new_id("cch"), "created_at": runtime.now()}
-    return capacity.record_coaching(
+    return capacity_building.record_coaching(
         store,
         CoachingSession.model_validate(fields),
         today=today(runtime),
-        reach=capacity.provider_reach(principal),
+        reach=capacity_building.provider_reach(principal),
     )
 
 
@@ -207,4 +207,4 @@ def coaching_overdue(
     their last coaching, or their first training if never coached), longest overdue
     first."""
     area = coordinator_area(principal, area)
-    return paged(capacity.coaching_overdue_in(runtime.store, area, today(runtime)), page)
+    return paged(capacity_building.coaching_overdue_in(runtime.store, area, today(runtime)), page)

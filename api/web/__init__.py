@@ -21,7 +21,17 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.middleware import BodyTooLarge
-from api.web import admin, auth, capacity, cases, dashboard, inbox, network, people, trainings
+from api.web import (
+    admin,
+    auth,
+    cases,
+    dashboard,
+    inbox,
+    network,
+    people,
+    training_overview,
+    trainings,
+)
 from api.web.render import STATIC, page
 from api.web.session import CookieJar, CsrfRejected, SignInNeeded, base_of, renew_csrf
 from referral_graph.bootstrap import Runtime
@@ -124,7 +134,17 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
     # Pages are compressed too: every signed-in cookie is SameSite=Strict, so no other
     # site can make a browser fetch a signed-in page to measure it (BREACH).
     web.add_middleware(GZipMiddleware, minimum_size=1000)
-    for module in (auth, cases, inbox, dashboard, admin, network, capacity, people, trainings):
+    for module in (
+        auth,
+        cases,
+        inbox,
+        dashboard,
+        admin,
+        network,
+        training_overview,
+        people,
+        trainings,
+    ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))
     web.mount("/static", static, name="static")

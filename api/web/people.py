@@ -22,17 +22,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
-from api.web.capacity import day_of, parse_day, place_name, today_of
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
+from api.web.training_overview import day_of, parse_day, place_name, today_of
 from referral_graph.domain.areas import gazetteer, level_of, lineage_codes
-from referral_graph.domain.capacity import (
-    AgeGroup,
-    AwarenessSession,
-    AwarenessTopic,
-    Person,
-    PersonRole,
-)
 from referral_graph.domain.errors import (
     Conflict,
     Forbidden,
@@ -42,10 +35,17 @@ from referral_graph.domain.errors import (
 )
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.models import Provider
+from referral_graph.domain.training import (
+    AgeGroup,
+    AwarenessSession,
+    AwarenessTopic,
+    Person,
+    PersonRole,
+)
 from referral_graph.domain.vocabulary import AreaLevel, Gender
 from referral_graph.security.model import Role
-from referral_graph.services import capacity
-from referral_graph.services.capacity import PersonCompetencies
+from referral_graph.services import capacity_building
+from referral_graph.services.capacity_building import PersonCompetencies
 from referral_graph.store.port import AwarenessQuery, Page
 
 router = APIRouter()
@@ -71,7 +71,7 @@ def _provider_id(ctx: Web, asked: str) -> str | None:
 
 
 def _provider(ctx: Web, provider_id: str) -> Provider:
-    reach = capacity.provider_reach(ctx.principal)
+    reach = capacity_building.provider_reach(ctx.principal)
     found = ctx.store.read(lambda tx: tx.get_provider(provider_id))
     if found is None or (reach is not None and not reach(found)):
         raise NotFound("provider", provider_id)
@@ -95,12 +95,15 @@ class PersonView:
 
 
 def _people(ctx: Web, provider_id: str) -> list[PersonView]:
-    reach = capacity.provider_reach(ctx.principal)
-    listing = capacity.provider_people(ctx.store, provider_id, Page(limit=MAX_PEOPLE), reach=reach)
+    reach = capacity_building.provider_reach(ctx.principal)
+    listing = capacity_building.provider_people(
+        ctx.store, provider_id, Page(limit=MAX_PEOPLE), reach=reach
+    )
     today = today_of(ctx)
     people = sorted(listing.items, key=lambda p: (not p.active, p.name.casefold(), p.id))
     return [
-        PersonView(p, capacity.person_competencies(ctx.store, p.id, today, reach)) for p in people
+        PersonView(p, capacity_building.person_competencies(ctx.store, p.id, today, reach))
+        for p in people
     ]
 
 
@@ -197,7 +200,9 @@ def add_person(ctx: WebDep, form: Annotated[PersonForm, Form()], provider_id: st
         )
         return _people_page(ctx, provider, form, {field: "err_invalid"}, status=422)
     store = ctx.logged_store("/app/people", {"provider_id": pid})
-    capacity.add_person(store, person, ctx.now, reach=capacity.provider_reach(ctx.principal))
+    capacity_building.add_person(
+        store, person, ctx.now, reach=capacity_building.provider_reach(ctx.principal)
+    )
     return redirect(_people_url(ctx, pid, "added") + f"#p-{person.id}")
 
 
@@ -215,14 +220,14 @@ def set_active(ctx: WebDep, person_id: str, form: Annotated[ActiveForm, Form()])
     """Deactivate ('no') or reactivate ('yes') a person, as PATCH /api/v1/people/{id}
     with ``active`` (never deleted: their trainings stay on record)."""
     ctx.allow("PATCH", "/api/v1/people/{person_id}")
-    reach = capacity.provider_reach(ctx.principal)
-    current = capacity.get_person(ctx.store, person_id, reach)
+    reach = capacity_building.provider_reach(ctx.principal)
+    current = capacity_building.get_person(ctx.store, person_id, reach)
     if form.active not in ("yes", "no"):
         raise InvalidInput("active must be yes or no.", field="active")
     expected = int(form.expected_version) if form.expected_version.isdigit() else None
     store = ctx.logged_store(f"/app/people/{person_id}/active", {"person_id": person_id})
     try:
-        capacity.update_person(
+        capacity_building.update_person(
             store,
             person_id,
             {"active": form.active == "yes"},
@@ -343,8 +348,8 @@ def _check_awareness(fields: Mapping[str, str], provider: Provider, today: date)
 
 
 def _sessions(ctx: Web, provider_id: str) -> list[dict[str, Any]]:
-    reach = capacity.provider_reach(ctx.principal)
-    listing = capacity.list_awareness(
+    reach = capacity_building.provider_reach(ctx.principal)
+    listing = capacity_building.list_awareness(
         ctx.store, AwarenessQuery(provider_id=provider_id), Page(limit=MAX_SESSIONS), reach
     )
     ids = {s.facilitator_id for s in listing.items if s.facilitator_id}
@@ -370,8 +375,8 @@ def _awareness_page(
     status: int = 200,
     done: str = "",
 ) -> Response:
-    reach = capacity.provider_reach(ctx.principal)
-    staff = capacity.provider_people(
+    reach = capacity_building.provider_reach(ctx.principal)
+    staff = capacity_building.provider_people(
         ctx.store, provider.id, Page(limit=MAX_PEOPLE), reach=reach, active=True
     )
     today = today_of(ctx)
@@ -445,8 +450,8 @@ def record_awareness(ctx: WebDep, fields: Annotated[dict[str, str], Depends(post
                 "created_at": ctx.now,
             }
         )
-        capacity.record_awareness(
-            store, session, today=today, reach=capacity.provider_reach(ctx.principal)
+        capacity_building.record_awareness(
+            store, session, today=today, reach=capacity_building.provider_reach(ctx.principal)
         )
     except (InvalidInput, ValidationError) as exc:
         key = "held_on"

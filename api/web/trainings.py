@@ -5,7 +5,7 @@ attendance; and the import of an attendance sheet (CSV or XLSX), checked first (
 run that writes nothing), then written all or nothing.
 
 Every page stands for the API route that does the same (``Web.allow``) and calls the
-same use cases (``services.capacity``, ``capacity.attendance_import``) with the same
+same use cases (``services.capacity``, ``capacity_building.attendance_import``) with the same
 rules: sessions are programme-wide records every allowed role reads; a coordinator
 holds in-person sessions inside their area (else 403, as the API) and records the
 attendance of people of providers located there (anyone else is "not on record").
@@ -33,24 +33,24 @@ from starlette.datastructures import UploadFile
 
 from api.security import coordinator_area
 from api.web.auth import redirect
-from api.web.capacity import MAX_CHOICES, day_of, place_name, today_of
 from api.web.dashboard import AREA, area_name
 from api.web.i18n import t
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
-from referral_graph.capacity import attendance_import
-from referral_graph.capacity.attendance_import import AttendanceImportReport
+from api.web.training_overview import MAX_CHOICES, day_of, place_name, today_of
 from referral_graph.domain.areas import gazetteer, level_of
-from referral_graph.domain.capacity import Attendance, Person, TrainingSession, TrainingTopic
 from referral_graph.domain.errors import InvalidInput, ReferralGraphError
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.models import Provider
+from referral_graph.domain.training import Attendance, Person, TrainingSession, TrainingTopic
 from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode
+from referral_graph.interop import attendance as attendance_import
+from referral_graph.interop.attendance import AttendanceImportReport
 from referral_graph.security.model import Role
 from referral_graph.security.policy import in_area
-from referral_graph.services import capacity
-from referral_graph.services.capacity import AttendanceEntry
-from referral_graph.services.capacity.common import EARLIEST, LATEST
+from referral_graph.services import capacity_building
+from referral_graph.services.capacity_building import AttendanceEntry
+from referral_graph.services.capacity_building.common import EARLIEST, LATEST
 from referral_graph.store.port import Page, PeopleQuery, TrainingQuery, Transaction
 
 router = APIRouter()
@@ -305,7 +305,7 @@ def create_training(ctx: WebDep, form: Annotated[SessionForm, Form()]) -> Respon
         session = TrainingSession.model_validate(
             fields | {"id": new_id("trn"), "created_at": ctx.now}
         )
-        capacity.create_training_session(store, session)
+        capacity_building.create_training_session(store, session)
     except (InvalidInput, ValidationError) as exc:
         problem = _field_of(exc, _SESSION_FIELDS, "starts_on")
         return _trainings_page(ctx, Filters(), form, {problem: "err_invalid"}, status=422)
@@ -417,7 +417,7 @@ def import_sheet(ctx: WebDep, upload: Annotated[Upload, Depends(upload_of)]) -> 
         now=ctx.now,
         today=today_of(ctx),
         dry_run=not upload.write,
-        reach=capacity.provider_reach(ctx.principal),
+        reach=capacity_building.provider_reach(ctx.principal),
         area=coordinator_area(ctx.principal, None),
     )
     if report.written:
@@ -511,7 +511,7 @@ def _candidates(ctx: Web, area: str | None, recorded: set[str]) -> Candidates:
     whole programme)."""
     if area is None:
         return Candidates(None, [])
-    reach = capacity.provider_reach(ctx.principal)
+    reach = capacity_building.provider_reach(ctx.principal)
 
     def work(tx: Transaction) -> tuple[list[Person], dict[str, Provider]]:
         found = tx.list_people(PeopleQuery(area=area, active=True), Page(limit=MAX_CHOICES))
@@ -554,7 +554,7 @@ def _session_page(
     new: int = 0,
     already: int = 0,
 ) -> Response:
-    attendance = capacity.session_attendance(ctx.store, session.id)
+    attendance = capacity_building.session_attendance(ctx.store, session.id)
     area, problem = _people_area(ctx, session, asked_area)
     all_errors = dict(errors)
     if problem:
@@ -602,7 +602,7 @@ def training_page(
     providers located where it was held, to tick who attended and who completed."""
     ctx.allow("GET", "/api/v1/trainings/{session_id}")
     ctx.allow("GET", "/api/v1/trainings/{session_id}/attendance")
-    session = capacity.get_training_session(ctx.store, session_id)
+    session = capacity_building.get_training_session(ctx.store, session_id)
     return _session_page(
         ctx,
         session,
@@ -652,7 +652,7 @@ def record_attendance(
     account's reach, each completed or not; completion from the session's last day.
     People already recorded for the session are left as they were."""
     ctx.allow("POST", "/api/v1/trainings/{session_id}/attendance")
-    session = capacity.get_training_session(ctx.store, session_id)
+    session = capacity_building.get_training_session(ctx.store, session_id)
 
     def again(errors: dict[str, str]) -> Response:
         return _session_page(
@@ -666,13 +666,13 @@ def record_attendance(
     entries = [AttendanceEntry(pid, pid in ticks.completed) for pid in ticks.attended]
     store = ctx.logged_store(f"/app/trainings/{session_id}/attendance", {"session_id": session_id})
     try:
-        result = capacity.record_attendance(
+        result = capacity_building.record_attendance(
             store,
             session_id,
             entries,
             now=ctx.now,
             today=today_of(ctx),
-            reach=capacity.provider_reach(ctx.principal),
+            reach=capacity_building.provider_reach(ctx.principal),
         )
     except InvalidInput as exc:
         return again({"attendance": _attendance_error(exc)})

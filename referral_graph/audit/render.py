@@ -27,8 +27,8 @@ from referral_graph.audit.labels import Lang, digits, label, month_name
 from referral_graph.audit.measures import TimeToHelp
 from referral_graph.audit.patterns import OTHER_REASONS, ReasonCount
 from referral_graph.audit.report import AwarenessGroup, MonthlyReport
-from referral_graph.domain.capacity import AgeGroup
 from referral_graph.domain.sla import Window
+from referral_graph.domain.training import AgeGroup
 from referral_graph.domain.vocabulary import Gender
 
 CSV_COLUMNS = ("section", "key", "name", "step", "metric", "value")

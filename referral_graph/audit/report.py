@@ -30,8 +30,8 @@ from referral_graph.audit.patterns import (
 )
 from referral_graph.audit.period import REPORT_TZ, Period, zone
 from referral_graph.domain.areas import level_of, lineage_codes
-from referral_graph.domain.capacity import AgeGroup, AwarenessSession, AwarenessTopic
 from referral_graph.domain.sla import Window
+from referral_graph.domain.training import AgeGroup, AwarenessSession, AwarenessTopic
 from referral_graph.domain.vocabulary import AreaLevel, Gender
 from referral_graph.store.port import AwarenessQuery, HopFact, Page, Transaction
 

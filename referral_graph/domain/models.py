@@ -39,13 +39,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("times must carry a timezone")
     return value.astimezone(UTC)
 
 
-def _known_area(code: str, *, level: AreaLevel | None = None) -> str:
+def known_area(code: str, *, level: AreaLevel | None = None) -> str:
     """Validate a gazetteer code (a ``ValueError`` lets pydantic name the field)."""
     try:
         area = gazetteer().area(code)
@@ -157,12 +157,12 @@ class Provider(Model):
     @field_validator("area_code")
     @classmethod
     def _area(cls, v: str) -> str:
-        return _known_area(v)
+        return known_area(v)
 
     @field_validator("covers")
     @classmethod
     def _covers(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_known_area(code) for code in dict.fromkeys(v))
+        return tuple(known_area(code) for code in dict.fromkeys(v))
 
     @property
     def coverage(self) -> tuple[str, ...]:
@@ -200,7 +200,7 @@ class Consent(Model):
     recorded_by: ShortText
     recorded_at: datetime
 
-    _tz = field_validator("recorded_at")(_utc)
+    _tz = field_validator("recorded_at")(as_utc)
 
 
 class CaseStatus(StrEnum):
@@ -233,7 +233,7 @@ class Case(Model):
     )
     version: int = 1
 
-    _tz = field_validator("opened_at")(_utc)
+    _tz = field_validator("opened_at")(as_utc)
 
     @model_validator(mode="after")
     def _personal_fields(self) -> Self:
@@ -267,7 +267,7 @@ class Case(Model):
     @field_validator("village_code")
     @classmethod
     def _village(cls, v: str) -> str:
-        return _known_area(v, level=AreaLevel.VILLAGE)
+        return known_area(v, level=AreaLevel.VILLAGE)
 
 
 REMOVED = "(removed)"

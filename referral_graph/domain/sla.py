@@ -84,7 +84,7 @@ class Deadlines(BaseModel):
 
 
 class SlaPolicy(BaseModel):
-    """The network's agreed deadlines. Defaults: ``timeliness/sla-policy.yaml``."""
+    """The network's agreed deadlines. Defaults: ``policies/sla-policy.yaml``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -45,7 +45,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _sheet(name: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> Sheet:
+def make_sheet(name: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> Sheet:
     columns = tuple(_text(h).lower() for h in header)
     sheet = Sheet(name, columns)
     for number, raw in enumerate(rows, start=2):
@@ -75,7 +75,7 @@ def read_xlsx(data: bytes) -> Sheets:
                 continue
             rows = worksheet.iter_rows(values_only=True)
             header = next(rows, ())
-            sheets[name] = _sheet(name, header, rows)
+            sheets[name] = make_sheet(name, header, rows)
     finally:
         workbook.close()
     if not sheets:
@@ -96,7 +96,7 @@ def read_csv(text: str) -> Sheets:
         if not any(h.strip() for h in header):
             raise InvalidInput("The CSV file has no header row.", field="file")
         name = PATHWAYS if "from_provider_id" in (h.strip().lower() for h in header) else PROVIDERS
-        return {name: _sheet(name, header, reader)}
+        return {name: make_sheet(name, header, reader)}
     except csv.Error as exc:
         raise InvalidInput(
             f"The CSV file cannot be read at line {reader.line_num}: {exc}.", field="file"

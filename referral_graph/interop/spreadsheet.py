@@ -112,7 +112,7 @@ class ImportReport(BaseModel):
 
 
 @dataclass
-class _Row:
+class Row:
     """One row being checked; collects its errors."""
 
     sheet: str
@@ -189,7 +189,7 @@ class _Row:
 # --- providers -------------------------------------------------------------------------
 
 
-def _provider_changes(row: _Row) -> dict[str, Any]:
+def _provider_changes(row: Row) -> dict[str, Any]:
     """The provider fields the row's present columns set (``eligibility`` and ``hours``
     apart)."""
     for column in REQUIRED[PROVIDERS]:
@@ -220,7 +220,7 @@ def _provider_changes(row: _Row) -> dict[str, Any]:
     return changes
 
 
-def _eligibility(row: _Row, current: dict[str, Any]) -> dict[str, Any]:
+def _eligibility(row: Row, current: dict[str, Any]) -> dict[str, Any]:
     merged = dict(current)
     if row.has("min_age"):
         merged["min_age"] = row.number("min_age", 0, 120) or 0
@@ -237,7 +237,7 @@ def _eligibility(row: _Row, current: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _hours(row: _Row, existing: Provider | None) -> Hours | None:
+def _hours(row: Row, existing: Provider | None) -> Hours | None:
     if not row.has("always_open"):
         return None if existing is not None else OFFICE_HOURS
     always = row.flag("always_open", False)
@@ -245,7 +245,7 @@ def _hours(row: _Row, existing: Provider | None) -> Hours | None:
     return Hours(always_open=always, periods=periods or (() if always else OFFICE_HOURS.periods))
 
 
-def _model_errors(row: _Row, exc: ValidationError) -> None:
+def _model_errors(row: Row, exc: ValidationError) -> None:
     for error in exc.errors():
         loc = [str(p) for p in error["loc"]]
         column = loc[1] if loc[:1] == ["eligibility"] and len(loc) > 1 else loc[0] if loc else "id"
@@ -253,7 +253,7 @@ def _model_errors(row: _Row, exc: ValidationError) -> None:
         row.fail(column, str(error["msg"]))
 
 
-def _provider(row: _Row, existing: Provider | None, now: datetime) -> Provider | None:
+def _provider(row: Row, existing: Provider | None, now: datetime) -> Provider | None:
     """The provider a row describes, merged over the stored one (None if the row fails)."""
     changes = _provider_changes(row)
     base = existing.model_dump() if existing is not None else {}
@@ -291,7 +291,7 @@ class _Directory:
     sheet: dict[str, Provider]
     failed_rows: dict[str, int]  # provider id → providers row with errors
 
-    def provider(self, row: _Row, column: str) -> Provider | None:
+    def provider(self, row: Row, column: str) -> Provider | None:
         ident = row.cells.get(column, "")
         if not ident:
             return None
@@ -308,7 +308,7 @@ class _Directory:
         return found
 
 
-def _pathway(row: _Row, directory: _Directory, existing: Pathway | None) -> Pathway | None:
+def _pathway(row: Row, directory: _Directory, existing: Pathway | None) -> Pathway | None:
     """The pathway a row describes, merged over the stored one (None if the row fails)."""
     for column in REQUIRED[PATHWAYS]:
         if not row.cells.get(column):
@@ -342,7 +342,7 @@ def _pathway(row: _Row, directory: _Directory, existing: Pathway | None) -> Path
 
 
 @dataclass
-class _Plan:
+class Plan:
     """What an import would write, and why the other rows cannot be written."""
 
     providers: list[Provider] = field(default_factory=list)
@@ -368,17 +368,17 @@ def _header_errors(sheet: Sheet) -> list[RowError]:
     return errors
 
 
-def _rows(plan: _Plan, sheet: Sheet | None) -> tuple[bool, list[_Row]]:
+def _rows(plan: Plan, sheet: Sheet | None) -> tuple[bool, list[Row]]:
     """The rows of a sheet with the checks that span rows done; True if the header has
     errors (then no row of the sheet is valid)."""
     if sheet is None:
         return False, []
     header_errors = _header_errors(sheet)
     plan.errors += header_errors
-    rows: list[_Row] = []
+    rows: list[Row] = []
     first: dict[str, int] = {}
     for number, cells in sheet.rows:
-        row = _Row(sheet.name, number, cells)
+        row = Row(sheet.name, number, cells)
         ident = cells.get("id", "")
         if ident and ident in first:
             row.fail("id", f"duplicate id (also on row {first[ident]})")
@@ -390,7 +390,7 @@ def _rows(plan: _Plan, sheet: Sheet | None) -> tuple[bool, list[_Row]]:
 
 
 def _check_providers(
-    plan: _Plan, sheet: Sheet | None, stored: dict[str, Provider], now: datetime
+    plan: Plan, sheet: Sheet | None, stored: dict[str, Provider], now: datetime
 ) -> _Directory:
     directory = _Directory(stored=stored, sheet={}, failed_rows={})
     tally = plan.tallies[PROVIDERS]
@@ -417,7 +417,7 @@ def _check_providers(
 
 
 def _check_pathways(
-    plan: _Plan, sheet: Sheet | None, directory: _Directory, tx: Transaction
+    plan: Plan, sheet: Sheet | None, directory: _Directory, tx: Transaction
 ) -> None:
     tally = plan.tallies[PATHWAYS]
     blocked, rows = _rows(plan, sheet)
@@ -447,16 +447,16 @@ def _referenced(sheets: Sheets) -> set[str]:
     return ids
 
 
-def plan_import(tx: Transaction, sheets: Sheets, now: datetime) -> _Plan:
+def plan_import(tx: Transaction, sheets: Sheets, now: datetime) -> Plan:
     """Check every row against the store as ``tx`` sees it; write nothing."""
-    plan = _Plan()
+    plan = Plan()
     stored = tx.get_providers(_referenced(sheets))
     directory = _check_providers(plan, sheets.get(PROVIDERS), stored, now)
     _check_pathways(plan, sheets.get(PATHWAYS), directory, tx)
     return plan
 
 
-def _report(plan: _Plan, *, dry_run: bool, mode: ImportMode, written: bool) -> ImportReport:
+def _report(plan: Plan, *, dry_run: bool, mode: ImportMode, written: bool) -> ImportReport:
     return ImportReport(
         dry_run=dry_run,
         mode=mode,

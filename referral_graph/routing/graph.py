@@ -15,17 +15,17 @@ from datetime import date
 
 import networkx as nx
 
-from referral_graph.capacity import packaged_policy
 from referral_graph.domain.areas import lineage_codes
-from referral_graph.domain.capacity import (
-    CapacityPolicy,
+from referral_graph.domain.models import Pathway, Provider
+from referral_graph.domain.training import (
     TrainedStaff,
+    TrainingPolicy,
     TrainingTopic,
     staffed,
     trained_staff,
 )
-from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import Service
+from referral_graph.policies.training import packaged_policy
 from referral_graph.store.port import (
     Page,
     PathwayQuery,
@@ -50,7 +50,7 @@ class DirectoryGraph:
     by_service: dict[Service, set[str]] = field(default_factory=dict)
     by_coverage: dict[str, set[str]] = field(default_factory=dict)
     oversight: nx.DiGraph = field(default_factory=nx.DiGraph)
-    capacity: CapacityPolicy = field(default_factory=packaged_policy)
+    capacity: TrainingPolicy = field(default_factory=packaged_policy)
     trained: Trained = field(default_factory=dict)
     # Answers the graph works out again and again, kept while it lives (it never changes;
     # a new directory version is a new graph). Trained staff change with the day only.
@@ -69,7 +69,7 @@ class DirectoryGraph:
         providers: list[Provider],
         pathways: Iterable[Pathway],
         training: Iterable[tuple[str, str, str, date]] = (),
-        capacity: CapacityPolicy | None = None,
+        capacity: TrainingPolicy | None = None,
     ) -> DirectoryGraph:
         graph = nx.MultiDiGraph()
         by_service: dict[Service, set[str]] = defaultdict(set)
@@ -168,7 +168,7 @@ class DirectoryGraph:
         return None
 
 
-def _trained(facts: Iterable[tuple[str, str, str, date]], capacity: CapacityPolicy) -> Trained:
+def _trained(facts: Iterable[tuple[str, str, str, date]], capacity: TrainingPolicy) -> Trained:
     """Per provider and topic, each active person's competency periods, keeping only
     the topics some service depends on. A session's people share one period object, so
     the national network's tens of thousands of facts stay small and quick to read."""
@@ -237,7 +237,7 @@ def _load(tx: Transaction) -> DirectoryGraph:
                 return
 
     training = tx.training_facts()
-    capacity = tx.get_capacity_policy() or packaged_policy()
+    capacity = tx.get_training_policy() or packaged_policy()
     return DirectoryGraph.build(version, providers, pathways(), training, capacity)
 
 

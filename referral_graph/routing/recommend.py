@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from referral_graph.domain.areas import common_level
-from referral_graph.domain.capacity import TrainedStaff, staffed
 from referral_graph.domain.models import Case, Provider
+from referral_graph.domain.training import TrainedStaff, staffed
 from referral_graph.domain.vocabulary import (
     PROFESSIONAL_SERVICES,
     AreaLevel,

@@ -24,9 +24,9 @@ from referral_graph.audit.patterns import Bottleneck, Declines, Loops, bottlenec
 from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period
 from referral_graph.audit.report import MonthlyReport, build_report, local_days, read_awareness
 from referral_graph.domain.areas import check_report_area
-from referral_graph.domain.capacity import AwarenessSession
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.sla import Window
+from referral_graph.domain.training import AwarenessSession
 from referral_graph.store.port import DueQuery, HistoryQuery, HopFact, Page, Store, Transaction
 
 LOOKBACK = timedelta(days=92)

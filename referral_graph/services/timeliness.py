@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import (
@@ -29,24 +22,10 @@ from referral_graph.domain.sla import (
     pending_alerts,
 )
 from referral_graph.domain.vocabulary import RiskLevel
+from referral_graph.policies.sla import packaged_policy
 from referral_graph.store.port import OutboxMessage, Store, Transaction
 
 MAX_ROUNDS = 1000
-
-
-@cache
-def packaged_policy() -> SlaPolicy:
-    """The default policy shipped with the package (``timeliness/sla-policy.yaml``)."""
-    text = resources.files("referral_graph.timeliness").joinpath("sla-policy.yaml").read_text()
-    return SlaPolicy.model_validate(yaml.safe_load(text))
-
-
-def load_policy_file(path: Path) -> SlaPolicy:
-    """A policy from a YAML file (raises ``InvalidInput`` naming what is wrong)."""
-    try:
-        return SlaPolicy.model_validate(yaml.safe_load(path.read_text("utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise InvalidInput(f"The SLA policy file {path} cannot be used: {exc}") from exc
 
 
 def policy_in_force(tx: Transaction) -> SlaPolicy:

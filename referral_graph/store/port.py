@@ -24,17 +24,6 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from referral_graph.domain.areas import lineage_codes
-from referral_graph.domain.capacity import (
-    Attendance,
-    AwarenessSession,
-    CapacityPolicy,
-    CoachingSession,
-    Person,
-    PersonRole,
-    TrainingRecord,
-    TrainingSession,
-    TrainingTopic,
-)
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
 from referral_graph.domain.models import (
     Case,
@@ -45,6 +34,17 @@ from referral_graph.domain.models import (
     TimelinessAlert,
 )
 from referral_graph.domain.sla import AlertKind, SlaPolicy
+from referral_graph.domain.training import (
+    Attendance,
+    AwarenessSession,
+    CoachingSession,
+    Person,
+    PersonRole,
+    TrainingPolicy,
+    TrainingRecord,
+    TrainingSession,
+    TrainingTopic,
+)
 from referral_graph.domain.vocabulary import Gender, ProviderKind, RiskLevel, Service
 from referral_graph.security.model import AccessRecord, TokenRecord, User
 
@@ -585,14 +585,14 @@ class Transaction(ABC):
         """Newest first (``held_on`` descending, then id)."""
 
     @abstractmethod
-    def get_capacity_policy(self) -> CapacityPolicy | None:
+    def get_training_policy(self) -> TrainingPolicy | None:
         """The policy saved through the API, if any (else the packaged one applies)."""
 
     @abstractmethod
-    def save_capacity_policy(self, policy: CapacityPolicy) -> None: ...
+    def save_training_policy(self, policy: TrainingPolicy) -> None: ...
 
     @abstractmethod
-    def load_capacity(
+    def load_training(
         self,
         people: Sequence[Person],
         sessions: Sequence[TrainingSession],

@@ -10,13 +10,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from referral_graph.bootstrap import Runtime
-from referral_graph.services import capacity
+from referral_graph.services import capacity_building
 from tests.e2e.test_web_pages import KHMER, csrf_of
 
 
 def programme_today(runtime: Runtime) -> date:
     """The programme's calendar day as the server counts it."""
-    return capacity.local_today(runtime.now(), runtime.settings.timezone)
+    return capacity_building.local_today(runtime.now(), runtime.settings.timezone)
 
 
 def post_form(client: TestClient, path: str, form: Mapping[str, object], page: str) -> Any:

@@ -16,7 +16,7 @@ from referral_graph.audit.labels import label
 from referral_graph.audit.period import month_period
 from referral_graph.audit.render import to_csv, to_html
 from referral_graph.audit.report import MonthlyReport, build_report, local_days, read_awareness
-from referral_graph.domain.capacity import (
+from referral_graph.domain.training import (
     AgeGroup,
     AwarenessSession,
     AwarenessTopic,

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from referral_graph.adapters.sqlite.store import SqliteStore
-from referral_graph.audit.cli import report
+from referral_graph.cli.audit import report
 from referral_graph.settings import get_settings
 from tests.audit.conftest import History
 

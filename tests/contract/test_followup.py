@@ -12,7 +12,7 @@ from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import AlertKind, Deadlines, Window
 from referral_graph.domain.vocabulary import RiskLevel, Service
-from referral_graph.services.timeliness import packaged_policy
+from referral_graph.policies.sla import packaged_policy
 from referral_graph.store.port import (
     AlertQuery,
     DueQuery,

@@ -11,9 +11,9 @@ from fhir.resources.R4B.bundle import Bundle
 from typer.testing import CliRunner
 
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.cli.interop import app
 from referral_graph.domain.vocabulary import Service
 from referral_graph.interop import hsds
-from referral_graph.interop.cli import app
 from referral_graph.services import cases, referrals
 from referral_graph.services.referrals import ReferralRequest
 from referral_graph.settings import get_settings

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from api.access_log import LoggedStore
 from referral_graph.adapters.sqlite.store import SqliteStore
-from referral_graph.backup import (
+from referral_graph.archive.backup import (
     BackupError,
     backup_sqlite,
     copy_store,
@@ -35,17 +35,18 @@ from referral_graph.backup import (
     restore,
     restore_sqlite,
 )
-from referral_graph.backup_cli import backup_command, restore_command
+from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
+from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Principal, Role
 from referral_graph.services import accounts
 from referral_graph.services.cases import open_case, record_consent
 from referral_graph.services.notifications import Webhook, deliver
 from referral_graph.services.referrals import ReferralRequest, Step, make_referral, move_referral
 from referral_graph.services.routing import Routing
-from referral_graph.services.timeliness import ensure_policy, packaged_policy, tick
+from referral_graph.services.timeliness import ensure_policy, tick
 from referral_graph.settings import Settings, get_settings
 from referral_graph.store.port import (
     AccessQuery,

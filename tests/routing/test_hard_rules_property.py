@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from referral_graph.capacity import packaged_policy
 from referral_graph.domain.areas import gazetteer, lineage_codes
 from referral_graph.domain.models import Case, Provider
 from referral_graph.domain.vocabulary import (
@@ -23,9 +22,10 @@ from referral_graph.domain.vocabulary import (
     RiskLevel,
     Service,
 )
+from referral_graph.policies.training import packaged_policy
 from referral_graph.routing.graph import DirectoryGraph
 from referral_graph.routing.recommend import Recommender
-from seed.national import generate_national, generate_national_capacity
+from seed.national import generate_national, generate_national_training
 
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
 
@@ -37,7 +37,7 @@ TRAINED: dict[str, list[tuple[str, date]]] = defaultdict(list)
 @pytest.fixture(scope="module")
 def national() -> tuple[DirectoryGraph, list[str], list[str]]:
     providers, pathways = generate_national(2025)
-    capacity = generate_national_capacity(providers, 2025)
+    capacity = generate_national_training(providers, 2025)
     active = {p.id for p in capacity.people if p.active}
     where = {p.id: p.provider_id for p in capacity.people}
     sessions = {s.id: s for s in capacity.sessions}

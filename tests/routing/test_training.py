@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from referral_graph.domain.capacity import TrainingSession, TrainingTopic
+from referral_graph.domain.training import TrainingSession, TrainingTopic
 from referral_graph.domain.vocabulary import Service
-from referral_graph.services import capacity, cases
-from referral_graph.services.capacity.training import AttendanceEntry
+from referral_graph.services import capacity_building, cases
+from referral_graph.services.capacity_building.sessions import AttendanceEntry
 from referral_graph.services.routing import Routing
 from referral_graph.store.port import Store
 from tests.factories import T0, load_small_network, opening
@@ -47,10 +47,10 @@ def test_a_service_goes_when_its_last_trained_person_leaves_and_comes_back(
     routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=0)
     assert "hc-a" in pfa_providers(store, routing, T0)
 
-    capacity.update_person(store, NURSE, {"active": False}, T0)
+    capacity_building.update_person(store, NURSE, {"active": False}, T0)
     assert "hc-a" not in pfa_providers(store, routing, T0)
 
-    capacity.update_person(store, NURSE, {"active": True}, T0)
+    capacity_building.update_person(store, NURSE, {"active": True}, T0)
     assert "hc-a" in pfa_providers(store, routing, T0)
 
 
@@ -68,8 +68,8 @@ def test_a_lapsed_competency_drops_the_service_until_a_refresher(store: Store) -
         trainer="TPO Cambodia",
         refresher=True,
     )
-    capacity.create_training_session(store, refresher)
-    capacity.record_attendance(
+    capacity_building.create_training_session(store, refresher)
+    capacity_building.record_attendance(
         store,
         refresher.id,
         [AttendanceEntry(person_id=NURSE)],
@@ -87,7 +87,7 @@ def test_services_that_do_not_follow_training_stay_whatever_the_training(
 ) -> None:
     load_small_network(store)
     routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=0)
-    capacity.update_person(store, NURSE, {"active": False}, T0)
+    capacity_building.update_person(store, NURSE, {"active": False}, T0)
     case = cases.open_case(store, T0, opening(needs=[Service.MEDICAL_CARE]), opened_by="t")
     medical = routing.recommend(case.id, T0, service=Service.MEDICAL_CARE)
     assert "hc-a" in [i.provider_id for i in medical.items]

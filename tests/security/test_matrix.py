@@ -219,20 +219,20 @@ def requeue(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
 
 # --- capacity building -------------------------------------------------------------------
 def fresh_person(w: World, provider_id: str) -> str:
-    from referral_graph.domain.capacity import Person, PersonRole
-    from referral_graph.services import capacity
+    from referral_graph.domain.training import Person, PersonRole
+    from referral_graph.services import capacity_building
 
     ident = f"per-{uuid.uuid4().hex[:12]}"
     made = Person(id=ident, provider_id=provider_id, name="Matrix", role=PersonRole.OTHER)
-    capacity.add_person(w.store, made, w.clock())
+    capacity_building.add_person(w.store, made, w.clock())
     return ident
 
 
 def fresh_training(w: World) -> str:
     from datetime import date
 
-    from referral_graph.domain.capacity import TrainingSession, TrainingTopic
-    from referral_graph.services import capacity
+    from referral_graph.domain.training import TrainingSession, TrainingTopic
+    from referral_graph.services import capacity_building
 
     ident = f"trn-{uuid.uuid4().hex[:12]}"
     session = TrainingSession(
@@ -243,7 +243,7 @@ def fresh_training(w: World) -> str:
         area_code="1701",
         trainer="TPO",
     )
-    capacity.create_training_session(w.store, session)
+    capacity_building.create_training_session(w.store, session)
     return ident
 
 

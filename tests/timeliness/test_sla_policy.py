@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from referral_graph.domain.sla import SlaPolicy, Span
 from referral_graph.domain.vocabulary import RiskLevel
-from referral_graph.services.timeliness import packaged_policy
+from referral_graph.policies.sla import packaged_policy
 
 FRIDAY_10H = datetime(2026, 4, 10, 3, 0, tzinfo=UTC)  # 10:00 in Phnom Penh
 

@@ -18,7 +18,7 @@ from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import AreaLevel, Language, ProviderKind, Service
 from referral_graph.store.port import Page, PathwayQuery, ProviderQuery
 from seed import national
-from seed.loader import PathwaysDocument, _parse, load_programme
+from seed.loader import PathwaysDocument, load_programme, parse_document
 from seed.national import _Directory, _rule_pathways, generate_national
 
 Network = tuple[list[Provider], list[Pathway]]
@@ -240,7 +240,7 @@ def test_every_ccwc_refers_onward(providers: dict[str, Provider], pathways: list
 def test_pathway_matching_agrees_with_the_programme_loader() -> None:
     """The indexed matcher makes exactly the loader's pathways on the programme seed."""
     providers, expected = load_programme()
-    rules = _parse(PathwaysDocument, files("seed") / "programme", "pathways.yaml")
+    rules = parse_document(PathwaysDocument, files("seed") / "programme", "pathways.yaml")
     directory = _Directory(providers)
     made = [w for rule in rules.rules for w in _rule_pathways(rule, directory, rules.synthetic)]
     assert made == expected
@@ -274,7 +274,7 @@ def test_loads_into_sqlite(
     providers, pathways = network
     assert count == len(providers)
     assert links == len(pathways)
-    capacity = national.generate_national_capacity(providers)  # people and their trainings
+    capacity = national.generate_national_training(providers)  # people and their trainings
     assert written == sum(batches) == len(providers) + len(pathways) + capacity.rows
     assert max(batches) <= 5000
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
-from referral_graph.adapters.neo4j.capacity import Neo4jCapacity
 from referral_graph.adapters.neo4j.followup import FollowUp
 from referral_graph.adapters.neo4j.idempotency import Neo4jIdempotency
 from referral_graph.adapters.neo4j.mapping import (
@@ -24,6 +23,7 @@ from referral_graph.adapters.neo4j.mapping import (
     referral_row,
 )
 from referral_graph.adapters.neo4j.plumbing import batches, where
+from referral_graph.adapters.neo4j.training import Neo4jTraining
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
 from referral_graph.store.port import (
@@ -37,7 +37,7 @@ from referral_graph.store.port import (
 )
 
 
-class Neo4jTransaction(Neo4jAccounts, Neo4jIdempotency, Neo4jCapacity, FollowUp, Transaction):
+class Neo4jTransaction(Neo4jAccounts, Neo4jIdempotency, Neo4jTraining, FollowUp, Transaction):
     """The port over Cypher. Routing, timeliness and outbox methods: :class:`FollowUp`."""
 
     # --- directory -------------------------------------------------------------------

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from referral_graph.adapters.sqlite.accounts import SqliteAccounts, SqliteIdempotency
-from referral_graph.adapters.sqlite.capacity import SqliteCapacity
 from referral_graph.adapters.sqlite.codec import opt_ts as _opt_ts
 from referral_graph.adapters.sqlite.codec import ts as _ts
 from referral_graph.adapters.sqlite.sql import scope_sql
+from referral_graph.adapters.sqlite.training import SqliteTraining
 from referral_graph.domain.areas import scope
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
@@ -75,7 +75,7 @@ def _genders(provider: Provider) -> str:
     return f",{','.join(genders)}," if genders else ""
 
 
-class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteCapacity, Transaction):
+class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteTraining, Transaction):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 

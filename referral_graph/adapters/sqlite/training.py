@@ -1,0 +1,452 @@
+"""Capacity building in SQLite: people and supervision, trainings and attendance,
+coaching, awareness sessions and the capacity policy (see ``0006_capacity.sql``).
+
+Every write checks its references before it writes anything, so a refused write
+(``Conflict``) leaves nothing behind even inside a transaction that goes on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence, Set
+from datetime import date
+
+from referral_graph.adapters.sqlite.codec import ts
+from referral_graph.adapters.sqlite.sql import page_of_docs, scope_sql
+from referral_graph.adapters.sqlite.sql import where as sql_where
+from referral_graph.domain.areas import gazetteer, level_of, lineage_codes
+from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.training import (
+    Attendance,
+    AwarenessSession,
+    CoachingSession,
+    Person,
+    TrainingPolicy,
+    TrainingRecord,
+    TrainingSession,
+    TrainingTopic,
+)
+from referral_graph.domain.vocabulary import AreaLevel
+from referral_graph.store.port import (
+    AwarenessQuery,
+    CoachingQuery,
+    Listing,
+    Page,
+    PeopleQuery,
+    TrainingQuery,
+    TrainingRecordQuery,
+)
+
+_CHUNK = 500
+_NONE: frozenset[str] = frozenset()
+_LEVEL_COLUMN = {
+    AreaLevel.PROVINCE: "province_code",
+    AreaLevel.DISTRICT: "district_code",
+    AreaLevel.COMMUNE: "commune_code",
+    AreaLevel.VILLAGE: "village_code",
+}
+
+
+def _lineage(code: str | None) -> list[str | None]:
+    """The province, district, commune and village of a place (None below its level)."""
+    found: dict[AreaLevel, str] = {}
+    if code is not None:
+        found = {level_of(c): c for c in lineage_codes(code)}
+    return [found.get(level) for level in _LEVEL_COLUMN]
+
+
+def _held_in(alias: str, area: str) -> tuple[str, list[object]]:
+    """Sessions held in ``area`` or anywhere inside it (``UnknownArea`` if no such area)."""
+    column = _LEVEL_COLUMN[gazetteer().area(area).level]
+    return f"{alias}.{column} = ?", [area]
+
+
+def _of_providers_in(person_column: str, area: str) -> tuple[str, list[object]]:
+    """People (by ``person_column``) whose provider is located in ``area`` now."""
+    inside, args = scope_sql("pr.area_code", area)
+    return (
+        f"{person_column} IN (SELECT pe.id FROM people pe"
+        f" JOIN providers pr ON pr.id = pe.provider_id WHERE {inside})",
+        args,
+    )
+
+
+class SqliteTraining:
+    """The capacity-building part of a SQLite transaction (mixed into
+    ``SqliteTransaction``)."""
+
+    conn: sqlite3.Connection
+
+    # --- references --------------------------------------------------------------------
+    def _existing(self, table: str, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+            )
+        return found
+
+    def _require(
+        self, table: str, ids: Iterable[str], what: str, field: str, *, also: Set[str] = _NONE
+    ) -> None:
+        """``Conflict`` naming ``field`` unless every id is in ``table`` or ``also``."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in also]
+        missing = sorted(set(wanted) - self._existing(table, wanted))
+        if missing:
+            raise Conflict(f"No {what} with id {', '.join(map(repr, missing))}.", field=field)
+
+    def _check_people(self, people: Sequence[Person], *, also: Set[str] = _NONE) -> None:
+        self._require("providers", (p.provider_id for p in people), "provider", "provider_id")
+        supervisors = (s for p in people for s in p.supervised_by)
+        self._require("people", supervisors, "person", "supervised_by", also=also)
+
+    # --- people ------------------------------------------------------------------------
+    def _write_person(self, p: Person) -> None:
+        self.conn.execute(
+            "INSERT INTO people (id, provider_id, name, role, active, version, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id,"
+            " name = excluded.name, role = excluded.role, active = excluded.active,"
+            " version = excluded.version, doc = excluded.doc",
+            (
+                p.id,
+                p.provider_id,
+                p.name,
+                p.role.value,
+                int(p.active),
+                p.version,
+                p.model_dump_json(),
+            ),
+        )
+
+    def _link_supervisors(self, p: Person) -> None:
+        self.conn.execute("DELETE FROM supervision WHERE person_id = ?", (p.id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO supervision (person_id, supervisor_id) VALUES (?, ?)",
+            [(p.id, s) for s in p.supervised_by],
+        )
+
+    def add_person(self, person: Person) -> None:
+        if self._existing("people", [person.id]):
+            raise Conflict(f"A person with id {person.id!r} exists.", field="id")
+        self._check_people([person])
+        self._write_person(person)
+        self._link_supervisors(person)
+
+    def save_person(self, person: Person, expected_version: int) -> None:
+        row = self.conn.execute("SELECT version FROM people WHERE id = ?", (person.id,)).fetchone()
+        if row is None or row[0] != expected_version:
+            raise StaleVersion("person", person.id)
+        self._check_people([person])
+        self._write_person(person)
+        self._link_supervisors(person)
+
+    def get_person(self, person_id: str) -> Person | None:
+        row = self.conn.execute("SELECT doc FROM people WHERE id = ?", (person_id,)).fetchone()
+        return None if row is None else Person.model_validate_json(row[0])
+
+    def get_people(self, person_ids: Iterable[str]) -> dict[str, Person]:
+        ids = list(dict.fromkeys(person_ids))
+        found: dict[str, Person] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for (doc,) in self.conn.execute(f"SELECT doc FROM people WHERE id IN ({marks})", chunk):
+                p = Person.model_validate_json(doc)
+                found[p.id] = p
+        return found
+
+    def list_people(self, query: PeopleQuery, page: Page) -> Listing[Person]:
+        where: list[str] = []
+        args: list[object] = []
+        if query.provider_id is not None:
+            where.append("p.provider_id = ?")
+            args.append(query.provider_id)
+        if query.area is not None:
+            inside, inside_args = _of_providers_in("p.id", query.area)
+            where.append(inside)
+            args += inside_args
+        if query.active is not None:
+            where.append("p.active = ?")
+            args.append(int(query.active))
+        if query.role is not None:
+            where.append("p.role = ?")
+            args.append(query.role.value)
+        order = "p.provider_id, p.name, p.id"
+        count, docs = page_of_docs(self.conn, "people p", where, args, order, page)
+        return Listing([Person.model_validate_json(d) for d in docs], count)
+
+    def supervisees(self, person_id: str) -> list[Person]:
+        rows = self.conn.execute(
+            "SELECT p.doc FROM supervision s JOIN people p ON p.id = s.person_id"
+            " WHERE s.supervisor_id = ? ORDER BY p.name, p.id",
+            (person_id,),
+        ).fetchall()
+        return [Person.model_validate_json(r[0]) for r in rows]
+
+    # --- trainings -----------------------------------------------------------------------
+    def _write_session(self, s: TrainingSession) -> None:
+        columns = {
+            "id": s.id,
+            "topic": s.topic.value,
+            "starts_on": s.starts_on.isoformat(),
+            "ends_on": s.ends_on.isoformat(),
+            "area_code": s.area_code,
+            **dict(zip(_LEVEL_COLUMN.values(), _lineage(s.area_code), strict=True)),
+            "doc": s.model_dump_json(),
+        }
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+        self.conn.execute(
+            f"INSERT INTO training_sessions ({names}) VALUES ({marks})"
+            f" ON CONFLICT (id) DO UPDATE SET {updates}",
+            list(columns.values()),
+        )
+
+    def add_training_session(self, session: TrainingSession) -> None:
+        if self._existing("training_sessions", [session.id]):
+            raise Conflict(f"A training session with id {session.id!r} exists.", field="id")
+        self._write_session(session)
+
+    def get_training_session(self, session_id: str) -> TrainingSession | None:
+        row = self.conn.execute(
+            "SELECT doc FROM training_sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        return None if row is None else TrainingSession.model_validate_json(row[0])
+
+    def list_training_sessions(self, query: TrainingQuery, page: Page) -> Listing[TrainingSession]:
+        where: list[str] = []
+        args: list[object] = []
+        if query.topic is not None:
+            where.append("s.topic = ?")
+            args.append(query.topic.value)
+        if query.area is not None:
+            inside, inside_args = _held_in("s", query.area)
+            where.append(inside)
+            args += inside_args
+        if query.since is not None:
+            where.append("s.starts_on >= ?")
+            args.append(query.since.isoformat())
+        if query.until is not None:
+            where.append("s.starts_on < ?")
+            args.append(query.until.isoformat())
+        order = "s.starts_on DESC, s.id"
+        count, docs = page_of_docs(self.conn, "training_sessions s", where, args, order, page)
+        return Listing([TrainingSession.model_validate_json(d) for d in docs], count)
+
+    def _check_attendance(
+        self,
+        attendance: Sequence[Attendance],
+        *,
+        known_sessions: Set[str] = _NONE,
+        known_people: Set[str] = _NONE,
+    ) -> None:
+        self._require(
+            "training_sessions",
+            (a.session_id for a in attendance),
+            "training session",
+            "session_id",
+            also=known_sessions,
+        )
+        self._require(
+            "people", (a.person_id for a in attendance), "person", "person_id", also=known_people
+        )
+
+    def _write_attendance(self, a: Attendance, *, replace: bool) -> int:
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        cur = self.conn.execute(
+            f"{verb} INTO attendance (session_id, person_id, completed, recorded_at, doc)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (a.session_id, a.person_id, int(a.completed), ts(a.recorded_at), a.model_dump_json()),
+        )
+        return int(cur.rowcount)
+
+    def record_attendance(self, attendance: Sequence[Attendance]) -> int:
+        self._check_attendance(attendance)
+        return sum(self._write_attendance(a, replace=False) for a in attendance)
+
+    def session_attendance(self, session_id: str) -> list[Attendance]:
+        rows = self.conn.execute(
+            "SELECT doc FROM attendance WHERE session_id = ? ORDER BY person_id",
+            (session_id,),
+        ).fetchall()
+        return [Attendance.model_validate_json(r[0]) for r in rows]
+
+    def training_records(self, query: TrainingRecordQuery) -> list[TrainingRecord]:
+        where = ["a.completed = 1"]
+        args: list[object] = []
+        if query.area is not None:
+            inside, inside_args = _of_providers_in("p.id", query.area)
+            where.append(inside)
+            args += inside_args
+        for column, value in (
+            ("p.provider_id", query.provider_id),
+            ("a.person_id", query.person_id),
+            ("s.topic", query.topic.value if query.topic else None),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if query.active_people_only:
+            where.append("p.active = 1")
+        rows = self.conn.execute(
+            "SELECT a.person_id, p.provider_id, s.topic, s.ends_on, a.session_id, p.active"
+            " FROM attendance a JOIN training_sessions s ON s.id = a.session_id"
+            f" JOIN people p ON p.id = a.person_id {sql_where(where)}"
+            " ORDER BY a.person_id, s.ends_on, a.session_id",
+            args,
+        ).fetchall()
+        return [
+            TrainingRecord(
+                person_id=r[0],
+                provider_id=r[1],
+                topic=TrainingTopic(r[2]),
+                trained_on=date.fromisoformat(r[3]),
+                session_id=r[4],
+                person_active=bool(r[5]),
+            )
+            for r in rows
+        ]
+
+    def training_facts(self) -> Iterator[tuple[str, str, str, date]]:
+        rows = self.conn.execute(
+            "SELECT p.provider_id, a.person_id, s.topic, s.ends_on"
+            " FROM attendance a JOIN training_sessions s ON s.id = a.session_id"
+            " JOIN people p ON p.id = a.person_id WHERE a.completed = 1 AND p.active = 1"
+        )
+        days: dict[str, date] = {}  # sessions share their days: parse each once
+        for provider, person, topic, on in rows:
+            day = days.get(on)
+            if day is None:
+                day = days[on] = date.fromisoformat(on)
+            yield provider, person, topic, day
+
+    # --- coaching ------------------------------------------------------------------------
+    def add_coaching(self, session: CoachingSession) -> None:
+        if self._existing("coaching", [session.id]):
+            raise Conflict(f"A coaching session with id {session.id!r} exists.", field="id")
+        self._require("people", [session.person_id], "person", "person_id")
+        self._require("people", [session.coach_id], "person", "coach_id")
+        self.conn.execute(
+            "INSERT INTO coaching (id, person_id, coach_id, held_on, doc) VALUES (?, ?, ?, ?, ?)",
+            (
+                session.id,
+                session.person_id,
+                session.coach_id,
+                session.held_on.isoformat(),
+                session.model_dump_json(),
+            ),
+        )
+
+    def list_coaching(self, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
+        where: list[str] = []
+        args: list[object] = []
+        for column, value in (("c.person_id", query.person_id), ("c.coach_id", query.coach_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if query.area is not None:
+            inside, inside_args = _of_providers_in("c.person_id", query.area)
+            where.append(inside)
+            args += inside_args
+        order = "c.held_on DESC, c.id"
+        count, docs = page_of_docs(self.conn, "coaching c", where, args, order, page)
+        return Listing([CoachingSession.model_validate_json(d) for d in docs], count)
+
+    def last_coaching(self, person_ids: Iterable[str]) -> dict[str, date]:
+        ids = list(dict.fromkeys(person_ids))
+        found: dict[str, date] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for person_id, held_on in self.conn.execute(
+                f"SELECT person_id, max(held_on) FROM coaching WHERE person_id IN ({marks})"
+                " GROUP BY person_id",
+                chunk,
+            ):
+                found[person_id] = date.fromisoformat(held_on)
+        return found
+
+    # --- awareness -----------------------------------------------------------------------
+    def add_awareness_session(self, session: AwarenessSession) -> None:
+        if self._existing("awareness_sessions", [session.id]):
+            raise Conflict(f"An awareness session with id {session.id!r} exists.", field="id")
+        self._require("providers", [session.provider_id], "provider", "provider_id")
+        if session.facilitator_id is not None:
+            self._require("people", [session.facilitator_id], "person", "facilitator_id")
+        columns = {
+            "id": session.id,
+            "provider_id": session.provider_id,
+            "facilitator_id": session.facilitator_id,
+            "held_on": session.held_on.isoformat(),
+            "topic": session.topic.value,
+            "total": session.total,
+            "area_code": session.area_code,
+            **dict(zip(_LEVEL_COLUMN.values(), _lineage(session.area_code), strict=True)),
+            "doc": session.model_dump_json(),
+        }
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        self.conn.execute(
+            f"INSERT INTO awareness_sessions ({names}) VALUES ({marks})", list(columns.values())
+        )
+
+    def list_awareness_sessions(
+        self, query: AwarenessQuery, page: Page
+    ) -> Listing[AwarenessSession]:
+        where: list[str] = []
+        args: list[object] = []
+        if query.area is not None:
+            inside, inside_args = _held_in("w", query.area)
+            where.append(inside)
+            args += inside_args
+        if query.provider_id is not None:
+            where.append("w.provider_id = ?")
+            args.append(query.provider_id)
+        if query.since is not None:
+            where.append("w.held_on >= ?")
+            args.append(query.since.isoformat())
+        if query.until is not None:
+            where.append("w.held_on < ?")
+            args.append(query.until.isoformat())
+        order = "w.held_on DESC, w.id"
+        count, docs = page_of_docs(self.conn, "awareness_sessions w", where, args, order, page)
+        return Listing([AwarenessSession.model_validate_json(d) for d in docs], count)
+
+    # --- policy --------------------------------------------------------------------------
+    def get_training_policy(self) -> TrainingPolicy | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'capacity_policy'").fetchone()
+        return None if row is None else TrainingPolicy.model_validate_json(row[0])
+
+    def save_training_policy(self, policy: TrainingPolicy) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('capacity_policy', ?)",
+            (policy.model_dump_json(),),
+        )
+
+    # --- bulk load -----------------------------------------------------------------------
+    def load_training(
+        self,
+        people: Sequence[Person],
+        sessions: Sequence[TrainingSession],
+        attendance: Sequence[Attendance],
+    ) -> int:
+        loaded_people = {p.id for p in people}
+        self._check_people(people, also=loaded_people)
+        self._check_attendance(
+            attendance, known_sessions={s.id for s in sessions}, known_people=loaded_people
+        )
+        for p in people:
+            self._write_person(p)
+        for p in people:  # once every person of the load exists
+            self._link_supervisors(p)
+        for s in sessions:
+            self._write_session(s)
+        for a in attendance:
+            self._write_attendance(a, replace=True)
+        return len(people) + len(sessions) + len(attendance)
