@@ -16,15 +16,11 @@ effect outside the transaction.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import TypeVar
 
-from referral_graph.domain.areas import lineage_codes
-from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
 from referral_graph.domain.models import (
     Case,
     Pathway,
@@ -33,264 +29,82 @@ from referral_graph.domain.models import (
     ReferralEvent,
     TimelinessAlert,
 )
-from referral_graph.domain.sla import AlertKind, SlaPolicy
+from referral_graph.domain.queries import (
+    OPEN_STATUSES as OPEN_STATUSES,
+)
+from referral_graph.domain.queries import (
+    AccessQuery as AccessQuery,
+)
+from referral_graph.domain.queries import (
+    AlertQuery as AlertQuery,
+)
+from referral_graph.domain.queries import (
+    AwarenessQuery as AwarenessQuery,
+)
+from referral_graph.domain.queries import (
+    CoachingQuery as CoachingQuery,
+)
+from referral_graph.domain.queries import (
+    DueQuery as DueQuery,
+)
+from referral_graph.domain.queries import (
+    HistoryQuery as HistoryQuery,
+)
+from referral_graph.domain.queries import (
+    InboxQuery as InboxQuery,
+)
+from referral_graph.domain.queries import (
+    Listing as Listing,
+)
+from referral_graph.domain.queries import (
+    Page as Page,
+)
+from referral_graph.domain.queries import (
+    PathwayQuery as PathwayQuery,
+)
+from referral_graph.domain.queries import (
+    PeopleQuery as PeopleQuery,
+)
+from referral_graph.domain.queries import (
+    ProviderQuery as ProviderQuery,
+)
+from referral_graph.domain.queries import (
+    TrainingQuery as TrainingQuery,
+)
+from referral_graph.domain.queries import (
+    TrainingRecordQuery as TrainingRecordQuery,
+)
+from referral_graph.domain.queries import (
+    area_prefixes as area_prefixes,
+)
+from referral_graph.domain.records import (
+    HopFact as HopFact,
+)
+from referral_graph.domain.records import (
+    IdempotencyRecord as IdempotencyRecord,
+)
+from referral_graph.domain.records import (
+    OutboxMessage as OutboxMessage,
+)
+from referral_graph.domain.records import (
+    ProviderActivity as ProviderActivity,
+)
+from referral_graph.domain.records import (
+    ServiceGap as ServiceGap,
+)
+from referral_graph.domain.sla import SlaPolicy
 from referral_graph.domain.training import (
     Attendance,
     AwarenessSession,
     CoachingSession,
     Person,
-    PersonRole,
     TrainingPolicy,
     TrainingRecord,
     TrainingSession,
-    TrainingTopic,
 )
-from referral_graph.domain.vocabulary import Gender, ProviderKind, RiskLevel, Service
 from referral_graph.security.model import AccessRecord, TokenRecord, User
 
 T = TypeVar("T")
-
-OPEN_STATUSES: tuple[ReferralStatus, ...] = tuple(
-    s for s in ReferralStatus if s not in CLOSED_STATUSES
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    limit: int = 50
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderQuery:
-    """Filters for the directory. ``area`` matches providers located in the area or
-    whose coverage overlaps it, at any level of the gazetteer."""
-
-    area: str | None = None
-    service: Service | None = None
-    kind: ProviderKind | None = None
-    age: int | None = None
-    gender: Gender | None = None
-    active: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PathwayQuery:
-    from_provider_id: str | None = None
-    to_provider_id: str | None = None
-    service: Service | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class InboxQuery:
-    provider_id: str
-    statuses: tuple[ReferralStatus, ...] = OPEN_STATUSES
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderActivity:
-    """What the referral history says of one provider (routing uses it)."""
-
-    open_referrals: int = 0
-    acknowledge_seconds: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceGap:
-    """A service a case needed that nothing reached in person where the child lives."""
-
-    id: str
-    case_id: str
-    service: Service
-    village_code: str
-    reachable_by: tuple[str, ...]
-    at: datetime
-
-
-@dataclass(slots=True)
-class OutboxMessage:
-    """An event waiting to be delivered to the configured webhooks."""
-
-    id: str
-    topic: str
-    payload: dict[str, Any]
-    created_at: datetime
-    state: str = "pending"  # pending | delivered | dead
-    attempts: int = 0
-    next_attempt_at: datetime | None = None
-    delivered_to: tuple[str, ...] = ()
-    last_error: str | None = None
-
-    def to_json(self) -> str:
-        """The message as stores keep it (times in ISO-8601)."""
-
-        def iso(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat(timespec="microseconds")
-
-        return json.dumps(
-            {
-                "id": self.id,
-                "topic": self.topic,
-                "payload": self.payload,
-                "created_at": iso(self.created_at),
-                "state": self.state,
-                "attempts": self.attempts,
-                "next_attempt_at": iso(self.next_attempt_at),
-                "delivered_to": list(self.delivered_to),
-                "last_error": self.last_error,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, doc: str) -> OutboxMessage:
-        d = json.loads(doc)
-        due = d["next_attempt_at"]
-        return cls(
-            id=d["id"],
-            topic=d["topic"],
-            payload=d["payload"],
-            created_at=datetime.fromisoformat(d["created_at"]),
-            state=d["state"],
-            attempts=d["attempts"],
-            next_attempt_at=None if due is None else datetime.fromisoformat(due),
-            delivered_to=tuple(d["delivered_to"]),
-            last_error=d["last_error"],
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class AlertQuery:
-    referral_id: str | None = None
-    provider_id: str | None = None
-    kind: AlertKind | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DueQuery:
-    """Open handoffs whose current deadline falls before ``before``."""
-
-    before: datetime
-    area: str | None = None
-    provider_id: str | None = None
-    risk: RiskLevel | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryQuery:
-    """Referrals made in ``[since, until)``, for children in ``area`` (any level)."""
-
-    since: datetime
-    until: datetime
-    area: str | None = None
-    provider_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HopFact:
-    """One referral as the audit sees it: who, what, and when each step happened.
-
-    Pseudonymous by construction: no free text but the decline reason, no case fields
-    but the village code and when the case was opened.
-    """
-
-    id: str
-    case_id: str
-    from_provider_id: str
-    to_provider_id: str
-    continues_referral_id: str | None
-    service: str
-    risk: str
-    status: str
-    hop: int
-    village_code: str
-    case_opened_at: datetime
-    created_at: datetime
-    received_at: datetime | None
-    accepted_at: datetime | None
-    rejected_at: datetime | None
-    in_progress_at: datetime | None
-    closed_at: datetime | None
-    acknowledge_due: datetime | None
-    decide_due: datetime | None
-    first_contact_due: datetime | None
-    status_reason: str | None
-    recommendation_rank: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class AccessQuery:
-    object_id: str | None = None
-    user_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    """The first answer to a request sent with an ``Idempotency-Key``."""
-
-    key: str
-    request_hash: str
-    status: int
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PeopleQuery:
-    """People of one provider, or of the providers located in ``area`` (any level)."""
-
-    provider_id: str | None = None
-    area: str | None = None
-    active: bool | None = None
-    role: PersonRole | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingQuery:
-    """Sessions of a topic, held in ``area`` (any level), starting in ``[since, until)``."""
-
-    topic: TrainingTopic | None = None
-    area: str | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingRecordQuery:
-    """Completed attendances; ``area`` is where the person's provider is located."""
-
-    area: str | None = None
-    provider_id: str | None = None
-    person_id: str | None = None
-    topic: TrainingTopic | None = None
-    active_people_only: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CoachingQuery:
-    person_id: str | None = None
-    coach_id: str | None = None
-    area: str | None = None  # where the coached person's provider is located
-
-
-@dataclass(frozen=True, slots=True)
-class AwarenessQuery:
-    """Sessions held in ``area`` (any level) on days in ``[since, until)``."""
-
-    area: str | None = None
-    provider_id: str | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-@dataclass(slots=True)
-class Listing(Generic[T]):
-    items: list[T] = field(default_factory=list)
-    count: int = 0
-
-
-def area_prefixes(code: str) -> list[str]:
-    """The code and the codes of every area that contains it, province first."""
-    return list(lineage_codes(code))
 
 
 class Transaction(ABC):

@@ -1,0 +1,126 @@
+"""Records a store keeps beside the domain's models: what routing learns of a
+provider's activity, gaps found while routing, outbox messages, audit facts of a hop
+and the first answer to an idempotent request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from referral_graph.domain.vocabulary import Service
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderActivity:
+    """What the referral history says of one provider (routing uses it)."""
+
+    open_referrals: int = 0
+    acknowledge_seconds: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceGap:
+    """A service a case needed that nothing reached in person where the child lives."""
+
+    id: str
+    case_id: str
+    service: Service
+    village_code: str
+    reachable_by: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(slots=True)
+class OutboxMessage:
+    """An event waiting to be delivered to the configured webhooks."""
+
+    id: str
+    topic: str
+    payload: dict[str, Any]
+    created_at: datetime
+    state: str = "pending"  # pending | delivered | dead
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    delivered_to: tuple[str, ...] = ()
+    last_error: str | None = None
+
+    def to_json(self) -> str:
+        """The message as stores keep it (times in ISO-8601)."""
+
+        def iso(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat(timespec="microseconds")
+
+        return json.dumps(
+            {
+                "id": self.id,
+                "topic": self.topic,
+                "payload": self.payload,
+                "created_at": iso(self.created_at),
+                "state": self.state,
+                "attempts": self.attempts,
+                "next_attempt_at": iso(self.next_attempt_at),
+                "delivered_to": list(self.delivered_to),
+                "last_error": self.last_error,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, doc: str) -> OutboxMessage:
+        d = json.loads(doc)
+        due = d["next_attempt_at"]
+        return cls(
+            id=d["id"],
+            topic=d["topic"],
+            payload=d["payload"],
+            created_at=datetime.fromisoformat(d["created_at"]),
+            state=d["state"],
+            attempts=d["attempts"],
+            next_attempt_at=None if due is None else datetime.fromisoformat(due),
+            delivered_to=tuple(d["delivered_to"]),
+            last_error=d["last_error"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HopFact:
+    """One referral as the audit sees it: who, what, and when each step happened.
+
+    Pseudonymous by construction: no free text but the decline reason, no case fields
+    but the village code and when the case was opened.
+    """
+
+    id: str
+    case_id: str
+    from_provider_id: str
+    to_provider_id: str
+    continues_referral_id: str | None
+    service: str
+    risk: str
+    status: str
+    hop: int
+    village_code: str
+    case_opened_at: datetime
+    created_at: datetime
+    received_at: datetime | None
+    accepted_at: datetime | None
+    rejected_at: datetime | None
+    in_progress_at: datetime | None
+    closed_at: datetime | None
+    acknowledge_due: datetime | None
+    decide_due: datetime | None
+    first_contact_due: datetime | None
+    status_reason: str | None
+    recommendation_rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """The first answer to a request sent with an ``Idempotency-Key``."""
+
+    key: str
+    request_hash: str
+    status: int
+    body: str
+    created_at: datetime
