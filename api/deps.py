@@ -13,7 +13,11 @@ from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from referral_graph.bootstrap import Runtime
-from referral_graph.store.port import Page, Store, WouldWait
+from referral_graph.domain.errors import Unauthenticated
+from referral_graph.domain.queries import Page
+from referral_graph.services.caller import Caller, WouldWait
+from referral_graph.services.recorded import RecordedStore
+from referral_graph.store.port import Store
 
 T = TypeVar("T")
 
@@ -44,11 +48,9 @@ async def get_store(request: Request, runtime: Annotated[Runtime, Depends(get_ru
     principal = getattr(request.state, "principal", None)
     if principal is None:
         return runtime.store
-    from api.access_log import LoggedStore
-
     route = request.scope.get("route")
     client = request.client.host if request.client else None
-    return LoggedStore(
+    return RecordedStore(
         runtime.store,
         principal,
         runtime.now,
@@ -58,6 +60,19 @@ async def get_store(request: Request, runtime: Annotated[Runtime, Depends(get_ru
         client,
         getattr(request.state, "idempotency", None),
     )
+
+
+async def get_caller(
+    request: Request,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    store: Annotated[Store, Depends(get_store)],
+) -> Caller:
+    """Who calls the use cases of this request, through a store that records what they
+    write, at the runtime's clock (only routes that need a principal ask for one)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        raise Unauthenticated("Sign in first.")
+    return Caller(principal, store, runtime.now())
 
 
 async def get_actor(request: Request) -> str:
@@ -77,3 +92,4 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 StoreDep = Annotated[Store, Depends(get_store)]
 ActorDep = Annotated[str, Depends(get_actor)]
 PageDep = Annotated[Page, Depends(get_page)]
+CallerDep = Annotated[Caller, Depends(get_caller)]

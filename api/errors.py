@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.idempotency import Replay, replay_response
+from api.idempotency import replay_response
 from api.schemas import Problem
 from referral_graph.domain.errors import (
     Conflict,
@@ -26,6 +26,7 @@ from referral_graph.domain.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
+from referral_graph.services.recorded import Replay
 
 log = logging.getLogger("referral_graph.api")
 

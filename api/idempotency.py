@@ -19,17 +19,10 @@ from fastapi.routing import APIRoute
 from api.deps import RuntimeDep
 from api.security import authorize
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.store.port import IdempotencyRecord
+from referral_graph.domain.records import IdempotencyRecord
+from referral_graph.services.recorded import Replay, find_answer
 
 REPLAYED = "Idempotency-Replayed"
-
-
-class Replay(Exception):
-    """Answer with the stored first answer."""
-
-    def __init__(self, record: IdempotencyRecord) -> None:
-        super().__init__(record.key)
-        self.record = record
 
 
 def replay_response(record: IdempotencyRecord) -> Response:
@@ -65,7 +58,7 @@ async def idempotency(
     scoped = f"{principal.user_id}:{idempotency_key}"
     digest = request_hash(request.method, request.url.path, await request.body())
     # Off the event loop: a store that is down must not stall every other request.
-    found = await run_in_threadpool(runtime.store.read, lambda tx: tx.get_idempotency(scoped))
+    found = await run_in_threadpool(find_answer, runtime.store, scoped)
     if found is not None:
         if found.request_hash != digest:
             raise InvalidInput(

@@ -17,9 +17,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 from api.policy import Rule, rule_for
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import Forbidden, Unauthenticated
-from referral_graph.domain.models import Case
 from referral_graph.security.model import Principal, Role
-from referral_graph.security.policy import NATIONAL, in_area
 
 #: How the OpenAPI document names the bearer scheme (``api.app`` declares it there: as a
 #: FastAPI security dependency it cost a tenth of each request's time in scope checks).
@@ -86,20 +84,3 @@ async def current_principal(request: Request) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
-
-
-def coordinator_area(principal: Principal, area: str | None) -> str | None:
-    """The area a coordinator's query may cover: their own when none is asked, and
-    never outside it (other roles pass through unchanged)."""
-    if principal.role is not Role.COORDINATOR:
-        return area
-    own = principal.area_code
-    if area is None:
-        return None if own == NATIONAL else own
-    if not in_area(principal, area):
-        raise Forbidden(f"Area {area!r} is outside your area ({own}).", field="area")
-    return area
-
-
-def visible_case_area(principal: Principal, case: Case) -> bool:
-    return principal.role is not Role.COORDINATOR or in_area(principal, case.village_code)

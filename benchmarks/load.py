@@ -76,6 +76,7 @@ from referral_graph.domain.vocabulary import AreaLevel, Gender, RiskLevel, Servi
 from referral_graph.security.model import Role
 from referral_graph.services import cases, referrals
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.services.routing import Routing
@@ -304,7 +305,7 @@ def choose_pairs(store: Store, rng: random.Random, n: int) -> list[Pair]:
         age, gender = rng.randint(6, 17), rng.choice([Gender.FEMALE, Gender.MALE])
         now = datetime.now(UTC)
         case = cases.open_case(
-            store, now, _opening(ccwc, villages[0], age, gender), opened_by="load-prep"
+            Caller.system(store, now, "load-prep"), _opening(ccwc, villages[0], age, gender)
         )
         found = routing.recommend(case.id, now, service=SERVICE, limit=1)
         if not found.items:
@@ -350,10 +351,9 @@ def prepare_reads(store: Store, plan: Plan, rng: random.Random, per_pair: int) -
         for index, pair in enumerate(plan.pairs):
             for _ in range(per_pair):
                 opening = _opening(pair, pair.village, pair.age, pair.gender)
-                case = cases.open_case(batch, now, opening, opened_by=pair.ccwc_user)
+                case = cases.open_case(Caller.system(batch, now, pair.ccwc_user), opening)
                 referral = referrals.make_referral(
-                    batch,
-                    now,
+                    Caller.system(batch, now, pair.ccwc_user),
                     ReferralRequest(
                         case_id=case.id,
                         from_provider_id=pair.ccwc,
@@ -361,16 +361,13 @@ def prepare_reads(store: Store, plan: Plan, rng: random.Random, per_pair: int) -
                         service=SERVICE,
                         reason="Load test: read set",
                     ),
-                    actor=pair.ccwc_user,
                 )
                 for step in STEPS[: rng.randint(0, 4)]:
                     outcome = "Load test: done" if step is S.COMPLETED else None
                     referrals.move_referral(
-                        batch,
-                        now,
+                        Caller.system(batch, now, pair.receiver_user),
                         referral.id,
                         Step(status=step, outcome=outcome),
-                        actor=pair.receiver_user,
                     )
                 made.append((case.id, index))
         return made
@@ -390,7 +387,9 @@ def fresh_cases(store: Store, plan: Plan, n: int) -> list[tuple[str, int]]:
                 index = (first + i) % len(plan.pairs)
                 pair = plan.pairs[index]
                 opening = _opening(pair, pair.village, pair.age, pair.gender)
-                out.append((cases.open_case(batch, now, opening, opened_by="load-prep").id, index))
+                out.append(
+                    (cases.open_case(Caller.system(batch, now, "load-prep"), opening).id, index)
+                )
             return out
 
         made += store.write(work)

@@ -13,10 +13,11 @@ from benchmarks.common import concurrent_gets, latencies, rss_mb, served, served
 from benchmarks.load import HEALTH_LUA, server_pid, wrk
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.models import Consent
+from referral_graph.domain.models import Consent, utc_now
 from referral_graph.domain.vocabulary import AreaLevel, Gender, RiskLevel, Service
 from referral_graph.routing.graph import DirectoryCache
 from referral_graph.services import cases
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.routing import Routing
 from seed.national import load_national
@@ -75,7 +76,7 @@ def open_cases(store: SqliteStore, n: int, rng: random.Random) -> list[str]:
             village_code=village,
             consent=Consent(given_by="child", recorded_by="bench", recorded_at=NOW),
         )
-        ids.append(cases.open_case(store, NOW, opening, opened_by="bench").id)
+        ids.append(cases.open_case(Caller.system(store, NOW, "bench"), opening).id)
     return ids
 
 
@@ -89,7 +90,7 @@ def signed_in_ccwcs(store: SqliteStore, case_ids: list[str]) -> list[dict[str, s
     tokens: dict[str, str] = {}
     headers = []
     for case_id in case_ids:
-        opener = cases.get_case(store, case_id).opened_by_provider_id
+        opener = cases.get_case(Caller.system(store, utc_now()), case_id).opened_by_provider_id
         if opener not in tokens:
             name = f"bench-{opener}"
             create_user(

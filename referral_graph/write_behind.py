@@ -8,7 +8,7 @@ processes on one SQLite file a recommendation that recorded its gap itself once 
 10 s for the lock and answered 503. ``flush()`` writes what is queued now; the listings
 of the access log and of gaps, and shutdown, call it, so what they show is complete.
 A write a person makes is different: its access record is appended in the transaction of
-the change (``api.access_log.LoggedStore``).
+the change (``referral_graph.services.recorded.RecordedStore``).
 
 The thread also settles the store's access journal (``Transaction.settle_access``) every
 ``settle_rows`` records it wrote and every ``settle_seconds`` while it wrote any, and

@@ -30,6 +30,7 @@ from referral_graph.domain.vocabulary import (
     RiskLevel,
     Service,
 )
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
 from referral_graph.store.port import Store, Transaction
 
@@ -215,4 +216,4 @@ def refer_to_health_centre(
         service=service,
         reason=reason,
     )
-    return referrals.make_referral(store, at, request, actor=actor)
+    return referrals.make_referral(Caller.system(store, at, actor), request)

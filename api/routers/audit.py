@@ -15,13 +15,14 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import RuntimeDep
 from api.responses import problems
-from api.security import PrincipalDep, coordinator_area
+from api.security import PrincipalDep
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.labels import Lang
 from referral_graph.audit.period import MONTH_PATTERN, Period
 from referral_graph.audit.render import to_csv, to_html
 from referral_graph.audit.report import MonthlyReport
 from referral_graph.bootstrap import Runtime
+from referral_graph.security.policy import coordinator_area
 from referral_graph.services import audit
 from referral_graph.services.audit import (
     BottleneckReport,

@@ -17,14 +17,14 @@ from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.training_overview import AreaQuery, today
 from api.schemas import Envelope
-from api.security import PrincipalDep, coordinator_area
+from api.security import PrincipalDep
 from api.training_schemas import AwarenessCreate
 from referral_graph.audit.period import MONTH_PATTERN
 from referral_graph.domain.errors import Forbidden
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.training import AwarenessSession
 from referral_graph.security.model import Role
-from referral_graph.security.policy import in_area
+from referral_graph.security.policy import coordinator_area, in_area
 from referral_graph.services import capacity_building
 from referral_graph.services.capacity_building import AwarenessSummary
 from referral_graph.store.port import AwarenessQuery

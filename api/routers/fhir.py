@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep, StoreDep
-from api.guard import seen_case, seen_referral
 from api.responses import problems
 from api.security import PrincipalDep
 from referral_graph.domain.errors import NotFound
 from referral_graph.interop import fhir_service
 from referral_graph.security.model import Principal
 from referral_graph.security.policy import Access
+from referral_graph.services.access import seen_case, seen_referral
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.deps import PageDep, StoreDep
-from api.guard import check_inbox
 from api.responses import problems
 from api.schemas import Envelope, ProviderCreate, ProviderUpdate
 from api.security import PrincipalDep
@@ -16,6 +15,7 @@ from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import OFFICE_HOURS, Provider, Referral
 from referral_graph.domain.vocabulary import Gender, ProviderKind, Service
 from referral_graph.services import directory
+from referral_graph.services.access import check_inbox
 from referral_graph.store.port import OPEN_STATUSES, InboxQuery, ProviderQuery
 
 router = APIRouter(prefix="/api/v1/providers", tags=["directory"])

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Response
 from api.deps import PageDep, RuntimeDep, quickly
 from api.responses import problems
 from api.schemas import Envelope
-from api.security import PrincipalDep, coordinator_area
+from api.security import PrincipalDep
 from referral_graph.domain.errors import NotFound
 from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage
 from referral_graph.routing.recommend import Recommendations
-from referral_graph.security.policy import Access, case_access
+from referral_graph.security.policy import Access, case_access, coordinator_area
 from referral_graph.services.routing import holder
 from referral_graph.store.port import ServiceGap, Transaction
 

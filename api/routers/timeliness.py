@@ -9,18 +9,18 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import PageDep, RuntimeDep, StoreDep
-from api.guard import check_inbox
 from api.responses import problems
 from api.schemas import Envelope
-from api.security import PrincipalDep, coordinator_area
+from api.security import PrincipalDep
 from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import AlertKind, SlaPolicy
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.scheduler import run_once
 from referral_graph.security.model import Role
-from referral_graph.security.policy import redact_referral
+from referral_graph.security.policy import coordinator_area, redact_referral
 from referral_graph.services import notifications, timeliness
+from referral_graph.services.access import check_inbox
 from referral_graph.store.port import AlertQuery, DueQuery, OutboxMessage
 
 router = APIRouter(prefix="/api/v1", tags=["timeliness"])

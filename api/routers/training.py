@@ -19,7 +19,7 @@ from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.training_overview import AreaQuery, paged, today
 from api.schemas import Envelope
-from api.security import PrincipalDep, coordinator_area
+from api.security import PrincipalDep
 from api.training_schemas import AttendanceCreate, CoachingCreate, TrainingSessionCreate
 from referral_graph.domain.errors import Forbidden
 from referral_graph.domain.ids import new_id
@@ -32,7 +32,7 @@ from referral_graph.domain.training import (
 from referral_graph.interop import attendance as attendance_import
 from referral_graph.interop.attendance import AttendanceImportReport
 from referral_graph.security.model import Principal, Role
-from referral_graph.security.policy import NATIONAL, in_area
+from referral_graph.security.policy import NATIONAL, coordinator_area, in_area
 from referral_graph.services import capacity_building
 from referral_graph.services.capacity_building import AttendanceEntry, AttendanceResult, CoachingDue
 from referral_graph.store.port import CoachingQuery, TrainingQuery

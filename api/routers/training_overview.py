@@ -19,7 +19,7 @@ from api.deps import PageDep, RuntimeDep, StoreDep
 from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.schemas import Envelope
-from api.security import PrincipalDep, coordinator_area
+from api.security import PrincipalDep
 from api.training_schemas import PersonCreate, PersonUpdate, TrainingPolicyChange
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.ids import new_id
@@ -30,6 +30,7 @@ from referral_graph.domain.training import (
     TrainingPolicy,
     TrainingTopic,
 )
+from referral_graph.security.policy import coordinator_area
 from referral_graph.services import capacity_building
 from referral_graph.services.capacity_building import (
     CompetencyRow,

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from api.guard import SeenCase, seen_case
 from api.web.auth import redirect
 from api.web.i18n import label, t
 from api.web.render import Tr, page
@@ -33,6 +32,7 @@ from referral_graph.routing.reasons import LANGUAGE_NAMES
 from referral_graph.routing.recommend import Recommendations
 from referral_graph.security.policy import Access, may_act_for, party_of, redact_referral
 from referral_graph.services import cases, referrals
+from referral_graph.services.access import SeenCase, seen_case
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.referrals import ReferralRequest
 from referral_graph.store.port import Page
@@ -218,9 +218,8 @@ def open_case(ctx: WebDep, form: Annotated[CaseForm, Form()]) -> Response:
     opening, errors = _opening(ctx, form)
     if opening is None:
         return _case_home(ctx, form, errors, status=422)
-    store = ctx.logged_store("/app/cases", {})
     try:
-        case = cases.open_case(store, ctx.now, opening, opened_by=ctx.principal.username)
+        case = cases.open_case(ctx.caller("/app/cases", {}), opening)
     except ValidationError:
         return _case_home(ctx, form, {"village_code": "err_invalid"}, status=422)
     except InvalidInput as exc:
@@ -383,9 +382,9 @@ def refer(ctx: WebDep, case_id: str, form: Annotated[ReferForm, Form()]) -> Resp
         )
     except ValidationError:
         raise NotFound("recommendation", form.pick[:64]) from None
-    store = ctx.logged_store("/app/cases/{case_id}/referrals", {"case_id": case_id})
+    caller = ctx.caller("/app/cases/{case_id}/referrals", {"case_id": case_id})
     try:
-        referrals.make_referral(store, ctx.now, request, actor=ctx.principal.username)
+        referrals.make_referral(caller, request)
     except (InvalidInput, Conflict) as exc:
         return render_case(
             ctx, case_id, error=t("err_generic", ctx.lang, detail=exc.detail), status=409

@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from api.security import coordinator_area
 from api.web.i18n import t
 from api.web.render import page
 from api.web.session import Web, WebDep
@@ -22,7 +21,7 @@ from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.errors import InvalidInput, ReferralGraphError
 from referral_graph.domain.models import Referral
 from referral_graph.security.model import Role
-from referral_graph.security.policy import NATIONAL, redact_referral
+from referral_graph.security.policy import NATIONAL, coordinator_area, redact_referral
 from referral_graph.services import audit
 from referral_graph.store.port import DueQuery, Page, ProviderQuery, Transaction
 

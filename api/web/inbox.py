@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from api.guard import check_inbox, seen_referral
 from api.web.auth import redirect, safe_next
 from api.web.i18n import label, t
 from api.web.render import page
@@ -23,6 +22,7 @@ from referral_graph.domain.models import Provider, Referral
 from referral_graph.security.model import Role
 from referral_graph.security.policy import party_of
 from referral_graph.services import referrals
+from referral_graph.services.access import check_inbox
 from referral_graph.services.referrals import Step
 from referral_graph.store.port import InboxQuery, Page, ProviderQuery, Transaction
 
@@ -125,8 +125,6 @@ def _message(ctx: Web, done: str | None, err: str | None) -> tuple[str, str] | N
 def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Response:
     """Take one step of a referral, with the same checks as the API's transitions."""
     ctx.allow("POST", "/api/v1/referrals/{referral_id}/transitions")
-    seen = seen_referral(ctx.store, ctx.principal, referral_id)
-    party = party_of(ctx.principal, seen.referral, seen.case)
     done: str | None = None
     err: str | None = None
     try:
@@ -138,11 +136,9 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
         )
     except (ValueError, ValidationError):
         raise InvalidInput("Unknown step.", field="status") from None
-    store = ctx.logged_store("/app/referrals/{referral_id}/step", {"referral_id": referral_id})
+    caller = ctx.caller("/app/referrals/{referral_id}/step", {"referral_id": referral_id})
     try:
-        referrals.move_referral(
-            store, ctx.now, referral_id, body, actor=ctx.principal.username, party=party
-        )
+        referrals.move_referral(caller, referral_id, body)
         done = body.status.value
     except Conflict:
         err = "err_conflict"

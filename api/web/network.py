@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from api.security import coordinator_area
 from api.web.dashboard import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.i18n import Lang, duration, label, t
 from api.web.render import Tr, page
@@ -26,6 +25,7 @@ from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.sla import Window
 from referral_graph.domain.vocabulary import Service
+from referral_graph.security.policy import coordinator_area
 from referral_graph.services import audit
 from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Transaction
 

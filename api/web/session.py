@@ -19,13 +19,14 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.access_log import LoggedStore, record
 from api.policy import rule_for
 from api.web.i18n import Lang, as_lang
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import Forbidden, Unauthenticated
 from referral_graph.security.model import Principal, Role
 from referral_graph.services import accounts
+from referral_graph.services.caller import Caller
+from referral_graph.services.recorded import RecordedStore, record
 from referral_graph.settings import Mode
 from referral_graph.store.port import Store
 
@@ -239,7 +240,7 @@ class Web:
         """The store, wrapped so each write appends to the access log in its transaction
         (as the API's writes do)."""
         client = self.request.client.host if self.request.client else None
-        return LoggedStore(
+        return RecordedStore(
             self.runtime.store,
             self.principal,
             self.runtime.now,
@@ -248,6 +249,16 @@ class Web:
             params,
             client,
         )
+
+    def caller(self, path: str, params: dict[str, Any]) -> Caller:
+        """The signed-in person as the use cases see them, writing through
+        :meth:`logged_store` (each write recorded under the page's ``path``)."""
+        return Caller(self.principal, self.logged_store(path, params), self.now)
+
+    @property
+    def reader(self) -> Caller:
+        """The signed-in person, for use cases that only read."""
+        return Caller(self.principal, self.runtime.store, self.now)
 
     def log_read(self, path: str, object_id: str | None) -> None:
         """Record a read of case data in the access log (as the API does)."""

@@ -21,7 +21,6 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from api.security import coordinator_area
 from api.web.auth import redirect
 from api.web.dashboard import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.i18n import Lang, digits, num, t
@@ -43,7 +42,7 @@ from referral_graph.domain.training import (
 )
 from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode, Gender
 from referral_graph.security.model import Role
-from referral_graph.security.policy import in_area
+from referral_graph.security.policy import coordinator_area, in_area
 from referral_graph.services import capacity_building
 from referral_graph.services.capacity_building import CompetencyRow
 from referral_graph.services.capacity_building.common import EARLIEST, LATEST
@@ -306,7 +305,7 @@ def capacity_page(ctx: WebDep, area: str = "", topic: str = "", month: str = "")
     topic_of = TrainingTopic(chosen) if chosen else None
     return page(
         ctx.request,
-        "capacity_building.html",
+        "capacity.html",
         principal=ctx.principal,
         status=422 if errors else 200,
         title="nav_capacity",

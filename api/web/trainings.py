@@ -31,7 +31,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.datastructures import UploadFile
 
-from api.security import coordinator_area
 from api.web.auth import redirect
 from api.web.dashboard import AREA, area_name
 from api.web.i18n import t
@@ -47,7 +46,7 @@ from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode
 from referral_graph.interop import attendance as attendance_import
 from referral_graph.interop.attendance import AttendanceImportReport
 from referral_graph.security.model import Role
-from referral_graph.security.policy import in_area
+from referral_graph.security.policy import coordinator_area, in_area
 from referral_graph.services import capacity_building
 from referral_graph.services.capacity_building import AttendanceEntry
 from referral_graph.services.capacity_building.common import EARLIEST, LATEST

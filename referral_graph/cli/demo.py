@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from referral_graph.domain.errors import NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Case, Consent, Provider
+from referral_graph.domain.models import Case, Consent, Provider, utc_now
 from referral_graph.domain.paths import Hop
 from referral_graph.domain.vocabulary import Gender, ProviderKind, RiskLevel, Service
 from referral_graph.services import cases, referrals
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.store.port import Page, ProviderQuery, Store
@@ -66,10 +67,9 @@ def run_demo(store: Store, start: datetime) -> tuple[Case, list[Hop]]:
         consent=Consent(given_by="caregiver", recorded_by="demo-ccwc", recorded_at=clock[0]),
         note="Demo case made by `referral-graph demo`.",
     )
-    case = cases.open_case(store, clock[0], opening, opened_by="demo-ccwc")
+    case = cases.open_case(Caller.system(store, clock[0], "demo-ccwc"), opening)
     first = referrals.make_referral(
-        store,
-        later(minutes=20),
+        Caller.system(store, later(minutes=20), "demo-ccwc"),
         ReferralRequest(
             case_id=case.id,
             from_provider_id=ccwc.id,
@@ -77,12 +77,10 @@ def run_demo(store: Store, start: datetime) -> tuple[Case, list[Hop]]:
             service=Service.PSYCHOLOGICAL_FIRST_AID,
             reason="Distress after violence at home; needs first aid and follow-up.",
         ),
-        actor="demo-ccwc",
     )
     _walk(store, first.id, later, "demo-health-centre", hours=(1.5, 0.5, 3, 2))
     onward = referrals.make_referral(
-        store,
-        later(hours=1),
+        Caller.system(store, later(hours=1), "demo-health-centre"),
         ReferralRequest(
             case_id=case.id,
             from_provider_id=health_centre.id,
@@ -91,10 +89,9 @@ def run_demo(store: Store, start: datetime) -> tuple[Case, list[Hop]]:
             reason="Needs professional counselling after first aid.",
             continues_referral_id=first.id,
         ),
-        actor="demo-health-centre",
     )
     _walk(store, onward.id, later, "demo-tpo-counsellor", hours=(2, 1, 20, 6))
-    return case, referrals.case_path(store, case.id)
+    return case, referrals.case_path(Caller.system(store, utc_now()), case.id)
 
 
 def _walk(
@@ -112,7 +109,7 @@ def _walk(
     )
     for step, wait in zip(steps, hours, strict=True):
         now = later(hours=wait)
-        referrals.move_referral(store, now, referral_id, step, actor=actor)
+        referrals.move_referral(Caller.system(store, now, actor), referral_id, step)
 
 
 def _villages(commune_code: str) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from referral_graph.domain.areas import area_contains
+from referral_graph.domain.errors import Forbidden
 from referral_graph.domain.lifecycle import Party
 from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
 from referral_graph.security.model import Principal, Role
@@ -119,6 +120,23 @@ def may_act_for(principal: Principal, provider_id: str) -> bool:
     return principal.role is Role.SYSTEM or (
         principal.role in (Role.CCWC, Role.PROVIDER) and principal.provider_id == provider_id
     )
+
+
+def coordinator_area(principal: Principal, area: str | None) -> str | None:
+    """The area a coordinator's query may cover: their own when none is asked, and
+    never outside it (other roles pass through unchanged)."""
+    if principal.role is not Role.COORDINATOR:
+        return area
+    own = principal.area_code
+    if area is None:
+        return None if own == NATIONAL else own
+    if not in_area(principal, area):
+        raise Forbidden(f"Area {area!r} is outside your area ({own}).", field="area")
+    return area
+
+
+def visible_case_area(principal: Principal, case: Case) -> bool:
+    return principal.role is not Role.COORDINATOR or in_area(principal, case.village_code)
 
 
 WITHHELD = "(withheld)"

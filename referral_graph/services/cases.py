@@ -1,8 +1,11 @@
-"""Use cases of cases: opening one, recording consent."""
+"""Use cases of cases: opening one, reading it, recording consent, closing it.
+
+Each takes a :class:`~referral_graph.services.caller.Caller`: a CCWC opens cases only
+for itself, only the case's own CCWC records consent or closes it, and what a caller
+sees of a case is decided in the transaction that reads it.
+"""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,7 +13,10 @@ from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
 from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
 from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Service
-from referral_graph.store.port import Store, Transaction
+from referral_graph.security.policy import Access, may_act_for
+from referral_graph.services.access import SeenCase, case_seen
+from referral_graph.services.caller import Caller
+from referral_graph.store.port import Transaction
 
 
 class CaseOpening(BaseModel):
@@ -40,13 +46,38 @@ def _case(tx: Transaction, case_id: str) -> Case:
     return case
 
 
-def get_case(store: Store, case_id: str) -> Case:
-    return store.read(lambda tx: _case(tx, case_id))
+def _seen(tx: Transaction, caller: Caller, case_id: str) -> SeenCase:
+    return case_seen(tx, caller.principal, _case(tx, case_id), tx.case_referrals(case_id))
 
 
-def open_case(store: Store, now: datetime, opening: CaseOpening, *, opened_by: str) -> Case:
-    """Open a case; its id and pseudonymous code are drawn here — once, outside the unit
-    of work, so that a store replaying it after an unanswered commit opens one case."""
+def _owned(tx: Transaction, caller: Caller, case_id: str) -> Case:
+    """The case, if the caller holds it in full (its own CCWC); else not found."""
+    seen = _seen(tx, caller, case_id)
+    if seen.access is not Access.FULL:
+        raise NotFound("case", case_id)
+    return seen.case
+
+
+def see_case(caller: Caller, case_id: str) -> SeenCase:
+    """What the caller sees of a case: in full for its CCWC; for providers, supervisors
+    and coordinators only what a handoff needs (``access`` says which)."""
+    return caller.store.read(lambda tx: _seen(tx, caller, case_id))
+
+
+def get_case(caller: Caller, case_id: str) -> Case:
+    """The case as the caller may see it in full (a system caller, the case's CCWC)."""
+    return caller.store.read(lambda tx: _owned(tx, caller, case_id))
+
+
+def open_case(caller: Caller, opening: CaseOpening) -> Case:
+    """Open a case for the caller's own CCWC; its id and pseudonymous code are drawn
+    here — once, outside the unit of work, so that a store replaying it after an
+    unanswered commit opens one case."""
+    if not may_act_for(caller.principal, opening.opened_by_provider_id):
+        raise InvalidInput(
+            "You can open cases only for your own CCWC.", field="opened_by_provider_id"
+        )
+    now, opened_by = caller.now, caller.actor
     fields = opening.model_dump()
     case_id = new_id("case")
     codes = [new_case_code(opening.village_code) for _ in range(5)]
@@ -76,24 +107,27 @@ def open_case(store: Store, now: datetime, opening: CaseOpening, *, opened_by: s
             return case
         raise Conflict("Could not draw a unique case code; try again.")
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def record_consent(store: Store, case_id: str, consent: Consent) -> Case:
+def record_consent(caller: Caller, case_id: str, consent: Consent) -> Case:
+    """Record who consented to referral, and when (the case's own CCWC)."""
+
     def work(tx: Transaction) -> Case:
-        case = _case(tx, case_id)
+        case = _owned(tx, caller, case_id)
         updated = case.model_copy(update={"consent": consent, "version": case.version + 1})
         tx.save_case(updated, case.version)
         return updated
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def close_case(store: Store, now: datetime, case_id: str) -> Case:
-    """Close a case once every referral of it is closed."""
+def close_case(caller: Caller, case_id: str) -> Case:
+    """Close a case once every referral of it is closed (the case's own CCWC)."""
+    now = caller.now
 
     def work(tx: Transaction) -> Case:
-        case = _case(tx, case_id)
+        case = _owned(tx, caller, case_id)
         if case.status is CaseStatus.CLOSED:
             raise Conflict("The case is already closed.")
         still_open = [r.id for r in tx.case_referrals(case_id) if not r.status.is_closed]
@@ -108,4 +142,4 @@ def close_case(store: Store, now: datetime, case_id: str) -> Case:
         tx.save_case(closed, case.version)
         return closed
 
-    return store.write(work)
+    return caller.store.write(work)

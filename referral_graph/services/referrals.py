@@ -1,8 +1,12 @@
-"""Use cases of referrals: making one, moving it through its lifecycle, the case path."""
+"""Use cases of referrals: making one, moving it through its lifecycle, the case path.
+
+Each takes a :class:`~referral_graph.services.caller.Caller` and decides, in the
+transaction it reads and writes in, what the caller may see (a referral it may not see
+is not found) and which part it plays in the handoff (only the receiver takes the
+receiver's steps; the sender or a coordinator cancels).
+"""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,8 +35,17 @@ from referral_graph.domain.models import (
 from referral_graph.domain.paths import Hop, build_path
 from referral_graph.domain.sla import first_alert_time
 from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.security.policy import (
+    Access,
+    may_act_for,
+    party_of,
+    redact_events,
+    redact_referral,
+)
+from referral_graph.services.access import case_seen, referral_seen
+from referral_graph.services.caller import Caller
 from referral_graph.services.timeliness import policy_in_force, referral_event_message
-from referral_graph.store.port import Store, Transaction
+from referral_graph.store.port import Transaction
 
 
 class ReferralRequest(BaseModel):
@@ -81,18 +94,31 @@ def _referral(tx: Transaction, referral_id: str) -> Referral:
     return referral
 
 
-def get_referral(store: Store, referral_id: str) -> ReferralWithEvents:
+def get_referral(caller: Caller, referral_id: str) -> ReferralWithEvents:
+    """The referral and its events; a coordinator sees them without free text."""
+
     def work(tx: Transaction) -> ReferralWithEvents:
-        referral = _referral(tx, referral_id)
-        return ReferralWithEvents(referral=referral, events=tx.referral_events(referral_id))
+        seen = referral_seen(tx, caller.principal, referral_id)
+        events = tx.referral_events(referral_id)
+        if seen.access is Access.PSEUDONYMOUS:
+            return ReferralWithEvents(
+                referral=redact_referral(seen.referral), events=redact_events(events)
+            )
+        return ReferralWithEvents(referral=seen.referral, events=events)
 
-    return store.read(work)
+    return caller.store.read(work)
 
 
-def make_referral(store: Store, now: datetime, request: ReferralRequest, *, actor: str) -> Referral:
-    """Refer a case onward. Refused without consent, to an ineligible or inactive
-    provider, to one that does not offer the service, or by someone who does not hold
-    the case."""
+def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
+    """Refer a case onward, on behalf of the caller's own provider. Refused without
+    consent, to an ineligible or inactive provider, to one that does not offer the
+    service, or by someone who does not hold the case; a case the caller may not see
+    is not found."""
+    if not may_act_for(caller.principal, request.from_provider_id):
+        raise InvalidInput(
+            "You can refer only on behalf of your own provider.", field="from_provider_id"
+        )
+    now, actor = caller.now, caller.actor
 
     # Ids are drawn once, outside the unit of work, so that a store replaying it after an
     # unanswered commit writes the same referral rather than a second one.
@@ -101,7 +127,8 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
     def work(tx: Transaction) -> Referral:
         case = tx.get_case(request.case_id)
         if case is None:
-            raise InvalidInput(f"No case with id {request.case_id!r}.", field="case_id")
+            raise NotFound("case", request.case_id)
+        case_seen(tx, caller.principal, case, tx.case_referrals(case.id))  # 404 if not seen
         if case.status != CaseStatus.OPEN:
             raise InvalidInput("The case is closed.", field="case_id")
         if case.consent is None:
@@ -181,23 +208,12 @@ def make_referral(store: Store, now: datetime, request: ReferralRequest, *, acto
         tx.enqueue(referral_event_message(referral, now))
         return referral
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def move_referral(
-    store: Store,
-    now: datetime,
-    referral_id: str,
-    step: Step,
-    *,
-    actor: str,
-    party: Party | None = None,
-) -> ReferralWithEvents:
-    """Move a referral to its next status, with compare-and-set on its version.
-
-    ``party`` is the actor's part in the handoff (None: the system, unrestricted); only
-    the receiver takes the receiver's steps, only the sender or a coordinator cancels.
-    """
+def _check_party(party: Party | None, step: Step) -> None:
+    """Only the receiver takes the receiver's steps, only the sender or a coordinator
+    cancels (``None``: the system, unrestricted)."""
     if party is not None and party not in PARTIES[step.status]:
         allowed = " or ".join(sorted(p.value for p in PARTIES[step.status]))
         raise Forbidden(
@@ -205,13 +221,21 @@ def move_referral(
             field="status",
         )
 
+
+def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithEvents:
+    """Move a referral to its next status, with compare-and-set on its version. The
+    caller's part in the handoff is read from the referral in the same transaction."""
+    now, actor = caller.now, caller.actor
+
     # Drawn before the unit of work: a store that runs it again after a commit whose
     # answer was lost (Neo4j) finds this very step on record and answers with it, rather
     # than refusing its own step as a conflict.
     event_id = new_id("evt")
 
     def work(tx: Transaction) -> ReferralWithEvents:
-        current = _referral(tx, referral_id)
+        seen = referral_seen(tx, caller.principal, referral_id)
+        _check_party(party_of(caller.principal, seen.referral, seen.case), step)
+        current = seen.referral
         history = tx.referral_events(referral_id)
         if history and history[-1].id == event_id:
             return ReferralWithEvents(referral=current, events=history)
@@ -251,13 +275,19 @@ def move_referral(
         tx.enqueue(referral_event_message(updated, now))
         return ReferralWithEvents(referral=updated, events=[*history, event])
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def case_path(store: Store, case_id: str) -> list[Hop]:
+def case_path(caller: Caller, case_id: str) -> list[Hop]:
+    """The case's referrals in path order with the time each step took (a provider
+    sees only its own hops)."""
+
     def work(tx: Transaction) -> list[Hop]:
-        if tx.get_case(case_id) is None:
+        case = tx.get_case(case_id)
+        if case is None:
             raise NotFound("case", case_id)
-        return build_path(tx.case_referrals(case_id))
+        return build_path(
+            case_seen(tx, caller.principal, case, tx.case_referrals(case_id)).referrals
+        )
 
-    return store.read(work)
+    return caller.store.read(work)

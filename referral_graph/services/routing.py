@@ -15,7 +15,8 @@ from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.routing.coverage import CommuneCoverage, coverage
 from referral_graph.routing.graph import DirectoryCache
 from referral_graph.routing.recommend import Activity, Recommendations, Recommender
-from referral_graph.store.port import ServiceGap, Store, Transaction, WouldWait
+from referral_graph.services.caller import WouldWait
+from referral_graph.store.port import ServiceGap, Store, Transaction
 
 HISTORY = timedelta(days=180)
 

@@ -461,12 +461,6 @@ class Transaction(ABC):
         """Drop records older than ``before``; how many."""
 
 
-class WouldWait(Exception):
-    """A use case asked to answer quickly (``quick=True``) found that it would have to
-    wait on something slow first: a rebuild, a refresh or a write. Nothing was written;
-    ask again without ``quick``, on a worker thread."""
-
-
 class Store(ABC):
     """A place the network lives: opened once per process, shared by its threads."""
 

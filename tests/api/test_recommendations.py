@@ -16,7 +16,8 @@ from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.services import cases, directory
-from referral_graph.store.port import Page, Store, WouldWait
+from referral_graph.services.caller import Caller, WouldWait
+from referral_graph.store.port import Page, Store
 from tests.factories import FakeClock, opening
 
 
@@ -27,7 +28,7 @@ def ids(answer: Any) -> list[str]:
 def test_cold_and_warm_answers_agree_and_follow_the_directory(
     client: TestClient, runtime: Runtime, clock: FakeClock
 ) -> None:
-    case = cases.open_case(runtime.store, clock(), opening(), opened_by="t")
+    case = cases.open_case(Caller.system(runtime.store, clock(), "t"), opening())
     url = f"/api/v1/cases/{case.id}/recommendations"
     cold = client.get(url)
     assert cold.status_code == 200 and "tpo-a" in ids(cold)
@@ -42,13 +43,11 @@ def test_cold_and_warm_answers_agree_and_follow_the_directory(
 def test_a_warm_route_records_a_new_gap_behind_its_answer(
     client: TestClient, runtime: Runtime, clock: FakeClock
 ) -> None:
-    warm_up = cases.open_case(runtime.store, clock(), opening(), opened_by="t")
+    warm_up = cases.open_case(Caller.system(runtime.store, clock(), "t"), opening())
     assert client.get(f"/api/v1/cases/{warm_up.id}/recommendations").status_code == 200
     case = cases.open_case(
-        runtime.store,
-        clock(),
+        Caller.system(runtime.store, clock(), "t"),
         opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
-        opened_by="t",
     )
     answer = client.get(f"/api/v1/cases/{case.id}/recommendations")
     assert [g["service"] for g in answer.json()["gaps"]] == ["phone_counselling"]

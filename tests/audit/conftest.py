@@ -29,6 +29,7 @@ from referral_graph.bootstrap import Runtime
 from referral_graph.domain.models import Case
 from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.services import cases, referrals
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
@@ -53,10 +54,8 @@ class History:
 
     def open(self, letter: str, when: datetime, village: str) -> None:
         self.cases[letter] = cases.open_case(
-            self.store,
-            when,
+            Caller.system(self.store, when, "ccwc-focal-1"),
             opening(risk=RiskLevel.HIGH, village_code=village),
-            opened_by="ccwc-focal-1",
         )
 
     def refer(
@@ -79,11 +78,11 @@ class History:
             continues_referral_id=None if after is None else self.refs[after],
             recommendation_rank=rank,
         )
-        self.refs[name] = referrals.make_referral(self.store, when, request, actor="t").id
+        self.refs[name] = referrals.make_referral(Caller.system(self.store, when, "t"), request).id
 
     def move(self, name: str, status: str, when: datetime, **extra: str) -> None:
         step = Step.model_validate({"status": status, "note": "Seen at home", **extra})
-        referrals.move_referral(self.store, when, self.refs[name], step, actor="t")
+        referrals.move_referral(Caller.system(self.store, when, "t"), self.refs[name], step)
 
     def walk(self, name: str, *steps: tuple[str, float]) -> None:
         for status, hours in steps:

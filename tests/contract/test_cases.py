@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from referral_graph.domain.models import utc_now
 from referral_graph.services import cases
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import Store, Transaction
 from tests.contract.helpers import case
 from tests.factories import T0, consent, opening
@@ -66,22 +68,22 @@ def test_save_case_is_compare_and_set(network: Store) -> None:
 
 
 def test_open_case_and_record_consent_through_the_services(network: Store) -> None:
-    opened = cases.open_case(network, T0, opening(consent=None), opened_by="ccwc-focal-1")
+    opened = cases.open_case(Caller.system(network, T0, "ccwc-focal-1"), opening(consent=None))
     assert opened.code.startswith("KH1701-")
-    assert cases.get_case(network, opened.id) == opened
+    assert cases.get_case(Caller.system(network, utc_now()), opened.id) == opened
     assert opened.consent is None
 
-    recorded = cases.record_consent(network, opened.id, consent())
+    recorded = cases.record_consent(Caller.system(network, utc_now()), opened.id, consent())
     assert recorded.version == 2 and recorded.consent == consent()
-    assert cases.get_case(network, opened.id) == recorded
+    assert cases.get_case(Caller.system(network, utc_now()), opened.id) == recorded
 
     with pytest.raises(NotFound):
-        cases.get_case(network, "nope")
+        cases.get_case(Caller.system(network, utc_now()), "nope")
     with pytest.raises(NotFound):
-        cases.record_consent(network, "nope", consent())
+        cases.record_consent(Caller.system(network, utc_now()), "nope", consent())
     with pytest.raises(InvalidInput):
         cases.open_case(
-            network, T0, opening(opened_by_provider_id="closed-hc"), opened_by="someone"
+            Caller.system(network, T0, "someone"), opening(opened_by_provider_id="closed-hc")
         )
     assert network.read(lambda tx: tx.count_cases()) == 1
 

@@ -8,9 +8,10 @@ import pytest
 
 from referral_graph.domain.errors import Conflict, IllegalTransition, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Case
+from referral_graph.domain.models import Case, utc_now
 from referral_graph.domain.vocabulary import ProviderKind, Service
 from referral_graph.services import cases, directory
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import (
     ReferralRequest,
     Step,
@@ -31,7 +32,7 @@ def successes(results: Sequence[object]) -> list[object]:
 
 
 def test_only_one_of_many_concurrent_moves_wins(network: Store, clock: FakeClock) -> None:
-    opened = cases.open_case(network, clock(), opening(), opened_by="ccwc-focal-1")
+    opened = cases.open_case(Caller.system(network, clock(), "ccwc-focal-1"), opening())
     request = ReferralRequest(
         case_id=opened.id,
         from_provider_id="ccwc-a",
@@ -39,20 +40,20 @@ def test_only_one_of_many_concurrent_moves_wins(network: Store, clock: FakeClock
         service=Service.MEDICAL_CARE,
         reason="Needs a medical check.",
     )
-    made = make_referral(network, clock(), request, actor="ccwc-focal-1")
-    move_referral(network, clock(), made.id, Step(status=S.RECEIVED), actor="nurse")
+    made = make_referral(Caller.system(network, clock(), "ccwc-focal-1"), request)
+    move_referral(Caller.system(network, clock(), "nurse"), made.id, Step(status=S.RECEIVED))
 
     results = race(
         THREADS,
         lambda i: move_referral(
-            network, clock(), made.id, Step(status=S.ACCEPTED), actor=f"nurse-{i}"
+            Caller.system(network, clock(), f"nurse-{i}"), made.id, Step(status=S.ACCEPTED)
         ),
     )
 
     assert len(successes(results)) == 1, results
     for r in results:
         assert not isinstance(r, Exception) or isinstance(r, IllegalTransition | StaleVersion), r
-    stored = get_referral(network, made.id)
+    stored = get_referral(Caller.system(network, utc_now()), made.id)
     assert stored.referral.status is S.ACCEPTED and stored.referral.version == 3
     assert [e.to_status for e in stored.events] == [S.REQUESTED, S.RECEIVED, S.ACCEPTED]
 
@@ -121,13 +122,16 @@ def test_concurrent_case_updates_never_lose_one(network: Store, writers: int) ->
     """Through the service every writer re-reads, so each either lands or is refused:
     the version counts exactly the updates that succeeded."""
     opened: Case = cases.open_case(
-        network, FakeClock()(), opening(consent=None), opened_by="ccwc-focal-1"
+        Caller.system(network, FakeClock()(), "ccwc-focal-1"), opening(consent=None)
     )
-    results = race(writers, lambda i: cases.record_consent(network, opened.id, consent()))
+    results = race(
+        writers,
+        lambda i: cases.record_consent(Caller.system(network, utc_now()), opened.id, consent()),
+    )
     landed = successes(results)
     assert landed, results
     assert all(isinstance(r, StaleVersion) for r in results if isinstance(r, Exception))
-    stored = cases.get_case(network, opened.id)
+    stored = cases.get_case(Caller.system(network, utc_now()), opened.id)
     assert stored.version == 1 + len(landed)
 
 

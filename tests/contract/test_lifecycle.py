@@ -14,9 +14,10 @@ from referral_graph.domain.errors import (
     StaleVersion,
 )
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Case, Referral
+from referral_graph.domain.models import Case, Referral, utc_now
 from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.services import cases
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import (
     ReferralRequest,
     Step,
@@ -33,7 +34,7 @@ S = ReferralStatus
 
 @pytest.fixture
 def opened(network: Store, clock: FakeClock) -> Case:
-    return cases.open_case(network, clock(), opening(), opened_by="ccwc-focal-1")
+    return cases.open_case(Caller.system(network, clock(), "ccwc-focal-1"), opening())
 
 
 def refer(store: Store, clock: FakeClock, case: Case, **fields: object) -> Referral:
@@ -47,12 +48,12 @@ def refer(store: Store, clock: FakeClock, case: Case, **fields: object) -> Refer
         }
         | fields
     )
-    return make_referral(store, clock(), request, actor="ccwc-focal-1")
+    return make_referral(Caller.system(store, clock(), "ccwc-focal-1"), request)
 
 
 def move(store: Store, clock: FakeClock, referral_id: str, to: S, **fields: object) -> Referral:
     step = Step.model_validate({"status": to} | fields)
-    return move_referral(store, clock(), referral_id, step, actor="hc-nurse").referral
+    return move_referral(Caller.system(store, clock(), "hc-nurse"), referral_id, step).referral
 
 
 def test_a_referral_walks_the_whole_lifecycle(
@@ -73,7 +74,7 @@ def test_a_referral_walks_the_whole_lifecycle(
         times.append(clock.advance(hours=2))
         moved = move(network, clock, made.id, to, **extra)
         assert moved.status is to
-    stored = get_referral(network, made.id)
+    stored = get_referral(Caller.system(network, utc_now()), made.id)
     assert stored.referral.version == 7
     assert stored.referral.outcome == "Treated; follow-up in two weeks."
     assert [e.to_status for e in stored.events] == [S.REQUESTED] + [to for to, _ in walk]
@@ -98,22 +99,22 @@ def test_illegal_steps_are_refused_and_change_nothing(
     move(network, clock, made.id, S.REJECTED, reason="No doctor this month.")
     with pytest.raises(IllegalTransition):
         move(network, clock, made.id, S.ACCEPTED)
-    stored = get_referral(network, made.id)
+    stored = get_referral(Caller.system(network, utc_now()), made.id)
     assert [e.to_status for e in stored.events] == [S.REQUESTED, S.RECEIVED, S.REJECTED]
     assert stored.referral.status_reason == "No doctor this month."
     with pytest.raises(NotFound):
         move(network, clock, "nope", S.RECEIVED)
     with pytest.raises(NotFound):
-        get_referral(network, "nope")
+        get_referral(Caller.system(network, utc_now()), "nope")
 
 
 def test_make_referral_refusals_leave_no_trace(
     network: Store, clock: FakeClock, opened: Case
 ) -> None:
     without_consent = cases.open_case(
-        network, clock(), opening(consent=None), opened_by="ccwc-focal-1"
+        Caller.system(network, clock(), "ccwc-focal-1"), opening(consent=None)
     )
-    boy = cases.open_case(network, clock(), opening(gender=Gender.MALE), opened_by="x")
+    boy = cases.open_case(Caller.system(network, clock(), "x"), opening(gender=Gender.MALE))
     with pytest.raises(ConsentMissing):
         refer(network, clock, without_consent)
     with pytest.raises(InvalidInput):
@@ -188,7 +189,7 @@ def test_case_path_with_the_time_of_each_step(
     clock.advance(days=2, seconds=0.000001)
     move(network, clock, first.id, S.COMPLETED, outcome="Treated.")
 
-    path = case_path(network, opened.id)
+    path = case_path(Caller.system(network, utc_now()), opened.id)
     assert [h.referral.id for h in path] == [first.id, helpline.id, second.id]
     assert [h.referral.hop for h in path] == [1, 1, 2]
     assert path[0].step_seconds == {
@@ -201,4 +202,4 @@ def test_case_path_with_the_time_of_each_step(
     assert path[1].step_seconds == {} and path[1].total_seconds is None
     assert path[2].step_seconds == {} and path[2].total_seconds is None
     with pytest.raises(NotFound):
-        case_path(network, "nope")
+        case_path(Caller.system(network, utc_now()), "nope")

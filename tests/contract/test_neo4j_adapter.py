@@ -27,6 +27,7 @@ from referral_graph.domain.errors import (
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, ReferralEvent
 from referral_graph.domain.vocabulary import ProviderKind, Service
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import Transaction
 from tests.contract.helpers import case, created, moved, race, referral
 from tests.factories import T0, load_small_network, opening, provider
@@ -564,8 +565,7 @@ def test_a_replayed_make_referral_makes_one_referral(neo4j: Neo4jStore, request:
     neo4j.write(lambda tx: tx.add_case(case("case-1")))
     request.getfixturevalue("landed_then_unanswered")
     made = make_referral(
-        neo4j,
-        T0,
+        Caller.system(neo4j, T0, "tester"),
         ReferralRequest(
             case_id="case-1",
             from_provider_id="ccwc-a",
@@ -573,7 +573,6 @@ def test_a_replayed_make_referral_makes_one_referral(neo4j: Neo4jStore, request:
             service=Service.MEDICAL_CARE,
             reason="Needs a medical check.",
         ),
-        actor="tester",
     )
     found = neo4j.read(lambda tx: tx.case_referrals("case-1"))
     assert [r.id for r in found] == [made.id]
@@ -589,7 +588,7 @@ def test_a_replayed_step_is_taken_once(neo4j: Neo4jStore, request: Any) -> None:
     r1 = referral("ref-1")
     neo4j.write(lambda tx: tx.add_referral(r1, created(r1)))
     request.getfixturevalue("landed_then_unanswered")
-    moved_to = move_referral(neo4j, T0, "ref-1", Step(status=S.RECEIVED), actor="tester")
+    moved_to = move_referral(Caller.system(neo4j, T0, "tester"), "ref-1", Step(status=S.RECEIVED))
     assert moved_to.referral.version == 2
     assert moved_to.referral == neo4j.read(lambda tx: tx.get_referral("ref-1"))
     assert [e.sequence for e in neo4j.read(lambda tx: tx.referral_events("ref-1"))] == [1, 2]
@@ -601,6 +600,6 @@ def test_a_replayed_open_case_opens_one_case(neo4j: Neo4jStore, request: Any) ->
 
     load_small_network(neo4j)
     request.getfixturevalue("landed_then_unanswered")
-    opened = open_case(neo4j, T0, opening(opened_by_provider_id="ccwc-a"), opened_by="tester")
+    opened = open_case(Caller.system(neo4j, T0, "tester"), opening(opened_by_provider_id="ccwc-a"))
     assert neo4j.read(lambda tx: tx.count_cases()) == 1
     assert neo4j.read(lambda tx: tx.get_case(opened.id)) == opened

@@ -10,9 +10,10 @@ import pytest
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import REMOVED, Case, CaseStatus, Referral
+from referral_graph.domain.models import REMOVED, Case, CaseStatus, Referral, utc_now
 from referral_graph.domain.vocabulary import Service
 from referral_graph.services import cases, referrals, retention
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, ReferralWithEvents, Step
 from referral_graph.store.port import HistoryQuery, Store, Transaction
 from tests.contract.helpers import case
@@ -35,22 +36,20 @@ def refer(store: Store, clock: FakeClock, opened: Case, **fields: object) -> Ref
         }
         | fields
     )
-    return referrals.make_referral(store, clock(), request, actor="worker-7")
+    return referrals.make_referral(Caller.system(store, clock(), "worker-7"), request)
 
 
 def walk(store: Store, clock: FakeClock, referral_id: str, *steps: Step) -> None:
     for step in steps:
         clock.advance(hours=2)
-        referrals.move_referral(store, clock(), referral_id, step, actor="hc-nurse")
+        referrals.move_referral(Caller.system(store, clock(), "hc-nurse"), referral_id, step)
 
 
 def closed_case(store: Store, clock: FakeClock) -> tuple[Case, list[str]]:
     """A case with a completed and a rejected referral, full of free text, closed."""
     opened = cases.open_case(
-        store,
-        clock(),
+        Caller.system(store, clock(), "ccwc-focal-1"),
         opening(note="Lives with an aunt", contact_arrangement="call the aunt"),
-        opened_by="ccwc-focal-1",
     )
     done = refer(store, clock, opened)
     walk(
@@ -71,23 +70,25 @@ def closed_case(store: Store, clock: FakeClock) -> tuple[Case, list[str]]:
         Step(status=S.REJECTED, reason="no doctor at school this month"),
     )
     clock.advance(hours=1)
-    closed = cases.close_case(store, clock(), opened.id)
+    closed = cases.close_case(Caller.system(store, clock()), opened.id)
     return closed, [done.id, refused.id]
 
 
 def snapshot(store: Store, case_id: str, ids: list[str]) -> tuple[Case, list[ReferralWithEvents]]:
-    return cases.get_case(store, case_id), [referrals.get_referral(store, i) for i in ids]
+    return cases.get_case(Caller.system(store, utc_now()), case_id), [
+        referrals.get_referral(Caller.system(store, utc_now()), i) for i in ids
+    ]
 
 
 def test_close_case_refuses_while_a_referral_is_open(network: Store, clock: FakeClock) -> None:
-    opened = cases.open_case(network, clock(), opening(), opened_by="ccwc-focal-1")
+    opened = cases.open_case(Caller.system(network, clock(), "ccwc-focal-1"), opening())
     made = refer(network, clock, opened)
     with pytest.raises(Conflict, match="still open"):
-        cases.close_case(network, clock(), opened.id)
+        cases.close_case(Caller.system(network, clock()), opened.id)
     walk(network, clock, made.id, Step(status=S.RECEIVED), Step(status=S.ACCEPTED))
     with pytest.raises(Conflict, match="still open"):
-        cases.close_case(network, clock(), opened.id)
-    assert cases.get_case(network, opened.id) == opened
+        cases.close_case(Caller.system(network, clock()), opened.id)
+    assert cases.get_case(Caller.system(network, utc_now()), opened.id) == opened
 
     walk(
         network,
@@ -96,12 +97,12 @@ def test_close_case_refuses_while_a_referral_is_open(network: Store, clock: Fake
         Step(status=S.IN_PROGRESS),
         Step(status=S.COMPLETED, outcome="Treated."),
     )
-    closed = cases.close_case(network, clock(), opened.id)
+    closed = cases.close_case(Caller.system(network, clock()), opened.id)
     assert closed.status is CaseStatus.CLOSED and closed.closed_at == clock()
     assert closed.version == opened.version + 1
-    assert cases.get_case(network, opened.id) == closed
+    assert cases.get_case(Caller.system(network, utc_now()), opened.id) == closed
     with pytest.raises(Conflict, match="already closed"):
-        cases.close_case(network, clock(), opened.id)
+        cases.close_case(Caller.system(network, clock()), opened.id)
 
 
 def test_cases_to_purge_finds_old_closed_unpurged_cases_oldest_first(network: Store) -> None:

@@ -9,6 +9,7 @@ from referral_graph.domain.models import Referral
 from referral_graph.domain.sla import AlertKind, Window
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.services import cases, directory, referrals, timeliness
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import Step
 from referral_graph.store.port import AlertQuery, DueQuery, Page, Store
 from tests.contract.helpers import race
@@ -16,7 +17,7 @@ from tests.factories import FakeClock, opening, refer_to_health_centre
 
 
 def refer(store: Store, clock: FakeClock, risk: RiskLevel = RiskLevel.HIGH) -> Referral:
-    case = cases.open_case(store, clock(), opening(risk=risk), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening(risk=risk))
     return refer_to_health_centre(store, clock(), case.id)
 
 
@@ -41,7 +42,9 @@ def test_a_step_moves_the_deadline_on(network: Store) -> None:
     clock = FakeClock()
     referral = refer(network, clock)
     clock.advance(hours=1)
-    referrals.move_referral(network, clock(), referral.id, Step(status="received"), actor="t")
+    referrals.move_referral(
+        Caller.system(network, clock(), "t"), referral.id, Step(status="received")
+    )
     fired = timeliness.tick(network, clock.advance(hours=5))
     assert [(a.window, a.kind) for a in fired] == [(Window.DECIDE, AlertKind.REMINDER)]
     overdue = network.read(

@@ -24,6 +24,7 @@ from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.security.model import Role
 from referral_graph.services import cases, referrals
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.settings import Settings
@@ -74,7 +75,7 @@ def _history(runtime: Runtime, clock: ShiftableClock) -> None:
             village_code=VILLAGE,
             consent=consent,
         )
-        return cases.open_case(store, now, opening, opened_by="e2e-ccwc").id
+        return cases.open_case(Caller.system(store, now, "e2e-ccwc"), opening).id
 
     def refer(case_id: str, ago: timedelta, to: str, service: Service) -> str:
         request = ReferralRequest(
@@ -85,10 +86,12 @@ def _history(runtime: Runtime, clock: ShiftableClock) -> None:
             reason="Seeded for the browser tests",
             recommendation_rank=1,
         )
-        return referrals.make_referral(store, at(ago), request, actor="e2e-ccwc").id
+        return referrals.make_referral(Caller.system(store, at(ago), "e2e-ccwc"), request).id
 
     def step(ref: str, ago: timedelta, status: ReferralStatus, **text: str) -> None:
-        referrals.move_referral(store, at(ago), ref, Step(status=status, **text), actor="e2e-hc")
+        referrals.move_referral(
+            Caller.system(store, at(ago), "e2e-hc"), ref, Step(status=status, **text)
+        )
 
     days = timedelta(days=1)
     hours = timedelta(hours=1)

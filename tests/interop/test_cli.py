@@ -15,6 +15,7 @@ from referral_graph.cli.interop import app
 from referral_graph.domain.vocabulary import Service
 from referral_graph.interop import hsds
 from referral_graph.services import cases, referrals
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest
 from referral_graph.settings import get_settings
 from referral_graph.store.port import Store
@@ -45,7 +46,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def _refer(store: Store) -> str:
-    case = cases.open_case(store, T0, opening(), opened_by="tester")
+    case = cases.open_case(Caller.system(store, T0, "tester"), opening())
     request = ReferralRequest(
         case_id=case.id,
         from_provider_id="ccwc-a",
@@ -53,7 +54,7 @@ def _refer(store: Store) -> str:
         service=Service.MEDICAL_CARE,
         reason="Needs a check",
     )
-    referrals.make_referral(store, T0, request, actor="t")
+    referrals.make_referral(Caller.system(store, T0, "t"), request)
     return case.id
 
 

@@ -17,11 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from referral_graph.domain.lifecycle import TRANSITIONS, ReferralStatus
-from referral_graph.domain.models import Case, Referral
+from referral_graph.domain.models import Case, Referral, utc_now
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.interop import fhir, fhir_service
 from referral_graph.interop.codes import NS_CASE_CODE
 from referral_graph.services import cases, referrals
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.store.port import Store
 from tests.factories import T0, FakeClock, load_small_network, opening, refer_to_health_centre
@@ -69,22 +70,21 @@ def _walk(
     for status, extra in steps:
         clock.advance(hours=1)
         referrals.move_referral(
-            store, clock(), referral_id, Step(status=status, **extra), actor="t"
+            Caller.system(store, clock(), "t"), referral_id, Step(status=status, **extra)
         )
 
 
 def _journey(store: Store, clock: FakeClock) -> tuple[Case, Referral, Referral]:
     """A case referred CCWC → health centre (completed) → counsellor (onward, accepted)."""
     load_small_network(store)
-    case = cases.open_case(store, clock(), opening(note=SECRET_NOTE), opened_by="tester")
+    case = cases.open_case(Caller.system(store, clock(), "tester"), opening(note=SECRET_NOTE))
     first = refer_to_health_centre(
         store, clock(), case.id, reason="Injuries; needs a health check."
     )
     _walk(store, clock, first.id, (S.RECEIVED, {}), (S.ACCEPTED, {}), (S.IN_PROGRESS, {}))
     clock.advance(hours=1)
     onward = referrals.make_referral(
-        store,
-        clock(),
+        Caller.system(store, clock(), "t"),
         ReferralRequest(
             case_id=case.id,
             from_provider_id="hc-a",
@@ -93,11 +93,13 @@ def _journey(store: Store, clock: FakeClock) -> tuple[Case, Referral, Referral]:
             reason="Needs counselling",
             continues_referral_id=first.id,
         ),
-        actor="t",
     )
     _walk(store, clock, first.id, (S.COMPLETED, {"outcome": "Treated"}))
     _walk(store, clock, onward.id, (S.RECEIVED, {}), (S.ACCEPTED, {}))
-    latest = [referrals.get_referral(store, r.id).referral for r in (first, onward)]
+    latest = [
+        referrals.get_referral(Caller.system(store, utc_now()), r.id).referral
+        for r in (first, onward)
+    ]
     return case, latest[0], latest[1]
 
 
@@ -305,7 +307,7 @@ def test_restriction_follows_the_referral_deadlines(store: Store, clock: FakeClo
 
 def test_referred_case_ids_finds_every_referred_case(store: Store, clock: FakeClock) -> None:
     case, _, _ = _journey(store, clock)
-    cases.open_case(store, clock(), opening(), opened_by="tester")  # never referred
+    cases.open_case(Caller.system(store, clock(), "tester"), opening())  # never referred
     assert fhir_service.referred_case_ids(store) == [case.id]
     bundles = list(fhir_service.all_bundles(store, at=clock()))
     assert [b["id"] for b in bundles] == [fhir.fhir_id(case.id)]
@@ -315,7 +317,7 @@ def test_referred_case_ids_finds_every_referred_case(store: Store, clock: FakeCl
 
 
 def test_fhir_routes_answer_fhir_json(client: TestClient, store: Store, clock: FakeClock) -> None:
-    case = cases.open_case(store, clock(), opening(), opened_by="tester")
+    case = cases.open_case(Caller.system(store, clock(), "tester"), opening())
     referral = refer_to_health_centre(store, clock(), case.id, reason="Needs a check")
     for ident in (referral.id, fhir.fhir_id(referral.id)):
         task = client.get(f"/fhir/Task/{ident}")

@@ -24,7 +24,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.access_log import LoggedStore
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.archive.backup import (
     BackupError,
@@ -38,12 +37,15 @@ from referral_graph.archive.backup import (
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import utc_now
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Principal, Role
 from referral_graph.services import accounts
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import open_case, record_consent
 from referral_graph.services.notifications import Webhook, deliver
+from referral_graph.services.recorded import RecordedStore as LoggedStore
 from referral_graph.services.referrals import ReferralRequest, Step, make_referral, move_referral
 from referral_graph.services.routing import Routing
 from referral_graph.services.timeliness import ensure_policy, tick
@@ -80,13 +82,13 @@ class History:
 def _walk(store: Store, clock: FakeClock, referral_id: str, *steps: Step) -> None:
     for step in steps:
         clock.advance(minutes=37)
-        move_referral(store, clock(), referral_id, step, actor="tester")
+        move_referral(Caller.system(store, clock(), "tester"), referral_id, step)
 
 
 def _refer(store: Store, clock: FakeClock, **fields: Any) -> str:
     clock.advance(minutes=11)
     request = ReferralRequest.model_validate({"reason": "Needs support.", **fields})
-    return make_referral(store, clock(), request, actor="tester").id
+    return make_referral(Caller.system(store, clock(), "tester"), request).id
 
 
 def make_history(store: Store, clock: FakeClock) -> History:
@@ -111,15 +113,13 @@ def make_history(store: Store, clock: FakeClock) -> History:
     accounts.create_api_token(store, clock(), admin.id, "nightly export", 30)
     accounts.sign_in(store, clock(), "ccwc.one", "correct horse 2", settings)
 
-    a = open_case(store, clock(), opening(), opened_by="ccwc-focal-1")
+    a = open_case(Caller.system(store, clock(), "ccwc-focal-1"), opening())
     clock.advance(minutes=5)
-    b = open_case(store, clock(), opening(consent=None, age=17), opened_by="ccwc-focal-2")
+    b = open_case(Caller.system(store, clock(), "ccwc-focal-2"), opening(consent=None, age=17))
     clock.advance(minutes=5)
     c = open_case(
-        store,
-        clock(),
+        Caller.system(store, clock(), "ccwc-focal-1"),
         opening(risk=RiskLevel.EMERGENCY, gender=Gender.MALE, needs=[Service.LEGAL_AID]),
-        opened_by="ccwc-focal-1",
     )
     # A write through the access log: the consent and its record commit together.
     logged = LoggedStore(
@@ -131,7 +131,7 @@ def make_history(store: Store, clock: FakeClock) -> History:
         {"case_id": b.id},
         "127.0.0.1",
     )
-    record_consent(logged, b.id, consent(clock()))
+    record_consent(Caller.system(logged, utc_now()), b.id, consent(clock()))
 
     # Case a: three hops; completed, declined, then failed.
     r1 = _refer(

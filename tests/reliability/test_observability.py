@@ -22,6 +22,7 @@ from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import StoreUnavailable
 from referral_graph.domain.vocabulary import Service
 from referral_graph.logging_setup import configure_logging, json_formatter
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import open_case
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
@@ -193,7 +194,7 @@ def test_metrics_count_requests_per_route_template(observed: Observed) -> None:
 
 def test_metrics_show_referrals_by_status_and_overdue(observed: Observed) -> None:
     store, clock = observed.runtime.store, observed.clock
-    case = open_case(store, clock(), opening(), opened_by="ccwc-focal-1")
+    case = open_case(Caller.system(store, clock(), "ccwc-focal-1"), opening())
     refer_to_health_centre(
         store,
         clock(),
@@ -233,7 +234,7 @@ def test_store_outages_are_counted(observed: Observed) -> None:
 
 def test_metrics_hold_no_case_data(observed: Observed) -> None:
     store, clock = observed.runtime.store, observed.clock
-    case = open_case(store, clock(), opening(), opened_by="ccwc-focal-1")
+    case = open_case(Caller.system(store, clock(), "ccwc-focal-1"), opening())
     observed.client.get(f"/api/v1/cases/{case.id}")
     text = observed.client.get("/metrics").text
     assert case.id not in text and case.code not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from referral_graph.domain.models import Pathway
 from referral_graph.domain.vocabulary import DeliveryMode, Gender, RiskLevel, Service
 from referral_graph.services import cases, directory, referrals
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.services.routing import Routing
 from referral_graph.store.port import Page, Store
@@ -20,7 +21,7 @@ def test_a_deactivated_provider_disappears_from_the_next_recommendation(
     store: Store, clock: FakeClock
 ) -> None:
     routing = make_routing(store)
-    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening())
     before = [i.provider_id for i in routing.recommend(case.id, clock()).items]
     assert "tpo-a" in before
     directory.update_provider(store, "tpo-a", {"active": False})
@@ -30,7 +31,7 @@ def test_a_deactivated_provider_disappears_from_the_next_recommendation(
 
 def test_a_new_pathway_lifts_a_provider(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
-    case = cases.open_case(store, clock(), opening(needs=[Service.COUNSELLING]), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening(needs=[Service.COUNSELLING]))
     tpo = next(i for i in routing.recommend(case.id, clock()).items if i.provider_id == "tpo-a")
     assert tpo.pathway in {"none", "via"}
     directory.create_pathway(
@@ -49,17 +50,16 @@ def test_a_new_pathway_lifts_a_provider(store: Store, clock: FakeClock) -> None:
 
 def test_via_names_the_intermediary(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
-    case = cases.open_case(store, clock(), opening(needs=[Service.COUNSELLING]), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening(needs=[Service.COUNSELLING]))
     tpo = next(i for i in routing.recommend(case.id, clock()).items if i.provider_id == "tpo-a")
     assert tpo.pathway == "via" and tpo.via == "hc-a"
 
 
 def test_the_holder_moves_with_the_case(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
-    case = cases.open_case(store, clock(), opening(needs=[Service.COUNSELLING]), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening(needs=[Service.COUNSELLING]))
     first = referrals.make_referral(
-        store,
-        clock(),
+        Caller.system(store, clock(), "t"),
         ReferralRequest(
             case_id=case.id,
             from_provider_id="ccwc-a",
@@ -68,12 +68,11 @@ def test_the_holder_moves_with_the_case(store: Store, clock: FakeClock) -> None:
             reason="x",
             recommendation_rank=1,
         ),
-        actor="t",
     )
     assert first.followed_top_recommendation is True
     for status in ("received", "accepted"):
         clock.advance(hours=2)
-        referrals.move_referral(store, clock(), first.id, Step(status=status), actor="t")
+        referrals.move_referral(Caller.system(store, clock(), "t"), first.id, Step(status=status))
     result = routing.recommend(case.id, clock())
     assert result.holder_id == "hc-a"
     tpo = next(i for i in result.items if i.provider_id == "tpo-a")
@@ -83,11 +82,15 @@ def test_the_holder_moves_with_the_case(store: Store, clock: FakeClock) -> None:
 
 def test_observed_responsiveness_and_load_are_reported(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
-    case = cases.open_case(store, clock(), opening(needs=[Service.MEDICAL_CARE]), opened_by="t")
+    case = cases.open_case(
+        Caller.system(store, clock(), "t"), opening(needs=[Service.MEDICAL_CARE])
+    )
     for hours in (1, 3, 5):
         made = refer_to_health_centre(store, clock(), case.id)
         clock.advance(hours=hours)
-        referrals.move_referral(store, clock(), made.id, Step(status="received"), actor="t")
+        referrals.move_referral(
+            Caller.system(store, clock(), "t"), made.id, Step(status="received")
+        )
     hc = next(i for i in routing.recommend(case.id, clock()).items if i.provider_id == "hc-a")
     assert hc.acknowledge_median_hours == 3.0
     assert hc.open_referrals == 3
@@ -99,15 +102,13 @@ def test_lgbtiq_request_with_nobody_affirming_says_so_and_flags_alternatives(
 ) -> None:
     routing = make_routing(store)
     case = cases.open_case(
-        store,
-        clock(),
+        Caller.system(store, clock(), "t"),
         opening(
             needs=[Service.MEDICAL_CARE],
             wants_lgbtiq_affirming=True,
             gender=Gender.MALE,
             risk=RiskLevel.LOW,
         ),
-        opened_by="t",
     )
     result = routing.recommend(case.id, clock())
     assert result.items == []
@@ -119,10 +120,8 @@ def test_lgbtiq_request_with_nobody_affirming_says_so_and_flags_alternatives(
 def test_a_service_nobody_gives_in_person_is_a_recorded_gap(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
     case = cases.open_case(
-        store,
-        clock(),
+        Caller.system(store, clock(), "t"),
         opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
-        opened_by="t",
     )
     result = routing.recommend(case.id, clock())
     assert [i.provider_id for i in result.items] == ["helpline"]

@@ -7,8 +7,9 @@ import pytest
 
 from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.services import cases, directory
+from referral_graph.services.caller import Caller, WouldWait
 from referral_graph.services.routing import Routing
-from referral_graph.store.port import Page, Store, WouldWait
+from referral_graph.store.port import Page, Store
 from referral_graph.write_behind import WriteBehind
 from tests.factories import FakeClock, load_small_network, opening
 
@@ -22,7 +23,7 @@ def routing(store: Store) -> Routing:
 def test_quick_waits_for_the_first_build_then_gives_the_same_answer(
     store: Store, routing: Routing, clock: FakeClock
 ) -> None:
-    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening())
     with pytest.raises(WouldWait):
         routing.recommend(case.id, clock(), quick=True)
     slow = routing.recommend(case.id, clock())
@@ -33,7 +34,7 @@ def test_quick_waits_for_the_first_build_then_gives_the_same_answer(
 def test_quick_waits_when_the_directory_moved_on(
     store: Store, routing: Routing, clock: FakeClock
 ) -> None:
-    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening())
     assert "tpo-a" in [i.provider_id for i in routing.recommend(case.id, clock()).items]
     directory.update_provider(store, "tpo-a", {"active": False})
     with pytest.raises(WouldWait):  # the graph in memory is of the old version
@@ -46,7 +47,7 @@ def test_quick_waits_when_the_directory_moved_on(
 def test_quick_waits_when_the_history_is_stale(
     store: Store, routing: Routing, clock: FakeClock
 ) -> None:
-    case = cases.open_case(store, clock(), opening(), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening())
     routing.recommend(case.id, clock())
     routing.recommend(case.id, clock.advance(seconds=59), quick=True)
     with pytest.raises(WouldWait):
@@ -57,10 +58,8 @@ def phone_only_case(store: Store, routing: Routing, clock: FakeClock) -> str:
     """A case needing a service nobody gives in person there (a gap), with the graph and
     history built by a first answer for another service (no gap)."""
     case = cases.open_case(
-        store,
-        clock(),
+        Caller.system(store, clock(), "t"),
         opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
-        opened_by="t",
     )
     routing.recommend(case.id, clock(), service=Service.COUNSELLING)
     return case.id

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from referral_graph.adapters.sqlite.store import SqliteStore
-from referral_graph.domain.models import Consent
+from referral_graph.domain.models import Consent, utc_now
 from referral_graph.domain.vocabulary import (
     PROFESSIONAL_SERVICES,
     DeliveryMode,
@@ -17,6 +17,7 @@ from referral_graph.domain.vocabulary import (
 )
 from referral_graph.routing.recommend import Recommendations, eligible
 from referral_graph.services import cases
+from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
 from referral_graph.services.routing import Routing
 
@@ -42,13 +43,13 @@ def open_case(
             **fields,
         }
     )
-    return cases.open_case(store, at, opening, opened_by="ccwc").id
+    return cases.open_case(Caller.system(store, at, "ccwc"), opening).id
 
 
 def assert_hard_rules(
     store: SqliteStore, result: Recommendations, at: datetime = WEEKDAY_MORNING
 ) -> None:
-    case = cases.get_case(store, result.case_id)
+    case = cases.get_case(Caller.system(store, utc_now()), result.case_id)
     graph = Routing(store, "Asia/Phnom_Penh").directory.current()
     for item in result.items:
         provider = store.read(lambda tx, i=item: tx.get_provider(i.provider_id))

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from referral_graph.domain.training import TrainingSession, TrainingTopic
 from referral_graph.domain.vocabulary import Service
 from referral_graph.services import capacity_building, cases
+from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.sessions import AttendanceEntry
 from referral_graph.services.routing import Routing
 from referral_graph.store.port import Store
@@ -20,7 +21,7 @@ LAPSED = datetime(2027, 12, 6, 2, 0, tzinfo=UTC)  # PFA valid until 2027-12-04
 def pfa_providers(store: Store, routing: Routing, at: datetime) -> dict[str, list[str]]:
     """Who is recommended for psychological first aid (not added for another service)."""
     case = cases.open_case(
-        store, at, opening(needs=[Service.PSYCHOLOGICAL_FIRST_AID]), opened_by="t"
+        Caller.system(store, at, "t"), opening(needs=[Service.PSYCHOLOGICAL_FIRST_AID])
     )
     result = routing.recommend(case.id, at, service=Service.PSYCHOLOGICAL_FIRST_AID)
     return {
@@ -88,6 +89,6 @@ def test_services_that_do_not_follow_training_stay_whatever_the_training(
     load_small_network(store)
     routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=0)
     capacity_building.update_person(store, NURSE, {"active": False}, T0)
-    case = cases.open_case(store, T0, opening(needs=[Service.MEDICAL_CARE]), opened_by="t")
+    case = cases.open_case(Caller.system(store, T0, "t"), opening(needs=[Service.MEDICAL_CARE]))
     medical = routing.recommend(case.id, T0, service=Service.MEDICAL_CARE)
     assert "hc-a" in [i.provider_id for i in medical.items]

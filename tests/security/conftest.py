@@ -12,11 +12,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from referral_graph.bootstrap import Runtime
-from referral_graph.domain.models import Referral
+from referral_graph.domain.models import Referral, utc_now
 from referral_graph.domain.vocabulary import ProviderKind, Service
 from referral_graph.security.model import Role
 from referral_graph.services import cases, directory, referrals
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
@@ -41,10 +42,8 @@ class World:
         now = self.clock()
         if foreign:
             case = cases.open_case(
-                self.store,
-                now,
+                Caller.system(self.store, now, "other"),
                 opening(opened_by_provider_id="ccwc-b", village_code=FOREIGN_VILLAGE),
-                opened_by="other",
             )
             request = ReferralRequest(
                 case_id=case.id,
@@ -54,7 +53,7 @@ class World:
                 reason="secret-foreign-reason",
             )
         else:
-            case = cases.open_case(self.store, now, opening(), opened_by="ours")
+            case = cases.open_case(Caller.system(self.store, now, "ours"), opening())
             request = ReferralRequest(
                 case_id=case.id,
                 from_provider_id="ccwc-a",
@@ -62,7 +61,7 @@ class World:
                 service=Service.MEDICAL_CARE,
                 reason="our reason",
             )
-        return referrals.make_referral(self.store, now, request, actor="t")
+        return referrals.make_referral(Caller.system(self.store, now, "t"), request)
 
     def sign_in_all(self) -> None:
         for name in ROLE_USERS:
@@ -71,7 +70,7 @@ class World:
             self.tokens[name] = response.json()["access_token"]
 
     def case_code(self, case_id: str) -> str:
-        return cases.get_case(self.store, case_id).code
+        return cases.get_case(Caller.system(self.store, utc_now()), case_id).code
 
 
 ROLE_USERS: dict[str, tuple[Role, str | None, str | None]] = {

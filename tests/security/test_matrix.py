@@ -14,6 +14,7 @@ import pytest
 
 from api.policy import RULES, Rule
 from referral_graph.security.model import Role
+from referral_graph.services.caller import Caller
 from tests.factories import opening
 from tests.security.conftest import ROLE_USERS, World, as_json
 
@@ -65,7 +66,9 @@ def hold(w: World, referral_id: str) -> None:
     from referral_graph.services.referrals import Step
 
     for status in ("received", "accepted"):
-        referrals.move_referral(w.store, w.clock(), referral_id, Step(status=status), actor="t")
+        referrals.move_referral(
+            Caller.system(w.store, w.clock(), "t"), referral_id, Step(status=status)
+        )
 
 
 def make_referral(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
@@ -76,7 +79,9 @@ def make_referral(w: World, role: str, own: bool) -> tuple[str, str, dict[str, A
 
         if own:
             for status in ("received", "accepted"):
-                referrals.move_referral(w.store, w.clock(), base.id, Step(status=status), actor="t")
+                referrals.move_referral(
+                    Caller.system(w.store, w.clock(), "t"), base.id, Step(status=status)
+                )
         body = {
             "case_id": base.case_id,
             "from_provider_id": "hc-a",
@@ -116,7 +121,7 @@ def close(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
 
     r = w.referral(foreign=not own)
     step = Step(status="cancelled", reason="opened by mistake")
-    referrals.move_referral(w.store, w.clock(), r.id, step, actor="t")
+    referrals.move_referral(Caller.system(w.store, w.clock(), "t"), r.id, step)
     return "POST", f"/api/v1/cases/{r.case_id}/close", {}
 
 

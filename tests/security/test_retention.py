@@ -8,8 +8,9 @@ import pytest
 
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.errors import Conflict
-from referral_graph.domain.models import REMOVED
+from referral_graph.domain.models import REMOVED, utc_now
 from referral_graph.services import cases, referrals, retention
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import Step
 from referral_graph.store.port import HistoryQuery
 from tests.factories import FakeClock, load_small_network, opening, refer_to_health_centre
@@ -18,14 +19,12 @@ from tests.factories import FakeClock, load_small_network, opening, refer_to_hea
 def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
     load_small_network(store)
     case = cases.open_case(
-        store,
-        clock(),
+        Caller.system(store, clock(), "ccwc-focal-1"),
         opening(note="Lives with an aunt", contact_arrangement="call the aunt"),
-        opened_by="ccwc-focal-1",
     )
     made = refer_to_health_centre(store, clock(), case.id, reason="bruises, says her uncle")
     with pytest.raises(Conflict, match="still open"):
-        cases.close_case(store, clock(), case.id)
+        cases.close_case(Caller.system(store, clock()), case.id)
     for step in (
         Step(status="received"),
         Step(status="accepted"),
@@ -33,8 +32,8 @@ def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
         Step(status="completed", outcome="treated; safe at the aunt's"),
     ):
         clock.advance(hours=2)
-        referrals.move_referral(store, clock(), made.id, step, actor="t")
-    cases.close_case(store, clock(), case.id)
+        referrals.move_referral(Caller.system(store, clock(), "t"), made.id, step)
+    cases.close_case(Caller.system(store, clock()), case.id)
     return case.id, made.id
 
 
@@ -47,7 +46,7 @@ def test_purge_removes_personal_fields_and_notes_but_keeps_timing(
             HistoryQuery(since=clock.now.replace(year=2020), until=clock.now.replace(year=2030))
         )
     )
-    original = cases.get_case(sqlite_store, case_id)
+    original = cases.get_case(Caller.system(sqlite_store, utc_now()), case_id)
 
     clock.advance(days=365 * 4)
     assert retention.purge_closed_cases(sqlite_store, clock(), years=5).purged == 0
@@ -56,12 +55,12 @@ def test_purge_removes_personal_fields_and_notes_but_keeps_timing(
     assert retention.purge_closed_cases(sqlite_store, clock(), years=5).purged == 1
     assert retention.purge_closed_cases(sqlite_store, clock(), years=5).purged == 0
 
-    purged = cases.get_case(sqlite_store, case_id)
+    purged = cases.get_case(Caller.system(sqlite_store, utc_now()), case_id)
     assert purged.age is None and purged.gender is None
     assert purged.note is None and purged.contact_arrangement is None
     assert purged.code != original.code
     assert purged.purged_at == clock()
-    detail = referrals.get_referral(sqlite_store, referral_id)
+    detail = referrals.get_referral(Caller.system(sqlite_store, utc_now()), referral_id)
     assert detail.referral.reason == REMOVED
     assert detail.referral.outcome is None
     assert all(e.note is None and e.reason is None and e.outcome is None for e in detail.events)

@@ -25,6 +25,7 @@ from referral_graph.domain.vocabulary import ProviderKind, Service
 from referral_graph.security.model import Role
 from referral_graph.services import cases
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.settings import Settings
 from tests.factories import FakeClock, load_small_network, opening, provider
 
@@ -55,7 +56,7 @@ def _app() -> tuple[Any, dict[str, str]]:
             [provider("sup", ProviderKind.CLINICAL_SUPERVISOR, {Service.SUPERVISION})], []
         )
     )
-    cases.open_case(store, clock(), opening(), opened_by="seed")
+    cases.open_case(Caller.system(store, clock(), "seed"), opening())
     for name, (role, provider_id, area) in ROLES.items():
         create_user(
             store,

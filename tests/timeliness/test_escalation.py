@@ -8,6 +8,7 @@ from referral_graph.domain.models import Referral
 from referral_graph.domain.sla import AlertKind, Window
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.services import cases, directory, referrals, timeliness
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import Step
 from referral_graph.store.port import AlertQuery, DueQuery, Page, Store
 from tests.factories import FakeClock, load_small_network, opening, refer_to_health_centre
@@ -16,7 +17,7 @@ from tests.factories import FakeClock, load_small_network, opening, refer_to_hea
 def refer(store: Store, clock: FakeClock, risk: RiskLevel = RiskLevel.HIGH) -> Referral:
     load_small_network(store)
     directory.update_provider(store, "hc-a", {"overseen_by": ("tpo-a",)})
-    case = cases.open_case(store, clock(), opening(risk=risk), opened_by="t")
+    case = cases.open_case(Caller.system(store, clock(), "t"), opening(risk=risk))
     return refer_to_health_centre(store, clock(), case.id)
 
 
@@ -44,19 +45,27 @@ def test_a_high_risk_referral_is_reminded_then_escalated(store: Store, clock: Fa
 def test_acknowledging_moves_on_to_the_decision_window(store: Store, clock: FakeClock) -> None:
     referral = refer(store, clock)
     clock.advance(hours=1)
-    referrals.move_referral(store, clock(), referral.id, Step(status="received"), actor="t")
+    referrals.move_referral(
+        Caller.system(store, clock(), "t"), referral.id, Step(status="received")
+    )
     fired = timeliness.tick(store, clock.advance(hours=5))  # 6 h of the 12 h decide window
     assert [(a.window, a.kind) for a in fired] == [(Window.DECIDE, AlertKind.REMINDER)]
     clock.advance(hours=1)
-    referrals.move_referral(store, clock(), referral.id, Step(status="accepted"), actor="t")
-    referrals.move_referral(store, clock(), referral.id, Step(status="in_progress"), actor="t")
+    referrals.move_referral(
+        Caller.system(store, clock(), "t"), referral.id, Step(status="accepted")
+    )
+    referrals.move_referral(
+        Caller.system(store, clock(), "t"), referral.id, Step(status="in_progress")
+    )
     assert timeliness.tick(store, clock.advance(days=3)) == [], "no deadlines after contact"
 
 
 def test_a_late_step_fires_what_is_already_due_at_once(store: Store, clock: FakeClock) -> None:
     referral = refer(store, clock)
     clock.advance(hours=20)  # never ticked meanwhile: the server was down
-    referrals.move_referral(store, clock(), referral.id, Step(status="received"), actor="t")
+    referrals.move_referral(
+        Caller.system(store, clock(), "t"), referral.id, Step(status="received")
+    )
     fired = timeliness.tick(store, clock())
     assert sorted((a.window, a.kind) for a in fired) == [
         (Window.DECIDE, AlertKind.ESCALATION),

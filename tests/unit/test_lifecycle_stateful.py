@@ -15,9 +15,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.errors import Conflict, InvalidInput
 from referral_graph.domain.lifecycle import TRANSITIONS, ReferralStatus
-from referral_graph.domain.models import Referral, ReferralEvent
+from referral_graph.domain.models import Referral, ReferralEvent, utc_now
 from referral_graph.domain.vocabulary import Service
 from referral_graph.services import cases, referrals
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, Step
 from tests.factories import FakeClock, load_small_network, opening
 
@@ -54,7 +55,7 @@ class ReferralLifecycle(RuleBasedStateMachine):
         self.store.initialise()
         load_small_network(self.store)
         self.clock = FakeClock()
-        self.case = cases.open_case(self.store, self.clock(), opening(), opened_by="t")
+        self.case = cases.open_case(Caller.system(self.store, self.clock(), "t"), opening())
 
     def teardown(self) -> None:
         self.store.close()
@@ -69,11 +70,11 @@ class ReferralLifecycle(RuleBasedStateMachine):
             service=Service.MEDICAL_CARE,
             reason="test",
         )
-        return referrals.make_referral(self.store, self.clock(), request, actor="t").id
+        return referrals.make_referral(Caller.system(self.store, self.clock(), "t"), request).id
 
     def _try(self, referral_id: str, step: Step) -> bool:
         try:
-            referrals.move_referral(self.store, self.clock(), referral_id, step, actor="t")
+            referrals.move_referral(Caller.system(self.store, self.clock(), "t"), referral_id, step)
         except (Conflict, InvalidInput):
             return False
         return True
@@ -94,9 +95,9 @@ class ReferralLifecycle(RuleBasedStateMachine):
         minutes: int,
     ) -> None:
         self.clock.advance(minutes=minutes)
-        before = referrals.get_referral(self.store, referral_id).referral
+        before = referrals.get_referral(Caller.system(self.store, utc_now()), referral_id).referral
         moved = self._try(referral_id, Step(status=to, reason=reason, outcome=outcome))
-        after = referrals.get_referral(self.store, referral_id).referral
+        after = referrals.get_referral(Caller.system(self.store, utc_now()), referral_id).referral
         legal = to in TRANSITIONS[before.status]
         assert moved == (legal and after.status is to and after.version == before.version + 1)
         if not moved:
@@ -105,7 +106,7 @@ class ReferralLifecycle(RuleBasedStateMachine):
     @rule(referral_id=referral_ids, moves=st.lists(statuses, min_size=2, max_size=4))
     def race(self, referral_id: str, moves: list[ReferralStatus]) -> None:
         """Several people act on the same referral at the same moment."""
-        before = referrals.get_referral(self.store, referral_id).referral
+        before = referrals.get_referral(Caller.system(self.store, utc_now()), referral_id).referral
         results: list[bool] = []
         barrier = threading.Barrier(len(moves))
 
@@ -119,7 +120,7 @@ class ReferralLifecycle(RuleBasedStateMachine):
             t.start()
         for t in threads:
             t.join()
-        after = referrals.get_referral(self.store, referral_id).referral
+        after = referrals.get_referral(Caller.system(self.store, utc_now()), referral_id).referral
         assert sum(results) <= 1, "at most one of racing steps wins"
         assert after.version == before.version + sum(results)
 

@@ -1,7 +1,10 @@
-"""Load an object and check, per object, that the principal may see it.
+"""Who may see which case, referral and inbox: the decisions that need data.
 
-A principal who may not see an object is told it does not exist (404), so ids cannot
-be probed.
+Each function loads an object and asks ``referral_graph.security.policy`` (pure rules
+over objects already loaded) what the principal may see of it. A principal who may not
+see an object is told it does not exist (``NotFound``, 404), so ids cannot be probed.
+Use cases call these inside their own transaction (``case_seen``, ``referral_seen``);
+the ``seen_*`` forms read in a transaction of their own.
 """
 
 from __future__ import annotations
@@ -65,19 +68,21 @@ class SeenReferral:
     access: Access
 
 
-def seen_referral(store: Store, principal: Principal, referral_id: str) -> SeenReferral:
-    def work(tx: Transaction) -> SeenReferral:
-        referral = tx.get_referral(referral_id)
-        case = None if referral is None else tx.get_case(referral.case_id)
-        if referral is None or case is None:
-            raise NotFound("referral", referral_id)
-        providers = tx.get_providers({referral.from_provider_id, referral.to_provider_id})
-        access = referral_access(principal, referral, case, providers)
-        if access is None:
-            raise NotFound("referral", referral_id)
-        return SeenReferral(referral, case, access)
+def referral_seen(tx: Transaction, principal: Principal, referral_id: str) -> SeenReferral:
+    """What the principal sees of a referral, read in ``tx`` (404 if nothing)."""
+    referral = tx.get_referral(referral_id)
+    case = None if referral is None else tx.get_case(referral.case_id)
+    if referral is None or case is None:
+        raise NotFound("referral", referral_id)
+    providers = tx.get_providers({referral.from_provider_id, referral.to_provider_id})
+    access = referral_access(principal, referral, case, providers)
+    if access is None:
+        raise NotFound("referral", referral_id)
+    return SeenReferral(referral, case, access)
 
-    return store.read(work)
+
+def seen_referral(store: Store, principal: Principal, referral_id: str) -> SeenReferral:
+    return store.read(lambda tx: referral_seen(tx, principal, referral_id))
 
 
 def check_inbox(store: Store, principal: Principal, provider_id: str) -> None:
