@@ -23,13 +23,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.middleware import BodyTooLarge
 from api.web import (
     admin,
+    admin_users,
     auth,
     cases,
+    coaching,
     dashboard,
     inbox,
     network,
     people,
+    training_import,
     training_overview,
+    training_session,
     trainings,
 )
 from api.web.render import STATIC, page
@@ -134,16 +138,21 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
     # Pages are compressed too: every signed-in cookie is SameSite=Strict, so no other
     # site can make a browser fetch a signed-in page to measure it (BREACH).
     web.add_middleware(GZipMiddleware, minimum_size=1000)
+    # In this order: /trainings/import before /trainings/{session_id}.
     for module in (
         auth,
         cases,
         inbox,
         dashboard,
         admin,
+        admin_users,
         network,
         training_overview,
+        coaching,
         people,
         trainings,
+        training_import,
+        training_session,
     ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))
