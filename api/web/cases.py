@@ -13,17 +13,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
 from api.web.i18n import label, t
-from api.web.places import village_name
+from api.web.places import communes_of, village_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, hop_view, reason_text
-from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import Party, ReferralStatus
 from referral_graph.domain.models import Consent, Provider
 from referral_graph.domain.paths import order_path
 from referral_graph.domain.vocabulary import (
-    AreaLevel,
     Gender,
     Language,
     RiskLevel,
@@ -93,21 +91,18 @@ def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str,
     """The villages a CCWC serves, by commune: [(commune name, [(code, en, km)])]."""
     if provider is None:
         return []
-    g = gazetteer()
     groups: list[tuple[str, list[tuple[str, str, str]]]] = []
     total = 0
-    for code in provider.coverage:
-        for commune in sorted(g.within(code, AreaLevel.COMMUNE), key=lambda a: a.code):
-            villages = sorted(g.children(commune.code), key=lambda a: a.code)
-            total += len(villages)
-            if total > MAX_VILLAGES:
-                return []  # too many for a list: the form asks for the code
-            groups.append(
-                (
-                    f"{commune.name_en} / {commune.name_km}",
-                    [(v.code, v.name_en, v.name_km) for v in villages],
-                )
+    for commune, villages in communes_of(provider.coverage):
+        total += len(villages)
+        if total > MAX_VILLAGES:
+            return []  # too many for a list: the form asks for the code
+        groups.append(
+            (
+                f"{commune.name_en} / {commune.name_km}",
+                [(v.code, v.name_en, v.name_km) for v in villages],
             )
+        )
     return groups
 
 

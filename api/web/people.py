@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from api.web.auth import redirect
 from api.web.forms import past_day, posted
 from api.web.i18n import day_of
-from api.web.places import name_of, place_name
+from api.web.places import communes_of, name_of, place_name
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
 from referral_graph.domain.areas import gazetteer, level_of, lineage_codes
@@ -239,18 +239,16 @@ def in_their_area(provider: Provider, code: str) -> bool:
 def _places(provider: Provider, lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The communes (each first as a whole) and villages the provider may hold sessions
     in: [(commune name, [(code, label)])]; empty when too many for a list."""
-    g = gazetteer()
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     total = 0
-    for root in _roots(provider):
-        for commune in sorted(g.within(root, AreaLevel.COMMUNE), key=lambda a: a.code):
-            villages = sorted(g.children(commune.code), key=lambda a: a.code)
-            total += len(villages) + 1
-            if total > MAX_PLACES:
-                return []
-            name = name_of(commune, lang)
-            items = [(commune.code, name), *[(v.code, name_of(v, lang)) for v in villages]]
-            groups.append((name, items))
+    for commune, villages in communes_of(_roots(provider)):
+        total += len(villages) + 1
+        if total > MAX_PLACES:
+            return []
+        name = name_of(commune, lang)
+        groups.append(
+            (name, [(commune.code, name), *[(v.code, name_of(v, lang)) for v in villages]])
+        )
     return groups
 
 

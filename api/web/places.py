@@ -4,10 +4,13 @@ area codes a page takes in a filter."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 from api.web.i18n import Lang, as_lang, t
 from referral_graph.domain.areas import Area, gazetteer
 from referral_graph.domain.errors import ReferralGraphError
+from referral_graph.domain.vocabulary import AreaLevel
 from referral_graph.security.policy import NATIONAL
 
 #: A province, district or commune code, as a report or a filter takes it.
@@ -18,7 +21,17 @@ ANY_AREA = re.compile(r"^\d{2}(\d{2}){0,3}$")
 PROGRAMME_PROVINCES = ("16", "17", "19")
 
 
-def name_of(area: Area, lang: str) -> str:
+class Named(Protocol):
+    """An area, or a report's row for one: named in English and Khmer."""
+
+    @property
+    def name_en(self) -> str: ...
+
+    @property
+    def name_km(self) -> str: ...
+
+
+def name_of(area: Named, lang: str) -> str:
     """An area's name in the page language (its English name when it has no Khmer)."""
     return (area.name_km or area.name_en) if lang == "km" else area.name_en
 
@@ -62,3 +75,13 @@ def area_problem(code: str, pattern: re.Pattern[str] = ANY_AREA) -> str | None:
     except ReferralGraphError:
         return "err_area"
     return None
+
+
+def communes_of(roots: Iterable[str]) -> Iterator[tuple[Area, list[Area]]]:
+    """The communes within each of ``roots`` (a commune is within itself), in code order,
+    each with its villages: lazily, so that a form listing places stops reading as
+    soon as it has too many to list."""
+    g = gazetteer()
+    for root in roots:
+        for commune in sorted(g.within(root, AreaLevel.COMMUNE), key=lambda a: a.code):
+            yield commune, sorted(g.children(commune.code), key=lambda a: a.code)

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 
 from api.web.forms import query_string
 from api.web.i18n import Lang, day_of, month_text
-from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
+from api.web.places import AREA, PROGRAMME_PROVINCES, area_name, name_of
 from api.web.render import page
 from api.web.session import Web, WebDep
 from referral_graph.audit.period import MONTH_PATTERN, month_of
@@ -92,12 +92,6 @@ def _up(ctx: Web, area: str | None) -> tuple[str, str] | None:
     return parent, area_name(parent, ctx.lang)
 
 
-def _row_name(
-    row: capacity_building.TrainingRow | capacity_building.AwarenessRow, lang: Lang
-) -> str:
-    return (row.name_km or row.name_en) if lang == "km" else row.name_en
-
-
 # --- the overview -------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Cell:
@@ -158,7 +152,7 @@ def _overview_rows(
         if not is_total and linked and row.level is not AreaLevel.COMMUNE:
             q = query_string(area=code, topic=topic.value if topic else None, month=month)
             drill = f"{base}/capacity?{q}"
-        name = _row_name(row, ctx.lang) if row.level is not None else area_name(None, ctx.lang)
+        name = name_of(row, ctx.lang) if row.level is not None else area_name(None, ctx.lang)
         rows.append(OverviewRow(code, name, drill, cells, is_total))
     return rows
 
@@ -191,7 +185,7 @@ def _reached(summary: capacity_building.AwarenessSummary, lang: Lang) -> Reached
         genders=[g.value for g in genders],
         cells=cells,
         gender_totals=[totals.by_gender.get(g, 0) for g in genders],
-        areas=[(_row_name(r, lang), r.sessions, r.participants) for r in summary.rows],
+        areas=[(name_of(r, lang), r.sessions, r.participants) for r in summary.rows],
     )
 
 
