@@ -3,8 +3,9 @@ phone first, that work without JavaScript.
 
 It is a separate application, mounted under ``/app`` by ``api.app``, so that its pages
 stay out of the JSON API's route table. It uses the API's own sign-in, access rules
-(``api.policy``), per-object checks (``api.guard``) and access log, so a page shows and
-does exactly what the API lets the same account see and do.
+(``api.policy``) and access log, and reads and writes only through the use cases of
+``referral_graph.services`` (which decide who may see which object), so a page shows
+and does exactly what the API lets the same account see and do.
 """
 
 from __future__ import annotations
