@@ -3,8 +3,9 @@ phone first, that work without JavaScript.
 
 It is a separate application, mounted under ``/app`` by ``api.app``, so that its pages
 stay out of the JSON API's route table. It uses the API's own sign-in, access rules
-(``api.policy``), per-object checks (``api.guard``) and access log, so a page shows and
-does exactly what the API lets the same account see and do.
+(``api.policy``) and access log, and reads and writes only through the use cases of
+``referral_graph.services`` (which decide who may see which object), so a page shows
+and does exactly what the API lets the same account see and do.
 """
 
 from __future__ import annotations
@@ -23,13 +24,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.middleware import BodyTooLarge
 from api.web import (
     admin,
+    admin_users,
     auth,
     cases,
+    coaching,
     dashboard,
     inbox,
     network,
     people,
+    training_import,
     training_overview,
+    training_session,
     trainings,
 )
 from api.web.render import STATIC, page
@@ -134,16 +139,21 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
     # Pages are compressed too: every signed-in cookie is SameSite=Strict, so no other
     # site can make a browser fetch a signed-in page to measure it (BREACH).
     web.add_middleware(GZipMiddleware, minimum_size=1000)
+    # In this order: /trainings/import before /trainings/{session_id}.
     for module in (
         auth,
         cases,
         inbox,
         dashboard,
         admin,
+        admin_users,
         network,
         training_overview,
+        coaching,
         people,
         trainings,
+        training_import,
+        training_session,
     ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))

@@ -1,15 +1,15 @@
-"""An administrator's pages: the directory (providers, their pathways) and the accounts.
+"""An administrator's directory pages: the providers of an area, one provider's form and
+its pathways. The accounts are in ``api/web/admin_users.py``.
 
 Every page stands for the admin-only API route that does the same thing (``Web.allow``),
-and every change goes through the same use cases as the API (``services.directory``,
-``services.accounts``) over the logged store. A form that does not validate comes back
+and every change goes through the same use cases as the API (``services.directory``)
+over the logged store. A form that does not validate comes back
 with each mistake marked next to its field: the pydantic and domain errors are mapped
 to the form's fields, never a 500.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
@@ -17,12 +17,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
-from api.web.dashboard import AREA, PROGRAMME_PROVINCES, area_name
+from api.web.forms import field_errors
+from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.models import OFFICE_HOURS, Hours, Pathway, Provider
+from referral_graph.domain.queries import Page, ProviderQuery
 from referral_graph.domain.vocabulary import (
     DeliveryMode,
     Gender,
@@ -31,14 +33,14 @@ from referral_graph.domain.vocabulary import (
     Service,
 )
 from referral_graph.routing.reasons import LANGUAGE_NAMES
-from referral_graph.security.model import Role
-from referral_graph.services import accounts, directory
-from referral_graph.services.accounts import NewUser
-from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Transaction
+from referral_graph.services import directory
+from referral_graph.services.providers import ProviderPathways, list_providers, provider_pathways
 
 router = APIRouter()
 
 LIST_LIMIT = 300
+#: Providers searched for a word of their name (the programme has about a thousand).
+SEARCH_LIMIT = 2000
 
 #: Form field of each Provider field (nested eligibility and hours included).
 _PROVIDER_FIELDS: dict[str, str] = {
@@ -56,6 +58,7 @@ _PROVIDER_FIELDS: dict[str, str] = {
     "max_age": "max_age",
     "genders": "genders",
     "lgbtiq_affirming": "lgbtiq_affirming",
+    "eligibility": "max_age",  # its own error: min_age above max_age
 }
 
 
@@ -108,39 +111,6 @@ class PathwayForm(BaseModel):
     to_provider_id: str = ""
     service: str = ""
     note: str = ""
-
-
-class UserForm(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    username: str = ""
-    password: str = ""
-    role: str = ""
-    provider_id: str = ""
-    area_code: str = ""
-
-
-# --- mapping errors onto a form ----------------------------------------------------------
-def _message(kind: str) -> str:
-    """The message id for a pydantic error type."""
-    if kind in ("missing", "too_short", "string_too_short") or kind.endswith("_empty"):
-        return "err_required"
-    if kind in ("int_parsing", "int_from_float"):
-        return "err_number"
-    return "err_invalid"
-
-
-def _field_errors(exc: ValidationError, fields: Mapping[str, str], fallback: str) -> dict[str, str]:
-    """pydantic's errors as {form field: message id}: the deepest known name in each
-    error's location wins; a whole-model error lands on ``fallback``."""
-    errors: dict[str, str] = {}
-    for e in exc.errors():
-        names = [str(p) for p in e.get("loc", ()) if isinstance(p, str)]
-        field = next((fields[n] for n in reversed(names) if n in fields), None)
-        if field is None and names and names[0] == "eligibility":
-            field = "max_age"  # min_age above max_age
-        errors.setdefault(field or fallback, _message(str(e.get("type", ""))))
-    return errors
 
 
 def _int(text: str) -> int | str | None:
@@ -219,7 +189,7 @@ def providers(ctx: WebDep, q: str = "", area: str = "", done: str = "") -> Respo
     if area and not AREA.match(area):
         area = ""
     query = ProviderQuery(area=area or None)
-    listing = ctx.store.read(lambda tx: tx.list_providers(query, Page(limit=2000)))
+    listing = list_providers(ctx.reader, query, Page(limit=SEARCH_LIMIT))
     word = q.strip().casefold()
     found = [
         p
@@ -254,21 +224,9 @@ def _provider_page(
     pathway_errors: dict[str, str] | None = None,
     done: str = "",
 ) -> Response:
-    outgoing: list[Pathway] = []
-    incoming: list[Pathway] = []
-    names: dict[str, Provider] = {}
+    links = ProviderPathways([], [], {})
     if provider is not None:
-        pid = provider.id
-
-        def work(tx: Transaction) -> None:
-            out = tx.list_pathways(PathwayQuery(from_provider_id=pid), Page(limit=500)).items
-            inc = tx.list_pathways(PathwayQuery(to_provider_id=pid), Page(limit=500)).items
-            outgoing.extend(out)
-            incoming.extend(inc)
-            ids = {p.to_provider_id for p in out} | {p.from_provider_id for p in inc}
-            names.update(tx.get_providers(sorted(ids)))
-
-        ctx.store.read(work)
+        links = provider_pathways(ctx.reader, provider.id)
     return page(
         ctx.request,
         "admin_provider.html",
@@ -278,9 +236,9 @@ def _provider_page(
         provider=provider,
         form=form,
         errors=errors,
-        outgoing=outgoing,
-        incoming=incoming,
-        names=names,
+        outgoing=links.outgoing,
+        incoming=links.incoming,
+        names=links.names,
         pathway_form=pathway_form or PathwayForm(),
         pathway_errors=pathway_errors or {},
         done=done,
@@ -305,7 +263,7 @@ def create_provider(ctx: WebDep, form: Annotated[ProviderForm, Form()]) -> Respo
             {"id": new_id("prv"), **_provider_fields(form, OFFICE_HOURS)}
         )
     except ValidationError as exc:
-        return _provider_page(ctx, form, _field_errors(exc, _PROVIDER_FIELDS, "name"), status=422)
+        return _provider_page(ctx, form, field_errors(exc, _PROVIDER_FIELDS, "name"), status=422)
     store = ctx.logged_store("/app/admin/providers/new", {})
     try:
         directory.create_provider(store, provider)
@@ -318,7 +276,7 @@ def create_provider(ctx: WebDep, form: Annotated[ProviderForm, Form()]) -> Respo
 @router.get("/admin/providers/{provider_id}", include_in_schema=False)
 def provider_page(ctx: WebDep, provider_id: str, done: str = "") -> Response:
     ctx.allow("PATCH", "/api/v1/providers/{provider_id}")
-    provider = directory.get_provider(ctx.store, provider_id)
+    provider = directory.get_provider(ctx.reader.store, provider_id)
     return _provider_page(ctx, ProviderForm.of(provider), {}, provider, done=done)
 
 
@@ -331,7 +289,7 @@ def update_provider(
     ctx: WebDep, provider_id: str, form: Annotated[ProviderForm, Form()]
 ) -> Response:
     ctx.allow("PATCH", "/api/v1/providers/{provider_id}")
-    current = directory.get_provider(ctx.store, provider_id)
+    current = directory.get_provider(ctx.reader.store, provider_id)
     errors = _typed_errors(form)
     if errors:
         return _provider_page(ctx, form, errors, current, status=422)
@@ -344,10 +302,10 @@ def update_provider(
             store, provider_id, changes, expected if isinstance(expected, int) else None
         )
     except ValidationError as exc:
-        errors = _field_errors(exc, _PROVIDER_FIELDS, "name")
+        errors = field_errors(exc, _PROVIDER_FIELDS, "name")
         return _provider_page(ctx, form, errors, current, status=422)
     except Conflict:
-        fresh = directory.get_provider(ctx.store, provider_id)
+        fresh = directory.get_provider(ctx.reader.store, provider_id)
         return _provider_page(
             ctx, ProviderForm.of(fresh), {"form": "err_changed"}, fresh, status=409
         )
@@ -378,7 +336,7 @@ def deactivate_provider(ctx: WebDep, provider_id: str) -> Response:
 def add_pathway(ctx: WebDep, provider_id: str, form: Annotated[PathwayForm, Form()]) -> Response:
     """An agreed referral link from this provider (the receiver must offer the service)."""
     ctx.allow("POST", "/api/v1/pathways")
-    current = directory.get_provider(ctx.store, provider_id)
+    current = directory.get_provider(ctx.reader.store, provider_id)
     errors: dict[str, str] = {}
     if not form.to_provider_id.strip():
         errors["to_provider_id"] = "err_required"
@@ -398,7 +356,7 @@ def add_pathway(ctx: WebDep, provider_id: str, form: Annotated[PathwayForm, Form
             )
         except ValidationError as exc:
             fields = {"to_provider_id": "to_provider_id", "service": "service", "note": "note"}
-            errors = _field_errors(exc, fields, "to_provider_id")
+            errors = field_errors(exc, fields, "to_provider_id")
     if pathway is not None:
         store = ctx.logged_store(f"/app/admin/providers/{provider_id}/pathways", {})
         try:
@@ -422,104 +380,3 @@ def add_pathway(ctx: WebDep, provider_id: str, form: Annotated[PathwayForm, Form
             pathway_errors=errors,
         )
     return redirect(f"{ctx.base}/admin/providers/{provider_id}?done=pathway#pathways")
-
-
-# --- users -----------------------------------------------------------------------------------
-_USER_FIELDS = {
-    "username": "username",
-    "password": "password",
-    "role": "role",
-    "provider_id": "provider_id",
-    "area_code": "area_code",
-}
-_NEEDS_PROVIDER = (Role.CCWC, Role.PROVIDER, Role.SUPERVISOR)
-
-
-def _users_page(
-    ctx: Web, form: UserForm, errors: dict[str, str], status: int = 200, done: str = ""
-) -> Response:
-    listing = ctx.store.read(lambda tx: tx.list_users(Page(limit=500)))
-    return page(
-        ctx.request,
-        "admin_users.html",
-        principal=ctx.principal,
-        status=status,
-        title="admin_users",
-        users=listing.items,
-        count=listing.count,
-        form=form,
-        errors=errors,
-        roles=[r.value for r in Role if r is not Role.SYSTEM],
-        done=done,
-    )
-
-
-@router.get("/admin/users", include_in_schema=False)
-def users(ctx: WebDep, done: str = "") -> Response:
-    ctx.allow("GET", "/api/v1/users")
-    return _users_page(ctx, UserForm(), {}, done=done)
-
-
-def _user_errors(form: UserForm) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not form.username.strip():
-        errors["username"] = "err_required"
-    if len(form.password) < accounts.MIN_PASSWORD:
-        errors["password"] = "err_password"  # noqa: S105 (a message id)
-    roles = {r.value for r in Role if r is not Role.SYSTEM}
-    if form.role not in roles:
-        errors["role"] = "err_required"
-        return errors
-    role = Role(form.role)
-    if role in _NEEDS_PROVIDER and not form.provider_id.strip():
-        errors["provider_id"] = "err_needs_provider"
-    if role is Role.COORDINATOR and not form.area_code.strip():
-        errors["area_code"] = "err_needs_area"
-    return errors
-
-
-@router.post("/admin/users", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def create_user(ctx: WebDep, form: Annotated[UserForm, Form()]) -> Response:
-    """An account with its role tied to a provider (CCWC, provider, supervisor) or an
-    area (coordinator), through ``accounts.create_user`` as POST /api/v1/users."""
-    ctx.allow("POST", "/api/v1/users")
-    errors = _user_errors(form)
-    if errors:
-        return _users_page(ctx, form, errors, status=422)
-    try:
-        new = NewUser(
-            username=form.username.strip(),
-            password=form.password,
-            role=Role(form.role),
-            provider_id=form.provider_id.strip() or None,
-            area_code=form.area_code.strip() or None,
-        )
-    except ValidationError as exc:
-        return _users_page(ctx, form, _field_errors(exc, _USER_FIELDS, "username"), status=422)
-    store = ctx.logged_store("/app/admin/users", {})
-    try:
-        user = accounts.create_user(store, ctx.now, new)
-    except Conflict:
-        return _users_page(ctx, form, {"username": "err_taken"}, status=422)
-    except InvalidInput as exc:
-        field = _USER_FIELDS.get(exc.field or "", "role")
-        message = {"provider_id": "err_no_provider", "area_code": "err_area"}.get(
-            field, "err_invalid"
-        )
-        return _users_page(ctx, form, {field: message}, status=422)
-    return redirect(f"{ctx.base}/admin/users?done=created#u-{user.id}")
-
-
-@router.post(
-    "/admin/users/{user_id}/deactivate",
-    include_in_schema=False,
-    dependencies=[Depends(check_csrf)],
-)
-def deactivate_user(ctx: WebDep, user_id: str) -> Response:
-    ctx.allow("POST", "/api/v1/users/{user_id}/deactivate")
-    if user_id == ctx.principal.user_id:
-        raise InvalidInput("You cannot deactivate your own account.", field="user_id")
-    store = ctx.logged_store(f"/app/admin/users/{user_id}/deactivate", {})
-    accounts.set_active(store, user_id, active=False)
-    ctx.runtime.principals.forget_all()
-    return redirect(f"{ctx.base}/admin/users?done=deactivated")

@@ -4,7 +4,7 @@ the same page."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form
@@ -13,16 +13,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
 from api.web.i18n import label, t
+from api.web.places import communes_of, village_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, hop_view, reason_text
-from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.errors import Conflict, InvalidInput, NotFound, ReferralGraphError
+from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import Party, ReferralStatus
-from referral_graph.domain.models import Case, Consent, Provider
+from referral_graph.domain.models import Consent, Provider
 from referral_graph.domain.paths import order_path
 from referral_graph.domain.vocabulary import (
-    AreaLevel,
     Gender,
     Language,
     RiskLevel,
@@ -32,10 +31,11 @@ from referral_graph.routing.reasons import LANGUAGE_NAMES
 from referral_graph.routing.recommend import Recommendations
 from referral_graph.security.policy import Access, may_act_for, party_of, redact_referral
 from referral_graph.services import cases, referrals
-from referral_graph.services.access import SeenCase, seen_case
+from referral_graph.services.access import SeenCase
 from referral_graph.services.cases import CaseOpening
+from referral_graph.services.open_cases import open_cases
+from referral_graph.services.providers import own_provider, provider_of
 from referral_graph.services.referrals import ReferralRequest
-from referral_graph.store.port import Page
 
 router = APIRouter()
 
@@ -58,7 +58,6 @@ NEEDS = (
 CONSENT_GIVERS = ("child", "caregiver", "guardian", "court_order")
 MAX_VILLAGES = 400
 SENDING_PARTIES = (Party.SENDER, Party.COORDINATOR)
-RECENT_CASES = 30  # the CCWC's open cases listed on its home page
 
 
 class CaseForm(BaseModel):
@@ -92,52 +91,25 @@ def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str,
     """The villages a CCWC serves, by commune: [(commune name, [(code, en, km)])]."""
     if provider is None:
         return []
-    g = gazetteer()
     groups: list[tuple[str, list[tuple[str, str, str]]]] = []
     total = 0
-    for code in provider.coverage:
-        for commune in sorted(g.within(code, AreaLevel.COMMUNE), key=lambda a: a.code):
-            villages = sorted(g.children(commune.code), key=lambda a: a.code)
-            total += len(villages)
-            if total > MAX_VILLAGES:
-                return []  # too many for a list: the form asks for the code
-            groups.append(
-                (
-                    f"{commune.name_en} / {commune.name_km}",
-                    [(v.code, v.name_en, v.name_km) for v in villages],
-                )
+    for commune, villages in communes_of(provider.coverage):
+        total += len(villages)
+        if total > MAX_VILLAGES:
+            return []  # too many for a list: the form asks for the code
+        groups.append(
+            (
+                f"{commune.name_en} / {commune.name_km}",
+                [(v.code, v.name_en, v.name_km) for v in villages],
             )
+        )
     return groups
-
-
-def _own_provider(ctx: Web) -> Provider | None:
-    pid = ctx.principal.provider_id
-    return None if pid is None else ctx.store.read(lambda tx: tx.get_provider(pid))
-
-
-def _recent(ctx: Web) -> list[dict[str, Any]]:
-    """The CCWC's open cases, newest first, referred or not, each with its latest
-    referral (None before the first)."""
-    pid = ctx.principal.provider_id
-    if pid is None:
-        return []
-
-    def work(tx: Any) -> list[dict[str, Any]]:
-        rows = []
-        for case in tx.cases_opened_by(pid, Page(limit=RECENT_CASES), open_only=True).items:
-            path = tx.case_referrals(case.id)
-            last = max(path, key=lambda r: (r.hop, r.created_at)) if path else None
-            rows.append({"case": case, "last": last})
-        return rows
-
-    rows: list[dict[str, Any]] = ctx.store.read(work)
-    return rows
 
 
 def _case_home(
     ctx: Web, form: CaseForm | None, errors: dict[str, str], status: int = 200
 ) -> Response:
-    provider = _own_provider(ctx)
+    provider = own_provider(ctx.reader)
     return page(
         ctx.request,
         "cases.html",
@@ -153,7 +125,7 @@ def _case_home(
         risks=[r.value for r in RiskLevel],
         languages=[(code, names) for code, names in LANGUAGE_NAMES.items()],
         consent_givers=CONSENT_GIVERS,
-        recent=_recent(ctx),
+        recent=open_cases(ctx.reader),
     )
 
 
@@ -281,7 +253,7 @@ def render_case(
     status: int = 200,
 ) -> Response:
     ctx.allow("GET", "/api/v1/cases/{case_id}")
-    seen = seen_case(ctx.store, ctx.principal, case_id)
+    seen = cases.see_case(ctx.reader, case_id)
     case = seen.case
     wanted = Service(service) if service in {s.value for s in Service} else None
     found, could_refer = _recommendations(ctx, seen, wanted)
@@ -300,7 +272,7 @@ def render_case(
     if done == "opened":
         flash = t("case_opened_ok", ctx.lang, code=case.code)
     elif done == "referred" and to:
-        receiver = ctx.store.read(lambda tx: tx.get_provider(to))
+        receiver = provider_of(ctx.reader, to)
         if receiver is not None:
             flash = t("referred_ok", ctx.lang, name=tr.name(receiver))
     elif done in {s.value for s in ReferralStatus}:
@@ -317,7 +289,7 @@ def render_case(
         title_values={"code": case.code},
         case=case,
         access=seen.access.value,
-        village=_village_name(case, ctx.lang),
+        village=village_name(case.village_code, ctx.lang),
         hops=hops,
         found=found,
         could_refer=could_refer,
@@ -328,15 +300,6 @@ def render_case(
         flash=flash,
         error=error,
     )
-
-
-def _village_name(case: Case, lang: str) -> str:
-    try:
-        lineage = gazetteer().lineage(case.village_code)
-    except ReferralGraphError:
-        return case.village_code
-    names = [(a.name_km or a.name_en) if lang == "km" else a.name_en for a in lineage[1:]]
-    return ", ".join(reversed(names))
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
@@ -360,7 +323,7 @@ def refer(ctx: WebDep, case_id: str, form: Annotated[ReferForm, Form()]) -> Resp
     provider_id = ctx.principal.provider_id
     if provider_id is None or not may_act_for(ctx.principal, provider_id):
         raise InvalidInput("You can refer only on behalf of your own provider.")
-    seen = seen_case(ctx.store, ctx.principal, case_id)
+    seen = cases.see_case(ctx.reader, case_id)
     try:
         rank_text, service_code, to_id = form.pick.split("|", 2)
         rank = int(rank_text)

@@ -4,79 +4,54 @@ step takes, the monthly report) and the read-only directory."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from api.web.i18n import t
+from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import page
 from api.web.session import Web, WebDep
 from api.web.views import delay_chart, urgency
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.period import MONTH_PATTERN, month_of
 from referral_graph.audit.render import to_html
-from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.errors import InvalidInput, ReferralGraphError
-from referral_graph.domain.models import Referral
+from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.queries import Page, ProviderQuery
 from referral_graph.security.model import Role
-from referral_graph.security.policy import NATIONAL, coordinator_area, redact_referral
+from referral_graph.security.policy import NATIONAL, coordinator_area
 from referral_graph.services import audit
-from referral_graph.store.port import DueQuery, Page, ProviderQuery, Transaction
+from referral_graph.services.dashboard import DueHandoff, due_handoffs
+from referral_graph.services.providers import list_providers, own_provider
 
 router = APIRouter()
 
-DUE_SOON = timedelta(hours=24)
-LIST_LIMIT = 50
 CHART_ROWS = 8
-AREA = re.compile(r"^\d{2}(\d{2}){0,2}$")
-PROGRAMME_PROVINCES = ("16", "17", "19")
+#: Providers the directory page lists for one area.
+DIRECTORY_LIMIT = 300
 
 
-def area_name(code: str | None, lang: str) -> str:
-    if code in (None, NATIONAL):
-        return t("whole_country", "km" if lang == "km" else "en")
-    try:
-        area = gazetteer().area(code)
-    except ReferralGraphError:
-        return code
-    return (area.name_km or area.name_en) if lang == "km" else area.name_en
-
-
-def _due_rows(ctx: Web, tx: Transaction, items: list[Referral]) -> list[dict[str, Any]]:
-    rows = []
-    for r in items:
-        case = tx.get_case(r.case_id)
-        rows.append(
-            {
-                "referral": redact_referral(r),
-                "code": case.code if case else r.case_id,
-                "receiver": tx.get_provider(r.to_provider_id),
-                "urgency": urgency(r, ctx.now),
-            }
-        )
-    return rows
+def _due_rows(ctx: Web, items: list[DueHandoff]) -> list[dict[str, Any]]:
+    return [
+        {
+            "referral": d.referral,
+            "code": d.code,
+            "receiver": d.receiver,
+            "urgency": urgency(d.referral, ctx.now),
+        }
+        for d in items
+    ]
 
 
 @router.get("/dashboard", include_in_schema=False)
 def dashboard(ctx: WebDep) -> Response:
     ctx.allow("GET", "/api/v1/audit/overdue")
-    area = coordinator_area(ctx.principal, None)
-    now = ctx.now
-
-    def work(tx: Transaction) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        late = tx.referrals_due(DueQuery(before=now, area=area), Page(limit=LIST_LIMIT))
-        soon = tx.referrals_due(DueQuery(before=now + DUE_SOON, area=area), Page(limit=200))
-        upcoming = [
-            r for r in soon.items if r.pending_due_at is not None and r.pending_due_at >= now
-        ]
-        return _due_rows(ctx, tx, late.items), _due_rows(ctx, tx, upcoming[:LIST_LIMIT])
-
-    overdue, due_soon = ctx.store.read(work)
+    due = due_handoffs(ctx.reader)
+    area, now = due.area, ctx.now
     tz = ctx.runtime.settings.timezone
     delays = audit.delays(
-        ctx.store,
+        ctx.reader.store,
         now,
         area=area,
         period=audit.resolve_period(None, None, now, tz),
@@ -98,8 +73,8 @@ def dashboard(ctx: WebDep) -> Response:
         principal=ctx.principal,
         title="nav_dashboard",
         area_label=area_name(area, ctx.lang),
-        overdue=overdue,
-        due_soon=due_soon,
+        overdue=_due_rows(ctx, due.overdue),
+        due_soon=_due_rows(ctx, due.due_soon),
         table_rows=table_rows,
         chart=delay_chart(rows, ctx.lang),
         report_area="" if own == NATIONAL else own,
@@ -118,7 +93,7 @@ def report(ctx: WebDep, area: str = "", month: str = "") -> Response:
         raise InvalidInput("Give a month as YYYY-MM.", field="month")
     coordinator_area(ctx.principal, area)
     found = audit.monthly_report(
-        ctx.store, ctx.now, area=area, month=month, tz=ctx.runtime.settings.timezone
+        ctx.reader.store, ctx.now, area=area, month=month, tz=ctx.runtime.settings.timezone
     )
     return HTMLResponse(_for_phones(to_html(found, ctx.lang), ctx.base))
 
@@ -148,9 +123,7 @@ def directory(ctx: WebDep, area: str | None = None) -> Response:
     ctx.allow("GET", "/api/v1/providers")
     if area is None or not AREA.match(area):
         area = _default_area(ctx)
-    listing = ctx.store.read(
-        lambda tx: tx.list_providers(ProviderQuery(area=area), Page(limit=300))
-    )
+    listing = list_providers(ctx.reader, ProviderQuery(area=area), Page(limit=DIRECTORY_LIMIT))
     return page(
         ctx.request,
         "directory.html",
@@ -168,6 +141,5 @@ def _default_area(ctx: Web) -> str:
     own = ctx.principal.area_code
     if ctx.principal.role is Role.COORDINATOR and own and own != NATIONAL:
         return own
-    pid = ctx.principal.provider_id
-    provider = None if pid is None else ctx.store.read(lambda tx: tx.get_provider(pid))
+    provider = own_provider(ctx.reader)
     return provider.area_code[:2] if provider else PROGRAMME_PROVINCES[1]

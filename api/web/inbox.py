@@ -18,18 +18,12 @@ from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, urgency
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Provider, Referral
-from referral_graph.security.model import Role
-from referral_graph.security.policy import party_of
 from referral_graph.services import referrals
-from referral_graph.services.access import check_inbox
+from referral_graph.services.inbox import InboxRow, inbox_row, overseen_providers
+from referral_graph.services.inbox import inbox as inbox_of
 from referral_graph.services.referrals import Step
-from referral_graph.store.port import InboxQuery, Page, ProviderQuery, Transaction
 
 router = APIRouter()
-
-INBOX_PAGE = 100
-SCAN_PROVIDERS = 5000
 
 
 class StepForm(BaseModel):
@@ -42,15 +36,14 @@ class StepForm(BaseModel):
     next: str = ""
 
 
-def _row(ctx: Web, tx: Transaction, referral: Referral) -> dict[str, Any] | None:
-    case = tx.get_case(referral.case_id)
-    if case is None:
-        return None
-    party = party_of(ctx.principal, referral, case)
+def _row(ctx: Web, row: InboxRow) -> dict[str, Any]:
+    """What an inbox row shows: the handoff, how urgent it is, the steps the caller may
+    take, and whether they may refer the child onward from it."""
+    referral, party = row.referral, row.party
     return {
         "referral": referral,
-        "case": case,
-        "sender": tx.get_provider(referral.from_provider_id),
+        "case": row.case,
+        "sender": row.sender,
         "urgency": urgency(referral, ctx.now),
         "actions": actions_for(referral, party),
         "receiver_side": party is not None and party.value == "receiver",
@@ -60,17 +53,6 @@ def _row(ctx: Web, tx: Transaction, referral: Referral) -> dict[str, Any] | None
             and ctx.may("POST", "/api/v1/referrals")
         ),
     }
-
-
-def _overseen(ctx: Web) -> list[Provider]:
-    """The providers a supervisor oversees (their inboxes are theirs to see)."""
-    me = ctx.principal.provider_id
-    if ctx.principal.role is not Role.SUPERVISOR or me is None:
-        return []
-    listing = ctx.store.read(
-        lambda tx: tx.list_providers(ProviderQuery(active=True), Page(limit=SCAN_PROVIDERS))
-    )
-    return [p for p in listing.items if me in p.overseen_by]
 
 
 @router.get("/inbox", include_in_schema=False)
@@ -84,28 +66,18 @@ def inbox(
     pid = provider_id or ctx.principal.provider_id
     if pid is None:
         raise NotFound("provider", "-")
-    provider = ctx.store.read(lambda tx: tx.get_provider(pid))
-    if provider is None:
-        raise NotFound("provider", pid)
-    check_inbox(ctx.store, ctx.principal, pid)
-
-    def work(tx: Transaction) -> tuple[int, list[dict[str, Any]]]:
-        listing = tx.inbox(InboxQuery(provider_id=pid), Page(limit=INBOX_PAGE))
-        rows = [row for r in listing.items if (row := _row(ctx, tx, r)) is not None]
-        return listing.count, rows
-
-    count, rows = ctx.store.read(work)
+    found = inbox_of(ctx.reader, pid)
     ctx.log_read("/app/inbox", pid)
     return page(
         ctx.request,
         "inbox.html",
         principal=ctx.principal,
         title="nav_inbox",
-        provider=provider,
-        rows=rows,
-        count=count,
+        provider=found.provider,
+        rows=[_row(ctx, row) for row in found.rows],
+        count=found.count,
         observer=pid != ctx.principal.provider_id,
-        overseen=_overseen(ctx),
+        overseen=overseen_providers(ctx.reader),
         flash=_message(ctx, done, err),
     )
 
@@ -158,14 +130,7 @@ def _row_fragment(
     ctx: Web, referral_id: str, done: str | None, err: str | None, back: str
 ) -> Response:
     """The one inbox row, as it stands after the step (htmx swaps it in)."""
-
-    def work(tx: Transaction) -> dict[str, Any] | None:
-        referral = tx.get_referral(referral_id)
-        return None if referral is None else _row(ctx, tx, referral)
-
-    row = ctx.store.read(work)
-    if row is None:
-        raise NotFound("referral", referral_id)
+    row = _row(ctx, inbox_row(ctx.reader, referral_id))
     return page(
         ctx.request,
         "_inbox_item.html",

@@ -9,35 +9,24 @@ JavaScript shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from api.web.dashboard import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.i18n import Lang, duration, label, t
+from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep
-from referral_graph.audit.groups import EDGE_ARROW, GroupBy
 from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.sla import Window
 from referral_graph.domain.vocabulary import Service
 from referral_graph.security.policy import coordinator_area
-from referral_graph.services import audit
-from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Transaction
+from referral_graph.services.network import BANDS, Network, area_network
 
 router = APIRouter()
 
-MAX_NODES = 300
-#: Median hours at or under the first bound: green; under the second: amber; else red.
-BANDS: dict[Window, tuple[float, float]] = {
-    Window.ACKNOWLEDGE: (4.0, 24.0),
-    Window.DECIDE: (24.0, 72.0),
-    Window.FIRST_CONTACT: (72.0, 168.0),
-}
 #: Services whose reach by commune the coverage page shows.
 KEY_SERVICES = (
     Service.PSYCHOLOGICAL_FIRST_AID,
@@ -68,88 +57,8 @@ def _step(text: str) -> Window:
         return Window.ACKNOWLEDGE
 
 
-def band(hours: float | None, step: Window) -> str:
-    """'ok', 'soon', 'late' or 'none' (no handoff measured)."""
-    if hours is None:
-        return "none"
-    fast, slow = BANDS[step]
-    if hours <= fast:
-        return "ok"
-    return "soon" if hours < slow else "late"
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    source: str
-    target: str
-    services: tuple[str, ...]
-    pathway: bool  # an agreed pathway (else: referrals made without one)
-    referrals: int
-    median_hours: float | None
-    band: str
-
-
-@dataclass(frozen=True, slots=True)
-class Network:
-    area: str
-    step: Window
-    providers: list[Provider]
-    edges: list[Edge]
-    truncated: bool
-
-
 def network(ctx: Web, area: str, step: Window) -> Network:
-    """Providers located in ``area`` (at most MAX_NODES), the active pathways among them
-    and, per sender → receiver edge, the median delay of ``step`` over 90 days."""
-
-    def work(tx: Transaction) -> tuple[list[Provider], list[Pathway], bool]:
-        listing = tx.list_providers(ProviderQuery(area=area), Page(limit=5000))
-        located = [p for p in listing.items if p.area_code.startswith(area)]
-        ids = {p.id for p in located[:MAX_NODES]}
-        pathways: list[Pathway] = []
-        for pid in sorted(ids):
-            found = tx.list_pathways(PathwayQuery(from_provider_id=pid), Page(limit=500))
-            pathways += [w for w in found.items if w.active and w.to_provider_id in ids]
-        return located[:MAX_NODES], pathways, len(located) > MAX_NODES
-
-    providers, pathways, truncated = ctx.store.read(work)
-    ids = {p.id for p in providers}
-    tz = ctx.runtime.settings.timezone
-    delays = audit.delays(
-        ctx.store,
-        ctx.now,
-        area=area,
-        period=audit.resolve_period(None, None, ctx.now, tz),
-        group_by=GroupBy.EDGE,
-        tz=tz,
-    )
-    measured: dict[tuple[str, str], tuple[int, float | None]] = {}
-    for group in delays.table.groups:
-        sender, receiver = group.key.split(EDGE_ARROW, 1)
-        stats = group.steps.get(step)
-        measured[(sender, receiver)] = (
-            group.referrals,
-            None if stats is None else stats.median_hours,
-        )
-    services: dict[tuple[str, str], set[str]] = {}
-    for w in pathways:
-        services.setdefault((w.from_provider_id, w.to_provider_id), set()).add(w.service.value)
-    pairs = set(services) | {k for k in measured if k[0] in ids and k[1] in ids}
-    edges = []
-    for pair in sorted(pairs):
-        count, hours = measured.get(pair, (0, None))
-        edges.append(
-            Edge(
-                source=pair[0],
-                target=pair[1],
-                services=tuple(sorted(services.get(pair, ()))),
-                pathway=pair in services,
-                referrals=count,
-                median_hours=hours,
-                band=band(hours, step),
-            )
-        )
-    return Network(area, step, providers, edges, truncated)
+    return area_network(ctx.reader, area, step, ctx.runtime.settings.timezone)
 
 
 def _as_json(found: Network, tr: Tr) -> dict[str, Any]:

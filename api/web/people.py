@@ -17,20 +17,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
+from api.web.forms import past_day, posted
+from api.web.i18n import day_of
+from api.web.places import communes_of, name_of, place_name
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
-from api.web.training_overview import day_of, parse_day, place_name, today_of
 from referral_graph.domain.areas import gazetteer, level_of, lineage_codes
 from referral_graph.domain.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
-    NotFound,
     ReferralGraphError,
 )
 from referral_graph.domain.ids import new_id
@@ -45,15 +46,10 @@ from referral_graph.domain.training import (
 from referral_graph.domain.vocabulary import AreaLevel, Gender
 from referral_graph.security.model import Role
 from referral_graph.services import capacity_building
-from referral_graph.services.capacity_building import PersonCompetencies
-from referral_graph.store.port import AwarenessQuery, Page
+from referral_graph.services.staff import active_staff, awareness_sessions, provider_in_reach, staff
 
 router = APIRouter()
 
-#: People shown on one provider's page (providers have a handful).
-MAX_PEOPLE = 200
-#: Awareness sessions listed (newest first).
-MAX_SESSIONS = 50
 #: Above this many villages and communes the form asks for a code instead of a list.
 MAX_PLACES = 300
 #: Largest count of one age group and gender at one session (as the domain).
@@ -70,14 +66,6 @@ def _provider_id(ctx: Web, asked: str) -> str | None:
     return asked or ctx.principal.provider_id
 
 
-def _provider(ctx: Web, provider_id: str) -> Provider:
-    reach = capacity_building.provider_reach(ctx.principal)
-    found = ctx.store.read(lambda tx: tx.get_provider(provider_id))
-    if found is None or (reach is not None and not reach(found)):
-        raise NotFound("provider", provider_id)
-    return found
-
-
 # --- our people ----------------------------------------------------------------------------
 class PersonForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -88,25 +76,6 @@ class PersonForm(BaseModel):
     contact: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PersonView:
-    person: Person
-    record: PersonCompetencies
-
-
-def _people(ctx: Web, provider_id: str) -> list[PersonView]:
-    reach = capacity_building.provider_reach(ctx.principal)
-    listing = capacity_building.provider_people(
-        ctx.store, provider_id, Page(limit=MAX_PEOPLE), reach=reach
-    )
-    today = today_of(ctx)
-    people = sorted(listing.items, key=lambda p: (not p.active, p.name.casefold(), p.id))
-    return [
-        PersonView(p, capacity_building.person_competencies(ctx.store, p.id, today, reach))
-        for p in people
-    ]
-
-
 def _people_page(
     ctx: Web,
     provider: Provider,
@@ -115,7 +84,7 @@ def _people_page(
     status: int = 200,
     done: str = "",
 ) -> Response:
-    views = _people(ctx, provider.id)
+    views = staff(ctx.reader, provider.id, ctx.today)
     return page(
         ctx.request,
         "people.html",
@@ -152,7 +121,7 @@ def people_page(ctx: WebDep, provider_id: str = "", done: str = "") -> Response:
     pid = _provider_id(ctx, provider_id)
     if pid is None:
         return redirect(f"{ctx.base}/capacity")
-    return _people_page(ctx, _provider(ctx, pid), PersonForm(), {}, done=done)
+    return _people_page(ctx, provider_in_reach(ctx.reader, pid), PersonForm(), {}, done=done)
 
 
 def _person_errors(form: PersonForm) -> dict[str, str]:
@@ -178,7 +147,7 @@ def add_person(ctx: WebDep, form: Annotated[PersonForm, Form()], provider_id: st
     pid = _provider_id(ctx, provider_id)
     if pid is None:
         raise Forbidden("This account has no provider of its own.")
-    provider = _provider(ctx, pid)
+    provider = provider_in_reach(ctx.reader, pid)
     errors = _person_errors(form)
     if errors:
         return _people_page(ctx, provider, form, errors, status=422)
@@ -221,7 +190,7 @@ def set_active(ctx: WebDep, person_id: str, form: Annotated[ActiveForm, Form()])
     with ``active`` (never deleted: their trainings stay on record)."""
     ctx.allow("PATCH", "/api/v1/people/{person_id}")
     reach = capacity_building.provider_reach(ctx.principal)
-    current = capacity_building.get_person(ctx.store, person_id, reach)
+    current = capacity_building.get_person(ctx.reader.store, person_id, reach)
     if form.active not in ("yes", "no"):
         raise InvalidInput("active must be yes or no.", field="active")
     expected = int(form.expected_version) if form.expected_version.isdigit() else None
@@ -236,7 +205,7 @@ def set_active(ctx: WebDep, person_id: str, form: Annotated[ActiveForm, Form()])
             reach=reach,
         )
     except Conflict:
-        provider = _provider(ctx, current.provider_id)
+        provider = provider_in_reach(ctx.reader, current.provider_id)
         errors = {"people": "err_person_changed"}
         return _people_page(ctx, provider, PersonForm(), errors, status=409)
     done = "reactivated" if form.active == "yes" else "deactivated"
@@ -247,12 +216,6 @@ def set_active(ctx: WebDep, person_id: str, form: Annotated[ActiveForm, Form()])
 def count_field(age: AgeGroup, gender: Gender) -> str:
     """The form field of one age group and gender ('n_12_17_female')."""
     return f"n_{age.value}_{gender.value}"
-
-
-async def posted(request: Request) -> dict[str, str]:
-    """The form's fields as text (one value each)."""
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 def _roots(provider: Provider) -> list[str]:
@@ -276,21 +239,16 @@ def in_their_area(provider: Provider, code: str) -> bool:
 def _places(provider: Provider, lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The communes (each first as a whole) and villages the provider may hold sessions
     in: [(commune name, [(code, label)])]; empty when too many for a list."""
-    g = gazetteer()
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     total = 0
-    for root in _roots(provider):
-        for commune in sorted(g.within(root, AreaLevel.COMMUNE), key=lambda a: a.code):
-            villages = sorted(g.children(commune.code), key=lambda a: a.code)
-            total += len(villages) + 1
-            if total > MAX_PLACES:
-                return []
-            name = (commune.name_km or commune.name_en) if lang == "km" else commune.name_en
-            items = [(commune.code, name)]
-            items += [
-                (v.code, (v.name_km or v.name_en) if lang == "km" else v.name_en) for v in villages
-            ]
-            groups.append((name, items))
+    for commune, villages in communes_of(_roots(provider)):
+        total += len(villages) + 1
+        if total > MAX_PLACES:
+            return []
+        name = name_of(commune, lang)
+        groups.append(
+            (name, [(commune.code, name), *[(v.code, name_of(v, lang)) for v in villages]])
+        )
     return groups
 
 
@@ -321,7 +279,7 @@ class AwarenessInput:
 def _check_awareness(fields: Mapping[str, str], provider: Provider, today: date) -> AwarenessInput:
     values = {k: v.strip() for k, v in fields.items() if k != "csrf"}
     errors: dict[str, str] = {}
-    held_on, problem = parse_day(values.get("held_on", ""), today)
+    held_on, problem = past_day(values.get("held_on", ""), today)
     if problem:
         errors["held_on"] = problem
     place = _check_place(provider, values.get("area_code", ""))
@@ -348,23 +306,14 @@ def _check_awareness(fields: Mapping[str, str], provider: Provider, today: date)
 
 
 def _sessions(ctx: Web, provider_id: str) -> list[dict[str, Any]]:
-    reach = capacity_building.provider_reach(ctx.principal)
-    listing = capacity_building.list_awareness(
-        ctx.store, AwarenessQuery(provider_id=provider_id), Page(limit=MAX_SESSIONS), reach
-    )
-    ids = {s.facilitator_id for s in listing.items if s.facilitator_id}
-    people = ctx.store.read(lambda tx: tx.get_people(sorted(ids)))
-    rows = []
-    for s in listing.items:
-        facilitator = people.get(s.facilitator_id) if s.facilitator_id else None
-        rows.append(
-            {
-                "session": s,
-                "place": place_name(s.area_code, ctx.lang),
-                "facilitator": facilitator.name if facilitator else None,
-            }
-        )
-    return rows
+    return [
+        {
+            "session": listed.session,
+            "place": place_name(listed.session.area_code, ctx.lang),
+            "facilitator": listed.facilitator,
+        }
+        for listed in awareness_sessions(ctx.reader, provider_id)
+    ]
 
 
 def _awareness_page(
@@ -375,11 +324,7 @@ def _awareness_page(
     status: int = 200,
     done: str = "",
 ) -> Response:
-    reach = capacity_building.provider_reach(ctx.principal)
-    staff = capacity_building.provider_people(
-        ctx.store, provider.id, Page(limit=MAX_PEOPLE), reach=reach, active=True
-    )
-    today = today_of(ctx)
+    today = ctx.today
     return page(
         ctx.request,
         "awareness.html",
@@ -391,7 +336,7 @@ def _awareness_page(
         errors=errors,
         places=_places(provider, ctx.lang),
         topics=[t.value for t in AwarenessTopic],
-        facilitators=sorted(staff.items, key=lambda p: p.name.casefold()),
+        facilitators=active_staff(ctx.reader, provider.id),
         ages=[a.value for a in AgeGroup],
         genders=[g.value for g in Gender],
         today=today.isoformat(),
@@ -406,7 +351,7 @@ def _own(ctx: Web) -> Provider:
     pid = ctx.principal.provider_id
     if pid is None:
         raise Forbidden("Awareness sessions are recorded by a provider's own accounts.")
-    return _provider(ctx, pid)
+    return provider_in_reach(ctx.reader, pid)
 
 
 @router.get("/awareness", include_in_schema=False)
@@ -432,7 +377,7 @@ def record_awareness(ctx: WebDep, fields: Annotated[dict[str, str], Depends(post
     /api/v1/awareness-sessions): where, on what, how many came by age group and gender."""
     ctx.allow("POST", "/api/v1/awareness-sessions")
     provider = _own(ctx)
-    today = today_of(ctx)
+    today = ctx.today
     found = _check_awareness(fields, provider, today)
     if found.errors or found.held_on is None:
         return _awareness_page(ctx, provider, found.values, found.errors, status=422)

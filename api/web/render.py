@@ -30,6 +30,13 @@ ASSETS = (
 )
 
 
+def provider_name(provider: Provider | None, lang: str, fallback: str = "") -> str:
+    """A provider's name in the page language (``fallback`` when there is none)."""
+    if provider is None:
+        return fallback
+    return (provider.name_km or provider.name) if lang == "km" else provider.name
+
+
 def capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -90,9 +97,7 @@ class Tr:
         return i18n.num(round(share * 100), self.lang) + "%"
 
     def name(self, provider: Provider | None, fallback: str = "") -> str:
-        if provider is None:
-            return fallback
-        return (provider.name_km or provider.name) if self.lang == "km" else provider.name
+        return provider_name(provider, self.lang, fallback)
 
 
 def page(

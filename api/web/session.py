@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -26,9 +26,9 @@ from referral_graph.domain.errors import Forbidden, Unauthenticated
 from referral_graph.security.model import Principal, Role
 from referral_graph.services import accounts
 from referral_graph.services.caller import Caller
+from referral_graph.services.capacity_building import local_today
 from referral_graph.services.recorded import RecordedStore, record
 from referral_graph.settings import Mode
-from referral_graph.store.port import Store
 
 ACCESS_COOKIE = "rg_session"
 REFRESH_COOKIE = "rg_refresh"
@@ -198,7 +198,8 @@ def _principal(request: Request, runtime: Runtime) -> Principal:
 
 @dataclass
 class Web:
-    """One signed-in page request: who, in what language, with which store."""
+    """One signed-in page request: who, in what language; the use cases it calls see it
+    as :attr:`reader` (reads) or :meth:`caller` (writes)."""
 
     request: Request
     runtime: Runtime
@@ -212,12 +213,13 @@ class Web:
         return self.runtime.now()
 
     @property
-    def csrf(self) -> str:
-        return csrf_token(self.request)
+    def today(self) -> date:
+        """The programme's calendar day now (as the API's ``today``)."""
+        return local_today(self.now, self.runtime.settings.timezone)
 
     @property
-    def store(self) -> Store:
-        return self.runtime.store
+    def csrf(self) -> str:
+        return csrf_token(self.request)
 
     def allow(self, method: str, api_path: str) -> None:
         """The role check of the API route this page stands for (403 otherwise)."""
@@ -236,7 +238,7 @@ class Web:
             return False
         return True
 
-    def logged_store(self, path: str, params: dict[str, Any]) -> Store:
+    def logged_store(self, path: str, params: dict[str, Any]) -> RecordedStore:
         """The store, wrapped so each write appends to the access log in its transaction
         (as the API's writes do)."""
         client = self.request.client.host if self.request.client else None

@@ -1,0 +1,163 @@
+"""Words of a coordinator's and an administrator's pages: the dashboard, the directory,
+administration (``api/web/admin.py``), the network graph and coverage
+(``api/web/network.py``)."""
+
+from __future__ import annotations
+
+NETWORK: dict[str, tuple[str, str]] = {
+    # --- dashboard -----------------------------------------------------------------------
+    "dashboard_title": ("Coordination: {area}", "ការសម្របសម្រួល៖ {area}"),
+    "whole_country": ("Cambodia", "កម្ពុជា"),
+    "overdue": ("Overdue handoffs", "ការបញ្ជូនហួសកាលកំណត់"),
+    "due_soon": ("Due in the next 24 hours", "ដល់កាលកំណត់ក្នុងរយៈពេល ២៤ ម៉ោងខាងមុខ"),
+    "none": ("None.", "គ្មាន។"),
+    "waiting_on": ("waiting on {name}", "កំពុងរង់ចាំ {name}"),
+    "delays": ("Time taken at each step, last 90 days", "រយៈពេលនៃជំហាននីមួយៗ ៩០ ថ្ងៃចុងក្រោយ"),
+    "delays_note": (
+        "Median time from the moment of referral; below it, the share within the deadline.",
+        "រយៈពេលមេដ្យានគិតពីពេលបញ្ជូន។ នៅខាងក្រោម៖ ភាគរយដែលទាន់កាលកំណត់។",
+    ),
+    "all_providers": ("All providers", "អ្នកផ្ដល់សេវាទាំងអស់"),
+    "monthly_report": (
+        "Monthly network-meeting report",
+        "របាយការណ៍សម្រាប់កិច្ចប្រជុំបណ្ដាញប្រចាំខែ",
+    ),
+    "month": ("Month (YYYY-MM)", "ខែ (ឆ្នាំ-ខែ)"),
+    "area": ("Area code", "លេខកូដតំបន់"),
+    "open_report": ("Open the report", "បើករបាយការណ៍"),
+    "view_path": ("Path of case {code}", "ផ្លូវបញ្ជូនករណី {code}"),
+    "no_data": ("No referrals in this period.", "គ្មានការបញ្ជូនក្នុងរយៈពេលនេះទេ។"),
+    "provider": ("Provider", "អ្នកផ្ដល់សេវា"),
+    "referrals": ("Referrals", "ការបញ្ជូន"),
+    "chart_title": ("Median time per step", "រយៈពេលមេដ្យាននៃជំហាននីមួយៗ"),
+    "legend_acknowledge": ("Acknowledge", "ទទួលស្គាល់"),
+    "legend_decide": ("Decide", "សម្រេចចិត្ត"),
+    "legend_first_contact": ("First contact", "ជួបលើកដំបូង"),
+    # --- directory -------------------------------------------------------------------------
+    "directory_title": ("Providers in {area}", "អ្នកផ្ដល់សេវានៅ {area}"),
+    "directory_note": (
+        "Read only here; the directory is changed through the API or a spreadsheet import.",
+        "នៅទីនេះអាចមើលបានតែប៉ុណ្ណោះ។ បញ្ជីនេះត្រូវកែប្រែតាមរយៈ API ឬការនាំចូលសៀវភៅបញ្ជី។",
+    ),
+    "services": ("Services", "សេវា"),
+    # --- administration ----------------------------------------------------------------
+    "admin_providers": ("Providers", "អ្នកផ្ដល់សេវា"),
+    "admin_users": ("Accounts", "គណនីអ្នកប្រើ"),
+    "admin_new_provider": ("New provider", "បន្ថែមអ្នកផ្ដល់សេវាថ្មី"),
+    "admin_edit_provider": ("Edit a provider", "កែប្រែអ្នកផ្ដល់សេវា"),
+    "admin_search": ("Search by name or id", "ស្វែងរកតាមឈ្មោះ ឬលេខសម្គាល់"),
+    "inactive": ("Inactive", "មិនសកម្ម"),
+    "admin_deactivated": ("Deactivated.", "បានបិទដំណើរការ។"),
+    "admin_saved": ("Saved.", "បានរក្សាទុក។"),
+    "admin_pathway_added": ("Pathway added.", "បានបន្ថែមផ្លូវបញ្ជូន។"),
+    "admin_provider": ("The provider", "អ្នកផ្ដល់សេវា"),
+    "admin_name": ("Name (English)", "ឈ្មោះ (ភាសាអង់គ្លេស)"),
+    "admin_name_km": ("Name in Khmer", "ឈ្មោះជាភាសាខ្មែរ"),
+    "admin_kind": ("Kind", "ប្រភេទ"),
+    "admin_area_code": (
+        "Area code where it is located (2 to 8 digits)",
+        "លេខកូដតំបន់ដែលស្ថិតនៅ (២ ដល់ ៨ ខ្ទង់)",
+    ),
+    "admin_contact": ("Contact (optional)", "ទំនាក់ទំនង (ស្រេចចិត្ត)"),
+    "admin_modes": ("How the services are given", "របៀបផ្ដល់សេវា"),
+    "admin_who": ("Who it serves", "អ្នកដែលអាចទទួលសេវា"),
+    "admin_min_age": ("Youngest age served", "អាយុតិចបំផុតដែលទទួលសេវា"),
+    "admin_max_age": ("Oldest age served", "អាយុច្រើនបំផុតដែលទទួលសេវា"),
+    "admin_genders": (
+        "Genders served (none ticked: all)",
+        "ភេទដែលទទួលសេវា (បើមិនគូស៖ គ្រប់ភេទ)",
+    ),
+    "admin_lgbtiq": ("LGBTIQ-affirming", "គាំទ្រ LGBTIQ"),
+    "admin_languages": ("Languages spoken", "ភាសាដែលប្រើ"),
+    "admin_capacity_hours": ("Capacity and hours", "សមត្ថភាព និងម៉ោងធ្វើការ"),
+    "admin_capacity": (
+        "Children it can take per week (optional)",
+        "ចំនួនកុមារដែលអាចទទួលបានក្នុងមួយសប្ដាហ៍ (ស្រេចចិត្ត)",
+    ),
+    "admin_always_open": ("Open 24 hours, 7 days a week", "បើក ២៤ ម៉ោង ៧ ថ្ងៃក្នុងមួយសប្ដាហ៍"),
+    "admin_save": ("Save", "រក្សាទុក"),
+    "admin_deactivate_note": (
+        "Its referrals stay on record; it is no longer recommended.",
+        "ការបញ្ជូនរបស់វានៅតែត្រូវបានរក្សាទុក ប៉ុន្តែវានឹងលែងត្រូវបានណែនាំទៀតហើយ។",
+    ),
+    "admin_deactivate": ("Deactivate", "បិទដំណើរការ"),
+    "admin_pathways": ("Pathways", "ផ្លូវបញ្ជូន"),
+    "admin_refers_to": ("Refers to", "បញ្ជូនទៅ"),
+    "admin_referred_from": ("Receives referrals from", "ទទួលការបញ្ជូនពី"),
+    "admin_add_pathway": ("Add a pathway", "បន្ថែមផ្លូវបញ្ជូន"),
+    "admin_to_provider": ("Receiving provider (id)", "អ្នកផ្ដល់សេវាដែលទទួល (លេខសម្គាល់)"),
+    "admin_new_user": ("New account", "គណនីថ្មី"),
+    "admin_role": ("Role", "តួនាទី"),
+    "admin_user_provider": (
+        "Provider id (CCWC, provider, supervisor)",
+        "លេខសម្គាល់អ្នកផ្ដល់សេវា (គ.ក.ន.ក អ្នកផ្ដល់សេវា អ្នកត្រួតពិនិត្យ)",
+    ),
+    "admin_user_area": (
+        "Area code (coordinator; KH for the whole country)",
+        "លេខកូដតំបន់ (អ្នកសម្របសម្រួល; KH សម្រាប់ទូទាំងប្រទេស)",
+    ),
+    "admin_create_user": ("Create the account", "បង្កើតគណនី"),
+    "admin_accounts": ("Accounts", "គណនី"),
+    "admin_user_created": ("Account created.", "បានបង្កើតគណនី។"),
+    "err_number": ("A whole number.", "ត្រូវជាចំនួនគត់។"),
+    "err_area": ("Not a known area code.", "មិនមែនជាលេខកូដតំបន់ដែលស្គាល់ទេ។"),
+    "err_pick_one": ("Tick at least one.", "សូមគូសយ៉ាងហោចណាស់មួយ។"),
+    "err_changed": (
+        "Someone changed this provider first; this is how it stands now.",
+        "មាននរណាម្នាក់បានកែប្រែអ្នកផ្ដល់សេវានេះមុនអ្នក។ នេះជាព័ត៌មានបច្ចុប្បន្នរបស់វា។",
+    ),
+    "err_no_provider": ("No provider has this id.", "គ្មានអ្នកផ្ដល់សេវាដែលមានលេខសម្គាល់នេះទេ។"),
+    "err_not_offered": (
+        "The receiving provider does not offer this service.",
+        "អ្នកផ្ដល់សេវាដែលទទួល មិនផ្ដល់សេវានេះទេ។",
+    ),
+    "err_password": ("At least 10 characters.", "យ៉ាងហោចណាស់ ១០ តួអក្សរ។"),
+    "err_needs_provider": ("This role needs a provider.", "តួនាទីនេះត្រូវភ្ជាប់ជាមួយអ្នកផ្ដល់សេវា។"),
+    "err_needs_area": ("A coordinator needs an area.", "អ្នកសម្របសម្រួលត្រូវមានតំបន់។"),
+    "err_taken": ("This username is taken.", "ឈ្មោះអ្នកប្រើនេះមានគេប្រើរួចហើយ។"),
+    # --- network and coverage ------------------------------------------------------------
+    "nav_network": ("Network", "បណ្ដាញ"),
+    "nav_coverage": ("Coverage", "ការគ្របដណ្ដប់សេវា"),
+    "network_title": ("Network in {area}", "បណ្ដាញនៅ {area}"),
+    "network_intro": (
+        "Providers located in the area and the pathways among them, coloured by the median"
+        " time of the chosen step (last 90 days). Dashed: referrals made without an agreed"
+        " pathway.",
+        "អ្នកផ្ដល់សេវាដែលស្ថិតនៅក្នុងតំបន់ និងផ្លូវបញ្ជូនរវាងពួកគេ ដាក់ពណ៌តាមរយៈពេលមេដ្យាន"
+        "នៃជំហានដែលបានជ្រើសរើស (៩០ ថ្ងៃចុងក្រោយ)។ ខ្សែដាច់ៗ៖ ការបញ្ជូនដែលគ្មានផ្លូវបញ្ជូន"
+        "បានព្រមព្រៀង។",
+    ),
+    "network_step": ("Colour by the step", "ដាក់ពណ៌តាមជំហាន"),
+    "network_legend": ("Colours", "ពណ៌"),
+    "band_ok": ("Fast", "លឿន"),
+    "band_soon": ("Slow", "យឺតបន្តិច"),
+    "band_late": ("Too slow", "យឺតពេក"),
+    "band_none": ("Not measured", "មិនទាន់បានវាស់"),
+    "network_truncated": (
+        "Only the first {n} providers are drawn.",
+        "បង្ហាញតែអ្នកផ្ដល់សេវា {n} ដំបូងប៉ុណ្ណោះ។",
+    ),
+    "network_graph_label": (
+        "Graph of {nodes} providers and {edges} links; the table below lists every link.",
+        "ក្រាហ្វនៃអ្នកផ្ដល់សេវា {nodes} និងតំណភ្ជាប់ {edges}។ តារាងខាងក្រោមរាយតំណភ្ជាប់ទាំងអស់។",
+    ),
+    "network_edges": ("Links", "តំណភ្ជាប់"),
+    "network_to": ("To", "ទៅ"),
+    "network_median": ("Median time", "រយៈពេលមេដ្យាន"),
+    "network_no_pathway": ("no agreed pathway", "គ្មានផ្លូវបញ្ជូនបានព្រមព្រៀង"),
+    "network_providers": ("{n} providers in the area.", "អ្នកផ្ដល់សេវា {n} នៅក្នុងតំបន់។"),
+    "coverage_title": ("Coverage gaps in {area}", "ចន្លោះខ្វះខាតសេវានៅ {area}"),
+    "coverage_intro": (
+        "For each commune, how a child living there reaches each key service.",
+        "សម្រាប់ឃុំ/សង្កាត់នីមួយៗ៖ របៀបដែលកុមាររស់នៅទីនោះអាចទទួលបានសេវាសំខាន់ៗនីមួយៗ។",
+    ),
+    "reach_in_person": ("In person", "ដោយផ្ទាល់"),
+    "reach_phone": ("By phone", "តាមទូរស័ព្ទ"),
+    "reach_online": ("Online", "តាមអនឡាញ"),
+    "reach_none": ("None", "គ្មាន"),
+    "coverage_gaps": (
+        "{n} commune and service pairs with no way to reach the service.",
+        "ឃុំ/សង្កាត់ និងសេវាចំនួន {n} គូ ដែលគ្មានមធ្យោបាយទទួលបានសេវា។",
+    ),
+    "commune": ("Commune", "ឃុំ/សង្កាត់"),
+}
