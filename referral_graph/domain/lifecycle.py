@@ -9,7 +9,9 @@ Statuses follow FHIR R4 ``Task.status`` one to one (``in_progress`` is ``in-prog
         │                          └► failed ◄───┴──────────────┘
         └──────── cancelled (by the sender or a coordinator, before completion)
 
-``rejected``, ``failed`` and ``cancelled`` need a reason; ``completed`` needs an outcome.
+``rejected``, ``failed`` and ``cancelled`` need a reason (a code from
+``referral_graph.domain.reasons``, or free text recorded as "other"); ``completed``
+needs an outcome.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ class StepRequest:
     reason: str | None = None
     outcome: str | None = None
     note: str | None = None
+    reason_code: str | None = None  # see referral_graph.domain.reasons
 
 
 def check_transition(current: ReferralStatus, step: StepRequest) -> None:
@@ -125,9 +128,15 @@ def check_transition(current: ReferralStatus, step: StepRequest) -> None:
     allowed = TRANSITIONS[current]
     if step.to not in allowed:
         raise IllegalTransition(current.value, step.to.value, [s.value for s in allowed])
-    if step.to in REASON_REQUIRED and not (step.reason and step.reason.strip()):
+    if (
+        step.to in REASON_REQUIRED
+        and not (step.reason and step.reason.strip())
+        and step.reason_code is None
+    ):
         raise InvalidInput(
-            f"Moving a referral to {step.to.value!r} needs a reason.", field="reason"
+            f"Moving a referral to {step.to.value!r} needs a reason (a reason_code, or "
+            "a few words in reason).",
+            field="reason",
         )
     if step.to in OUTCOME_REQUIRED and not (step.outcome and step.outcome.strip()):
         raise InvalidInput(

@@ -7,7 +7,7 @@ Times are timezone-aware UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -16,13 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from referral_graph.domain.areas import gazetteer, lineage_codes
 from referral_graph.domain.errors import UnknownArea
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
+from referral_graph.domain.reasons import ClosureReason, StepReason
 from referral_graph.domain.sla import PENDING_WINDOW, AlertKind, Deadlines, Window
 from referral_graph.domain.vocabulary import (
     AreaLevel,
     DeliveryMode,
     Gender,
+    IdentificationSource,
     Language,
     ProviderKind,
+    RelayChannel,
     RiskLevel,
     Service,
 )
@@ -208,6 +211,50 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CaseEventKind(StrEnum):
+    """What happened to a case besides its referrals' steps (those are referral events)."""
+
+    RISK_CHANGED = "risk_changed"
+    NEEDS_CHANGED = "needs_changed"
+    INCIDENT_RECORDED = "incident_recorded"
+    FOLLOW_UP_SET = "follow_up_set"
+    FOLLOWED_UP = "followed_up"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    STEP_DISPUTED = "step_disputed"
+
+
+class CaseEvent(Model):
+    """One entry of a case's own timeline: who changed what, and when. Codes, not
+    prose, except ``note`` (a reopening's or a dispute's reason), which only the case's
+    own CCWC and the handoff's ends see."""
+
+    at: datetime
+    actor: ShortText
+    kind: CaseEventKind
+    risk: RiskLevel | None = None
+    needs: frozenset[Service] | None = None
+    closure_reason: ClosureReason | None = None
+    follow_up_on: date | None = None
+    referral_id: Identifier | None = None
+    note: str | None = Field(None, max_length=1000)
+
+
+class CaseClosure(Model):
+    """How a case was closed: a code, what came of it, and — when a need was still
+    unmet — why it was closed anyway."""
+
+    reason: ClosureReason
+    outcome: str | None = Field(None, max_length=1000)
+    unmet_needs: frozenset[Service] = Field(
+        frozenset(), description="Needs neither met nor waiting when it was closed."
+    )
+    override: str | None = Field(
+        None, max_length=1000, description="Why it was closed with needs unmet."
+    )
+    closed_by: ShortText
+
+
 class Case(Model):
     """A child or young person who needs support, known only by a pseudonymous code."""
 
@@ -228,12 +275,25 @@ class Case(Model):
     opened_at: datetime
     status: CaseStatus = CaseStatus.OPEN
     closed_at: datetime | None = None
+    closure: CaseClosure | None = Field(None, description="Set while the case is closed.")
+    incident_at: datetime | None = Field(
+        None, description="When the violence happened, if known (post-rape care clocks)."
+    )
+    identified_by_provider_id: Identifier | None = Field(
+        None, description="The provider that first identified the child, if not the CCWC."
+    )
+    identification_source: IdentificationSource | None = None
+    follow_up_on: date | None = Field(None, description="When the CCWC next checks on the child.")
+    history: tuple[CaseEvent, ...] = Field(
+        (), description="What happened to the case itself, oldest first."
+    )
     purged_at: datetime | None = Field(
         None, description="When retention removed its personal fields and notes."
     )
     version: int = 1
 
     _tz = field_validator("opened_at")(as_utc)
+    _incident_tz = field_validator("incident_at")(lambda v: None if v is None else as_utc(v))
 
     @model_validator(mode="after")
     def _personal_fields(self) -> Self:
@@ -249,6 +309,11 @@ class Case(Model):
         consent = self.consent
         if consent is not None:
             consent = consent.model_copy(update={"recorded_by": "(removed)"})
+        closure = self.closure
+        if closure is not None:
+            closure = closure.model_copy(
+                update={"outcome": None, "override": None, "closed_by": "(removed)"}
+            )
         return self.model_copy(
             update={
                 "code": new_case_code(self.village_code),
@@ -258,6 +323,8 @@ class Case(Model):
                 "contact_arrangement": None,
                 "wants_lgbtiq_affirming": False,
                 "consent": consent,
+                "closure": closure,
+                "history": tuple(e.model_copy(update={"note": None}) for e in self.history),
                 "opened_by": "(removed)",
                 "purged_at": at,
                 "version": self.version + 1,
@@ -292,6 +359,9 @@ class Referral(Model):
         None, ge=1, description="Rank of the chosen provider in the recommendation followed."
     )
     status_reason: str | None = None
+    status_reason_code: StepReason | None = Field(
+        None, description="The coded reason of a decline, failure or cancellation."
+    )
     outcome: str | None = None
     created_by: ShortText
     created_at: datetime
@@ -338,8 +408,25 @@ class ReferralEvent(Model):
     from_status: ReferralStatus | None
     to_status: ReferralStatus
     reason: str | None = None
+    reason_code: StepReason | None = None
     outcome: str | None = None
     note: str | None = None
+    occurred_at: datetime | None = Field(
+        None,
+        description="When the step really happened, if it was put on record later "
+        "(``at`` is when it was recorded).",
+    )
+    relayed_for: Identifier | None = Field(
+        None, description="The provider on whose behalf someone else recorded the step."
+    )
+    relay_channel: RelayChannel | None = Field(
+        None, description="How that provider confirmed it (by phone, SMS …)."
+    )
+
+    @property
+    def happened_at(self) -> datetime:
+        """When the step happened: ``occurred_at`` if given, else when it was recorded."""
+        return self.occurred_at or self.at
 
 
 class TimelinessAlert(Model):

@@ -109,3 +109,27 @@ class AreaLevel(StrEnum):
     DISTRICT = "district"
     COMMUNE = "commune"
     VILLAGE = "village"
+
+
+class RelayChannel(StrEnum):
+    """How a receiver confirmed a step that someone else put on record for it."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    MESSAGING = "messaging"  # Telegram, Messenger …
+    IN_PERSON = "in_person"
+
+
+class IdentificationSource(StrEnum):
+    """Who first identified the child (Primero's CP KPI "source of identification")."""
+
+    VHSG = "vhsg"
+    TEACHER = "teacher"
+    HEALTH_CENTRE = "health_centre"
+    HELPLINE = "helpline"
+    POLICE = "police"
+    CCWC = "ccwc"
+    FAMILY = "family"
+    CHILD = "child"
+    COMMUNITY = "community"
+    OTHER = "other"

@@ -33,6 +33,7 @@ from referral_graph.domain.models import (
     ReferralEvent,
 )
 from referral_graph.domain.paths import Hop, build_path
+from referral_graph.domain.reasons import StepReason, check_reason
 from referral_graph.domain.sla import first_alert_time
 from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.security.policy import (
@@ -74,7 +75,17 @@ class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: ReferralStatus
-    reason: str | None = Field(None, max_length=1000)
+    reason_code: StepReason | None = Field(
+        None,
+        description="Why it was declined, failed or cancelled, from the pick list of the "
+        "step (GET /api/v1/reason-codes); 'other' needs a few words in reason. A reason "
+        "without a code is recorded as 'other'.",
+    )
+    reason: str | None = Field(
+        None,
+        max_length=1000,
+        description="Free text, seen only by the two ends of the handoff and the case's CCWC.",
+    )
     outcome: str | None = Field(None, max_length=1000)
     note: str | None = Field(None, max_length=2000)
     expected_version: int | None = Field(
@@ -243,8 +254,15 @@ def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithE
             raise StaleVersion("referral", referral_id, current.status.value)
         check_transition(
             current.status,
-            StepRequest(step.status, reason=step.reason, outcome=step.outcome, note=step.note),
+            StepRequest(
+                step.status,
+                reason=step.reason,
+                outcome=step.outcome,
+                note=step.note,
+                reason_code=step.reason_code,
+            ),
         )
+        code = check_reason(step.status, step.reason_code, step.reason)
         version = current.version + 1
         step_times = dict(current.step_times)
         step_times.setdefault(step.status, now)
@@ -252,6 +270,7 @@ def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithE
             update={
                 "status": step.status,
                 "status_reason": step.reason if step.reason else current.status_reason,
+                "status_reason_code": code or current.status_reason_code,
                 "outcome": step.outcome if step.outcome else current.outcome,
                 "updated_at": now,
                 "step_times": step_times,
@@ -268,6 +287,7 @@ def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithE
             from_status=current.status,
             to_status=step.status,
             reason=step.reason,
+            reason_code=code,
             outcome=step.outcome,
             note=step.note,
         )
