@@ -17,6 +17,7 @@ from referral_graph.domain.models import (
     ShortText,
 )
 from referral_graph.domain.paths import Hop
+from referral_graph.domain.queries import Listing, Page
 from referral_graph.domain.vocabulary import (
     DeliveryMode,
     Gender,
@@ -25,7 +26,6 @@ from referral_graph.domain.vocabulary import (
     RiskLevel,
     Service,
 )
-from referral_graph.store.port import Listing, Page
 
 T = TypeVar("T")
 
