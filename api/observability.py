@@ -58,7 +58,7 @@ from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.domain.ids import random_hex
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.logging_setup import REQUEST_ID
-from referral_graph.store.port import DueQuery, Page, Transaction
+from referral_graph.services.health import ReferralFigures, referral_figures
 
 log = logging.getLogger("referral_graph.http")
 
@@ -139,25 +139,18 @@ class StoreFigures:
     def collect(self) -> Iterable[Metric]:
         by_status, overdue, up = self._families()
         runtime = getattr(self.app.state, "runtime", None)
-        figures: tuple[dict[str, int], int] | None = None
+        figures: ReferralFigures | None = None
         if runtime is not None:
-            now = runtime.now()
-
-            def read(tx: Transaction) -> tuple[dict[str, int], int]:
-                due = tx.referrals_due(DueQuery(before=now), Page(limit=1))
-                return tx.count_referrals_by_status(), due.count
-
             try:
-                figures = runtime.store.read(read)
+                figures = referral_figures(runtime.system())
             except ReferralGraphError as exc:
                 log.warning("metrics: the store did not answer: %s", exc.detail)
         up.add_metric([], 0 if figures is None else 1)
         if figures is None:
             return [up]
-        counts, late = figures
         for status in ReferralStatus:
-            by_status.add_metric([status.value], counts.get(status.value, 0))
-        overdue.add_metric([], late)
+            by_status.add_metric([status.value], figures.by_status.get(status.value, 0))
+        overdue.add_metric([], figures.overdue)
         return [by_status, overdue, up]
 
 
