@@ -53,6 +53,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware, Watched
 from api.security import authorize
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.domain.ids import random_hex
@@ -169,35 +170,29 @@ def _route(scope: Scope) -> str:
     return path if isinstance(path, str) and path else UNMATCHED
 
 
-class Observability:
+class Observability(HttpMiddleware):
     """Pure ASGI middleware: request id, one log line and metrics per request."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
-        status = 500  # unless an answer starts
         self.metrics.in_flight.inc()
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)[HEADER] = request_id
-            await send(message)
+        def stamp(start: Message) -> None:
+            MutableHeaders(scope=start)[HEADER] = request_id
 
+        answer = Watched(send, stamp)
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, answer)
         finally:
             seconds = time.perf_counter() - started
+            status = answer.status or 500  # no answer started: an error escaped
             self.metrics.in_flight.dec()
             route = _route(scope)
             self.metrics.observe(scope["method"], route, status, seconds)
