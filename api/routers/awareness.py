@@ -16,10 +16,9 @@ from api.deps import CallerDep, PageDep, TodayDep
 from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.training_overview import AreaQuery
-from api.schemas import Envelope
+from api.schemas import Envelope, new_record
 from api.training_schemas import AwarenessCreate
 from referral_graph.audit.period import MONTH_PATTERN
-from referral_graph.domain.ids import new_id
 from referral_graph.domain.queries import AwarenessQuery
 from referral_graph.domain.training import AwarenessSession
 from referral_graph.services import capacity_building
@@ -49,10 +48,8 @@ def list_sessions(
 def record_session(caller: CallerDep, today: TodayDep, body: AwarenessCreate) -> AwarenessSession:
     """Record an awareness session your provider ran (coordinators: one held in their
     area, by a provider located there), on or before today."""
-    fields = body.model_dump() | {"id": body.id or new_id("awr"), "created_at": caller.now}
-    return capacity_building.record_awareness(
-        caller, AwarenessSession.model_validate(fields), today=today
-    )
+    session = new_record(AwarenessSession, body, "awr", created_at=caller.now)
+    return capacity_building.record_awareness(caller, session, today=today)
 
 
 @router.get("/summary", responses=problems())

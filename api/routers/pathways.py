@@ -6,8 +6,7 @@ from fastapi import APIRouter, status
 
 from api.deps import CallerDep, PageDep
 from api.responses import problems
-from api.schemas import Envelope, PathwayCreate
-from referral_graph.domain.ids import new_id
+from api.schemas import Envelope, PathwayCreate, new_record
 from referral_graph.domain.models import Pathway
 from referral_graph.domain.queries import PathwayQuery
 from referral_graph.domain.vocabulary import Service
@@ -30,9 +29,7 @@ def list_pathways(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(404, 409))
 def create_pathway(caller: CallerDep, body: PathwayCreate) -> Pathway:
-    fields = body.model_dump(exclude_none=True)
-    fields["id"] = body.id or new_id("pw")
-    return directory.create_pathway(caller, Pathway.model_validate(fields))
+    return directory.create_pathway(caller, new_record(Pathway, body, "pw", exclude_none=True))
 
 
 @router.get("/{pathway_id}", responses=problems(404))

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from api.deps import CallerDep, PageDep
 from api.responses import problems
-from api.schemas import Envelope, ProviderCreate, ProviderUpdate
-from referral_graph.domain.ids import new_id
+from api.schemas import Envelope, ProviderCreate, ProviderUpdate, new_record
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import OFFICE_HOURS, Provider, Referral
 from referral_graph.domain.queries import OPEN_STATUSES, ProviderQuery
@@ -46,10 +45,9 @@ def list_providers(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409))
 def create_provider(caller: CallerDep, body: ProviderCreate) -> Provider:
-    fields = body.model_dump(exclude_none=True)
-    fields["id"] = body.id or new_id("prv")
-    fields.setdefault("hours", OFFICE_HOURS)
-    return directory.create_provider(caller, Provider.model_validate(fields))
+    hours = body.hours or OFFICE_HOURS
+    provider = new_record(Provider, body, "prv", exclude_none=True, hours=hours)
+    return directory.create_provider(caller, provider)
 
 
 @router.get("/{provider_id}", responses=problems(404))

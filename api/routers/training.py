@@ -18,9 +18,8 @@ from api.errors import rows_refused
 from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.training_overview import AreaQuery, paged
-from api.schemas import Envelope
+from api.schemas import Envelope, new_record
 from api.training_schemas import AttendanceCreate, CoachingCreate, TrainingSessionCreate
-from referral_graph.domain.ids import new_id
 from referral_graph.domain.queries import CoachingQuery, TrainingQuery
 from referral_graph.domain.training import (
     Attendance,
@@ -68,13 +67,9 @@ def list_trainings(
 def create_training(caller: CallerDep, body: TrainingSessionCreate) -> TrainingSession:
     """Record a training (or refresher) session; a coordinator's in-person sessions are
     held in their area."""
-    fields = body.model_dump()
-    fields |= {
-        "id": body.id or new_id("trn"),
-        "ends_on": body.ends_on or body.starts_on,
-        "created_at": caller.now,
-    }
-    return capacity_building.create_training_session(caller, TrainingSession.model_validate(fields))
+    ends_on = body.ends_on or body.starts_on
+    session = new_record(TrainingSession, body, "trn", ends_on=ends_on, created_at=caller.now)
+    return capacity_building.create_training_session(caller, session)
 
 
 @router.get("/trainings/{session_id}", responses=problems(404))
@@ -149,10 +144,8 @@ def list_coaching(
 def record_coaching(caller: CallerDep, today: TodayDep, body: CoachingCreate) -> CoachingSession:
     """Record coaching or mentoring of one person by another (face to face, by phone or
     online), on or before today. A coordinator records it for people in their area."""
-    fields = body.model_dump() | {"id": body.id or new_id("cch"), "created_at": caller.now}
-    return capacity_building.record_coaching(
-        caller, CoachingSession.model_validate(fields), today=today
-    )
+    session = new_record(CoachingSession, body, "cch", created_at=caller.now)
+    return capacity_building.record_coaching(caller, session, today=today)
 
 
 @router.get("/coaching/overdue", responses=problems())

@@ -17,9 +17,8 @@ from fastapi import APIRouter, Query, status
 from api.deps import CallerDep, PageDep, TodayDep
 from api.idempotency import IdempotencyDep
 from api.responses import problems
-from api.schemas import Envelope
+from api.schemas import Envelope, new_record
 from api.training_schemas import PersonCreate, PersonUpdate, TrainingPolicyChange
-from referral_graph.domain.ids import new_id
 from referral_graph.domain.queries import Page
 from referral_graph.domain.training import (
     CompetencyStatus,
@@ -78,9 +77,8 @@ def provider_people(
 )
 def add_person(caller: CallerDep, provider_id: str, body: PersonCreate) -> Person:
     """Add a staff member or volunteer; ``supervised_by`` must name people on record."""
-    fields = body.model_dump()
-    fields |= {"id": body.id or new_id("per"), "provider_id": provider_id}
-    return capacity_building.add_person(caller, Person.model_validate(fields))
+    person = new_record(Person, body, "per", provider_id=provider_id)
+    return capacity_building.add_person(caller, person)
 
 
 @router.get("/people/{person_id}", responses=problems(404))

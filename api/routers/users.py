@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Self
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
@@ -12,7 +12,7 @@ from api.deps import CallerDep, PageDep, RuntimeDep
 from api.responses import problems
 from api.schemas import Envelope
 from referral_graph.domain.queries import AccessQuery
-from referral_graph.security.model import AccessRecord, Role, TokenRecord, User
+from referral_graph.security.model import Role, User
 from referral_graph.services import accounts
 from referral_graph.services.accounts import NewUser
 
@@ -38,24 +38,21 @@ class ApiTokenRequest(BaseModel):
     days: int | None = Field(None, ge=1, le=3650, description="Lifetime; none: until revoked.")
 
 
-class ApiTokenOut(BaseModel):
+class Copied(BaseModel):
+    """A view whose every field is copied from the attribute of that name."""
+
+    @classmethod
+    def of(cls, source: object) -> Self:
+        return cls(**{f: getattr(source, f) for f in cls.model_fields})
+
+
+class ApiTokenOut(Copied):
     id: str
     name: str
     kind: str
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
-
-    @classmethod
-    def of(cls, t: TokenRecord) -> ApiTokenOut:
-        return cls(
-            id=t.id,
-            name=t.name,
-            kind=t.kind,
-            created_at=t.created_at,
-            expires_at=t.expires_at,
-            revoked_at=t.revoked_at,
-        )
 
 
 class ApiTokenCreated(ApiTokenOut):
@@ -113,7 +110,7 @@ def revoke_api_token(runtime: RuntimeDep, caller: CallerDep, user_id: str, token
     runtime.principals.forget_all()
 
 
-class AccessOut(BaseModel):
+class AccessOut(Copied):
     id: str
     at: datetime
     user_id: str
@@ -124,10 +121,6 @@ class AccessOut(BaseModel):
     path: str
     object_id: str | None
     client: str | None
-
-    @classmethod
-    def of(cls, r: AccessRecord) -> AccessOut:
-        return cls(**{f: getattr(r, f) for f in cls.model_fields})
 
 
 @router.get("/access-log", responses=problems())
