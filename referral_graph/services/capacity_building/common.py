@@ -103,6 +103,8 @@ def door(
     (:func:`provider_reach` of its principal); with the web app's old form, a store, the
     system at ``now`` and the ``reach`` it passed (``services.legacy``)."""
     if isinstance(who, Caller):
+        if reach is not None or now is not None:
+            raise TypeError("a caller's reach and time are its own: pass neither")
         return who, provider_reach(who.principal)
     return as_caller(who, now), reach
 
