@@ -5,33 +5,22 @@ answered (writes are recorded in their own transaction by
 from __future__ import annotations
 
 from fastapi.routing import APIRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
+from api.asgi import HttpMiddleware, Watched
 from api.policy import rule_for
 from referral_graph.services.recorded import object_id_of, record
 
 
-class ReadAccessLog:
+class ReadAccessLog(HttpMiddleware):
     """After a successful answer on a route that reads case data, append who read it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        status = [0]
-
-        async def watch(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        await self.app(scope, receive, watch)
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = Watched(send)
+        await self.app(scope, receive, answer)
         principal = scope.get("state", {}).get("principal")
         route = scope.get("route")
-        if principal is None or not isinstance(route, APIRoute) or status[0] >= 400:
+        if principal is None or not isinstance(route, APIRoute) or (answer.status or 0) >= 400:
             return
         rule = rule_for(scope["method"], route.path)
         if rule is None or not rule.case_data:

@@ -1,8 +1,12 @@
-"""The FastAPI application: one factory, one composition root."""
+"""The FastAPI application: one factory for the JSON API, its docs and the web app.
+
+It is handed a :class:`~referral_graph.bootstrap.Runtime`, or builds and readies its own
+through the composition root (``referral_graph.bootstrap``: the store, startup seeding,
+the demo accounts), and runs the scheduler beside it.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -44,11 +48,9 @@ from api.routers import (
 from api.security import SCHEME, SECURITY_SCHEME, authorize
 from api.web import create_web_app
 from referral_graph import __version__
-from referral_graph.bootstrap import Runtime, build_runtime
-from referral_graph.domain.errors import ReferralGraphError
+from referral_graph.bootstrap import Runtime, build_runtime, start
 from referral_graph.settings import Settings, get_settings
 
-log = logging.getLogger("referral_graph.api")
 STATIC = Path(__file__).parent / "static"
 WEB_PREFIX = "/app"  # where the web app is mounted
 
@@ -60,27 +62,6 @@ Errors are RFC 9457 problem details.
 """
 
 
-def _warm_up(runtime: Runtime) -> None:
-    """Build the directory graph before the first request needs it."""
-    try:
-        runtime.routing.directory.current()
-    except ReferralGraphError as exc:
-        log.warning("directory graph not built at start: %s", exc.detail)
-
-
-def _announce_demo_users(runtime: Runtime) -> None:
-    """Development only: create a demo account per role and print them, once."""
-    from referral_graph.services.demo_users import create_demo_users
-
-    made = create_demo_users(runtime.store, runtime.now(), runtime.settings)
-    if made:
-        lines = [f"  {u:<20} {p:<18} {scope}" for u, p, scope in made]
-        print(
-            "Demo accounts (development mode; shown only now):\n" + "\n".join(lines),
-            flush=True,
-        )
-
-
 def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or (runtime.settings if runtime else get_settings())
 
@@ -88,17 +69,12 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = runtime is None
         rt = runtime or build_runtime(settings)
-        if own and settings.seed_on_start:
-            from seed.seeding import seed_if_empty
-
-            seed_if_empty(rt.store)
+        if own:
+            start(rt)
         app.state.runtime = rt
         # Handlers that read the store run on worker threads; with SQLite the work is
         # CPU under one GIL, and forty threads taking turns only add switching.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        if own:
-            _warm_up(rt)
-            _announce_demo_users(rt)
         scheduler = None
         if own and settings.tick_seconds > 0:
             from referral_graph.scheduler import Scheduler

@@ -2,12 +2,15 @@
 
 They never block, so they are ``async``: FastAPI runs a plain ``def`` dependency on a
 worker thread, a hop per dependency per request that showed in the latency tails.
+
+Routers reach the store only through use cases, handed a :data:`CallerDep`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from datetime import date
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,14 +18,22 @@ from fastapi.concurrency import run_in_threadpool
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import Unauthenticated
 from referral_graph.domain.queries import Page
+from referral_graph.security.model import Principal
 from referral_graph.services.caller import Caller, WouldWait
+from referral_graph.services.capacity_building import local_today
 from referral_graph.services.recorded import RecordedStore
-from referral_graph.store.port import Store
 
 T = TypeVar("T")
 
 
-async def quickly(store: Store, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+class Placed(Protocol):
+    """Where a store runs: in this process (embedded), or behind a network hop."""
+
+    @property
+    def embedded(self) -> bool: ...
+
+
+async def quickly(store: Placed, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """``call(*args, **kwargs)`` for a busy read-only route. On an embedded store it is
     tried first on the event loop with ``quick=True`` (the call then reads once and
     computes from memory, about a tenth of a millisecond; the hop to a worker thread
@@ -42,17 +53,23 @@ async def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-async def get_store(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Store:
-    """The store, wrapped so that every write also records who made it (in the same
-    transaction) when a principal is signed in."""
-    principal = getattr(request.state, "principal", None)
+def _principal(request: Request) -> Principal:
+    principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        return runtime.store
+        raise Unauthenticated("Sign in first.")
+    return principal
+
+
+async def get_recorded_store(
+    request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
+) -> RecordedStore:
+    """The store, wrapped so that every write also records who made it (and, with an
+    ``Idempotency-Key``, its first answer) in the same transaction."""
     route = request.scope.get("route")
     client = request.client.host if request.client else None
     return RecordedStore(
         runtime.store,
-        principal,
+        _principal(request),
         runtime.now,
         request.method,
         getattr(route, "path", request.url.path),
@@ -65,20 +82,24 @@ async def get_store(request: Request, runtime: Annotated[Runtime, Depends(get_ru
 async def get_caller(
     request: Request,
     runtime: Annotated[Runtime, Depends(get_runtime)],
-    store: Annotated[Store, Depends(get_store)],
+    store: Annotated[RecordedStore, Depends(get_recorded_store)],
 ) -> Caller:
     """Who calls the use cases of this request, through a store that records what they
     write, at the runtime's clock (only routes that need a principal ask for one)."""
-    principal = getattr(request.state, "principal", None)
-    if principal is None:
-        raise Unauthenticated("Sign in first.")
-    return Caller(principal, store, runtime.now())
+    return Caller(_principal(request), store, runtime.now())
 
 
-async def get_actor(request: Request) -> str:
-    """The signed-in person's username, recorded on every event they cause."""
-    principal = getattr(request.state, "principal", None)
-    return str(principal.username) if principal is not None else "system"
+async def get_unrecorded_caller(
+    request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
+) -> Caller:
+    """The signed-in principal on the store itself: what it writes leaves no access
+    record (signing out, which never did)."""
+    return Caller(_principal(request), runtime.store, runtime.now())
+
+
+async def get_today(runtime: Annotated[Runtime, Depends(get_runtime)]) -> date:
+    """The programme's calendar day now (Phnom Penh time by default)."""
+    return local_today(runtime.now(), runtime.settings.timezone)
 
 
 async def get_page(
@@ -89,7 +110,10 @@ async def get_page(
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-StoreDep = Annotated[Store, Depends(get_store)]
-ActorDep = Annotated[str, Depends(get_actor)]
 PageDep = Annotated[Page, Depends(get_page)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
+UnrecordedCallerDep = Annotated[Caller, Depends(get_unrecorded_caller)]
+TodayDep = Annotated[date, Depends(get_today)]
+#: Until the routers of routing, timeliness, audit, FHIR and directory exchange hand a
+#: :data:`CallerDep` to use cases (#16): the signed-in request's recorded store.
+StoreDep = Annotated[RecordedStore, Depends(get_recorded_store)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.asgi import HttpMiddleware, Watched, send_problem
 
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -23,31 +24,25 @@ HEADERS = [
 ]
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def add(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in HEADERS if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, add)
+def _add_headers(start: Message) -> None:
+    present = {k.lower() for k, _ in start.get("headers", [])}
+    extra = [(k, v) for k, v in HEADERS if k not in present]
+    start["headers"] = [*start.get("headers", []), *extra]
 
 
-class RateLimit:
+class SecurityHeaders(HttpMiddleware):
+    """Every answer gets :data:`HEADERS` (those the app did not set itself)."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, Watched(send, _add_headers))
+
+
+class RateLimit(HttpMiddleware):
     """At most ``per_minute`` requests per client address per minute (token bucket, per
     process); more answer 429 with ``Retry-After``. Health checks are not counted."""
 
     def __init__(self, app: ASGIApp, per_minute: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.rate = per_minute / 60.0
         self.capacity = float(per_minute)
         self._buckets: dict[str, tuple[float, float]] = {}
@@ -66,31 +61,19 @@ class RateLimit:
                 self._buckets.clear()
             return True
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] == "/health" or self.rate <= 0:
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        if self._allow(client[0] if client else "unknown"):
+        if (
+            scope["path"] == "/health"
+            or self.rate <= 0
+            or self._allow(client[0] if client else "unknown")
+        ):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Too many requests",
-                "status": 429,
-                "detail": "Too many requests from this address; slow down.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"retry-after", b"60"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+        await send_problem(
+            send,
+            429,
+            "Too many requests",
+            "Too many requests from this address; slow down.",
+            headers=[(b"retry-after", b"60")],
         )
-        await send({"type": "http.response.body", "body": body})

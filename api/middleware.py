@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.asgi import HttpMiddleware, Watched, send_problem
 
 
 class BodyTooLarge(HTTPException):
@@ -17,21 +17,18 @@ class BodyTooLarge(HTTPException):
         self.max_bytes = max_bytes
 
 
-class BodySizeLimit:
+class BodySizeLimit(HttpMiddleware):
     """Answer 413 (problem details) to any request body larger than ``max_bytes``,
     whether or not it declares its length. Under ``pages_prefix`` (the web app) the
     request goes on and its first read of the body raises :class:`BodyTooLarge`, so that
     the web app answers with a page in the reader's language rather than JSON."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, pages_prefix: str | None = None) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
         self.pages_prefix = pages_prefix
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
         if declared is None and b"transfer-encoding" not in headers:
@@ -44,7 +41,6 @@ class BodySizeLimit:
                 await self._reject(send)
             return
         seen = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal seen
@@ -55,39 +51,16 @@ class BodySizeLimit:
                     raise BodyTooLarge(self.max_bytes)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        answer = Watched(send)
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, answer)
         except BodyTooLarge:
-            if not started:
+            if not answer.started:
                 await self._reject(send)
 
     async def _refuse_body(self) -> Message:
         raise BodyTooLarge(self.max_bytes)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"Request bodies are limited to {self.max_bytes} bytes.",
-                "field": "body",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        detail = f"Request bodies are limited to {self.max_bytes} bytes."
+        await send_problem(send, 413, "Request body too large", detail, field="body")

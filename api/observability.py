@@ -53,12 +53,13 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware, Watched
 from api.security import authorize
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.domain.ids import random_hex
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.logging_setup import REQUEST_ID
-from referral_graph.store.port import DueQuery, Page, Transaction
+from referral_graph.services.health import ReferralFigures, referral_figures
 
 log = logging.getLogger("referral_graph.http")
 
@@ -139,25 +140,18 @@ class StoreFigures:
     def collect(self) -> Iterable[Metric]:
         by_status, overdue, up = self._families()
         runtime = getattr(self.app.state, "runtime", None)
-        figures: tuple[dict[str, int], int] | None = None
+        figures: ReferralFigures | None = None
         if runtime is not None:
-            now = runtime.now()
-
-            def read(tx: Transaction) -> tuple[dict[str, int], int]:
-                due = tx.referrals_due(DueQuery(before=now), Page(limit=1))
-                return tx.count_referrals_by_status(), due.count
-
             try:
-                figures = runtime.store.read(read)
+                figures = referral_figures(runtime.system())
             except ReferralGraphError as exc:
                 log.warning("metrics: the store did not answer: %s", exc.detail)
         up.add_metric([], 0 if figures is None else 1)
         if figures is None:
             return [up]
-        counts, late = figures
         for status in ReferralStatus:
-            by_status.add_metric([status.value], counts.get(status.value, 0))
-        overdue.add_metric([], late)
+            by_status.add_metric([status.value], figures.by_status.get(status.value, 0))
+        overdue.add_metric([], figures.overdue)
         return [by_status, overdue, up]
 
 
@@ -176,35 +170,29 @@ def _route(scope: Scope) -> str:
     return path if isinstance(path, str) and path else UNMATCHED
 
 
-class Observability:
+class Observability(HttpMiddleware):
     """Pure ASGI middleware: request id, one log line and metrics per request."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
-        status = 500  # unless an answer starts
         self.metrics.in_flight.inc()
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)[HEADER] = request_id
-            await send(message)
+        def stamp(start: Message) -> None:
+            MutableHeaders(scope=start)[HEADER] = request_id
 
+        answer = Watched(send, stamp)
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, answer)
         finally:
             seconds = time.perf_counter() - started
+            status = answer.status or 500  # no answer started: an error escaped
             self.metrics.in_flight.dec()
             route = _route(scope)
             self.metrics.observe(scope["method"], route, status, seconds)

@@ -6,6 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import (
     Case,
@@ -17,6 +18,7 @@ from referral_graph.domain.models import (
     ShortText,
 )
 from referral_graph.domain.paths import Hop
+from referral_graph.domain.queries import Listing, Page
 from referral_graph.domain.vocabulary import (
     DeliveryMode,
     Gender,
@@ -25,9 +27,19 @@ from referral_graph.domain.vocabulary import (
     RiskLevel,
     Service,
 )
-from referral_graph.store.port import Listing, Page
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+def new_record(
+    model: type[M], body: BaseModel, prefix: str, *, exclude_none: bool = False, **fields: Any
+) -> M:
+    """A new ``model`` from a create request's ``body`` and ``fields`` decided on the
+    server: its id the one the body names, or a fresh one starting with ``prefix``."""
+    data = body.model_dump(exclude_none=exclude_none)
+    data |= {"id": getattr(body, "id", None) or new_id(prefix), **fields}
+    return model.model_validate(data)
 
 
 class Problem(BaseModel):

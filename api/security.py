@@ -2,7 +2,8 @@
 
 A request's bearer token (a signed access token, or an integration's API token) names
 its principal; the route's rule (``api.policy``) says which roles may call it. Which
-objects the principal then sees is checked per object in the routers.
+objects the principal then sees is decided per object by the use cases
+(``referral_graph.services``), in the transaction that reads them.
 """
 
 from __future__ import annotations

@@ -332,8 +332,7 @@ def choose_pairs(store: Store, rng: random.Random, n: int) -> list[Pair]:
             if username not in made:
                 made.add(username)
                 create_user(
-                    store,
-                    now,
+                    Caller.system(store, now),
                     NewUser(username=username, password=PASSWORD, role=role, provider_id=provider),
                 )
     return pairs

@@ -94,8 +94,7 @@ def signed_in_ccwcs(store: SqliteStore, case_ids: list[str]) -> list[dict[str, s
         if opener not in tokens:
             name = f"bench-{opener}"
             create_user(
-                store,
-                NOW,
+                Caller.system(store, NOW),
                 NewUser(
                     username=name, password="bench password", role=Role.CCWC, provider_id=opener
                 ),

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from pydantic import BaseModel
 
-from api.deps import RuntimeDep
+from api.deps import RuntimeDep, UnrecordedCallerDep
 from api.responses import problems
 from api.security import PrincipalDep
 from referral_graph.services import accounts
@@ -64,9 +64,9 @@ def refresh(runtime: RuntimeDep, body: RefreshRequest) -> TokenResponse:
 
 
 @router.post("/logout", status_code=204, responses=problems(401))
-def logout(runtime: RuntimeDep, principal: PrincipalDep, body: LogoutRequest) -> None:
+def logout(runtime: RuntimeDep, caller: UnrecordedCallerDep, body: LogoutRequest) -> None:
     """Revoke the access token in use, and the refresh token if given."""
-    accounts.sign_out(runtime.store, runtime.now(), principal, body.refresh_token)
+    accounts.sign_out(caller, body.refresh_token)
     runtime.principals.forget_all()
 
 

@@ -6,17 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import PageDep, StoreDep
+from api.deps import CallerDep, PageDep
 from api.responses import problems
-from api.schemas import Envelope, ProviderCreate, ProviderUpdate
-from api.security import PrincipalDep
-from referral_graph.domain.ids import new_id
+from api.schemas import Envelope, ProviderCreate, ProviderUpdate, new_record
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import OFFICE_HOURS, Provider, Referral
+from referral_graph.domain.queries import OPEN_STATUSES, ProviderQuery
 from referral_graph.domain.vocabulary import Gender, ProviderKind, Service
 from referral_graph.services import directory
-from referral_graph.services.access import check_inbox
-from referral_graph.store.port import OPEN_STATUSES, InboxQuery, ProviderQuery
+from referral_graph.services.inbox import inbox as inbox_of
 
 router = APIRouter(prefix="/api/v1/providers", tags=["directory"])
 
@@ -28,7 +26,7 @@ AreaCode = Annotated[
 
 @router.get("", responses=problems())
 def list_providers(
-    store: StoreDep,
+    caller: CallerDep,
     page: PageDep,
     area: AreaCode = None,
     service: Service | None = None,
@@ -42,48 +40,42 @@ def list_providers(
     query = ProviderQuery(
         area=area, service=service, kind=kind, age=age, gender=gender, active=active
     )
-    listing = store.read(lambda tx: tx.list_providers(query, page))
-    return Envelope.of(listing, page)
+    return Envelope.of(directory.list_providers(caller, query, page), page)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409))
-def create_provider(store: StoreDep, body: ProviderCreate) -> Provider:
-    fields = body.model_dump(exclude_none=True)
-    fields["id"] = body.id or new_id("prv")
-    fields.setdefault("hours", OFFICE_HOURS)
-    return directory.create_provider(store, Provider.model_validate(fields))
+def create_provider(caller: CallerDep, body: ProviderCreate) -> Provider:
+    hours = body.hours or OFFICE_HOURS
+    provider = new_record(Provider, body, "prv", exclude_none=True, hours=hours)
+    return directory.create_provider(caller, provider)
 
 
 @router.get("/{provider_id}", responses=problems(404))
-def get_provider(store: StoreDep, provider_id: str) -> Provider:
-    return directory.get_provider(store, provider_id)
+def get_provider(caller: CallerDep, provider_id: str) -> Provider:
+    return directory.get_provider(caller, provider_id)
 
 
 @router.patch("/{provider_id}", responses=problems(404, 409))
-def update_provider(store: StoreDep, provider_id: str, body: ProviderUpdate) -> Provider:
+def update_provider(caller: CallerDep, provider_id: str, body: ProviderUpdate) -> Provider:
     changes = body.model_dump(exclude_unset=True)
     expected = changes.pop("expected_version", None)
-    return directory.update_provider(store, provider_id, changes, expected)
+    return directory.update_provider(caller, provider_id, changes, expected)
 
 
 @router.delete("/{provider_id}", responses=problems(404, 409))
-def deactivate_provider(store: StoreDep, provider_id: str) -> Provider:
+def deactivate_provider(caller: CallerDep, provider_id: str) -> Provider:
     """Deactivate (never delete: its referrals stay on record)."""
-    return directory.update_provider(store, provider_id, {"active": False})
+    return directory.deactivate_provider(caller, provider_id)
 
 
 @router.get("/{provider_id}/inbox", responses=problems(404))
 def inbox(
-    store: StoreDep,
-    principal: PrincipalDep,
+    caller: CallerDep,
     page: PageDep,
     provider_id: str,
     status: Annotated[list[ReferralStatus] | None, Query(max_length=9)] = None,
 ) -> Envelope[Referral]:
     """Referrals waiting on this provider, oldest first (open statuses by default): for
     its own staff and its supervisor."""
-    directory.get_provider(store, provider_id)
-    check_inbox(store, principal, provider_id)
-    query = InboxQuery(provider_id=provider_id, statuses=tuple(status or OPEN_STATUSES))
-    listing = store.read(lambda tx: tx.inbox(query, page))
-    return Envelope.of(listing, page)
+    found = inbox_of(caller, provider_id, page, status or OPEN_STATUSES)
+    return Envelope.of(found.referrals, page)

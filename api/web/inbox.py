@@ -66,7 +66,7 @@ def inbox(
     pid = provider_id or ctx.principal.provider_id
     if pid is None:
         raise NotFound("provider", "-")
-    found = inbox_of(ctx.reader, pid)
+    found = inbox_of(ctx.reader, pid, with_rows=True)
     ctx.log_read("/app/inbox", pid)
     return page(
         ctx.request,

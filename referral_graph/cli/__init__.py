@@ -165,8 +165,7 @@ def create_user_command(
     runtime = build_runtime(get_settings())
     try:
         user = create_user(
-            runtime.store,
-            runtime.now(),
+            runtime.system(),
             NewUser(
                 username=username,
                 password=password,

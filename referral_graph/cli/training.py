@@ -28,6 +28,9 @@ from referral_graph.interop import attendance as attendance_import
 from referral_graph.interop.attendance import AttendanceImportReport
 from referral_graph.services import capacity_building
 from referral_graph.services.capacity_building import TrainingOverview
+from referral_graph.services.capacity_building.attendance_sheet import (
+    import_attendance as import_sheet,
+)
 from referral_graph.settings import get_settings
 
 console = Console(width=None if Console().is_terminal else 160)
@@ -69,10 +72,9 @@ def import_attendance(
     runtime = build_runtime(get_settings())
     try:
         sheet = attendance_import.read_path(path)
-        report = attendance_import.import_attendance(
-            runtime.store,
+        report = import_sheet(
+            runtime.system(),
             sheet,
-            now=runtime.now(),
             today=capacity_building.local_today(runtime.now(), runtime.settings.timezone),
             dry_run=dry_run,
         )
@@ -124,7 +126,7 @@ def training_report(
     runtime = build_runtime(get_settings())
     try:
         today = capacity_building.local_today(runtime.now(), runtime.settings.timezone)
-        found = capacity_building.capacity_overview(runtime.store, area, today)
+        found = capacity_building.capacity_overview(runtime.system(), area, today)
     except ReferralGraphError as exc:
         typer.echo(f"{exc.field or 'input'}: {exc.detail}", err=True)
         raise typer.Exit(2) from None

@@ -85,12 +85,23 @@ def seen_referral(store: Store, principal: Principal, referral_id: str) -> SeenR
     return store.read(lambda tx: referral_seen(tx, principal, referral_id))
 
 
-def check_inbox(store: Store, principal: Principal, provider_id: str) -> None:
+def _may_see_inbox(principal: Principal, provider: Provider) -> bool:
     """A provider's inbox is its own staff's (and its supervisor's)."""
-    if principal.role is Role.SYSTEM or principal.provider_id == provider_id:
-        return
-    if principal.role is Role.SUPERVISOR:
-        provider = store.read(lambda tx: tx.get_provider(provider_id))
-        if provider is not None and principal.provider_id in provider.overseen_by:
-            return
-    raise NotFound("provider", provider_id)
+    if principal.role is Role.SYSTEM or principal.provider_id == provider.id:
+        return True
+    return principal.role is Role.SUPERVISOR and principal.provider_id in provider.overseen_by
+
+
+def inbox_seen(tx: Transaction, principal: Principal, provider_id: str) -> Provider:
+    """The provider whose inbox the principal asks for, read in ``tx`` (404 if there is
+    none, or if the inbox is not the principal's to see)."""
+    provider = tx.get_provider(provider_id)
+    if provider is None or not _may_see_inbox(principal, provider):
+        raise NotFound("provider", provider_id)
+    return provider
+
+
+def check_inbox(store: Store, principal: Principal, provider_id: str) -> None:
+    """``NotFound`` unless the principal may see the provider's inbox (the web app's
+    check until it reads ``services.inbox.inbox``)."""
+    store.read(lambda tx: inbox_seen(tx, principal, provider_id))

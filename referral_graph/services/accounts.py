@@ -1,9 +1,17 @@
-"""Use cases of accounts: users, sign-in with throttling, tokens, sign-out."""
+"""Use cases of accounts: users, sign-in with throttling, tokens, sign-out, and the
+access log.
+
+Those on behalf of someone take a :class:`~referral_graph.services.caller.Caller` (who
+may call them is the route's rule: administrators, or anyone signed in for signing
+out). Signing in, refreshing and reading a bearer token come before anyone is known:
+they take the store itself.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +23,7 @@ from referral_graph.domain.errors import (
 )
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.models import Identifier
+from referral_graph.domain.queries import AccessQuery, Listing, Page
 from referral_graph.security.credentials import (
     API_TOKEN_PREFIX,
     DUMMY_HASH,
@@ -26,7 +35,16 @@ from referral_graph.security.credentials import (
     read_access_token,
     verify_password,
 )
-from referral_graph.security.model import Principal, Role, TokenRecord, User, Username
+from referral_graph.security.model import (
+    AccessRecord,
+    Principal,
+    Role,
+    TokenRecord,
+    User,
+    Username,
+)
+from referral_graph.services.caller import Caller
+from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store, Transaction
 
@@ -50,25 +68,52 @@ class Tokens:
     expires_in: int
 
 
-def create_user(store: Store, now: datetime, new: NewUser) -> User:
+def _user(tx: Transaction, user_id: str) -> User:
+    user = tx.get_user(user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
+def list_users(caller: Caller, page: Page) -> Listing[User]:
+    return caller.store.read(lambda tx: tx.list_users(page))
+
+
+def get_user(caller: Caller, user_id: str) -> User:
+    return caller.store.read(lambda tx: _user(tx, user_id))
+
+
+@overload
+def create_user(caller: Caller, new: NewUser) -> User: ...
+@overload  # the web app's form (services.legacy)
+def create_user(caller: Store, new: datetime, legacy_new: NewUser) -> User: ...
+def create_user(
+    caller: CallerOrStore, new: NewUser | datetime, legacy_new: NewUser | None = None
+) -> User:
     """Create an account; its provider or area must exist."""
+    if isinstance(new, datetime):
+        if legacy_new is None:
+            raise TypeError("create_user(store, now, new) needs the new user")
+        caller, new = as_caller(caller, new), legacy_new
+    caller = as_caller(caller)
+    now, wanted = caller.now, new
 
     def work(tx: Transaction) -> User:
-        if new.provider_id is not None and tx.get_provider(new.provider_id) is None:
-            raise InvalidInput(f"No provider with id {new.provider_id!r}.", field="provider_id")
-        if new.area_code not in (None, "KH"):
+        if wanted.provider_id is not None and tx.get_provider(wanted.provider_id) is None:
+            raise InvalidInput(f"No provider with id {wanted.provider_id!r}.", field="provider_id")
+        if wanted.area_code not in (None, "KH"):
             from referral_graph.domain.areas import gazetteer
 
-            if new.area_code not in gazetteer():
-                raise InvalidInput(f"Unknown area {new.area_code!r}.", field="area_code")
+            if wanted.area_code not in gazetteer():
+                raise InvalidInput(f"Unknown area {wanted.area_code!r}.", field="area_code")
         try:
             user = User(
                 id=new_id("usr"),
-                username=new.username,
-                role=new.role,
-                provider_id=new.provider_id,
-                area_code=new.area_code,
-                password_hash=hash_password(new.password),
+                username=wanted.username,
+                role=wanted.role,
+                provider_id=wanted.provider_id,
+                area_code=wanted.area_code,
+                password_hash=hash_password(wanted.password),
                 created_at=now,
             )
         except ValueError as exc:
@@ -76,19 +121,19 @@ def create_user(store: Store, now: datetime, new: NewUser) -> User:
         tx.add_user(user)
         return user
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def set_active(store: Store, user_id: str, active: bool) -> User:
+def set_active(caller: CallerOrStore, user_id: str, active: bool) -> User:
+    """Activate or deactivate an account (a deactivated one's tokens stop working)."""
+
     def work(tx: Transaction) -> User:
-        user = tx.get_user(user_id)
-        if user is None:
-            raise NotFound("user", user_id)
+        user = _user(tx, user_id)
         updated = user.model_copy(update={"active": active, "version": user.version + 1})
         tx.save_user(updated, user.version)
         return updated
 
-    return store.write(work)
+    return as_caller(caller).store.write(work)
 
 
 def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> Tokens:
@@ -140,61 +185,90 @@ def sign_in(
     return store.write(issue)
 
 
+def _live_token(
+    tx: Transaction, secret: str, kind: str, now: datetime, invalid: str
+) -> tuple[TokenRecord, User]:
+    """The token of ``kind`` with this secret, neither revoked nor expired at ``now``, and
+    its user, still active; else ``Unauthenticated(invalid)``."""
+    record = tx.find_token(digest(secret))
+    if (
+        record is None
+        or record.kind != kind
+        or record.revoked_at is not None
+        or (record.expires_at is not None and record.expires_at <= now)
+    ):
+        raise Unauthenticated(invalid)
+    user = tx.get_user(record.user_id)
+    if user is None or not user.active:
+        raise Unauthenticated(invalid)
+    return record, user
+
+
 def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings) -> Tokens:
     """Trade a live refresh token for new tokens (the old one is revoked: rotation)."""
 
     def work(tx: Transaction) -> Tokens:
-        record = tx.find_token(digest(refresh_token))
-        if (
-            record is None
-            or record.kind != "refresh"
-            or record.revoked_at is not None
-            or (record.expires_at is not None and record.expires_at <= now)
-        ):
-            raise Unauthenticated("The refresh token is not valid; sign in again.")
-        user = tx.get_user(record.user_id)
-        if user is None or not user.active:
-            raise Unauthenticated("The refresh token is not valid; sign in again.")
+        record, user = _live_token(
+            tx, refresh_token, "refresh", now, "The refresh token is not valid; sign in again."
+        )
         tx.revoke_token(record.id, now)
         return _issue(tx, user, now, settings)
 
     return store.write(work)
 
 
-def sign_out(store: Store, now: datetime, principal: Principal, refresh_token: str | None) -> None:
-    """Revoke the access token in use (by its id) and, if given, the refresh token."""
+@overload
+def sign_out(caller: Caller, refresh_token: str | None) -> None: ...
+@overload  # the web app's form (services.legacy)
+def sign_out(
+    caller: Store, refresh_token: datetime, principal: Principal, legacy_refresh: str | None
+) -> None: ...
+def sign_out(
+    caller: CallerOrStore,
+    refresh_token: str | datetime | None,
+    principal: Principal | None = None,
+    legacy_refresh: str | None = None,
+) -> None:
+    """Revoke the caller's access token in use (by its id) and, if given, their refresh
+    token."""
+    if isinstance(refresh_token, datetime):
+        if principal is None or isinstance(caller, Caller):
+            raise TypeError("sign_out(store, now, principal, refresh_token)")
+        caller, refresh_token = Caller(principal, caller, refresh_token), legacy_refresh
+    caller = as_caller(caller)
+    who, now, token = caller.principal, caller.now, refresh_token
 
     def work(tx: Transaction) -> None:
-        if principal.token_id is not None:
+        if who.token_id is not None:
             tx.add_token(
                 TokenRecord(
                     id=new_id("tok"),
-                    user_id=principal.user_id,
+                    user_id=who.user_id,
                     kind="revoked_access",
-                    token_hash=digest(f"jti:{principal.token_id}"),
+                    token_hash=digest(f"jti:{who.token_id}"),
                     name="signed out",
                     created_at=now,
                     expires_at=None,
                     revoked_at=now,
                 )
             )
-        if refresh_token:
-            record = tx.find_token(digest(refresh_token))
-            if record is not None and record.user_id == principal.user_id:
+        if token:
+            record = tx.find_token(digest(token))
+            if record is not None and record.user_id == who.user_id:
                 tx.revoke_token(record.id, now)
 
-    store.write(work)
+    caller.store.write(work)
 
 
 def create_api_token(
-    store: Store, now: datetime, user_id: str, name: str, days: int | None
+    caller: Caller, user_id: str, name: str, days: int | None
 ) -> tuple[TokenRecord, str]:
     """A token for an integration, acting as the user; the secret is returned once."""
     secret = opaque_token(API_TOKEN_PREFIX)
+    now = caller.now
 
     def work(tx: Transaction) -> TokenRecord:
-        if tx.get_user(user_id) is None:
-            raise NotFound("user", user_id)
+        _user(tx, user_id)
         record = TokenRecord(
             id=new_id("tok"),
             user_id=user_id,
@@ -207,16 +281,34 @@ def create_api_token(
         tx.add_token(record)
         return record
 
-    return store.write(work), secret
+    return caller.store.write(work), secret
 
 
-def revoke_api_token(store: Store, now: datetime, user_id: str, token_id: str) -> None:
+def list_api_tokens(caller: Caller, user_id: str) -> list[TokenRecord]:
+    """The user's integration tokens, revoked ones too (``NotFound`` if no such user)."""
+
+    def work(tx: Transaction) -> list[TokenRecord]:
+        _user(tx, user_id)
+        return [t for t in tx.list_tokens(user_id) if t.kind == "api"]
+
+    return caller.store.read(work)
+
+
+def revoke_api_token(caller: Caller, user_id: str, token_id: str) -> None:
+    now = caller.now
+
     def work(tx: Transaction) -> None:
         owned = {t.id for t in tx.list_tokens(user_id) if t.kind == "api"}
         if token_id not in owned or not tx.revoke_token(token_id, now):
             raise NotFound("API token", token_id)
 
-    store.write(work)
+    caller.store.write(work)
+
+
+def list_access(caller: Caller, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
+    """Who read or changed what, newest first (reads recorded behind the answer show
+    once the runtime's write-behind is flushed)."""
+    return caller.store.read(lambda tx: tx.list_access(query, page))
 
 
 def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) -> Principal:
@@ -224,17 +316,7 @@ def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) 
     if bearer.startswith(API_TOKEN_PREFIX):
 
         def by_api_token(tx: Transaction) -> Principal:
-            record = tx.find_token(digest(bearer))
-            if (
-                record is None
-                or record.kind != "api"
-                or record.revoked_at is not None
-                or (record.expires_at is not None and record.expires_at <= now)
-            ):
-                raise Unauthenticated("The API token is not valid.")
-            user = tx.get_user(record.user_id)
-            if user is None or not user.active:
-                raise Unauthenticated("The API token is not valid.")
+            record, user = _live_token(tx, bearer, "api", now, "The API token is not valid.")
             return principal_of(user, record.id, record.expires_at)
 
         return store.read(by_api_token)

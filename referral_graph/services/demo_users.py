@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
+from referral_graph.domain.queries import Page, ProviderQuery
 from referral_graph.domain.vocabulary import ProviderKind
 from referral_graph.security.model import Role
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.settings import Mode, Settings
-from referral_graph.store.port import Page, ProviderQuery, Store, Transaction
+from referral_graph.store.port import Transaction
 
 #: role → (username, provider kind it belongs to, coordinator area)
 DEMO = (
@@ -29,12 +30,11 @@ def _first(tx: Transaction, kind: ProviderKind) -> str | None:
     return found.items[0].id if found.items else None
 
 
-def create_demo_users(
-    store: Store, now: datetime, settings: Settings
-) -> list[tuple[str, str, str]]:
+def create_demo_users(caller: Caller, settings: Settings) -> list[tuple[str, str, str]]:
     """In development mode and an empty user table: (username, password, scope) each."""
     if settings.mode is not Mode.DEVELOPMENT or not settings.demo_users:
         return []
+    store = caller.store
     if store.read(lambda tx: tx.list_users(Page(limit=1)).count) > 0:
         return []
     made = []
@@ -47,8 +47,7 @@ def create_demo_users(
                 continue
         password = secrets.token_urlsafe(12)
         create_user(
-            store,
-            now,
+            caller,
             NewUser(
                 username=username,
                 password=password,

@@ -1,4 +1,8 @@
-"""Use cases of the directory: providers and the pathways between them."""
+"""Use cases of the directory: providers and the pathways between them.
+
+Everyone signed in reads the directory; who may change it is the route's rule (admins).
+The web app still passes a bare store to some of these (``services.legacy``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ from typing import Any
 
 from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.models import Pathway, Provider
-from referral_graph.store.port import Store, Transaction
+from referral_graph.domain.queries import Listing, Page, PathwayQuery, ProviderQuery
+from referral_graph.services.caller import Caller
+from referral_graph.services.legacy import CallerOrStore, as_caller
+from referral_graph.store.port import Transaction
 
 
 def _provider(tx: Transaction, provider_id: str) -> Provider:
@@ -16,17 +23,25 @@ def _provider(tx: Transaction, provider_id: str) -> Provider:
     return provider
 
 
-def get_provider(store: Store, provider_id: str) -> Provider:
-    return store.read(lambda tx: _provider(tx, provider_id))
+def list_providers(caller: Caller, query: ProviderQuery, page: Page) -> Listing[Provider]:
+    """Providers matching the query (its area: located in the area or covering it)."""
+    return caller.store.read(lambda tx: tx.list_providers(query, page))
 
 
-def create_provider(store: Store, provider: Provider) -> Provider:
-    store.write(lambda tx: tx.add_provider(provider))
+def get_provider(caller: CallerOrStore, provider_id: str) -> Provider:
+    return as_caller(caller).store.read(lambda tx: _provider(tx, provider_id))
+
+
+def create_provider(caller: CallerOrStore, provider: Provider) -> Provider:
+    as_caller(caller).store.write(lambda tx: tx.add_provider(provider))
     return provider
 
 
 def update_provider(
-    store: Store, provider_id: str, changes: dict[str, Any], expected_version: int | None = None
+    caller: CallerOrStore,
+    provider_id: str,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
 ) -> Provider:
     """Apply ``changes`` to a provider (validated as a whole) with compare-and-set."""
     forbidden = {"id", "version", "updated_at"} & changes.keys()
@@ -42,10 +57,19 @@ def update_provider(
         tx.save_provider(updated, version)
         return updated
 
-    return store.write(work)
+    return as_caller(caller).store.write(work)
 
 
-def create_pathway(store: Store, pathway: Pathway) -> Pathway:
+def deactivate_provider(caller: Caller, provider_id: str) -> Provider:
+    """Deactivate a provider (never deleted: its referrals stay on record)."""
+    return update_provider(caller, provider_id, {"active": False})
+
+
+def list_pathways(caller: Caller, query: PathwayQuery, page: Page) -> Listing[Pathway]:
+    return caller.store.read(lambda tx: tx.list_pathways(query, page))
+
+
+def create_pathway(caller: CallerOrStore, pathway: Pathway) -> Pathway:
     """Record an agreed referral link; the receiving end must offer its service."""
 
     def work(tx: Transaction) -> None:
@@ -58,15 +82,15 @@ def create_pathway(store: Store, pathway: Pathway) -> Pathway:
             )
         tx.add_pathway(pathway)
 
-    store.write(work)
+    as_caller(caller).store.write(work)
     return pathway
 
 
-def get_pathway(store: Store, pathway_id: str) -> Pathway:
+def get_pathway(caller: Caller, pathway_id: str) -> Pathway:
     def work(tx: Transaction) -> Pathway:
         pathway = tx.get_pathway(pathway_id)
         if pathway is None:
             raise NotFound("pathway", pathway_id)
         return pathway
 
-    return store.read(work)
+    return caller.store.read(work)

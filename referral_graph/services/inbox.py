@@ -1,17 +1,17 @@
-"""A provider's inbox: the referrals waiting on it, oldest first, each with what a row
-shows (the case, the sender, and the part the caller plays in the handoff).
+"""A provider's inbox: the referrals waiting on it, oldest first.
 
-This is the one inbox query. Who may read an inbox is decided here, through
-:func:`~referral_graph.services.access.check_inbox` (its own staff, its supervisor, the
-system; anyone else is told the provider does not exist). The web app's inbox
-(``api/web/inbox.py``) reads it, and the JSON route ``GET
-/api/v1/providers/{provider_id}/inbox`` should read it too — its envelope is
-``inbox.referrals`` and ``inbox.count`` — so that the two cannot drift apart.
+The one inbox query, for the JSON API (``GET /providers/{id}/inbox``) and the web app's
+inbox page. Whether the caller may see the inbox is decided in the transaction that
+reads it (``services.access.inbox_seen``): its own staff's, its supervisor's and the
+system's; anyone else is told the provider does not exist. With ``with_rows`` each
+referral comes with what a row of the page shows: its case, its sender and the part the
+caller plays in the handoff (cases and senders read in one go, not one by one).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from referral_graph.domain.errors import NotFound
 from referral_graph.domain.lifecycle import Party, ReferralStatus
@@ -19,17 +19,18 @@ from referral_graph.domain.models import Case, Provider, Referral
 from referral_graph.domain.queries import (
     OPEN_STATUSES,
     InboxQuery,
+    Listing,
     Page,
     ProviderQuery,
     every,
 )
 from referral_graph.security.model import Role
 from referral_graph.security.policy import party_of
-from referral_graph.services.access import check_inbox, referral_seen
+from referral_graph.services.access import inbox_seen, referral_seen
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import Transaction
 
-#: The rows an inbox shows at once (a provider has a handful waiting).
+#: The rows an inbox page shows at once (a provider has a handful waiting).
 INBOX_PAGE = 100
 
 
@@ -45,50 +46,58 @@ class InboxRow:
 
 @dataclass(frozen=True, slots=True)
 class Inbox:
+    """A page of a provider's inbox; with ``with_cases``/``with_rows``, the case of each
+    referral and its sender."""
+
     provider: Provider
-    referrals: list[Referral]  # the page asked for, oldest first
-    rows: list[InboxRow]  # the same referrals, each with its case and sender
-    count: int  # how many referrals wait in all
+    referrals: Listing[Referral]
+    cases: dict[str, Case] = field(default_factory=dict)  # by case id
+    senders: dict[str, Provider] = field(default_factory=dict)  # by provider id
+    rows: list[InboxRow] = field(default_factory=list)  # with_rows only
 
-
-def _row(tx: Transaction, caller: Caller, referral: Referral, case: Case | None) -> InboxRow | None:
-    if case is None:
-        return None
-    return InboxRow(
-        referral,
-        case,
-        tx.get_provider(referral.from_provider_id),
-        party_of(caller.principal, referral, case),
-    )
+    @property
+    def count(self) -> int:
+        """How many referrals wait in all (not only on this page)."""
+        return self.referrals.count
 
 
 def inbox(
     caller: Caller,
     provider_id: str,
     page: Page = Page(limit=INBOX_PAGE),
-    statuses: tuple[ReferralStatus, ...] = OPEN_STATUSES,
+    statuses: Sequence[ReferralStatus] = OPEN_STATUSES,
+    *,
+    with_cases: bool = False,
+    with_rows: bool = False,
 ) -> Inbox:
-    """The referrals sent to ``provider_id`` in ``statuses`` (open ones by default),
-    oldest first, one page of them: for the provider's own staff and its supervisor
-    (``NotFound`` for anyone else, and for a provider that is not there)."""
-    store = caller.store
-    if store.read(lambda tx: tx.get_provider(provider_id)) is None:
-        raise NotFound("provider", provider_id)
-    check_inbox(store, caller.principal, provider_id)
+    """The referrals in ``statuses`` (open ones by default) waiting on the provider,
+    oldest first, read in one transaction with the decision whether the caller may see
+    them."""
+    query = InboxQuery(provider_id=provider_id, statuses=tuple(statuses))
 
     def work(tx: Transaction) -> Inbox:
-        provider = tx.get_provider(provider_id)
-        if provider is None:
-            raise NotFound("provider", provider_id)
-        listing = tx.inbox(InboxQuery(provider_id=provider_id, statuses=statuses), page)
+        provider = inbox_seen(tx, caller.principal, provider_id)
+        listing = tx.inbox(query, page)
+        if not (with_cases or with_rows):
+            return Inbox(provider, listing)
+        cases = {
+            case.id: case
+            for case_id in dict.fromkeys(r.case_id for r in listing.items)
+            if (case := tx.get_case(case_id)) is not None
+        }
+        senders = tx.get_providers({r.from_provider_id for r in listing.items})
         rows = [
-            row
+            InboxRow(r, cases[r.case_id], senders.get(r.from_provider_id), _party(caller, r, cases))
             for r in listing.items
-            if (row := _row(tx, caller, r, tx.get_case(r.case_id))) is not None
+            if r.case_id in cases
         ]
-        return Inbox(provider, listing.items, rows, listing.count)
+        return Inbox(provider, listing, cases, senders, rows if with_rows else [])
 
-    return store.read(work)
+    return caller.store.read(work)
+
+
+def _party(caller: Caller, referral: Referral, cases: dict[str, Case]) -> Party | None:
+    return party_of(caller.principal, referral, cases[referral.case_id])
 
 
 def inbox_row(caller: Caller, referral_id: str) -> InboxRow:
@@ -97,10 +106,14 @@ def inbox_row(caller: Caller, referral_id: str) -> InboxRow:
 
     def work(tx: Transaction) -> InboxRow:
         seen = referral_seen(tx, caller.principal, referral_id)
-        row = _row(tx, caller, seen.referral, seen.case)
-        if row is None:
+        if seen.case is None:
             raise NotFound("referral", referral_id)
-        return row
+        return InboxRow(
+            seen.referral,
+            seen.case,
+            tx.get_provider(seen.referral.from_provider_id),
+            party_of(caller.principal, seen.referral, seen.case),
+        )
 
     return caller.store.read(work)
 

@@ -14,6 +14,7 @@ from api.deps import quickly
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.bootstrap import Runtime
+from referral_graph.domain.models import utc_now
 from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.services import cases, directory
 from referral_graph.services.caller import Caller, WouldWait
@@ -34,7 +35,7 @@ def test_cold_and_warm_answers_agree_and_follow_the_directory(
     assert cold.status_code == 200 and "tpo-a" in ids(cold)
     warm = client.get(url)
     assert warm.json() == cold.json()
-    directory.update_provider(runtime.store, "tpo-a", {"active": False})
+    directory.update_provider(Caller.system(runtime.store, utc_now()), "tpo-a", {"active": False})
     after = client.get(url)
     assert after.status_code == 200 and "tpo-a" not in ids(after)
     assert after.json()["directory_version"] > cold.json()["directory_version"]

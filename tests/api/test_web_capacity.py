@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.web.i18n import MESSAGES
 from referral_graph.bootstrap import Runtime
+from referral_graph.domain.models import utc_now
 from referral_graph.domain.training import (
     AgeGroup,
     AwarenessTopic,
@@ -27,6 +28,7 @@ from referral_graph.domain.training import (
 )
 from referral_graph.policies.training import packaged_policy
 from referral_graph.services import capacity_building
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import (
     AccessQuery,
     AwarenessQuery,
@@ -243,7 +245,9 @@ def test_the_overview_matches_the_stored_trainings(anon: TestClient, site: Site)
 
 def test_the_overview_is_the_services(anon: TestClient, site: Site) -> None:
     runtime = site[1]
-    found = capacity_building.capacity_overview(runtime.store, "17", programme_today(runtime))
+    found = capacity_building.capacity_overview(
+        Caller.system(runtime.store, utc_now()), "17", programme_today(runtime)
+    )
     sign_in(anon, "e2e-coord")
     rows = _cells(anon.get("/app/capacity").text)  # the coordinator's own area: 17
     for row in found.rows:
@@ -267,7 +271,9 @@ def test_refresher_due_lists_the_people_behind_the_number(anon: TestClient, site
 
 def test_coaching_overdue_lists_the_people_behind_the_number(anon: TestClient, site: Site) -> None:
     runtime = site[1]
-    overdue = capacity_building.coaching_overdue_in(runtime.store, "1701", programme_today(runtime))
+    overdue = capacity_building.coaching_overdue_in(
+        Caller.system(runtime.store, utc_now()), "1701", programme_today(runtime)
+    )
     sign_in(anon, "e2e-coord")
     page = anon.get("/app/capacity/coaching-overdue?area=1701").text
     assert re.findall(r'<li data-person="([^"]+)">', page) == [r.person_id for r in overdue]
@@ -277,7 +283,7 @@ def test_coaching_overdue_lists_the_people_behind_the_number(anon: TestClient, s
 def test_the_awareness_summary_of_a_month(anon: TestClient, site: Site) -> None:
     runtime = site[1]
     summary = capacity_building.awareness_summary(
-        runtime.store, "17", "2026-10", programme_today(runtime)
+        Caller.system(runtime.store, utc_now()), "17", "2026-10", programme_today(runtime)
     )
     assert summary.totals.sessions > 0
     sign_in(anon, "e2e-coord")
@@ -401,7 +407,9 @@ def test_a_ccwc_records_an_awareness_session(anon: TestClient, site: Site) -> No
     assert r.status_code == 303, r.text
     session_id = r.headers["location"].split("#a-", 1)[1]
     query = AwarenessQuery(provider_id="ccwc-170101", since=held, until=held + timedelta(days=1))
-    stored = capacity_building.list_awareness(runtime.store, query, Page(limit=50))
+    stored = capacity_building.list_awareness(
+        Caller.system(runtime.store, utc_now()), query, Page(limit=50)
+    )
     session = next(s for s in stored.items if s.id == session_id)
     assert session.total == 25
     assert session.facilitator_id == "person-ccwc-170101-1"
@@ -460,7 +468,9 @@ def test_awareness_form_errors_are_shown_next_to_the_field(
 
 def _sessions_of(runtime: Runtime, provider_id: str) -> int:
     query = AwarenessQuery(provider_id=provider_id)
-    return capacity_building.list_awareness(runtime.store, query, Page(limit=1)).count
+    return capacity_building.list_awareness(
+        Caller.system(runtime.store, utc_now()), query, Page(limit=1)
+    ).count
 
 
 # --- coaching ------------------------------------------------------------------------------------
@@ -482,7 +492,9 @@ def test_a_coordinator_records_coaching(anon: TestClient, site: Site) -> None:
     assert r.status_code == 303
     assert r.headers["location"] == "/app/coaching?done=saved#recent-h"
     found = capacity_building.list_coaching(
-        runtime.store, CoachingQuery(person_id="person-ccwc-170101-3"), Page(limit=1)
+        Caller.system(runtime.store, utc_now()),
+        CoachingQuery(person_id="person-ccwc-170101-3"),
+        Page(limit=1),
     )
     assert found.items[0].held_on == programme_today(runtime)
     assert found.items[0].mode.value == "phone"

@@ -22,10 +22,12 @@ from fastapi.testclient import TestClient
 from api.web.i18n import MESSAGES
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.ids import new_id
+from referral_graph.domain.models import utc_now
 from referral_graph.domain.training import CompetencyStatus, Person, PersonRole, TrainingTopic
 from referral_graph.security.model import AccessRecord, Role
 from referral_graph.services import capacity_building
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import (
     AccessQuery,
     Page,
@@ -55,8 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     built = build(Path(tmp_path_factory.mktemp("web-trainings")))
     runtime = built[1]
     create_user(
-        runtime.store,
-        runtime.now(),
+        Caller.system(runtime.store, runtime.now()),
         NewUser(
             username="e2e-sup",
             password=PASSWORD,
@@ -75,19 +76,21 @@ def anon(site: Site) -> Iterator[TestClient]:
 
 def _sessions(runtime: Runtime) -> int:
     return capacity_building.list_training_sessions(
-        runtime.store, TrainingQuery(), Page(limit=1)
+        Caller.system(runtime.store, utc_now()), TrainingQuery(), Page(limit=1)
     ).count
 
 
 def _attended(runtime: Runtime, session_id: str) -> dict[str, bool]:
-    found = capacity_building.session_attendance(runtime.store, session_id)
+    found = capacity_building.session_attendance(
+        Caller.system(runtime.store, utc_now()), session_id
+    )
     return {a.person_id: a.completed for a in found}
 
 
 def _new_person(runtime: Runtime, provider_id: str, name: str) -> str:
     """A person with no training at all (each test its own)."""
     person = Person(id=new_id("per"), provider_id=provider_id, name=name, role=PersonRole.OTHER)
-    capacity_building.add_person(runtime.store, person, runtime.now())
+    capacity_building.add_person(Caller.system(runtime.store, runtime.now()), person)
     return person.id
 
 
@@ -196,7 +199,7 @@ def test_the_list_is_newest_first_filtered_and_paged(anon: TestClient, site: Sit
     runtime = site[1]
     sign_in(anon, "e2e-sup")
     everything = capacity_building.list_training_sessions(
-        runtime.store, TrainingQuery(), Page(limit=50)
+        Caller.system(runtime.store, utc_now()), TrainingQuery(), Page(limit=50)
     )
     page = anon.get("/app/trainings").text
     shown = re.findall(r'<li data-session="([^"]+)"', page)
@@ -207,13 +210,17 @@ def test_the_list_is_newest_first_filtered_and_paged(anon: TestClient, site: Sit
     assert second == [s.id for s in everything.items[25:50]]
 
     query = TrainingQuery(topic=TrainingTopic.FACILITATION, area="17")
-    want = capacity_building.list_training_sessions(runtime.store, query, Page(limit=25))
+    want = capacity_building.list_training_sessions(
+        Caller.system(runtime.store, utc_now()), query, Page(limit=25)
+    )
     page = anon.get("/app/trainings?topic=facilitation&area=17").text
     assert re.findall(r'data-session="([^"]+)" data-topic="(\w+)"', page) == [
         (s.id, "facilitation") for s in want.items
     ]
     assert f"{want.count} sessions." in page
-    attended = len(capacity_building.session_attendance(runtime.store, SEEDED))
+    attended = len(
+        capacity_building.session_attendance(Caller.system(runtime.store, utc_now()), SEEDED)
+    )
     item = re.search(rf'<li data-session="{SEEDED}".*?</li>', page, re.S)
     assert item
     assert f"{attended} attended" in item.group(0)
@@ -279,7 +286,9 @@ def test_an_online_session_needs_no_area(anon: TestClient, site: Site) -> None:
     runtime = site[1]
     sign_in(anon, "e2e-sup")
     session_id = _create(anon, runtime, mode="online", area_code="", venue="", refresher="yes")
-    stored = capacity_building.get_training_session(runtime.store, session_id)
+    stored = capacity_building.get_training_session(
+        Caller.system(runtime.store, utc_now()), session_id
+    )
     assert (stored.mode.value, stored.area_code, stored.refresher) == ("online", None, True)
     page = anon.get(f"/app/trainings/{session_id}").text
     # Held nowhere: the supervisor names the area whose people to list.
@@ -344,7 +353,12 @@ def test_a_session_is_created_and_attendance_recorded(anon: TestClient, site: Si
     first = _new_person(runtime, "ccwc-170101", "Keo Sreymom")
     second = _new_person(runtime, "hc-170101", "Mao Vanna")
     today = programme_today(runtime)
-    assert capacity_building.person_competencies(store, first, today).competencies == []
+    assert (
+        capacity_building.person_competencies(
+            Caller.system(store, utc_now()), first, today
+        ).competencies
+        == []
+    )
 
     session_id = _create(anon, runtime, area_code="17010101")  # a village
     page = anon.get(f"/app/trainings/{session_id}?done=created").text
@@ -382,10 +396,19 @@ def test_a_session_is_created_and_attendance_recorded(anon: TestClient, site: Si
     assert f'name="person" value="{first}"' not in page  # recorded: no longer offered
 
     # The competency follows from the completed training, as the use cases derive it.
-    found = capacity_building.person_competencies(store, first, today).competencies
+    found = capacity_building.person_competencies(
+        Caller.system(store, utc_now()), first, today
+    ).competencies
     assert [(c.topic, c.status) for c in found] == [(GBV, CompetencyStatus.VALID)]
-    assert capacity_building.person_competencies(store, second, today).competencies == []
-    listed = capacity_building.competency_list(store, "170101", today, topic=GBV)
+    assert (
+        capacity_building.person_competencies(
+            Caller.system(store, utc_now()), second, today
+        ).competencies
+        == []
+    )
+    listed = capacity_building.competency_list(
+        Caller.system(store, utc_now()), "170101", today, topic=GBV
+    )
     assert first in {row.person_id for row in listed}
 
     # Recording someone again leaves them as they were.
@@ -550,12 +573,14 @@ def test_a_clean_sheet_is_checked_then_written(anon: TestClient, site: Site) -> 
     (volunteer,) = _people_named(runtime, "vhsg-170101", "Imported Volunteer")
     assert volunteer.role is PersonRole.VHSG_VOLUNTEER
     listing = capacity_building.list_training_sessions(
-        store, TrainingQuery(topic=TrainingTopic.MENTAL_HEALTH_BASICS, area="170101"), Page()
+        Caller.system(store, utc_now()),
+        TrainingQuery(topic=TrainingTopic.MENTAL_HEALTH_BASICS, area="170101"),
+        Page(),
     )
     (made,) = [s for s in listing.items if s.trainer == "Sheet team"]
     assert _attended(runtime, made.id) == {known: True, imported.id: True, volunteer.id: False}
     held = capacity_building.person_competencies(
-        store, imported.id, programme_today(runtime)
+        Caller.system(store, utc_now()), imported.id, programme_today(runtime)
     ).competencies
     assert [c.topic for c in held] == [TrainingTopic.MENTAL_HEALTH_BASICS]
 

@@ -138,10 +138,12 @@ def test_concurrent_case_updates_never_lose_one(network: Store, writers: int) ->
 def test_concurrent_provider_updates_with_one_expected_version(network: Store) -> None:
     results = race(
         THREADS,
-        lambda i: directory.update_provider(network, "hc-a", {"name": f"Name {i}"}, 1),
+        lambda i: directory.update_provider(
+            Caller.system(network, utc_now()), "hc-a", {"name": f"Name {i}"}, 1
+        ),
     )
     landed = successes(results)
     assert len(landed) == 1, results
     assert all(isinstance(r, StaleVersion) for r in results if isinstance(r, Exception))
-    stored = directory.get_provider(network, "hc-a")
+    stored = directory.get_provider(Caller.system(network, utc_now()), "hc-a")
     assert stored == landed[0] and stored.version == 2

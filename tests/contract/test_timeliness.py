@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from referral_graph.domain.models import Referral
+from referral_graph.domain.models import Referral, utc_now
 from referral_graph.domain.sla import AlertKind, Window
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.services import cases, directory, referrals, timeliness
@@ -23,7 +23,9 @@ def refer(store: Store, clock: FakeClock, risk: RiskLevel = RiskLevel.HIGH) -> R
 
 def test_reminder_then_escalation_then_nothing(network: Store) -> None:
     clock = FakeClock()
-    directory.update_provider(network, "hc-a", {"overseen_by": ("tpo-a",)})
+    directory.update_provider(
+        Caller.system(network, utc_now()), "hc-a", {"overseen_by": ("tpo-a",)}
+    )
     referral = refer(network, clock)
     assert timeliness.tick(network, clock.advance(hours=1, minutes=59)) == []
     reminded = timeliness.tick(network, clock.advance(minutes=1))

@@ -124,8 +124,7 @@ def build(data_dir: Path) -> tuple[FastAPI, Runtime, ShiftableClock]:
     seed_programme(runtime.store)
     for username, (role, provider_id, area) in USERS.items():
         create_user(
-            runtime.store,
-            runtime.now(),
+            Caller.system(runtime.store, runtime.now()),
             NewUser(
                 username=username,
                 password=PASSWORD,

@@ -37,7 +37,6 @@ from referral_graph.archive.backup import (
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import utc_now
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Principal, Role
@@ -96,13 +95,11 @@ def make_history(store: Store, clock: FakeClock) -> History:
     ensure_policy(store, packaged_policy())
     settings = Settings(seed_on_start=False)
     admin = accounts.create_user(
-        store,
-        clock(),
+        Caller.system(store, clock()),
         accounts.NewUser(username="admin.one", password="correct horse 1", role=Role.ADMIN),
     )
     accounts.create_user(
-        store,
-        clock(),
+        Caller.system(store, clock()),
         accounts.NewUser(
             username="ccwc.one",
             password="correct horse 2",
@@ -110,7 +107,7 @@ def make_history(store: Store, clock: FakeClock) -> History:
             provider_id="ccwc-a",
         ),
     )
-    accounts.create_api_token(store, clock(), admin.id, "nightly export", 30)
+    accounts.create_api_token(Caller.system(store, clock()), admin.id, "nightly export", 30)
     accounts.sign_in(store, clock(), "ccwc.one", "correct horse 2", settings)
 
     a = open_case(Caller.system(store, clock(), "ccwc-focal-1"), opening())
@@ -131,7 +128,7 @@ def make_history(store: Store, clock: FakeClock) -> History:
         {"case_id": b.id},
         "127.0.0.1",
     )
-    record_consent(Caller.system(logged, utc_now()), b.id, consent(clock()))
+    record_consent(Caller.system(logged, T0), b.id, consent(clock()))
 
     # Case a: three hops; completed, declined, then failed.
     r1 = _refer(
@@ -408,7 +405,7 @@ def test_sqlite_file_round_trip_is_exact(
     user = source.read(lambda tx: tx.get_user_by_username("ccwc.one"))
     assert user is not None
     signed_in = Principal(user.id, user.username, user.role, "ccwc-a", token_id="jti-1")
-    accounts.sign_out(source, T0, signed_in, None)
+    accounts.sign_out(Caller(signed_in, source, T0), None)
     copy = tmp_path / "back ups #1?" / "nightly.sqlite3"  # a path a URI would mangle
     made = backup_sqlite(source, copy)
     assert made.bytes == copy.stat().st_size > 0

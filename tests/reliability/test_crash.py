@@ -57,6 +57,7 @@ from referral_graph.domain.lifecycle import TRANSITIONS, ReferralStatus
 from referral_graph.domain.models import Case, Referral, ReferralEvent
 from referral_graph.security.model import Role
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralWithEvents
 from referral_graph.store.port import Page, Store, Transaction
 from seed.seeding import seed_programme
@@ -82,8 +83,7 @@ def prepare(store: Store) -> None:
     now = datetime.now(UTC)
     for username, (role, provider_id) in USERS.items():
         create_user(
-            store,
-            now,
+            Caller.system(store, now),
             NewUser(username=username, password=PASSWORD, role=role, provider_id=provider_id),
         )
 

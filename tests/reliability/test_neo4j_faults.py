@@ -26,6 +26,7 @@ import pytest
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.security.model import Role
 from referral_graph.services.accounts import NewUser, create_user
+from referral_graph.services.caller import Caller
 from seed.seeding import seed_programme
 from tests.reliability.conftest import Launcher, Server
 
@@ -189,8 +190,7 @@ def _prepare(store: Neo4jStore) -> None:
         ("receiver", Role.PROVIDER, RECEIVER),
     ):
         create_user(
-            store,
-            now,
+            Caller.system(store, now),
             NewUser(username=username, password=PASSWORD, role=role, provider_id=provider_id),
         )
 

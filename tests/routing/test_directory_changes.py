@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from referral_graph.domain.models import Pathway
+from referral_graph.domain.models import Pathway, utc_now
 from referral_graph.domain.vocabulary import DeliveryMode, Gender, RiskLevel, Service
 from referral_graph.services import cases, directory, referrals
 from referral_graph.services.caller import Caller
@@ -24,7 +24,7 @@ def test_a_deactivated_provider_disappears_from_the_next_recommendation(
     case = cases.open_case(Caller.system(store, clock(), "t"), opening())
     before = [i.provider_id for i in routing.recommend(case.id, clock()).items]
     assert "tpo-a" in before
-    directory.update_provider(store, "tpo-a", {"active": False})
+    directory.update_provider(Caller.system(store, utc_now()), "tpo-a", {"active": False})
     after = [i.provider_id for i in routing.recommend(case.id, clock()).items]
     assert "tpo-a" not in after
 
@@ -35,7 +35,7 @@ def test_a_new_pathway_lifts_a_provider(store: Store, clock: FakeClock) -> None:
     tpo = next(i for i in routing.recommend(case.id, clock()).items if i.provider_id == "tpo-a")
     assert tpo.pathway in {"none", "via"}
     directory.create_pathway(
-        store,
+        Caller.system(store, utc_now()),
         Pathway(
             id="pw-new",
             from_provider_id="ccwc-a",
@@ -134,7 +134,7 @@ def test_a_service_nobody_gives_in_person_is_a_recorded_gap(store: Store, clock:
 
 def test_oversight_is_an_edge_of_the_directory_graph(store: Store) -> None:
     routing = make_routing(store)
-    directory.update_provider(store, "hc-a", {"overseen_by": ("tpo-a",)})
+    directory.update_provider(Caller.system(store, utc_now()), "hc-a", {"overseen_by": ("tpo-a",)})
     graph = routing.directory.current()
     assert graph.overseers("hc-a") == ["tpo-a"]
     assert graph.oversees("tpo-a") == ["hc-a"]

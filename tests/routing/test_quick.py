@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from referral_graph.domain.models import utc_now
 from referral_graph.domain.vocabulary import RiskLevel, Service
 from referral_graph.services import cases, directory
 from referral_graph.services.caller import Caller, WouldWait
@@ -36,7 +37,7 @@ def test_quick_waits_when_the_directory_moved_on(
 ) -> None:
     case = cases.open_case(Caller.system(store, clock(), "t"), opening())
     assert "tpo-a" in [i.provider_id for i in routing.recommend(case.id, clock()).items]
-    directory.update_provider(store, "tpo-a", {"active": False})
+    directory.update_provider(Caller.system(store, utc_now()), "tpo-a", {"active": False})
     with pytest.raises(WouldWait):  # the graph in memory is of the old version
         routing.recommend(case.id, clock(), quick=True)
     assert "tpo-a" not in [i.provider_id for i in routing.recommend(case.id, clock()).items]

@@ -48,10 +48,10 @@ def test_a_service_goes_when_its_last_trained_person_leaves_and_comes_back(
     routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=0)
     assert "hc-a" in pfa_providers(store, routing, T0)
 
-    capacity_building.update_person(store, NURSE, {"active": False}, T0)
+    capacity_building.update_person(Caller.system(store, T0), NURSE, {"active": False})
     assert "hc-a" not in pfa_providers(store, routing, T0)
 
-    capacity_building.update_person(store, NURSE, {"active": True}, T0)
+    capacity_building.update_person(Caller.system(store, T0), NURSE, {"active": True})
     assert "hc-a" in pfa_providers(store, routing, T0)
 
 
@@ -69,12 +69,11 @@ def test_a_lapsed_competency_drops_the_service_until_a_refresher(store: Store) -
         trainer="TPO Cambodia",
         refresher=True,
     )
-    capacity_building.create_training_session(store, refresher)
+    capacity_building.create_training_session(Caller.system(store, T0), refresher)
     capacity_building.record_attendance(
-        store,
+        Caller.system(store, LAPSED),
         refresher.id,
         [AttendanceEntry(person_id=NURSE)],
-        now=LAPSED,
         today=date(2027, 12, 6),
     )
     back = pfa_providers(store, routing, LAPSED)
@@ -88,7 +87,7 @@ def test_services_that_do_not_follow_training_stay_whatever_the_training(
 ) -> None:
     load_small_network(store)
     routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=0)
-    capacity_building.update_person(store, NURSE, {"active": False}, T0)
+    capacity_building.update_person(Caller.system(store, T0), NURSE, {"active": False})
     case = cases.open_case(Caller.system(store, T0, "t"), opening(needs=[Service.MEDICAL_CARE]))
     medical = routing.recommend(case.id, T0, service=Service.MEDICAL_CARE)
     assert "hc-a" in [i.provider_id for i in medical.items]

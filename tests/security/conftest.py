@@ -101,11 +101,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         provider("hc-b", ProviderKind.HEALTH_CENTRE, {Service.MEDICAL_CARE}, area_code="190101"),
     ]
     store.write(lambda tx: tx.load_directory(extra, []))
-    directory.update_provider(store, "hc-a", {"overseen_by": ("sup",)})
+    directory.update_provider(Caller.system(store, utc_now()), "hc-a", {"overseen_by": ("sup",)})
     for name, (role, provider_id, area) in ROLE_USERS.items():
         create_user(
-            store,
-            clock(),
+            Caller.system(store, clock()),
             NewUser(
                 username=name, password=PASSWORD, role=role, provider_id=provider_id, area_code=area
             ),

@@ -13,6 +13,7 @@ import jwt
 import pytest
 
 from api.policy import RULES, Rule
+from referral_graph.domain.models import utc_now
 from referral_graph.security.model import Role
 from referral_graph.services.caller import Caller
 from tests.factories import opening
@@ -149,7 +150,8 @@ def throwaway_user(w: World) -> str:
 
     name = f"tmp-{uuid.uuid4().hex[:12]}"
     user = create_user(
-        w.store, w.clock(), NewUser(username=name, password="long enough pw", role=R.ADMIN)
+        Caller.system(w.store, w.clock()),
+        NewUser(username=name, password="long enough pw", role=R.ADMIN),
     )
     return user.id
 
@@ -172,7 +174,7 @@ def revoke_token(w: World, role: str, own: bool) -> tuple[str, str, dict[str, An
     from referral_graph.services.accounts import create_api_token
 
     target = throwaway_user(w)
-    record, _ = create_api_token(w.store, w.clock(), target, "x", None)
+    record, _ = create_api_token(Caller.system(w.store, w.clock()), target, "x", None)
     return "DELETE", f"/api/v1/users/{target}/api-tokens/{record.id}", {}
 
 
@@ -229,7 +231,7 @@ def fresh_person(w: World, provider_id: str) -> str:
 
     ident = f"per-{uuid.uuid4().hex[:12]}"
     made = Person(id=ident, provider_id=provider_id, name="Matrix", role=PersonRole.OTHER)
-    capacity_building.add_person(w.store, made, w.clock())
+    capacity_building.add_person(Caller.system(w.store, w.clock()), made)
     return ident
 
 
@@ -248,7 +250,7 @@ def fresh_training(w: World) -> str:
         area_code="1701",
         trainer="TPO",
     )
-    capacity_building.create_training_session(w.store, session)
+    capacity_building.create_training_session(Caller.system(w.store, utc_now()), session)
     return ident
 
 

@@ -59,8 +59,7 @@ def _app() -> tuple[Any, dict[str, str]]:
     cases.open_case(Caller.system(store, clock(), "seed"), opening())
     for name, (role, provider_id, area) in ROLES.items():
         create_user(
-            store,
-            clock(),
+            Caller.system(store, clock()),
             NewUser(
                 username=name, password=PASSWORD, role=role, provider_id=provider_id, area_code=area
             ),

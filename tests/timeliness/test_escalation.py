@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from referral_graph.domain.models import Referral
+from referral_graph.domain.models import Referral, utc_now
 from referral_graph.domain.sla import AlertKind, Window
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.services import cases, directory, referrals, timeliness
@@ -16,7 +16,7 @@ from tests.factories import FakeClock, load_small_network, opening, refer_to_hea
 
 def refer(store: Store, clock: FakeClock, risk: RiskLevel = RiskLevel.HIGH) -> Referral:
     load_small_network(store)
-    directory.update_provider(store, "hc-a", {"overseen_by": ("tpo-a",)})
+    directory.update_provider(Caller.system(store, utc_now()), "hc-a", {"overseen_by": ("tpo-a",)})
     case = cases.open_case(Caller.system(store, clock(), "t"), opening(risk=risk))
     return refer_to_health_centre(store, clock(), case.id)
 

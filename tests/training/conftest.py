@@ -15,6 +15,7 @@ from referral_graph.bootstrap import Runtime
 from referral_graph.domain.training import Person, PersonRole, TrainingSession, TrainingTopic
 from referral_graph.domain.vocabulary import DeliveryMode, ProviderKind, Service
 from referral_graph.services import capacity_building
+from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building import AttendanceEntry
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
@@ -55,7 +56,7 @@ def person(store: Store, ident: str, provider_id: str, **extra: Any) -> Person:
         "role": PersonRole.VHSG_VOLUNTEER,
     }
     fields.update(extra)
-    return capacity_building.add_person(store, Person.model_validate(fields), T0)
+    return capacity_building.add_person(Caller.system(store, T0), Person.model_validate(fields))
 
 
 def training(
@@ -77,12 +78,14 @@ def training(
         trainer="TPO trainer",
         refresher=refresher,
     )
-    return capacity_building.create_training_session(store, session)
+    return capacity_building.create_training_session(Caller.system(store, T0), session)
 
 
 def attend(store: Store, session_id: str, *people: str, today: date = TODAY) -> int:
     entries = [AttendanceEntry(p) for p in people]
-    result = capacity_building.record_attendance(store, session_id, entries, now=T0, today=today)
+    result = capacity_building.record_attendance(
+        Caller.system(store, T0), session_id, entries, today=today
+    )
     return result.recorded
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from referral_graph.domain.training import Person, PersonRole
 from referral_graph.services import capacity_building
+from referral_graph.services.caller import Caller
 from tests.security.conftest import World
 
 API = "/api/v1"
@@ -16,7 +17,9 @@ API = "/api/v1"
 def someone(w: World, provider_id: str, **extra: Any) -> str:
     ident = f"per-{uuid.uuid4().hex[:10]}"
     fields = {"id": ident, "provider_id": provider_id, "name": "Someone", "role": "other"}
-    capacity_building.add_person(w.store, Person.model_validate(fields | extra), w.clock())
+    capacity_building.add_person(
+        Caller.system(w.store, w.clock()), Person.model_validate(fields | extra)
+    )
     return ident
 
 

@@ -23,6 +23,7 @@ from referral_graph.interop.attendance import (
 )
 from referral_graph.interop.sheets import Sheet
 from referral_graph.services import capacity_building
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import Page, PeopleQuery, Store, TrainingQuery, Transaction
 from tests.factories import T0
 from tests.training.conftest import TODAY, person, training
@@ -138,22 +139,30 @@ def test_a_real_run_writes_everything_and_a_second_changes_nothing(world: Store)
     assert report.written
     assert snapshot(world) == (people + 2, sessions + 1, attended + 4)
     (new_session,) = report.sessions_created
-    made = capacity_building.get_training_session(world, new_session)
+    made = capacity_building.get_training_session(Caller.system(world, T0), new_session)
     assert (made.topic, made.starts_on, made.ends_on, made.area_code) == (
         TrainingTopic.PSYCHOLOGICAL_FIRST_AID,
         date(2026, 2, 10),
         date(2026, 2, 12),
         "1702",
     )
-    names = {capacity_building.get_person(world, p).name for p in report.people_created}
+    names = {
+        capacity_building.get_person(Caller.system(world, T0), p).name
+        for p in report.people_created
+    }
     assert names == {"Sok Dara", "Chan Lina"}
     (dara,) = [
-        p for p in report.people_created if capacity_building.get_person(world, p).name[0] == "S"
+        p
+        for p in report.people_created
+        if capacity_building.get_person(Caller.system(world, T0), p).name[0] == "S"
     ]
     assert (
-        capacity_building.get_person(world, dara).role is PersonRole.VHSG_VOLUNTEER
+        capacity_building.get_person(Caller.system(world, T0), dara).role
+        is PersonRole.VHSG_VOLUNTEER
     )  # from the kind
-    held = capacity_building.person_competencies(world, "known", TODAY).competencies
+    held = capacity_building.person_competencies(
+        Caller.system(world, T0), "known", TODAY
+    ).competencies
     assert {(c.topic, c.status) for c in held} == {
         (TrainingTopic.PSYCHOLOGICAL_FIRST_AID, CompetencyStatus.VALID),
         (TrainingTopic.GBV, CompetencyStatus.VALID),
@@ -224,7 +233,10 @@ def test_a_named_person_on_record_is_matched_by_name(world: Store) -> None:
     report = run(world, csv_sheet(GOOD[:1]))
     assert report.written
     assert report.people_created == []
-    assert capacity_building.person_competencies(world, "dara", TODAY).competencies != []
+    assert (
+        capacity_building.person_competencies(Caller.system(world, T0), "dara", TODAY).competencies
+        != []
+    )
 
 
 def test_a_coordinator_names_only_people_and_places_of_their_area(world: Store) -> None:

@@ -27,7 +27,9 @@ from referral_graph.domain.training import (
 )
 from referral_graph.domain.vocabulary import AreaLevel, Gender
 from referral_graph.policies.training import packaged_policy
+from referral_graph.security.model import Principal, Role
 from referral_graph.services import capacity_building
+from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building import AttendanceEntry
 from referral_graph.store.port import Page, PeopleQuery, Store
 from tests.factories import T0
@@ -52,7 +54,7 @@ def version(store: Store) -> int:
 
 
 def status_on(store: Store, person_id: str, topic: TrainingTopic, today: date) -> CompetencyStatus:
-    found = capacity_building.person_competencies(store, person_id, today)
+    found = capacity_building.person_competencies(Caller.system(store, T0), person_id, today)
     (competency,) = [c for c in found.competencies if c.topic is topic]
     return competency.status
 
@@ -69,7 +71,7 @@ def test_a_competency_is_valid_then_expiring_then_lapsed_and_a_refresher_restore
     assert status_on(net, "p1", PFA, date(2025, 11, 10)) is CompetencyStatus.VALID
     assert status_on(net, "p1", PFA, date(2025, 11, 11)) is CompetencyStatus.EXPIRING
     assert status_on(net, "p1", PFA, date(2026, 1, 9)) is CompetencyStatus.EXPIRING
-    lapsed = capacity_building.person_competencies(net, "p1", date(2026, 1, 10))
+    lapsed = capacity_building.person_competencies(Caller.system(net, T0), "p1", date(2026, 1, 10))
     (c,) = lapsed.competencies
     assert (c.status, c.valid_until, c.refresher_due) == (
         CompetencyStatus.LAPSED,
@@ -79,7 +81,7 @@ def test_a_competency_is_valid_then_expiring_then_lapsed_and_a_refresher_restore
 
     training(net, "pfa-refresher", PFA, date(2026, 2, 1), refresher=True)
     attend(net, "pfa-refresher", "p1", today=date(2026, 2, 1))
-    restored = capacity_building.person_competencies(net, "p1", date(2026, 2, 1))
+    restored = capacity_building.person_competencies(Caller.system(net, T0), "p1", date(2026, 2, 1))
     (c,) = restored.competencies
     assert (c.status, c.earned_on, c.valid_until, c.refresher_due) == (
         CompetencyStatus.VALID,
@@ -93,8 +95,11 @@ def test_attendance_not_completed_confers_nothing(net: Store) -> None:
     person(net, "p1", "vhsg-t1")
     training(net, "pfa", PFA, date(2026, 1, 5))
     entries = [AttendanceEntry("p1", completed=False)]
-    capacity_building.record_attendance(net, "pfa", entries, now=T0, today=TODAY)
-    assert capacity_building.person_competencies(net, "p1", TODAY).competencies == []
+    capacity_building.record_attendance(Caller.system(net, T0), "pfa", entries, today=TODAY)
+    assert (
+        capacity_building.person_competencies(Caller.system(net, T0), "p1", TODAY).competencies
+        == []
+    )
 
 
 def test_a_new_policy_changes_validity_at_once_and_tells_routing(net: Store) -> None:
@@ -105,9 +110,9 @@ def test_a_new_policy_changes_validity_at_once_and_tells_routing(net: Store) -> 
     before = version(net)
     policy = packaged_policy()
     shorter = policy.model_copy(update={"valid_months": policy.valid_months | {GBV: 12}})
-    saved = capacity_building.replace_policy(net, shorter)
+    saved = capacity_building.replace_policy(Caller.system(net, T0), shorter)
     assert saved.version == policy.version + 1
-    assert capacity_building.current_policy(net) == saved
+    assert capacity_building.current_policy(Caller.system(net, T0)) == saved
     assert version(net) > before
     assert status_on(net, "p1", GBV, TODAY) is CompetencyStatus.LAPSED
 
@@ -123,18 +128,20 @@ def test_people_need_an_existing_provider_and_supervisors(net: Store) -> None:
     person(net, "p1", "vhsg-t1", supervised_by=("sup",))
     with pytest.raises(Conflict):
         person(net, "p1", "vhsg-t1")
-    assert [p.id for p in capacity_building.supervisees(net, "sup")] == ["p1"]
+    assert [p.id for p in capacity_building.supervisees(Caller.system(net, T0), "sup")] == ["p1"]
 
 
 def test_updates_check_what_they_name_and_tell_routing_what_it_reads(net: Store) -> None:
     person(net, "p1", "vhsg-t1")
     start = version(net)
-    renamed = capacity_building.update_person(net, "p1", {"name": "Sokha"}, T0)
+    renamed = capacity_building.update_person(Caller.system(net, T0), "p1", {"name": "Sokha"})
     assert (renamed.name, renamed.version) == ("Sokha", 2)
     assert version(net) == start, "a name is not something routing reads"
-    capacity_building.update_person(net, "p1", {"active": False}, T0)
+    capacity_building.update_person(Caller.system(net, T0), "p1", {"active": False})
     assert version(net) > start
-    moved = capacity_building.update_person(net, "p1", {"provider_id": "ccwc-t1"}, T0)
+    moved = capacity_building.update_person(
+        Caller.system(net, T0), "p1", {"provider_id": "ccwc-t1"}
+    )
     assert moved.provider_id == "ccwc-t1"
     for changes, field in (
         ({"provider_id": "nowhere"}, "provider_id"),
@@ -143,27 +150,33 @@ def test_updates_check_what_they_name_and_tell_routing_what_it_reads(net: Store)
         ({"id": "other"}, "id"),
     ):
         with pytest.raises(InvalidInput) as caught:
-            capacity_building.update_person(net, "p1", changes, T0)
+            capacity_building.update_person(Caller.system(net, T0), "p1", changes)
         assert caught.value.field == field
     with pytest.raises(StaleVersion):
-        capacity_building.update_person(net, "p1", {"name": "Late"}, T0, expected_version=1)
+        capacity_building.update_person(
+            Caller.system(net, T0), "p1", {"name": "Late"}, expected_version=1
+        )
     with pytest.raises(NotFound):
-        capacity_building.update_person(net, "ghost", {"name": "X"}, T0)
+        capacity_building.update_person(Caller.system(net, T0), "ghost", {"name": "X"})
+
+
+def staff_of(provider_id: str) -> Principal:
+    return Principal(user_id="u", username="u", role=Role.PROVIDER, provider_id=provider_id)
 
 
 def test_reach_hides_other_providers_people(net: Store) -> None:
     person(net, "p1", "vhsg-t1")
     person(net, "sup", "tpo-sr", supervised_by=())
-    capacity_building.update_person(net, "p1", {"supervised_by": ["sup"]}, T0)
-    own = lambda provider: provider.id == "vhsg-t1"  # noqa: E731
-    assert capacity_building.get_person(net, "p1", own).id == "p1"
+    capacity_building.update_person(Caller.system(net, T0), "p1", {"supervised_by": ["sup"]})
+    own = Caller(staff_of("vhsg-t1"), net, T0)  # reaches vhsg-t1's people only
+    assert capacity_building.get_person(own, "p1").id == "p1"
     with pytest.raises(NotFound):
-        capacity_building.get_person(net, "sup", own)
+        capacity_building.get_person(own, "sup")
     with pytest.raises(NotFound):
-        capacity_building.provider_people(net, "tpo-sr", Page(), reach=own)
-    assert capacity_building.supervisees(net, "sup") != []
-    tpo_only = lambda provider: provider.id == "tpo-sr"  # noqa: E731
-    assert capacity_building.supervisees(net, "sup", tpo_only) == []
+        capacity_building.provider_people(own, "tpo-sr", Page())
+    assert capacity_building.supervisees(Caller.system(net, T0), "sup") != []
+    tpo_only = Caller(staff_of("tpo-sr"), net, T0)
+    assert capacity_building.supervisees(tpo_only, "sup") == []
 
 
 # --- attendance -----------------------------------------------------------------------------
@@ -175,25 +188,25 @@ def test_attendance_needs_the_session_and_its_people_and_counts_what_is_new(
     training(net, "pfa", PFA, date(2026, 2, 20))
     start = version(net)
     result = capacity_building.record_attendance(
-        net, "pfa", [AttendanceEntry("p1")], now=T0, today=TODAY
+        Caller.system(net, T0), "pfa", [AttendanceEntry("p1")], today=TODAY
     )
     assert (result.recorded, result.already) == (1, 0)
     assert version(net) > start
     again = capacity_building.record_attendance(
-        net, "pfa", [AttendanceEntry("p1"), AttendanceEntry("p2")], now=T0, today=TODAY
+        Caller.system(net, T0), "pfa", [AttendanceEntry("p1"), AttendanceEntry("p2")], today=TODAY
     )
     assert (again.recorded, again.already) == (1, 1)
     assert [a.person_id for a in again.attendance] == ["p1", "p2"]
     with pytest.raises(NotFound):
         capacity_building.record_attendance(
-            net, "nope", [AttendanceEntry("p1")], now=T0, today=TODAY
+            Caller.system(net, T0), "nope", [AttendanceEntry("p1")], today=TODAY
         )
     for entries, field in (
         ([AttendanceEntry("p1"), AttendanceEntry("ghost")], "attendance.1.person_id"),
         ([AttendanceEntry("p1"), AttendanceEntry("p1")], "attendance.1.person_id"),
     ):
         with pytest.raises(InvalidInput) as caught:
-            capacity_building.record_attendance(net, "pfa", entries, now=T0, today=TODAY)
+            capacity_building.record_attendance(Caller.system(net, T0), "pfa", entries, today=TODAY)
         assert caught.value.field == field
 
 
@@ -202,11 +215,11 @@ def test_completion_waits_for_the_last_day_of_the_session(net: Store) -> None:
     training(net, "later", PFA, TODAY + timedelta(days=3))
     with pytest.raises(InvalidInput) as caught:
         capacity_building.record_attendance(
-            net, "later", [AttendanceEntry("p1")], now=T0, today=TODAY
+            Caller.system(net, T0), "later", [AttendanceEntry("p1")], today=TODAY
         )
     assert caught.value.field == "attendance.0.completed"
     booked = capacity_building.record_attendance(
-        net, "later", [AttendanceEntry("p1", completed=False)], now=T0, today=TODAY
+        Caller.system(net, T0), "later", [AttendanceEntry("p1", completed=False)], today=TODAY
     )
     assert booked.recorded == 1
 
@@ -214,7 +227,7 @@ def test_completion_waits_for_the_last_day_of_the_session(net: Store) -> None:
 # --- coaching -------------------------------------------------------------------------------
 def coach(store: Store, ident: str, who: str, on: date) -> None:
     session = CoachingSession(id=ident, person_id=who, coach_id="sup", held_on=on)
-    capacity_building.record_coaching(store, session, today=on)
+    capacity_building.record_coaching(Caller.system(store, T0), session, today=on)
 
 
 def test_coaching_is_overdue_after_the_interval_since_the_last_one(net: Store) -> None:
@@ -225,30 +238,37 @@ def test_coaching_is_overdue_after_the_interval_since_the_last_one(net: Store) -
     person(net, "left", "ccwc-t1")
     training(net, "pfa", PFA, date(2025, 1, 1))
     attend(net, "pfa", "coached", "never", "left", today=date(2025, 1, 1))
-    capacity_building.update_person(net, "left", {"active": False}, T0)
+    capacity_building.update_person(Caller.system(net, T0), "left", {"active": False})
     coach(net, "c1", "coached", date(2025, 3, 1))  # due 90 days later: 2025-05-30
 
     # Never coached: due 90 days after the first training (2025-04-01).
-    assert capacity_building.coaching_overdue_in(net, THUM, date(2025, 4, 1)) == []
-    (never,) = capacity_building.coaching_overdue_in(net, THUM, date(2025, 4, 2))
+    assert (
+        capacity_building.coaching_overdue_in(Caller.system(net, T0), THUM, date(2025, 4, 1)) == []
+    )
+    (never,) = capacity_building.coaching_overdue_in(Caller.system(net, T0), THUM, date(2025, 4, 2))
     assert (never.person_id, never.last_coached_on, never.due_on, never.days_overdue) == (
         "never",
         None,
         date(2025, 4, 1),
         1,
     )
-    on_due_day = capacity_building.coaching_overdue_in(net, THUM, date(2025, 5, 30))
+    on_due_day = capacity_building.coaching_overdue_in(
+        Caller.system(net, T0), THUM, date(2025, 5, 30)
+    )
     assert [r.person_id for r in on_due_day] == ["never"]
-    late = capacity_building.coaching_overdue_in(net, THUM, date(2025, 5, 31))
+    late = capacity_building.coaching_overdue_in(Caller.system(net, T0), THUM, date(2025, 5, 31))
     assert [(r.person_id, r.days_overdue) for r in late] == [("never", 60), ("coached", 1)]
     assert late[1].last_coached_on == date(2025, 3, 1)
     assert late[1].provider_name == "Test vhsg-t1"
 
     coach(net, "c2", "coached", date(2025, 5, 31))
     assert [
-        r.person_id for r in capacity_building.coaching_overdue_in(net, THUM, date(2025, 5, 31))
+        r.person_id
+        for r in capacity_building.coaching_overdue_in(
+            Caller.system(net, T0), THUM, date(2025, 5, 31)
+        )
     ] == ["never"]
-    mine = capacity_building.person_competencies(net, "never", date(2025, 5, 31))
+    mine = capacity_building.person_competencies(Caller.system(net, T0), "never", date(2025, 5, 31))
     assert (mine.coaching_overdue, mine.coaching_due_on) == (True, date(2025, 4, 1))
 
 
@@ -266,7 +286,7 @@ def test_coaching_names_existing_people_and_a_past_day(net: Store) -> None:
         ),
     ):
         with pytest.raises(InvalidInput) as caught:
-            capacity_building.record_coaching(net, session, today=TODAY)
+            capacity_building.record_coaching(Caller.system(net, T0), session, today=TODAY)
         assert caught.value.field == field
 
 
@@ -284,7 +304,7 @@ def awareness(
             ParticipantCount(age_group=a, gender=g, count=n) for (a, g), n in counts.items()
         ),
     )
-    return capacity_building.record_awareness(store, session, today=TODAY)
+    return capacity_building.record_awareness(Caller.system(store, T0), session, today=TODAY)
 
 
 def test_awareness_reach_is_summed_per_commune_and_month(net: Store) -> None:
@@ -295,7 +315,7 @@ def test_awareness_reach_is_summed_per_commune_and_month(net: Store) -> None:
     awareness(net, "a3", VILLAGE_2, date(2026, 2, 28), {(teens, F): 4})
     awareness(net, "a4", VILLAGE_1, date(2026, 3, 1), {(teens, F): 3})
 
-    feb = capacity_building.awareness_summary(net, THUM, "2026-02", TODAY)
+    feb = capacity_building.awareness_summary(Caller.system(net, T0), THUM, "2026-02", TODAY)
     assert feb.grouped_by is AreaLevel.COMMUNE
     assert [(r.area_code, r.month, r.sessions, r.participants) for r in feb.rows] == [
         (COMMUNE_1, "2026-02", 2, 30),
@@ -314,11 +334,11 @@ def test_awareness_reach_is_summed_per_commune_and_month(net: Store) -> None:
     assert feb.totals.participants == 34
     assert feb.totals.sessions_by_topic == {AwarenessTopic.WHERE_TO_GET_HELP: 3}
 
-    province = capacity_building.awareness_summary(net, "17", "2026-02", TODAY)
+    province = capacity_building.awareness_summary(Caller.system(net, T0), "17", "2026-02", TODAY)
     assert [(r.area_code, r.level, r.participants) for r in province.rows] == [
         (THUM, AreaLevel.DISTRICT, 34)
     ]
-    year = capacity_building.awareness_summary(net, THUM, None, TODAY)
+    year = capacity_building.awareness_summary(Caller.system(net, T0), THUM, None, TODAY)
     assert year.months[0] == "2025-04"
     assert year.months[-1] == "2026-03"
     assert [(m.month, m.participants) for m in year.by_month[-2:]] == [
@@ -327,7 +347,7 @@ def test_awareness_reach_is_summed_per_commune_and_month(net: Store) -> None:
     ]
     assert year.totals.participants == 37
     with pytest.raises(InvalidInput) as caught:
-        capacity_building.awareness_summary(net, THUM, "2026-13", TODAY)
+        capacity_building.awareness_summary(Caller.system(net, T0), THUM, "2026-13", TODAY)
     assert caught.value.field == "month"
 
 
@@ -348,7 +368,7 @@ def test_awareness_sessions_need_a_provider_a_facilitator_and_a_past_day(net: St
     ):
         with pytest.raises(InvalidInput) as caught:
             capacity_building.record_awareness(
-                net, AwarenessSession.model_validate(base | change), today=TODAY
+                Caller.system(net, T0), AwarenessSession.model_validate(base | change), today=TODAY
             )
         assert caught.value.field == field
 
@@ -368,9 +388,9 @@ def test_the_overview_counts_competencies_per_commune_and_district(net: Store) -
     attend(net, "pfa-mid", "v2", today=TODAY)
     attend(net, "pfa-new", "n1", "sup", today=TODAY)
     attend(net, "gbv", "v1", today=TODAY)
-    capacity_building.update_person(net, "gone", {"active": False}, T0)
+    capacity_building.update_person(Caller.system(net, T0), "gone", {"active": False})
 
-    found = capacity_building.capacity_overview(net, THUM, TODAY)
+    found = capacity_building.capacity_overview(Caller.system(net, T0), THUM, TODAY)
     assert found.grouped_by is AreaLevel.COMMUNE
     codes = [r.area_code for r in found.rows]
     assert codes[:2] == [COMMUNE_1, COMMUNE_2]
@@ -389,13 +409,13 @@ def test_the_overview_counts_competencies_per_commune_and_district(net: Store) -
     assert found.totals.area_code == THUM
     assert (found.totals.people, pfa(found.totals)) == (3, (1, 1, 1, 2))
 
-    province = capacity_building.capacity_overview(net, "17", TODAY)
+    province = capacity_building.capacity_overview(Caller.system(net, T0), "17", TODAY)
     assert province.grouped_by is AreaLevel.DISTRICT
     by_code = {r.area_code: r for r in province.rows}
     assert by_code[THUM].people == 3
     assert by_code["17"].people == 1, "the provincial team gets the province's own row"
     assert by_code["17"].level is AreaLevel.PROVINCE
-    country = capacity_building.capacity_overview(net, None, TODAY)
+    country = capacity_building.capacity_overview(Caller.system(net, T0), None, TODAY)
     assert country.totals.area_code == "KH"
     assert len(country.rows) == 25
 
@@ -409,30 +429,34 @@ def test_lapsing_soon_lists_expiring_competencies_soonest_first(net: Store) -> N
     attend(net, "pfa-a", "v1")
     attend(net, "pfa-b", "v2")
     attend(net, "pfa-c", "v1")  # refreshed: no longer lapsing
-    assert capacity_building.lapsing_soon(net, THUM, TODAY) == capacity_building.lapsing_soon(
-        net, "17", TODAY
-    )
-    (row,) = capacity_building.lapsing_soon(net, THUM, TODAY)
+    assert capacity_building.lapsing_soon(
+        Caller.system(net, T0), THUM, TODAY
+    ) == capacity_building.lapsing_soon(Caller.system(net, T0), "17", TODAY)
+    (row,) = capacity_building.lapsing_soon(Caller.system(net, T0), THUM, TODAY)
     assert (row.person_id, row.valid_until, row.days_left) == ("v2", date(2026, 3, 4), 2)
-    everyone = capacity_building.competency_list(net, THUM, TODAY)
+    everyone = capacity_building.competency_list(Caller.system(net, T0), THUM, TODAY)
     assert [(r.person_id, r.status) for r in everyone] == [
         ("v1", CompetencyStatus.VALID),
         ("v2", CompetencyStatus.EXPIRING),
     ]
-    only = capacity_building.competency_list(net, THUM, TODAY, provider_id="hc-t2")
+    only = capacity_building.competency_list(
+        Caller.system(net, T0), THUM, TODAY, provider_id="hc-t2"
+    )
     assert [r.person_id for r in only] == ["v2"]
 
 
 def test_reports_refuse_villages_and_unknown_areas(net: Store) -> None:
     with pytest.raises(InvalidInput) as caught:
-        capacity_building.capacity_overview(net, VILLAGE_1, TODAY)
+        capacity_building.capacity_overview(Caller.system(net, T0), VILLAGE_1, TODAY)
     assert caught.value.field == "area"
     with pytest.raises(UnknownArea):
-        capacity_building.coaching_overdue_in(net, "9999", TODAY)
+        capacity_building.coaching_overdue_in(Caller.system(net, T0), "9999", TODAY)
 
 
 def test_people_listing_by_area(net: Store) -> None:
     person(net, "v1", "vhsg-t1")
     person(net, "n1", "hc-t2")
-    listing = capacity_building.list_people(net, PeopleQuery(area=COMMUNE_2), Page())
+    listing = capacity_building.list_people(
+        Caller.system(net, T0), PeopleQuery(area=COMMUNE_2), Page()
+    )
     assert [p.id for p in listing.items] == ["n1"]

@@ -4,12 +4,14 @@ and month (counts only: awareness sessions never name participants)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from pydantic import BaseModel, Field
 
 from referral_graph.domain.areas import check_report_area, gazetteer
-from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.errors import Forbidden, InvalidInput
+from referral_graph.domain.queries import AwarenessQuery, Listing, Page
 from referral_graph.domain.training import (
     AgeGroup,
     AwarenessSession,
@@ -17,16 +19,20 @@ from referral_graph.domain.training import (
     ParticipantCount,
 )
 from referral_graph.domain.vocabulary import AreaLevel, Gender
+from referral_graph.security.model import Role
+from referral_graph.security.policy import coordinator_area, in_area
 from referral_graph.services.capacity_building.common import (
     Reach,
     all_pages,
     check_day,
+    door,
     grouping,
     reached_person,
     reached_provider,
     row_area,
 )
-from referral_graph.store.port import AwarenessQuery, Listing, Page, Store, Transaction
+from referral_graph.services.legacy import CallerOrStore, as_caller
+from referral_graph.store.port import Transaction
 
 MONTH = re.compile(r"^20\d{2}-(0[1-9]|1[0-2])$")
 #: Months a summary covers when no month is asked for (ending with the current one).
@@ -91,10 +97,18 @@ class AwarenessSummary(BaseModel):
 
 
 def record_awareness(
-    store: Store, session: AwarenessSession, *, today: date, reach: Reach = None
+    caller: CallerOrStore, session: AwarenessSession, *, today: date, reach: Reach = None
 ) -> AwarenessSession:
-    """Record an awareness session of an existing provider (the caller's) run by an
-    existing person, held on or before ``today``."""
+    """Record an awareness session of an existing provider (the caller's; a
+    coordinator's: one held in their area) run by an existing person, held on or before
+    ``today``. (``reach``: the web app's old form, ``services.legacy``.)"""
+    caller, reach = door(caller, reach)
+    principal = caller.principal
+    if principal.role is Role.COORDINATOR and not in_area(principal, session.area_code):
+        raise Forbidden(
+            f"Area {session.area_code!r} is outside your area ({principal.area_code}).",
+            field="area_code",
+        )
     check_day(session.held_on, "held_on", today=today)
 
     def work(tx: Transaction) -> AwarenessSession:
@@ -104,20 +118,27 @@ def record_awareness(
         tx.add_awareness_session(session)
         return session
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
 def list_awareness(
-    store: Store, query: AwarenessQuery, page: Page, reach: Reach = None
+    caller: CallerOrStore, query: AwarenessQuery, page: Page, reach: Reach = None
 ) -> Listing[AwarenessSession]:
-    """Sessions (newest first); a provider named must be one the caller reaches."""
+    """Sessions (newest first); a provider named must be one the caller reaches. A CCWC
+    or provider account sees its own provider's unless it names one; a coordinator
+    those held in their area. (``reach``: the web app's old form.)"""
+    caller, reach = door(caller, reach)
+    principal = caller.principal
+    if principal.role in (Role.CCWC, Role.PROVIDER):
+        query = replace(query, provider_id=query.provider_id or principal.provider_id)
+    query = replace(query, area=coordinator_area(principal, query.area))
 
     def work(tx: Transaction) -> Listing[AwarenessSession]:
         if query.provider_id is not None:
             reached_provider(tx, query.provider_id, reach)
         return tx.list_awareness_sessions(query, page)
 
-    return store.read(work)
+    return caller.store.read(work)
 
 
 def _first_of(month: str) -> date:
@@ -143,18 +164,20 @@ def months_of(month: str | None, today: date) -> list[str]:
 
 
 def awareness_summary(
-    store: Store, area: str | None, month: str | None, today: date
+    caller: CallerOrStore, area: str | None, month: str | None, today: date
 ) -> AwarenessSummary:
     """How many people awareness sessions in ``area`` (a commune, district or province;
     ``None``: the country) reached in ``month`` (``YYYY-MM``; by default each of the
     twelve months ending with today's), per commune (per district for a province, per
-    province for the country)."""
+    province for the country); a coordinator's own area unless they name one in it."""
+    caller = as_caller(caller)
+    area = coordinator_area(caller.principal, area)
     check_report_area(area)
     months = months_of(month, today)
     level, _areas = grouping(area)
     since, until = _first_of(months[0]), _next_month(_first_of(months[-1]))
     query = AwarenessQuery(area=area, since=since, until=until)
-    sessions = store.read(
+    sessions = caller.store.read(
         lambda tx: all_pages(lambda page: tx.list_awareness_sessions(query, page))
     )
     rows: dict[tuple[str, str], AwarenessRow] = {}

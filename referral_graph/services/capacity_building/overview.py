@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from referral_graph.domain.areas import check_report_area, gazetteer
 from referral_graph.domain.models import Provider
+from referral_graph.domain.queries import PeopleQuery, TrainingRecordQuery
 from referral_graph.domain.training import (
     Competency,
     CompetencyStatus,
@@ -24,13 +25,16 @@ from referral_graph.domain.training import (
     competencies,
 )
 from referral_graph.domain.vocabulary import AreaLevel
+from referral_graph.security.policy import coordinator_area
+from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.common import (
     all_pages,
     grouping,
     policy_in_force,
     row_area,
 )
-from referral_graph.store.port import PeopleQuery, Store, TrainingRecordQuery, Transaction
+from referral_graph.services.legacy import CallerOrStore, as_caller
+from referral_graph.store.port import Store, Transaction
 
 
 class TopicCounts(BaseModel):
@@ -157,11 +161,19 @@ def _overdue(
     ]
 
 
-def coaching_overdue_in(store: Store, area: str | None, today: date) -> list[CoachingDue]:
+def _report_area(caller: Caller, area: str | None) -> str | None:
+    """The area a report covers: a coordinator's own unless they name one in it."""
+    area = coordinator_area(caller.principal, area)
+    check_report_area(area)
+    return area
+
+
+def coaching_overdue_in(caller: CallerOrStore, area: str | None, today: date) -> list[CoachingDue]:
     """Trained, active people of providers in ``area`` whose coaching is overdue, longest
     overdue first."""
-    check_report_area(area)
-    data = _read(store, area)
+    caller = as_caller(caller)
+    area = _report_area(caller, area)
+    data = _read(caller.store, area)
     rows = []
     for due in _overdue(data.people.values(), data.records, data.last_coached, data.policy, today):
         provider = data.providers.get(due.person.provider_id)
@@ -209,7 +221,7 @@ def _competency_rows(data: _Area, found: Iterable[Competency], today: date) -> l
 
 
 def competency_list(
-    store: Store,
+    caller: CallerOrStore,
     area: str | None,
     today: date,
     *,
@@ -219,8 +231,9 @@ def competency_list(
 ) -> list[CompetencyRow]:
     """Who of the active people in ``area`` is trained in what on ``today``, by area,
     provider, name and topic."""
-    check_report_area(area)
-    data = _read(store, area, provider_id)
+    caller = as_caller(caller)
+    area = _report_area(caller, area)
+    data = _read(caller.store, area, provider_id)
     found = [
         c
         for c in competencies(data.records, data.policy, today)
@@ -230,10 +243,10 @@ def competency_list(
     return sorted(rows, key=lambda r: (r.area_code, r.provider_id, r.name, r.person_id, r.topic))
 
 
-def lapsing_soon(store: Store, area: str | None, today: date) -> list[CompetencyRow]:
+def lapsing_soon(caller: Caller, area: str | None, today: date) -> list[CompetencyRow]:
     """Competencies that lapse within the policy's warning period, soonest first: whom
     to invite to the next refresher."""
-    rows = competency_list(store, area, today, status=CompetencyStatus.EXPIRING)
+    rows = competency_list(caller, area, today, status=CompetencyStatus.EXPIRING)
     return sorted(rows, key=lambda r: (r.valid_until, r.name, r.person_id, r.topic))
 
 
@@ -259,14 +272,16 @@ def _count(row: TrainingRow, status: CompetencyStatus, topic: TrainingTopic) -> 
     counts.refresher_due = counts.expiring + counts.lapsed
 
 
-def capacity_overview(store: Store, area: str | None, today: date) -> TrainingOverview:
+def capacity_overview(caller: CallerOrStore, area: str | None, today: date) -> TrainingOverview:
     """Per commune of a district (district of a province, province of the country; a
     commune alone): active people, who holds which competency and in what state, whose
     refresher and coaching are overdue. People of providers located above that level
-    (a provincial team, reported by district) get a row of their provider's area."""
-    check_report_area(area)
+    (a provincial team, reported by district) get a row of their provider's area. A
+    coordinator's report covers their own area unless they name one in it."""
+    caller = as_caller(caller)
+    area = _report_area(caller, area)
     level, areas = grouping(area)
-    data = _read(store, area)
+    data = _read(caller.store, area)
     rows = {a.code: _row(a.code) for a in areas}
     totals = _row(area) if area is not None else None
     placed: dict[str, str] = {}

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.queries import Listing, Page, PeopleQuery, TrainingRecordQuery
 from referral_graph.domain.training import (
     CompetencyStatus,
     Person,
@@ -17,20 +18,17 @@ from referral_graph.domain.training import (
     TrainingTopic,
     competencies,
 )
+from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.common import (
     Reach,
+    door,
     policy_in_force,
+    provider_reach,
     reached_person,
     reached_provider,
 )
-from referral_graph.store.port import (
-    Listing,
-    Page,
-    PeopleQuery,
-    Store,
-    TrainingRecordQuery,
-    Transaction,
-)
+from referral_graph.services.legacy import CallerOrStore
+from referral_graph.store.port import Transaction
 
 #: Fields a change may not touch.
 FIXED = frozenset({"id", "version", "updated_at", "synthetic"})
@@ -77,36 +75,45 @@ def _supervisors(tx: Transaction, person_id: str, supervised_by: Iterable[str]) 
     return wanted
 
 
-def add_person(store: Store, person: Person, now: datetime, reach: Reach = None) -> Person:
+def add_person(
+    caller: CallerOrStore, person: Person, now: datetime | None = None, reach: Reach = None
+) -> Person:
     """Add a person to an existing provider (``NotFound`` if it is not there or not the
-    caller's); everyone in ``supervised_by`` must exist."""
+    caller's); everyone in ``supervised_by`` must exist. (``now`` and ``reach``: the web
+    app's old form, ``services.legacy``.)"""
+    caller, reach = door(caller, reach, now)
+    at = caller.now
 
     def work(tx: Transaction) -> Person:
         reached_provider(tx, person.provider_id, reach)
         supervisors = _supervisors(tx, person.id, person.supervised_by)
         added = person.model_copy(
-            update={"supervised_by": supervisors, "version": 1, "updated_at": now}
+            update={"supervised_by": supervisors, "version": 1, "updated_at": at}
         )
         tx.add_person(added)
         return added
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
 def update_person(
-    store: Store,
+    caller: CallerOrStore,
     person_id: str,
     changes: dict[str, Any],
-    now: datetime,
+    now: datetime | None = None,
+    *,
     expected_version: int | None = None,
     reach: Reach = None,
 ) -> Person:
     """Apply ``changes`` (validated as a whole) with compare-and-set. Moving a person to
-    another provider needs that provider to exist (and be the caller's too)."""
+    another provider needs that provider to exist (and be the caller's too). (``now``
+    and ``reach``: the web app's old form, ``services.legacy``.)"""
     forbidden = FIXED & changes.keys()
     if forbidden:
         field = sorted(forbidden)[0]
         raise InvalidInput(f"{field!r} cannot be changed.", field=field)
+    caller, reach = door(caller, reach, now)
+    at = caller.now
 
     def work(tx: Transaction) -> Person:
         current = reached_person(tx, person_id, reach)
@@ -116,22 +123,24 @@ def update_person(
             reached_provider(tx, merged["provider_id"], reach, field="provider_id")
         if "supervised_by" in changes:
             merged["supervised_by"] = _supervisors(tx, person_id, changes["supervised_by"])
-        merged |= {"version": current.version + 1, "updated_at": now}
+        merged |= {"version": current.version + 1, "updated_at": at}
         updated = Person.model_validate(merged)
         tx.save_person(updated, version)
         if any(getattr(updated, f) != getattr(current, f) for f in ROUTING_FIELDS):
             tx.bump_directory_version()  # routing counts a provider's active trained people
         return updated
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def get_person(store: Store, person_id: str, reach: Reach = None) -> Person:
-    return store.read(lambda tx: reached_person(tx, person_id, reach))
+def get_person(caller: CallerOrStore, person_id: str, reach: Reach = None) -> Person:
+    """A person the caller reaches (``reach``: the web app's old form)."""
+    caller, reach = door(caller, reach)
+    return caller.store.read(lambda tx: reached_person(tx, person_id, reach))
 
 
 def provider_people(
-    store: Store,
+    caller: CallerOrStore,
     provider_id: str,
     page: Page,
     *,
@@ -139,22 +148,26 @@ def provider_people(
     active: bool | None = None,
     role: PersonRole | None = None,
 ) -> Listing[Person]:
-    """The people of one provider (``NotFound`` if it is not there or not the caller's)."""
+    """The people of one provider (``NotFound`` if it is not there or not the caller's;
+    ``reach``: the web app's old form)."""
+    caller, reach = door(caller, reach)
 
     def work(tx: Transaction) -> Listing[Person]:
         reached_provider(tx, provider_id, reach)
         query = PeopleQuery(provider_id=provider_id, active=active, role=role)
         return tx.list_people(query, page)
 
-    return store.read(work)
+    return caller.store.read(work)
 
 
-def list_people(store: Store, query: PeopleQuery, page: Page) -> Listing[Person]:
-    return store.read(lambda tx: tx.list_people(query, page))
+def list_people(caller: Caller, query: PeopleQuery, page: Page) -> Listing[Person]:
+    """People of any provider, as the query picks them (for the system: no reach)."""
+    return caller.store.read(lambda tx: tx.list_people(query, page))
 
 
-def supervisees(store: Store, person_id: str, reach: Reach = None) -> list[Person]:
+def supervisees(caller: Caller, person_id: str) -> list[Person]:
     """Whom a person supervises; of them, only those the caller reaches."""
+    reach = provider_reach(caller.principal)
 
     def work(tx: Transaction) -> list[Person]:
         reached_person(tx, person_id, reach)
@@ -164,14 +177,16 @@ def supervisees(store: Store, person_id: str, reach: Reach = None) -> list[Perso
         providers = tx.get_providers({p.provider_id for p in found})
         return [p for p in found if p.provider_id in providers and reach(providers[p.provider_id])]
 
-    return store.read(work)
+    return caller.store.read(work)
 
 
 def person_competencies(
-    store: Store, person_id: str, today: date, reach: Reach = None
+    caller: CallerOrStore, person_id: str, today: date, reach: Reach = None
 ) -> PersonCompetencies:
     """What a person is trained in on ``today``, and whether their coaching is overdue
-    (counted from their last coaching, or from their first training if never coached)."""
+    (counted from their last coaching, or from their first training if never coached).
+    (``reach``: the web app's old form.)"""
+    caller, reach = door(caller, reach)
 
     def work(tx: Transaction) -> PersonCompetencies:
         person = reached_person(tx, person_id, reach)
@@ -203,4 +218,4 @@ def person_competencies(
             coaching_overdue=person.active and due is not None and due < today,
         )
 
-    return store.read(work)
+    return caller.store.read(work)

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from referral_graph.domain.errors import InvalidInput, NotFound
+from referral_graph.domain.errors import Forbidden, InvalidInput, NotFound
+from referral_graph.domain.queries import CoachingQuery, Listing, Page, TrainingQuery
 from referral_graph.domain.training import Attendance, CoachingSession, TrainingSession
-from referral_graph.services.capacity_building.common import Reach, check_day, reached_person
-from referral_graph.store.port import (
-    CoachingQuery,
-    Listing,
-    Page,
-    Store,
-    TrainingQuery,
-    Transaction,
+from referral_graph.security.model import Role
+from referral_graph.security.policy import coordinator_area, in_area
+from referral_graph.services.caller import Caller
+from referral_graph.services.capacity_building.common import (
+    Reach,
+    check_day,
+    door,
+    reached_person,
 )
+from referral_graph.services.legacy import CallerOrStore, as_caller
+from referral_graph.store.port import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,30 +47,41 @@ def _session(tx: Transaction, session_id: str) -> TrainingSession:
     return session
 
 
-def create_training_session(store: Store, session: TrainingSession) -> TrainingSession:
-    """Record a training session (``Conflict`` if its id exists)."""
+def create_training_session(caller: CallerOrStore, session: TrainingSession) -> TrainingSession:
+    """Record a training session (``Conflict`` if its id exists); a coordinator's
+    in-person sessions are held in their area."""
+    caller = as_caller(caller)
+    principal = caller.principal
+    outside = session.area_code is not None and not in_area(principal, session.area_code)
+    if principal.role is Role.COORDINATOR and outside:
+        raise Forbidden(
+            f"Area {session.area_code!r} is outside your area ({principal.area_code}).",
+            field="area_code",
+        )
     check_day(session.starts_on, "starts_on")
     check_day(session.ends_on, "ends_on")
-    store.write(lambda tx: tx.add_training_session(session))
+    caller.store.write(lambda tx: tx.add_training_session(session))
     return session
 
 
-def get_training_session(store: Store, session_id: str) -> TrainingSession:
-    return store.read(lambda tx: _session(tx, session_id))
+def get_training_session(caller: CallerOrStore, session_id: str) -> TrainingSession:
+    return as_caller(caller).store.read(lambda tx: _session(tx, session_id))
 
 
 def list_training_sessions(
-    store: Store, query: TrainingQuery, page: Page
+    caller: Caller, query: TrainingQuery, page: Page
 ) -> Listing[TrainingSession]:
-    return store.read(lambda tx: tx.list_training_sessions(query, page))
+    """Training sessions, newest first: programme-wide records every role allowed to
+    list them reads in full."""
+    return caller.store.read(lambda tx: tx.list_training_sessions(query, page))
 
 
-def session_attendance(store: Store, session_id: str) -> list[Attendance]:
+def session_attendance(caller: CallerOrStore, session_id: str) -> list[Attendance]:
     def work(tx: Transaction) -> list[Attendance]:
         _session(tx, session_id)
         return tx.session_attendance(session_id)
 
-    return store.read(work)
+    return as_caller(caller).store.read(work)
 
 
 def check_completion(session: TrainingSession, today: date, field: str) -> None:
@@ -81,17 +95,20 @@ def check_completion(session: TrainingSession, today: date, field: str) -> None:
 
 
 def record_attendance(
-    store: Store,
+    caller: CallerOrStore,
     session_id: str,
     entries: Sequence[AttendanceEntry],
     *,
-    now: datetime,
     today: date,
+    now: datetime | None = None,
     reach: Reach = None,
 ) -> AttendanceResult:
     """Record who attended a session. Every person must exist (and be the caller's);
     one already recorded for the session is left as it was. Routing is told the
-    directory changed when anything new was recorded (it counts trained people)."""
+    directory changed when anything new was recorded (it counts trained people).
+    (``now`` and ``reach``: the web app's old form, ``services.legacy``.)"""
+    caller, reach = door(caller, reach, now)
+    at = caller.now
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         if entry.person_id in seen:
@@ -112,7 +129,7 @@ def record_attendance(
                 session_id=session_id,
                 person_id=e.person_id,
                 completed=e.completed,
-                recorded_at=now,
+                recorded_at=at,
             )
             for e in entries
         ]
@@ -126,14 +143,16 @@ def record_attendance(
             attendance=tx.session_attendance(session_id),
         )
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
 def record_coaching(
-    store: Store, session: CoachingSession, *, today: date, reach: Reach = None
+    caller: CallerOrStore, session: CoachingSession, *, today: date, reach: Reach = None
 ) -> CoachingSession:
     """Record a coaching session: the person coached must exist and be the caller's;
-    the coach must exist; it happened on or before ``today``."""
+    the coach must exist; it happened on or before ``today``. (``reach``: the web app's
+    old form.)"""
+    caller, reach = door(caller, reach)
     check_day(session.held_on, "held_on", today=today)
 
     def work(tx: Transaction) -> CoachingSession:
@@ -142,8 +161,13 @@ def record_coaching(
         tx.add_coaching(session)
         return session
 
-    return store.write(work)
+    return caller.store.write(work)
 
 
-def list_coaching(store: Store, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
-    return store.read(lambda tx: tx.list_coaching(query, page))
+def list_coaching(
+    caller: CallerOrStore, query: CoachingQuery, page: Page
+) -> Listing[CoachingSession]:
+    """Coaching sessions, newest first; a coordinator's of people in their area."""
+    caller = as_caller(caller)
+    query = replace(query, area=coordinator_area(caller.principal, query.area))
+    return caller.store.read(lambda tx: tx.list_coaching(query, page))
