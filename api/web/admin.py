@@ -3,7 +3,7 @@ its pathways. The accounts are in ``api/web/admin_users.py``.
 
 Every page stands for the admin-only API route that does the same thing (``Web.allow``),
 and every change goes through the same use cases as the API (``services.directory``)
-over the logged store. A form that does not validate comes back
+with the signed-in admin as their caller. A form that does not validate comes back
 with each mistake marked next to its field: the pydantic and domain errors are mapped
 to the form's fields, never a 500.
 """
@@ -264,9 +264,8 @@ def create_provider(ctx: WebDep, form: Annotated[ProviderForm, Form()]) -> Respo
         )
     except ValidationError as exc:
         return _provider_page(ctx, form, field_errors(exc, _PROVIDER_FIELDS, "name"), status=422)
-    store = ctx.logged_store("/app/admin/providers/new", {})
     try:
-        directory.create_provider(store, provider)
+        directory.create_provider(ctx.caller("/app/admin/providers/new", {}), provider)
     except (InvalidInput, Conflict) as exc:
         field = _PROVIDER_FIELDS.get(getattr(exc, "field", None) or "", "name")
         return _provider_page(ctx, form, {field: "err_invalid"}, status=422)
@@ -276,7 +275,7 @@ def create_provider(ctx: WebDep, form: Annotated[ProviderForm, Form()]) -> Respo
 @router.get("/admin/providers/{provider_id}", include_in_schema=False)
 def provider_page(ctx: WebDep, provider_id: str, done: str = "") -> Response:
     ctx.allow("PATCH", "/api/v1/providers/{provider_id}")
-    provider = directory.get_provider(ctx.reader.store, provider_id)
+    provider = directory.get_provider(ctx.reader, provider_id)
     return _provider_page(ctx, ProviderForm.of(provider), {}, provider, done=done)
 
 
@@ -289,23 +288,23 @@ def update_provider(
     ctx: WebDep, provider_id: str, form: Annotated[ProviderForm, Form()]
 ) -> Response:
     ctx.allow("PATCH", "/api/v1/providers/{provider_id}")
-    current = directory.get_provider(ctx.reader.store, provider_id)
+    current = directory.get_provider(ctx.reader, provider_id)
     errors = _typed_errors(form)
     if errors:
         return _provider_page(ctx, form, errors, current, status=422)
     hours = OFFICE_HOURS if current.hours.always_open else current.hours
     changes = _provider_fields(form, hours)
     expected = _int(form.expected_version)
-    store = ctx.logged_store(f"/app/admin/providers/{provider_id}", {})
+    caller = ctx.caller(f"/app/admin/providers/{provider_id}", {})
     try:
         directory.update_provider(
-            store, provider_id, changes, expected if isinstance(expected, int) else None
+            caller, provider_id, changes, expected if isinstance(expected, int) else None
         )
     except ValidationError as exc:
         errors = field_errors(exc, _PROVIDER_FIELDS, "name")
         return _provider_page(ctx, form, errors, current, status=422)
     except Conflict:
-        fresh = directory.get_provider(ctx.reader.store, provider_id)
+        fresh = directory.get_provider(ctx.reader, provider_id)
         return _provider_page(
             ctx, ProviderForm.of(fresh), {"form": "err_changed"}, fresh, status=409
         )
@@ -323,8 +322,8 @@ def update_provider(
 def deactivate_provider(ctx: WebDep, provider_id: str) -> Response:
     """Deactivate (never delete: its referrals stay on record), as DELETE in the API."""
     ctx.allow("DELETE", "/api/v1/providers/{provider_id}")
-    store = ctx.logged_store(f"/app/admin/providers/{provider_id}/deactivate", {})
-    directory.update_provider(store, provider_id, {"active": False})
+    caller = ctx.caller(f"/app/admin/providers/{provider_id}/deactivate", {})
+    directory.deactivate_provider(caller, provider_id)
     return redirect(f"{ctx.base}/admin/providers/{provider_id}?done=deactivated")
 
 
@@ -336,7 +335,7 @@ def deactivate_provider(ctx: WebDep, provider_id: str) -> Response:
 def add_pathway(ctx: WebDep, provider_id: str, form: Annotated[PathwayForm, Form()]) -> Response:
     """An agreed referral link from this provider (the receiver must offer the service)."""
     ctx.allow("POST", "/api/v1/pathways")
-    current = directory.get_provider(ctx.reader.store, provider_id)
+    current = directory.get_provider(ctx.reader, provider_id)
     errors: dict[str, str] = {}
     if not form.to_provider_id.strip():
         errors["to_provider_id"] = "err_required"
@@ -358,9 +357,9 @@ def add_pathway(ctx: WebDep, provider_id: str, form: Annotated[PathwayForm, Form
             fields = {"to_provider_id": "to_provider_id", "service": "service", "note": "note"}
             errors = field_errors(exc, fields, "to_provider_id")
     if pathway is not None:
-        store = ctx.logged_store(f"/app/admin/providers/{provider_id}/pathways", {})
+        caller = ctx.caller(f"/app/admin/providers/{provider_id}/pathways", {})
         try:
-            directory.create_pathway(store, pathway)
+            directory.create_pathway(caller, pathway)
         except NotFound:
             errors["to_provider_id"] = "err_no_provider"
         except InvalidInput as exc:

@@ -2,9 +2,9 @@
 (its role tied to a provider or an area), and deactivating one.
 
 Every page stands for the admin-only API route that does the same (``Web.allow``), and
-every change goes through the same use cases as the API (``services.accounts``) over
-the logged store. A form that does not validate comes back with each mistake marked
-next to its field, never a 500.
+every change goes through the same use cases as the API (``services.accounts``) with
+the signed-in admin as their caller. A form that does not validate comes back with each
+mistake marked next to its field, never a 500.
 """
 
 from __future__ import annotations
@@ -113,9 +113,8 @@ def create_user(ctx: WebDep, form: Annotated[UserForm, Form()]) -> Response:
         )
     except ValidationError as exc:
         return _users_page(ctx, form, field_errors(exc, _USER_FIELDS, "username"), status=422)
-    store = ctx.logged_store("/app/admin/users", {})
     try:
-        user = accounts.create_user(store, ctx.now, new)
+        user = accounts.create_user(ctx.caller("/app/admin/users", {}), new)
     except Conflict:
         return _users_page(ctx, form, {"username": "err_taken"}, status=422)
     except InvalidInput as exc:
@@ -136,7 +135,7 @@ def deactivate_user(ctx: WebDep, user_id: str) -> Response:
     ctx.allow("POST", "/api/v1/users/{user_id}/deactivate")
     if user_id == ctx.principal.user_id:
         raise InvalidInput("You cannot deactivate your own account.", field="user_id")
-    store = ctx.logged_store(f"/app/admin/users/{user_id}/deactivate", {})
-    accounts.set_active(store, user_id, active=False)
+    caller = ctx.caller(f"/app/admin/users/{user_id}/deactivate", {})
+    accounts.set_active(caller, user_id, active=False)
     ctx.runtime.principals.forget_all()
     return redirect(f"{ctx.base}/admin/users?done=deactivated")

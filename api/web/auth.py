@@ -114,9 +114,7 @@ def sign_in(
 
 @router.post("/signout", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def sign_out(request: Request, ctx: WebDep) -> Response:
-    accounts.sign_out(
-        ctx.runtime.store, ctx.now, ctx.principal, request.cookies.get(REFRESH_COOKIE)
-    )
+    accounts.sign_out(ctx.reader, request.cookies.get(REFRESH_COOKIE))
     runtime_of(request).principals.forget_all()
     end_session(request)
     renew_csrf(request)

@@ -139,7 +139,6 @@ def record_coaching(ctx: WebDep, form: Annotated[CoachingForm, Form()]) -> Respo
     held_on, errors = _coaching_errors(form, today)
     if errors or held_on is None:
         return _coaching_page(ctx, form, errors, status=422)
-    store = ctx.logged_store("/app/coaching", {})
     try:
         session = CoachingSession.model_validate(
             {
@@ -152,9 +151,7 @@ def record_coaching(ctx: WebDep, form: Annotated[CoachingForm, Form()]) -> Respo
                 "created_at": ctx.now,
             }
         )
-        capacity_building.record_coaching(
-            store, session, today=today, reach=capacity_building.provider_reach(ctx.principal)
-        )
+        capacity_building.record_coaching(ctx.caller("/app/coaching", {}), session, today=today)
     except (InvalidInput, ValidationError) as exc:
         field = field_of(exc, _COACHING_FIELDS, "person_id")
         message = {

@@ -3,11 +3,11 @@ the account's provider, what each is trained in and when their refresher and coa
 fall due, adding a person, deactivating and reactivating one — and its awareness
 sessions: recording one (counts by age group and gender, never names) and the list.
 
-Pages stand for the API routes that do the same (``Web.allow``) and go through the same
-use cases (``services.capacity``) with the account's reach, so a CCWC or provider sees
-and changes its own provider's people only (anyone else's: 404). Writes go through the
-logged store. A form that does not validate comes back with each mistake next to its
-field (422).
+Pages stand for the API routes that do the same (``Web.allow``) and call the same use
+cases (``services.capacity_building``) the same way, with the signed-in person as their
+caller: the use cases decide from the principal whose people it reaches, so a CCWC or
+provider sees and changes its own provider's people only (anyone else's: 404). A form
+that does not validate comes back with each mistake next to its field (422).
 """
 
 from __future__ import annotations
@@ -168,10 +168,7 @@ def add_person(ctx: WebDep, form: Annotated[PersonForm, Form()], provider_id: st
             (str(p) for e in exc.errors() for p in e.get("loc", ()) if p in fields), "name"
         )
         return _people_page(ctx, provider, form, {field: "err_invalid"}, status=422)
-    store = ctx.logged_store("/app/people", {"provider_id": pid})
-    capacity_building.add_person(
-        store, person, ctx.now, reach=capacity_building.provider_reach(ctx.principal)
-    )
+    capacity_building.add_person(ctx.caller("/app/people", {"provider_id": pid}), person)
     return redirect(_people_url(ctx, pid, "added") + f"#p-{person.id}")
 
 
@@ -189,20 +186,14 @@ def set_active(ctx: WebDep, person_id: str, form: Annotated[ActiveForm, Form()])
     """Deactivate ('no') or reactivate ('yes') a person, as PATCH /api/v1/people/{id}
     with ``active`` (never deleted: their trainings stay on record)."""
     ctx.allow("PATCH", "/api/v1/people/{person_id}")
-    reach = capacity_building.provider_reach(ctx.principal)
-    current = capacity_building.get_person(ctx.reader.store, person_id, reach)
+    current = capacity_building.get_person(ctx.reader, person_id)
     if form.active not in ("yes", "no"):
         raise InvalidInput("active must be yes or no.", field="active")
     expected = int(form.expected_version) if form.expected_version.isdigit() else None
-    store = ctx.logged_store(f"/app/people/{person_id}/active", {"person_id": person_id})
+    caller = ctx.caller(f"/app/people/{person_id}/active", {"person_id": person_id})
     try:
         capacity_building.update_person(
-            store,
-            person_id,
-            {"active": form.active == "yes"},
-            ctx.now,
-            expected_version=expected,
-            reach=reach,
+            caller, person_id, {"active": form.active == "yes"}, expected_version=expected
         )
     except Conflict:
         provider = provider_in_reach(ctx.reader, current.provider_id)
@@ -381,7 +372,6 @@ def record_awareness(ctx: WebDep, fields: Annotated[dict[str, str], Depends(post
     found = _check_awareness(fields, provider, today)
     if found.errors or found.held_on is None:
         return _awareness_page(ctx, provider, found.values, found.errors, status=422)
-    store = ctx.logged_store("/app/awareness", {})
     try:
         session = AwarenessSession.model_validate(
             {
@@ -395,9 +385,7 @@ def record_awareness(ctx: WebDep, fields: Annotated[dict[str, str], Depends(post
                 "created_at": ctx.now,
             }
         )
-        capacity_building.record_awareness(
-            store, session, today=today, reach=capacity_building.provider_reach(ctx.principal)
-        )
+        capacity_building.record_awareness(ctx.caller("/app/awareness", {}), session, today=today)
     except (InvalidInput, ValidationError) as exc:
         key = "held_on"
         if isinstance(exc, InvalidInput):

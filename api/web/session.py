@@ -17,8 +17,9 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware, Watched
 from api.policy import rule_for
 from api.web.i18n import Lang, as_lang
 from referral_graph.bootstrap import Runtime
@@ -88,26 +89,17 @@ def clear_cookie(request: Request, name: str) -> None:
     queue_cookie(request, name, "", max_age=0)
 
 
-class CookieJar:
+class CookieJar(HttpMiddleware):
     """Adds the cookies queued during a request to its response (whatever made it)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        def add(message: Message) -> None:
+            pending = scope.get("state", {}).get(_PENDING, [])
+            headers = list(message.get("headers", []))
+            headers += [(b"set-cookie", c.encode("latin-1")) for c in pending]
+            message["headers"] = headers
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def add(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                pending = scope.get("state", {}).get(_PENDING, [])
-                headers = list(message.get("headers", []))
-                headers += [(b"set-cookie", c.encode("latin-1")) for c in pending]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, add)
+        await self.app(scope, receive, Watched(send, add))
 
 
 def set_session(request: Request, tokens: accounts.Tokens) -> None:
@@ -238,11 +230,12 @@ class Web:
             return False
         return True
 
-    def logged_store(self, path: str, params: dict[str, Any]) -> RecordedStore:
-        """The store, wrapped so each write appends to the access log in its transaction
-        (as the API's writes do)."""
+    def caller(self, path: str, params: dict[str, Any]) -> Caller:
+        """The signed-in person as the use cases see them, through a store whose every
+        write appends to the access log in its transaction (as the API's writes do),
+        recorded under the page's ``path``."""
         client = self.request.client.host if self.request.client else None
-        return RecordedStore(
+        store = RecordedStore(
             self.runtime.store,
             self.principal,
             self.runtime.now,
@@ -251,15 +244,12 @@ class Web:
             params,
             client,
         )
-
-    def caller(self, path: str, params: dict[str, Any]) -> Caller:
-        """The signed-in person as the use cases see them, writing through
-        :meth:`logged_store` (each write recorded under the page's ``path``)."""
-        return Caller(self.principal, self.logged_store(path, params), self.now)
+        return Caller(self.principal, store, self.now)
 
     @property
     def reader(self) -> Caller:
-        """The signed-in person, for use cases that only read."""
+        """The signed-in person on the store itself, for use cases that only read (and
+        for signing out, which leaves no access record, as in the API)."""
         return Caller(self.principal, self.runtime.store, self.now)
 
     def log_read(self, path: str, object_id: str | None) -> None:

@@ -28,8 +28,7 @@ from api.web.session import Web, WebDep, check_csrf
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.interop import attendance as attendance_import
 from referral_graph.interop.attendance import AttendanceImportReport
-from referral_graph.security.policy import coordinator_area
-from referral_graph.services import capacity_building
+from referral_graph.services.capacity_building.attendance_sheet import import_attendance
 
 router = APIRouter()
 
@@ -138,16 +137,8 @@ def import_sheet(ctx: WebDep, upload: Annotated[Upload, Depends(upload_of)]) -> 
         sheet = attendance_import.read_bytes(upload.filename, upload.data)
     except _UNREADABLE:
         return _import_page(ctx, errors={"file": "err_sheet"}, status=422)
-    store = ctx.logged_store("/app/trainings/import", {"dry_run": not upload.write})
-    report = attendance_import.import_attendance(
-        store,
-        sheet,
-        now=ctx.now,
-        today=ctx.today,
-        dry_run=not upload.write,
-        reach=capacity_building.provider_reach(ctx.principal),
-        area=coordinator_area(ctx.principal, None),
-    )
+    caller = ctx.caller("/app/trainings/import", {"dry_run": not upload.write})
+    report = import_attendance(caller, sheet, today=ctx.today, dry_run=not upload.write)
     if report.written:
         counts = query_string(
             done="written",

@@ -208,10 +208,10 @@ def capacity_page(ctx: WebDep, area: str = "", topic: str = "", month: str = "")
         month = ""
     month = month or month_of(ctx.now, tz)
     today = ctx.today
-    found = capacity_building.capacity_overview(ctx.reader.store, where.area, today)
+    found = capacity_building.capacity_overview(ctx.reader, where.area, today)
     reached = None
     if ctx.may("GET", "/api/v1/awareness-sessions/summary"):
-        summary = capacity_building.awareness_summary(ctx.reader.store, where.area, month, today)
+        summary = capacity_building.awareness_summary(ctx.reader, where.area, month, today)
         reached = _reached(summary, ctx.lang)
     topic_of = TrainingTopic(chosen) if chosen else None
     return page(
@@ -258,7 +258,7 @@ def competency_rows(
     'refresher_due' keeps those expiring or lapsed."""
     wanted = None if status in ("", REFRESHER_DUE) else CompetencyStatus(status)
     rows = capacity_building.competency_list(
-        ctx.reader.store, area, ctx.today, topic=topic, status=wanted
+        ctx.reader, area, ctx.today, topic=topic, status=wanted
     )
     if status == REFRESHER_DUE:
         rows = [r for r in rows if r.status is not CompetencyStatus.VALID]
@@ -325,8 +325,8 @@ def coaching_overdue_page(ctx: WebDep, area: str = "") -> Response:
     ctx.allow("GET", "/api/v1/coaching/overdue")
     where = where_of(ctx, area)
     today = ctx.today
-    rows = capacity_building.coaching_overdue_in(ctx.reader.store, where.area, today)
-    policy = capacity_building.current_policy(ctx.reader.store)
+    rows = capacity_building.coaching_overdue_in(ctx.reader, where.area, today)
+    policy = capacity_building.current_policy(ctx.reader)
     names = providers_named(ctx.reader, {r.provider_id for r in rows})
     return page(
         ctx.request,

@@ -139,7 +139,7 @@ def _session_page(
     new: int = 0,
     already: int = 0,
 ) -> Response:
-    attendance = capacity_building.session_attendance(ctx.reader.store, session.id)
+    attendance = capacity_building.session_attendance(ctx.reader, session.id)
     area, problem = _people_area(ctx, session, asked_area)
     all_errors = dict(errors)
     if problem:
@@ -187,7 +187,7 @@ def training_page(
     providers located where it was held, to tick who attended and who completed."""
     ctx.allow("GET", "/api/v1/trainings/{session_id}")
     ctx.allow("GET", "/api/v1/trainings/{session_id}/attendance")
-    session = capacity_building.get_training_session(ctx.reader.store, session_id)
+    session = capacity_building.get_training_session(ctx.reader, session_id)
     return _session_page(
         ctx,
         session,
@@ -237,7 +237,7 @@ def record_attendance(
     account's reach, each completed or not; completion from the session's last day.
     People already recorded for the session are left as they were."""
     ctx.allow("POST", "/api/v1/trainings/{session_id}/attendance")
-    session = capacity_building.get_training_session(ctx.reader.store, session_id)
+    session = capacity_building.get_training_session(ctx.reader, session_id)
 
     def again(errors: dict[str, str]) -> Response:
         return _session_page(
@@ -249,16 +249,9 @@ def record_attendance(
     if len(ticks.attended) > MAX_CHOICES:
         return again({"attendance": "err_invalid"})
     entries = [AttendanceEntry(pid, pid in ticks.completed) for pid in ticks.attended]
-    store = ctx.logged_store(f"/app/trainings/{session_id}/attendance", {"session_id": session_id})
+    caller = ctx.caller(f"/app/trainings/{session_id}/attendance", {"session_id": session_id})
     try:
-        result = capacity_building.record_attendance(
-            store,
-            session_id,
-            entries,
-            now=ctx.now,
-            today=ctx.today,
-            reach=capacity_building.provider_reach(ctx.principal),
-        )
+        result = capacity_building.record_attendance(caller, session_id, entries, today=ctx.today)
     except InvalidInput as exc:
         return again({"attendance": _attendance_error(exc)})
     query = query_string(

@@ -228,12 +228,11 @@ def create_training(ctx: WebDep, form: Annotated[SessionForm, Form()]) -> Respon
     fields, errors, status = _check_session(ctx, form)
     if errors:
         return _trainings_page(ctx, Filters(), form, errors, status=status)
-    store = ctx.logged_store("/app/trainings", {})
     try:
         session = TrainingSession.model_validate(
             fields | {"id": new_id("trn"), "created_at": ctx.now}
         )
-        capacity_building.create_training_session(store, session)
+        capacity_building.create_training_session(ctx.caller("/app/trainings", {}), session)
     except (InvalidInput, ValidationError) as exc:
         problem = field_of(exc, _SESSION_FIELDS, "starts_on")
         return _trainings_page(ctx, Filters(), form, {problem: "err_invalid"}, status=422)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,7 +43,6 @@ from referral_graph.security.model import (
     Username,
 )
 from referral_graph.services.caller import Caller
-from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store, Transaction
 
@@ -83,19 +81,8 @@ def get_user(caller: Caller, user_id: str) -> User:
     return caller.store.read(lambda tx: _user(tx, user_id))
 
 
-@overload
-def create_user(caller: Caller, new: NewUser) -> User: ...
-@overload  # the web app's form (services.legacy)
-def create_user(caller: Store, new: datetime, legacy_new: NewUser) -> User: ...
-def create_user(
-    caller: CallerOrStore, new: NewUser | datetime, legacy_new: NewUser | None = None
-) -> User:
+def create_user(caller: Caller, new: NewUser) -> User:
     """Create an account; its provider or area must exist."""
-    if isinstance(new, datetime):
-        if legacy_new is None:
-            raise TypeError("create_user(store, now, new) needs the new user")
-        caller, new = as_caller(caller, new), legacy_new
-    caller = as_caller(caller)
     now, wanted = caller.now, new
 
     def work(tx: Transaction) -> User:
@@ -124,7 +111,7 @@ def create_user(
     return caller.store.write(work)
 
 
-def set_active(caller: CallerOrStore, user_id: str, active: bool) -> User:
+def set_active(caller: Caller, user_id: str, active: bool) -> User:
     """Activate or deactivate an account (a deactivated one's tokens stop working)."""
 
     def work(tx: Transaction) -> User:
@@ -133,7 +120,7 @@ def set_active(caller: CallerOrStore, user_id: str, active: bool) -> User:
         tx.save_user(updated, user.version)
         return updated
 
-    return as_caller(caller).store.write(work)
+    return caller.store.write(work)
 
 
 def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> Tokens:
@@ -217,25 +204,9 @@ def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings)
     return store.write(work)
 
 
-@overload
-def sign_out(caller: Caller, refresh_token: str | None) -> None: ...
-@overload  # the web app's form (services.legacy)
-def sign_out(
-    caller: Store, refresh_token: datetime, principal: Principal, legacy_refresh: str | None
-) -> None: ...
-def sign_out(
-    caller: CallerOrStore,
-    refresh_token: str | datetime | None,
-    principal: Principal | None = None,
-    legacy_refresh: str | None = None,
-) -> None:
+def sign_out(caller: Caller, refresh_token: str | None) -> None:
     """Revoke the caller's access token in use (by its id) and, if given, their refresh
     token."""
-    if isinstance(refresh_token, datetime):
-        if principal is None or isinstance(caller, Caller):
-            raise TypeError("sign_out(store, now, principal, refresh_token)")
-        caller, refresh_token = Caller(principal, caller, refresh_token), legacy_refresh
-    caller = as_caller(caller)
     who, now, token = caller.principal, caller.now, refresh_token
 
     def work(tx: Transaction) -> None:

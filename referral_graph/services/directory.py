@@ -1,7 +1,6 @@
 """Use cases of the directory: providers and the pathways between them.
 
 Everyone signed in reads the directory; who may change it is the route's rule (admins).
-The web app still passes a bare store to some of these (``services.legacy``).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.queries import Listing, Page, PathwayQuery, ProviderQuery
 from referral_graph.services.caller import Caller
-from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.store.port import Transaction
 
 
@@ -28,17 +26,17 @@ def list_providers(caller: Caller, query: ProviderQuery, page: Page) -> Listing[
     return caller.store.read(lambda tx: tx.list_providers(query, page))
 
 
-def get_provider(caller: CallerOrStore, provider_id: str) -> Provider:
-    return as_caller(caller).store.read(lambda tx: _provider(tx, provider_id))
+def get_provider(caller: Caller, provider_id: str) -> Provider:
+    return caller.store.read(lambda tx: _provider(tx, provider_id))
 
 
-def create_provider(caller: CallerOrStore, provider: Provider) -> Provider:
-    as_caller(caller).store.write(lambda tx: tx.add_provider(provider))
+def create_provider(caller: Caller, provider: Provider) -> Provider:
+    caller.store.write(lambda tx: tx.add_provider(provider))
     return provider
 
 
 def update_provider(
-    caller: CallerOrStore,
+    caller: Caller,
     provider_id: str,
     changes: dict[str, Any],
     expected_version: int | None = None,
@@ -57,7 +55,7 @@ def update_provider(
         tx.save_provider(updated, version)
         return updated
 
-    return as_caller(caller).store.write(work)
+    return caller.store.write(work)
 
 
 def deactivate_provider(caller: Caller, provider_id: str) -> Provider:
@@ -69,7 +67,7 @@ def list_pathways(caller: Caller, query: PathwayQuery, page: Page) -> Listing[Pa
     return caller.store.read(lambda tx: tx.list_pathways(query, page))
 
 
-def create_pathway(caller: CallerOrStore, pathway: Pathway) -> Pathway:
+def create_pathway(caller: Caller, pathway: Pathway) -> Pathway:
     """Record an agreed referral link; the receiving end must offer its service."""
 
     def work(tx: Transaction) -> None:
@@ -82,7 +80,7 @@ def create_pathway(caller: CallerOrStore, pathway: Pathway) -> Pathway:
             )
         tx.add_pathway(pathway)
 
-    as_caller(caller).store.write(work)
+    caller.store.write(work)
     return pathway
 
 

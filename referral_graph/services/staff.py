@@ -46,18 +46,14 @@ class StaffMember:
 def staff(caller: Caller, provider_id: str, today: date) -> list[StaffMember]:
     """A provider's people, active first, then by name, each with what they are trained
     in on ``today`` and when their refresher and coaching fall due."""
-    reach = provider_reach(caller.principal)
-    listing = provider_people(caller.store, provider_id, Page(limit=MAX_PEOPLE), reach=reach)
+    listing = provider_people(caller, provider_id, Page(limit=MAX_PEOPLE))
     people = sorted(listing.items, key=lambda p: (not p.active, p.name.casefold(), p.id))
-    return [StaffMember(p, person_competencies(caller.store, p.id, today, reach)) for p in people]
+    return [StaffMember(p, person_competencies(caller, p.id, today)) for p in people]
 
 
 def active_staff(caller: Caller, provider_id: str) -> list[Person]:
     """A provider's active people, by name (who may have facilitated a session)."""
-    reach = provider_reach(caller.principal)
-    listing = provider_people(
-        caller.store, provider_id, Page(limit=MAX_PEOPLE), reach=reach, active=True
-    )
+    listing = provider_people(caller, provider_id, Page(limit=MAX_PEOPLE), active=True)
     return sorted(listing.items, key=lambda p: p.name.casefold())
 
 

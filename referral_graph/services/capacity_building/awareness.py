@@ -21,17 +21,16 @@ from referral_graph.domain.training import (
 from referral_graph.domain.vocabulary import AreaLevel, Gender
 from referral_graph.security.model import Role
 from referral_graph.security.policy import coordinator_area, in_area
+from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.common import (
-    Reach,
     all_pages,
     check_day,
-    door,
     grouping,
+    provider_reach,
     reached_person,
     reached_provider,
     row_area,
 )
-from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.store.port import Transaction
 
 MONTH = re.compile(r"^20\d{2}-(0[1-9]|1[0-2])$")
@@ -96,14 +95,12 @@ class AwarenessSummary(BaseModel):
     totals: ReachCounts
 
 
-def record_awareness(
-    caller: CallerOrStore, session: AwarenessSession, *, today: date, reach: Reach = None
-) -> AwarenessSession:
+def record_awareness(caller: Caller, session: AwarenessSession, *, today: date) -> AwarenessSession:
     """Record an awareness session of an existing provider (the caller's; a
     coordinator's: one held in their area) run by an existing person, held on or before
-    ``today``. (``reach``: the web app's old form, ``services.legacy``.)"""
-    caller, reach = door(caller, reach)
+    ``today``."""
     principal = caller.principal
+    reach = provider_reach(principal)
     if principal.role is Role.COORDINATOR and not in_area(principal, session.area_code):
         raise Forbidden(
             f"Area {session.area_code!r} is outside your area ({principal.area_code}).",
@@ -121,14 +118,12 @@ def record_awareness(
     return caller.store.write(work)
 
 
-def list_awareness(
-    caller: CallerOrStore, query: AwarenessQuery, page: Page, reach: Reach = None
-) -> Listing[AwarenessSession]:
+def list_awareness(caller: Caller, query: AwarenessQuery, page: Page) -> Listing[AwarenessSession]:
     """Sessions (newest first); a provider named must be one the caller reaches. A CCWC
     or provider account sees its own provider's unless it names one; a coordinator
-    those held in their area. (``reach``: the web app's old form.)"""
-    caller, reach = door(caller, reach)
+    those held in their area."""
     principal = caller.principal
+    reach = provider_reach(principal)
     if principal.role in (Role.CCWC, Role.PROVIDER):
         query = replace(query, provider_id=query.provider_id or principal.provider_id)
     query = replace(query, area=coordinator_area(principal, query.area))
@@ -164,13 +159,12 @@ def months_of(month: str | None, today: date) -> list[str]:
 
 
 def awareness_summary(
-    caller: CallerOrStore, area: str | None, month: str | None, today: date
+    caller: Caller, area: str | None, month: str | None, today: date
 ) -> AwarenessSummary:
     """How many people awareness sessions in ``area`` (a commune, district or province;
     ``None``: the country) reached in ``month`` (``YYYY-MM``; by default each of the
     twelve months ending with today's), per commune (per district for a province, per
     province for the country); a coordinator's own area unless they name one in it."""
-    caller = as_caller(caller)
     area = coordinator_area(caller.principal, area)
     check_report_area(area)
     months = months_of(month, today)

@@ -3,8 +3,8 @@ which provider, paging through a whole listing, and the areas reports are groupe
 
 Each use case takes a :class:`~referral_graph.services.caller.Caller` and derives from
 its principal whose people it reaches (:func:`provider_reach`) and which area a
-coordinator's report may cover. The web app still passes some of them a bare store and
-the reach it computed (:func:`door`; ``services.legacy``)."""
+coordinator's report may cover: the API, the web app and the CLIs never pass a reach of
+their own."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from referral_graph.policies.training import packaged_policy
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import in_area
 from referral_graph.services.caller import Caller
-from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.store.port import Listing, Page, Transaction
 
 T = TypeVar("T")
@@ -40,8 +39,8 @@ def policy_in_force(tx: Transaction) -> TrainingPolicy:
     return tx.get_training_policy() or packaged_policy()
 
 
-def current_policy(caller: CallerOrStore) -> TrainingPolicy:
-    return as_caller(caller).store.read(policy_in_force)
+def current_policy(caller: Caller) -> TrainingPolicy:
+    return caller.store.read(policy_in_force)
 
 
 def replace_policy(caller: Caller, policy: TrainingPolicy) -> TrainingPolicy:
@@ -94,19 +93,6 @@ def provider_reach(principal: Principal) -> Reach:
     if role is Role.COORDINATOR:
         return lambda provider: in_area(principal, provider.area_code)
     return lambda provider: False
-
-
-def door(
-    who: CallerOrStore, reach: Reach = None, now: datetime | None = None
-) -> tuple[Caller, Reach]:
-    """The caller of a use case and whose people it reaches: a caller's own
-    (:func:`provider_reach` of its principal); with the web app's old form, a store, the
-    system at ``now`` and the ``reach`` it passed (``services.legacy``)."""
-    if isinstance(who, Caller):
-        if reach is not None or now is not None:
-            raise TypeError("a caller's reach and time are its own: pass neither")
-        return who, provider_reach(who.principal)
-    return as_caller(who, now), reach
 
 
 def reached_provider(

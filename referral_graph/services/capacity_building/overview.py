@@ -33,7 +33,6 @@ from referral_graph.services.capacity_building.common import (
     policy_in_force,
     row_area,
 )
-from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.store.port import Store, Transaction
 
 
@@ -168,10 +167,9 @@ def _report_area(caller: Caller, area: str | None) -> str | None:
     return area
 
 
-def coaching_overdue_in(caller: CallerOrStore, area: str | None, today: date) -> list[CoachingDue]:
+def coaching_overdue_in(caller: Caller, area: str | None, today: date) -> list[CoachingDue]:
     """Trained, active people of providers in ``area`` whose coaching is overdue, longest
     overdue first."""
-    caller = as_caller(caller)
     area = _report_area(caller, area)
     data = _read(caller.store, area)
     rows = []
@@ -221,7 +219,7 @@ def _competency_rows(data: _Area, found: Iterable[Competency], today: date) -> l
 
 
 def competency_list(
-    caller: CallerOrStore,
+    caller: Caller,
     area: str | None,
     today: date,
     *,
@@ -231,7 +229,6 @@ def competency_list(
 ) -> list[CompetencyRow]:
     """Who of the active people in ``area`` is trained in what on ``today``, by area,
     provider, name and topic."""
-    caller = as_caller(caller)
     area = _report_area(caller, area)
     data = _read(caller.store, area, provider_id)
     found = [
@@ -272,13 +269,12 @@ def _count(row: TrainingRow, status: CompetencyStatus, topic: TrainingTopic) -> 
     counts.refresher_due = counts.expiring + counts.lapsed
 
 
-def capacity_overview(caller: CallerOrStore, area: str | None, today: date) -> TrainingOverview:
+def capacity_overview(caller: Caller, area: str | None, today: date) -> TrainingOverview:
     """Per commune of a district (district of a province, province of the country; a
     commune alone): active people, who holds which competency and in what state, whose
     refresher and coaching are overdue. People of providers located above that level
     (a provincial team, reported by district) get a row of their provider's area. A
     coordinator's report covers their own area unless they name one in it."""
-    caller = as_caller(caller)
     area = _report_area(caller, area)
     level, areas = grouping(area)
     data = _read(caller.store, area)

@@ -4,7 +4,7 @@ each is trained in now."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,14 +20,11 @@ from referral_graph.domain.training import (
 )
 from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.common import (
-    Reach,
-    door,
     policy_in_force,
     provider_reach,
     reached_person,
     reached_provider,
 )
-from referral_graph.services.legacy import CallerOrStore
 from referral_graph.store.port import Transaction
 
 #: Fields a change may not touch.
@@ -75,14 +72,10 @@ def _supervisors(tx: Transaction, person_id: str, supervised_by: Iterable[str]) 
     return wanted
 
 
-def add_person(
-    caller: CallerOrStore, person: Person, now: datetime | None = None, reach: Reach = None
-) -> Person:
+def add_person(caller: Caller, person: Person) -> Person:
     """Add a person to an existing provider (``NotFound`` if it is not there or not the
-    caller's); everyone in ``supervised_by`` must exist. (``now`` and ``reach``: the web
-    app's old form, ``services.legacy``.)"""
-    caller, reach = door(caller, reach, now)
-    at = caller.now
+    caller's); everyone in ``supervised_by`` must exist."""
+    reach, at = provider_reach(caller.principal), caller.now
 
     def work(tx: Transaction) -> Person:
         reached_provider(tx, person.provider_id, reach)
@@ -97,23 +90,19 @@ def add_person(
 
 
 def update_person(
-    caller: CallerOrStore,
+    caller: Caller,
     person_id: str,
     changes: dict[str, Any],
-    now: datetime | None = None,
     *,
     expected_version: int | None = None,
-    reach: Reach = None,
 ) -> Person:
     """Apply ``changes`` (validated as a whole) with compare-and-set. Moving a person to
-    another provider needs that provider to exist (and be the caller's too). (``now``
-    and ``reach``: the web app's old form, ``services.legacy``.)"""
+    another provider needs that provider to exist (and be the caller's too)."""
     forbidden = FIXED & changes.keys()
     if forbidden:
         field = sorted(forbidden)[0]
         raise InvalidInput(f"{field!r} cannot be changed.", field=field)
-    caller, reach = door(caller, reach, now)
-    at = caller.now
+    reach, at = provider_reach(caller.principal), caller.now
 
     def work(tx: Transaction) -> Person:
         current = reached_person(tx, person_id, reach)
@@ -133,24 +122,22 @@ def update_person(
     return caller.store.write(work)
 
 
-def get_person(caller: CallerOrStore, person_id: str, reach: Reach = None) -> Person:
-    """A person the caller reaches (``reach``: the web app's old form)."""
-    caller, reach = door(caller, reach)
+def get_person(caller: Caller, person_id: str) -> Person:
+    """A person the caller reaches."""
+    reach = provider_reach(caller.principal)
     return caller.store.read(lambda tx: reached_person(tx, person_id, reach))
 
 
 def provider_people(
-    caller: CallerOrStore,
+    caller: Caller,
     provider_id: str,
     page: Page,
     *,
-    reach: Reach = None,
     active: bool | None = None,
     role: PersonRole | None = None,
 ) -> Listing[Person]:
-    """The people of one provider (``NotFound`` if it is not there or not the caller's;
-    ``reach``: the web app's old form)."""
-    caller, reach = door(caller, reach)
+    """The people of one provider (``NotFound`` if it is not there or not the caller's)."""
+    reach = provider_reach(caller.principal)
 
     def work(tx: Transaction) -> Listing[Person]:
         reached_provider(tx, provider_id, reach)
@@ -180,13 +167,10 @@ def supervisees(caller: Caller, person_id: str) -> list[Person]:
     return caller.store.read(work)
 
 
-def person_competencies(
-    caller: CallerOrStore, person_id: str, today: date, reach: Reach = None
-) -> PersonCompetencies:
+def person_competencies(caller: Caller, person_id: str, today: date) -> PersonCompetencies:
     """What a person is trained in on ``today``, and whether their coaching is overdue
-    (counted from their last coaching, or from their first training if never coached).
-    (``reach``: the web app's old form.)"""
-    caller, reach = door(caller, reach)
+    (counted from their last coaching, or from their first training if never coached)."""
+    reach = provider_reach(caller.principal)
 
     def work(tx: Transaction) -> PersonCompetencies:
         person = reached_person(tx, person_id, reach)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel
 
@@ -15,12 +15,10 @@ from referral_graph.security.model import Role
 from referral_graph.security.policy import coordinator_area, in_area
 from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.common import (
-    Reach,
     check_day,
-    door,
+    provider_reach,
     reached_person,
 )
-from referral_graph.services.legacy import CallerOrStore, as_caller
 from referral_graph.store.port import Transaction
 
 
@@ -47,10 +45,9 @@ def _session(tx: Transaction, session_id: str) -> TrainingSession:
     return session
 
 
-def create_training_session(caller: CallerOrStore, session: TrainingSession) -> TrainingSession:
+def create_training_session(caller: Caller, session: TrainingSession) -> TrainingSession:
     """Record a training session (``Conflict`` if its id exists); a coordinator's
     in-person sessions are held in their area."""
-    caller = as_caller(caller)
     principal = caller.principal
     outside = session.area_code is not None and not in_area(principal, session.area_code)
     if principal.role is Role.COORDINATOR and outside:
@@ -64,8 +61,8 @@ def create_training_session(caller: CallerOrStore, session: TrainingSession) -> 
     return session
 
 
-def get_training_session(caller: CallerOrStore, session_id: str) -> TrainingSession:
-    return as_caller(caller).store.read(lambda tx: _session(tx, session_id))
+def get_training_session(caller: Caller, session_id: str) -> TrainingSession:
+    return caller.store.read(lambda tx: _session(tx, session_id))
 
 
 def list_training_sessions(
@@ -76,12 +73,12 @@ def list_training_sessions(
     return caller.store.read(lambda tx: tx.list_training_sessions(query, page))
 
 
-def session_attendance(caller: CallerOrStore, session_id: str) -> list[Attendance]:
+def session_attendance(caller: Caller, session_id: str) -> list[Attendance]:
     def work(tx: Transaction) -> list[Attendance]:
         _session(tx, session_id)
         return tx.session_attendance(session_id)
 
-    return as_caller(caller).store.read(work)
+    return caller.store.read(work)
 
 
 def check_completion(session: TrainingSession, today: date, field: str) -> None:
@@ -95,20 +92,16 @@ def check_completion(session: TrainingSession, today: date, field: str) -> None:
 
 
 def record_attendance(
-    caller: CallerOrStore,
+    caller: Caller,
     session_id: str,
     entries: Sequence[AttendanceEntry],
     *,
     today: date,
-    now: datetime | None = None,
-    reach: Reach = None,
 ) -> AttendanceResult:
     """Record who attended a session. Every person must exist (and be the caller's);
     one already recorded for the session is left as it was. Routing is told the
-    directory changed when anything new was recorded (it counts trained people).
-    (``now`` and ``reach``: the web app's old form, ``services.legacy``.)"""
-    caller, reach = door(caller, reach, now)
-    at = caller.now
+    directory changed when anything new was recorded (it counts trained people)."""
+    reach, at = provider_reach(caller.principal), caller.now
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         if entry.person_id in seen:
@@ -146,13 +139,10 @@ def record_attendance(
     return caller.store.write(work)
 
 
-def record_coaching(
-    caller: CallerOrStore, session: CoachingSession, *, today: date, reach: Reach = None
-) -> CoachingSession:
+def record_coaching(caller: Caller, session: CoachingSession, *, today: date) -> CoachingSession:
     """Record a coaching session: the person coached must exist and be the caller's;
-    the coach must exist; it happened on or before ``today``. (``reach``: the web app's
-    old form.)"""
-    caller, reach = door(caller, reach)
+    the coach must exist; it happened on or before ``today``."""
+    reach = provider_reach(caller.principal)
     check_day(session.held_on, "held_on", today=today)
 
     def work(tx: Transaction) -> CoachingSession:
@@ -164,10 +154,7 @@ def record_coaching(
     return caller.store.write(work)
 
 
-def list_coaching(
-    caller: CallerOrStore, query: CoachingQuery, page: Page
-) -> Listing[CoachingSession]:
+def list_coaching(caller: Caller, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
     """Coaching sessions, newest first; a coordinator's of people in their area."""
-    caller = as_caller(caller)
     query = replace(query, area=coordinator_area(caller.principal, query.area))
     return caller.store.read(lambda tx: tx.list_coaching(query, page))
