@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from referral_graph.domain.models import Provider
 from referral_graph.domain.queries import CoachingQuery, Page, PeopleQuery, TrainingQuery
 from referral_graph.domain.training import Attendance, CoachingSession, Person, TrainingSession
+from referral_graph.security.policy import coordinator_area
 from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building import provider_reach
 from referral_graph.store.port import Transaction
@@ -109,7 +110,9 @@ def recent_coaching(
     caller: Caller, area: str | None, limit: int = RECENT_COACHING
 ) -> list[CoachingListed]:
     """The latest coaching sessions of people of providers located in ``area``, newest
-    first, with the names of the person coached and the coach."""
+    first, with the names of the person coached and the coach (a coordinator's area is
+    never wider than their own)."""
+    area = coordinator_area(caller.principal, area)
 
     def work(tx: Transaction) -> list[CoachingListed]:
         sessions = tx.list_coaching(CoachingQuery(area=area), Page(limit=limit)).items
