@@ -10,7 +10,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from referral_graph.adapters.sqlite.sql import Row, SqlitePart, equal_to, page_of_docs, page_of_rows
+from referral_graph.adapters.sqlite.sql import (
+    Filters,
+    Row,
+    SqlitePart,
+    page_of_docs,
+    page_of_rows,
+)
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.isotime import iso, opt_iso, opt_parse_iso, parse_iso
 from referral_graph.security.model import AccessRecord, TokenRecord, User
@@ -162,10 +168,13 @@ class SqliteAccounts(SqlitePart, AccountsPort):
 
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
         """Both the log and the journal not yet settled into it (a record is in one)."""
-        where, args = equal_to([("object_id", query.object_id), ("user_id", query.user_id)])
+        f = Filters()
+        f.given("object_id = ?", query.object_id)
+        f.given("user_id = ?", query.user_id)
         sources = ["access_log", "access_journal"]
+        order = "at DESC, id"
         return page_of_rows(
-            self.conn, _access, sources, where, args, "at DESC, id", page, columns=ACCESS_COLUMNS
+            self.conn, _access, sources, f.conditions, f.args, order, page, columns=ACCESS_COLUMNS
         )
 
     # --- idempotency -----------------------------------------------------------------

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from referral_graph.adapters.sqlite.sql import (
+    Filters,
     Row,
     SqlitePart,
-    equal_to,
     in_chunks,
     page_of_docs,
     page_of_rows,
@@ -117,34 +117,24 @@ class SqliteDirectory(SqlitePart, DirectoryPort):
         return {p.id: p for p in providers}
 
     def list_providers(self, query: ProviderQuery, page: Page) -> Listing[Provider]:
-        where: list[str] = []
-        args: list[object] = []
+        f = Filters()
         if query.area is not None:
             containing = area_prefixes(query.area)
             inside, inside_args = scope_sql("code", query.area)
             marks = ",".join("?" * len(containing))
-            where.append(
+            f.add(
                 "id IN (SELECT provider_id FROM provider_areas"
-                f" WHERE code IN ({marks}) OR {inside})"
+                f" WHERE code IN ({marks}) OR {inside})",
+                [*containing, *inside_args],
             )
-            args += [*containing, *inside_args]
-        if query.service is not None:
-            where.append("id IN (SELECT provider_id FROM provider_services WHERE service = ?)")
-            args.append(query.service.value)
-        if query.kind is not None:
-            where.append("kind = ?")
-            args.append(query.kind.value)
-        if query.age is not None:
-            where.append("min_age <= ? AND max_age >= ?")
-            args += [query.age, query.age]
-        if query.gender is not None:
-            where.append("(genders = '' OR genders LIKE ?)")
-            args.append(f"%,{query.gender.value},%")
-        if query.active is not None:
-            where.append("active = ?")
-            args.append(int(query.active))
+        service = "id IN (SELECT provider_id FROM provider_services WHERE service = ?)"
+        f.given(service, query.service, lambda s: s.value)
+        f.given("kind = ?", query.kind, lambda k: k.value)
+        f.given("min_age <= ? AND max_age >= ?", query.age)
+        f.given("(genders = '' OR genders LIKE ?)", query.gender, lambda g: f"%,{g.value},%")
+        f.given("active = ?", query.active, int)
         read = Provider.model_validate_json
-        return page_of_docs(self.conn, read, "providers", where, args, "id", page)
+        return page_of_docs(self.conn, read, "providers", f.conditions, f.args, "id", page)
 
     # --- pathways --------------------------------------------------------------------
     def add_pathway(self, pathway: Pathway) -> None:
@@ -159,15 +149,12 @@ class SqliteDirectory(SqlitePart, DirectoryPort):
         return None if row is None else Pathway.model_validate_json(row[0])
 
     def list_pathways(self, query: PathwayQuery, page: Page) -> Listing[Pathway]:
-        where, args = equal_to(
-            [
-                ("from_provider_id", query.from_provider_id),
-                ("to_provider_id", query.to_provider_id),
-                ("service", query.service.value if query.service else None),
-            ]
-        )
+        f = Filters()
+        f.given("from_provider_id = ?", query.from_provider_id)
+        f.given("to_provider_id = ?", query.to_provider_id)
+        f.given("service = ?", query.service, lambda s: s.value)
         read = Pathway.model_validate_json
-        return page_of_docs(self.conn, read, "pathways", where, args, "id", page)
+        return page_of_docs(self.conn, read, "pathways", f.conditions, f.args, "id", page)
 
     # --- directory version -----------------------------------------------------------
     def directory_version(self) -> int:

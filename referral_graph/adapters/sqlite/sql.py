@@ -15,6 +15,7 @@ from referral_graph.domain.areas import scope
 from referral_graph.domain.queries import Listing, Page
 
 T = TypeVar("T")
+V = TypeVar("V")
 Row = tuple[Any, ...]
 
 #: How many ids one ``IN (…)`` list binds (SQLite allows 32,766 variables; a smaller
@@ -42,11 +43,33 @@ def where(conditions: Sequence[str]) -> str:
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
-def equal_to(columns: Iterable[tuple[str, object]]) -> tuple[list[str], list[object]]:
-    """``column = ?`` conditions and their arguments for the values that are not None
-    (a filter left out)."""
-    given = [(column, value) for column, value in columns if value is not None]
-    return [f"{column} = ?" for column, _ in given], [value for _, value in given]
+class Filters:
+    """The conditions of a query and their arguments, built one filter at a time.
+
+    >>> f = Filters()
+    >>> f.given("kind = ?", "ngo")
+    >>> f.given("active = ?", None)  # not filtered on
+    >>> f.given("min_age <= ? AND max_age >= ?", 15)
+    >>> f.conditions, f.args
+    (['kind = ?', 'min_age <= ? AND max_age >= ?'], ['ngo', 15, 15])
+    """
+
+    def __init__(self, *conditions: str) -> None:
+        self.conditions: list[str] = list(conditions)
+        self.args: list[object] = []
+
+    def add(self, condition: str, args: Sequence[object] = ()) -> None:
+        """A condition with its arguments, always."""
+        self.conditions.append(condition)
+        self.args += args
+
+    def given(
+        self, condition: str, value: V | None, convert: Callable[[V], object] = lambda v: v
+    ) -> None:
+        """``condition`` with ``convert(value)`` for each of its ``?`` — unless ``value``
+        is None (the filter was left out)."""
+        if value is not None:
+            self.add(condition, [convert(value)] * condition.count("?"))
 
 
 def in_chunks(conn: sqlite3.Connection, sql: str, ids: Iterable[str]) -> Iterator[Row]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from referral_graph.adapters.sqlite.sql import SqlitePart, equal_to, page_of_docs, scope_sql
+from referral_graph.adapters.sqlite.sql import Filters, SqlitePart, page_of_docs, scope_sql, where
 from referral_graph.domain.areas import scope
 from referral_graph.domain.isotime import iso, opt_iso, parse_iso
 from referral_graph.domain.models import Referral, TimelinessAlert
@@ -94,53 +94,40 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
         )
 
     def list_alerts(self, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
-        where, args = equal_to(
-            [
-                ("referral_id", query.referral_id),
-                ("provider_id", query.provider_id),
-                ("kind", query.kind.value if query.kind else None),
-            ]
-        )
+        f = Filters()
+        f.given("referral_id = ?", query.referral_id)
+        f.given("provider_id = ?", query.provider_id)
+        f.given("kind = ?", query.kind, lambda k: k.value)
         read = TimelinessAlert.model_validate_json
-        return page_of_docs(self.conn, read, "alerts", where, args, "fired_at DESC, id", page)
+        order = "fired_at DESC, id"
+        return page_of_docs(self.conn, read, "alerts", f.conditions, f.args, order, page)
 
     def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
-        where = ["r.pending_due_at IS NOT NULL", "r.pending_due_at < ?"]
-        args: list[object] = [iso(query.before)]
+        f = Filters("r.pending_due_at IS NOT NULL")
+        f.given("r.pending_due_at < ?", query.before, iso)
         if query.area is not None and len(query.area) in (2, 4):
             # provinces and districts always prefix their villages' codes
             column = "r.province_code" if len(query.area) == 2 else "r.district_code"
             scope(query.area)  # refuses codes that are not in the gazetteer
-            where.append(f"{column} = ?")
-            args.append(query.area)
+            f.add(f"{column} = ?", [query.area])
         elif query.area is not None:
-            inside, inside_args = scope_sql("r.village_code", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.provider_id is not None:
-            where.append("r.to_provider_id = ?")
-            args.append(query.provider_id)
-        if query.risk is not None:
-            where.append("r.risk = ?")
-            args.append(query.risk.value)
+            f.add(*scope_sql("r.village_code", query.area))
+        f.given("r.to_provider_id = ?", query.provider_id)
+        f.given("r.risk = ?", query.risk, lambda r: r.value)
         order = "r.pending_due_at, r.id"
         read = Referral.model_validate_json
-        return page_of_docs(self.conn, read, "referrals r", where, args, order, page)
+        return page_of_docs(self.conn, read, "referrals r", f.conditions, f.args, order, page)
 
     def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
-        where = ["created_at >= ?", "created_at < ?"]
-        args: list[object] = [iso(query.since), iso(query.until)]
+        f = Filters()
+        f.given("created_at >= ?", query.since, iso)
+        f.given("created_at < ?", query.until, iso)
         if query.area is not None:
-            inside, inside_args = scope_sql("village_code", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.provider_id is not None:
-            where.append("(to_provider_id = ? OR from_provider_id = ?)")
-            args += [query.provider_id, query.provider_id]
+            f.add(*scope_sql("village_code", query.area))
+        f.given("(to_provider_id = ? OR from_provider_id = ?)", query.provider_id)
         rows = self.conn.execute(
-            f"SELECT {_FACT_COLUMNS} FROM referrals WHERE {' AND '.join(where)}"
-            " ORDER BY created_at, id",
-            args,
+            f"SELECT {_FACT_COLUMNS} FROM referrals {where(f.conditions)} ORDER BY created_at, id",
+            f.args,
         ).fetchall()
         return [_fact(r) for r in rows]
 

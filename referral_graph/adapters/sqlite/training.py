@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date
 
 from referral_graph.adapters.sqlite.sql import (
+    Filters,
     SqlitePart,
-    equal_to,
     in_chunks,
     page_of_docs,
     scope_sql,
@@ -151,24 +151,15 @@ class SqliteTraining(SqlitePart, TrainingPort):
         return {p.id: p for p in people}
 
     def list_people(self, query: PeopleQuery, page: Page) -> Listing[Person]:
-        where: list[str] = []
-        args: list[object] = []
-        if query.provider_id is not None:
-            where.append("p.provider_id = ?")
-            args.append(query.provider_id)
+        f = Filters()
+        f.given("p.provider_id = ?", query.provider_id)
         if query.area is not None:
-            inside, inside_args = _of_providers_in("p.id", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.active is not None:
-            where.append("p.active = ?")
-            args.append(int(query.active))
-        if query.role is not None:
-            where.append("p.role = ?")
-            args.append(query.role.value)
+            f.add(*_of_providers_in("p.id", query.area))
+        f.given("p.active = ?", query.active, int)
+        f.given("p.role = ?", query.role, lambda r: r.value)
         order = "p.provider_id, p.name, p.id"
         read = Person.model_validate_json
-        return page_of_docs(self.conn, read, "people p", where, args, order, page)
+        return page_of_docs(self.conn, read, "people p", f.conditions, f.args, order, page)
 
     def supervisees(self, person_id: str) -> list[Person]:
         rows = self.conn.execute(
@@ -210,24 +201,16 @@ class SqliteTraining(SqlitePart, TrainingPort):
         return None if row is None else TrainingSession.model_validate_json(row[0])
 
     def list_training_sessions(self, query: TrainingQuery, page: Page) -> Listing[TrainingSession]:
-        where: list[str] = []
-        args: list[object] = []
-        if query.topic is not None:
-            where.append("s.topic = ?")
-            args.append(query.topic.value)
+        f = Filters()
+        f.given("s.topic = ?", query.topic, lambda t: t.value)
         if query.area is not None:
-            inside, inside_args = _held_in("s", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.since is not None:
-            where.append("s.starts_on >= ?")
-            args.append(query.since.isoformat())
-        if query.until is not None:
-            where.append("s.starts_on < ?")
-            args.append(query.until.isoformat())
+            f.add(*_held_in("s", query.area))
+        f.given("s.starts_on >= ?", query.since, date.isoformat)
+        f.given("s.starts_on < ?", query.until, date.isoformat)
         order = "s.starts_on DESC, s.id"
         read = TrainingSession.model_validate_json
-        return page_of_docs(self.conn, read, "training_sessions s", where, args, order, page)
+        source = "training_sessions s"
+        return page_of_docs(self.conn, read, source, f.conditions, f.args, order, page)
 
     def _check_attendance(
         self,
@@ -268,29 +251,20 @@ class SqliteTraining(SqlitePart, TrainingPort):
         return [Attendance.model_validate_json(r[0]) for r in rows]
 
     def training_records(self, query: TrainingRecordQuery) -> list[TrainingRecord]:
-        where = ["a.completed = 1"]
-        args: list[object] = []
+        f = Filters("a.completed = 1")
         if query.area is not None:
-            inside, inside_args = _of_providers_in("p.id", query.area)
-            where.append(inside)
-            args += inside_args
-        equal, equal_args = equal_to(
-            [
-                ("p.provider_id", query.provider_id),
-                ("a.person_id", query.person_id),
-                ("s.topic", query.topic.value if query.topic else None),
-            ]
-        )
-        where += equal
-        args += equal_args
+            f.add(*_of_providers_in("p.id", query.area))
+        f.given("p.provider_id = ?", query.provider_id)
+        f.given("a.person_id = ?", query.person_id)
+        f.given("s.topic = ?", query.topic, lambda t: t.value)
         if query.active_people_only:
-            where.append("p.active = 1")
+            f.add("p.active = 1")
         rows = self.conn.execute(
             "SELECT a.person_id, p.provider_id, s.topic, s.ends_on, a.session_id, p.active"
             " FROM attendance a JOIN training_sessions s ON s.id = a.session_id"
-            f" JOIN people p ON p.id = a.person_id {sql_where(where)}"
+            f" JOIN people p ON p.id = a.person_id {sql_where(f.conditions)}"
             " ORDER BY a.person_id, s.ends_on, a.session_id",
-            args,
+            f.args,
         ).fetchall()
         return [
             TrainingRecord(
@@ -335,14 +309,14 @@ class SqliteTraining(SqlitePart, TrainingPort):
         )
 
     def list_coaching(self, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
-        where, args = equal_to([("c.person_id", query.person_id), ("c.coach_id", query.coach_id)])
+        f = Filters()
+        f.given("c.person_id = ?", query.person_id)
+        f.given("c.coach_id = ?", query.coach_id)
         if query.area is not None:
-            inside, inside_args = _of_providers_in("c.person_id", query.area)
-            where.append(inside)
-            args += inside_args
+            f.add(*_of_providers_in("c.person_id", query.area))
         order = "c.held_on DESC, c.id"
         read = CoachingSession.model_validate_json
-        return page_of_docs(self.conn, read, "coaching c", where, args, order, page)
+        return page_of_docs(self.conn, read, "coaching c", f.conditions, f.args, order, page)
 
     def last_coaching(self, person_ids: Iterable[str]) -> dict[str, date]:
         sql = (
@@ -381,24 +355,16 @@ class SqliteTraining(SqlitePart, TrainingPort):
     def list_awareness_sessions(
         self, query: AwarenessQuery, page: Page
     ) -> Listing[AwarenessSession]:
-        where: list[str] = []
-        args: list[object] = []
+        f = Filters()
         if query.area is not None:
-            inside, inside_args = _held_in("w", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.provider_id is not None:
-            where.append("w.provider_id = ?")
-            args.append(query.provider_id)
-        if query.since is not None:
-            where.append("w.held_on >= ?")
-            args.append(query.since.isoformat())
-        if query.until is not None:
-            where.append("w.held_on < ?")
-            args.append(query.until.isoformat())
+            f.add(*_held_in("w", query.area))
+        f.given("w.provider_id = ?", query.provider_id)
+        f.given("w.held_on >= ?", query.since, date.isoformat)
+        f.given("w.held_on < ?", query.until, date.isoformat)
         order = "w.held_on DESC, w.id"
         read = AwarenessSession.model_validate_json
-        return page_of_docs(self.conn, read, "awareness_sessions w", where, args, order, page)
+        source = "awareness_sessions w"
+        return page_of_docs(self.conn, read, source, f.conditions, f.args, order, page)
 
     # --- policy --------------------------------------------------------------------------
     def get_training_policy(self) -> TrainingPolicy | None:
