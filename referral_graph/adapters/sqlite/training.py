@@ -205,8 +205,8 @@ class SqliteTraining(SqlitePart, TrainingPort):
         f.given("s.topic = ?", query.topic, lambda t: t.value)
         if query.area is not None:
             f.add(*_held_in("s", query.area))
-        f.given("s.starts_on >= ?", query.since, date.isoformat)
-        f.given("s.starts_on < ?", query.until, date.isoformat)
+        f.given("s.starts_on >= ?", query.since, lambda d: d.isoformat())
+        f.given("s.starts_on < ?", query.until, lambda d: d.isoformat())
         order = "s.starts_on DESC, s.id"
         read = TrainingSession.model_validate_json
         source = "training_sessions s"
@@ -359,8 +359,8 @@ class SqliteTraining(SqlitePart, TrainingPort):
         if query.area is not None:
             f.add(*_held_in("w", query.area))
         f.given("w.provider_id = ?", query.provider_id)
-        f.given("w.held_on >= ?", query.since, date.isoformat)
-        f.given("w.held_on < ?", query.until, date.isoformat)
+        f.given("w.held_on >= ?", query.since, lambda d: d.isoformat())
+        f.given("w.held_on < ?", query.until, lambda d: d.isoformat())
         order = "w.held_on DESC, w.id"
         read = AwarenessSession.model_validate_json
         source = "awareness_sessions w"
