@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.store.port import Store
 from tests.factories import FakeClock
-
-REQUIRE_NEO4J = os.environ.get("REQUIRE_NEO4J") == "1"
+from tests.neo4j_server import open_neo4j
 
 
 @pytest.fixture
@@ -31,3 +30,12 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
 @pytest.fixture
 def store(sqlite_store: SqliteStore) -> Store:
     return sqlite_store
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[Neo4jStore]:
+    """One driver on the configured Neo4j for the whole session, schema created once
+    (skip without it, or fail with REQUIRE_NEO4J=1; see ``tests/neo4j_server.py``)."""
+    store = open_neo4j()
+    yield store
+    store.close()

@@ -2,13 +2,13 @@
 
 ``any_store`` is parameterised over ``sqlite`` (a temporary file) and ``neo4j`` (the
 server named by NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE, defaults as in
-``referral_graph.settings``). Without a reachable Neo4j the ``neo4j`` cases are skipped,
-or fail when REQUIRE_NEO4J=1. The Neo4j database is wiped before every test.
+``referral_graph.settings``) through the shared ``neo4j_server`` fixture: without a
+reachable Neo4j the ``neo4j`` cases are skipped, or fail when REQUIRE_NEO4J=1. The Neo4j
+database is wiped before every test.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,35 +16,9 @@ import pytest
 
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.adapters.sqlite.store import SqliteStore
-from referral_graph.domain.errors import StoreUnavailable
-from referral_graph.settings import Settings
 from referral_graph.store.port import Store
+from tests.contract.helpers import case
 from tests.factories import load_small_network
-
-REQUIRE_NEO4J = os.environ.get("REQUIRE_NEO4J") == "1"
-
-
-@pytest.fixture(scope="session")
-def neo4j_server() -> Iterator[Neo4jStore]:
-    """One driver for the whole session, schema created once."""
-    settings = Settings()  # NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE
-    store = Neo4jStore(
-        settings.neo4j_uri,
-        settings.neo4j_user,
-        settings.neo4j_password.get_secret_value(),
-        database=settings.neo4j_database,
-    )
-    try:
-        store.ping()
-        store.initialise()
-    except StoreUnavailable as exc:
-        store.close()
-        message = f"Neo4j not reachable at {settings.neo4j_uri} ({exc.detail})"
-        if REQUIRE_NEO4J:
-            pytest.fail(f"{message}; REQUIRE_NEO4J=1")
-        pytest.skip(f"{message}; start it with `make neo4j`")
-    yield store
-    store.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -65,3 +39,18 @@ def network(any_store: Store) -> Store:
     """A store holding ``tests.factories.small_network``."""
     load_small_network(any_store)
     return any_store
+
+
+@pytest.fixture
+def with_case(network: Store) -> Store:
+    network.write(lambda tx: tx.add_case(case("case-1")))
+    return network
+
+
+@pytest.fixture
+def with_cases(network: Store) -> Store:
+    network.write(lambda tx: tx.add_case(case("case-1")))
+    network.write(lambda tx: tx.add_case(case("case-2", village_code="17020101")))
+    # 04061700 lies in commune 040614 though its code does not start with it
+    network.write(lambda tx: tx.add_case(case("case-3", village_code="04061700")))
+    return network

@@ -1,17 +1,17 @@
-"""Contract: users, tokens, sign-in throttling and the access log."""
+"""Contract of the accounts port: users, tokens, sign-in throttling, the access log and
+idempotency records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from referral_graph.domain.errors import Conflict, StaleVersion
-from referral_graph.security.model import AccessRecord, Role, TokenRecord, User
-from referral_graph.store.port import AccessQuery, Page, Store
-from tests.contract.helpers import race
+from referral_graph.security.model import Role, TokenRecord, User
+from referral_graph.store.port import AccessQuery, IdempotencyRecord, Page, Store
+from tests.contract.helpers import access, race, successes
 from tests.factories import T0
 
 MINUTE = timedelta(minutes=1)
@@ -51,30 +51,6 @@ def token(
     return TokenRecord(**fields)
 
 
-def access(
-    ident: str,
-    *,
-    at: datetime = T0,
-    user_id: str = "u-1",
-    object_id: str | None = "case-1",
-    **extra: Any,
-) -> AccessRecord:
-    fields: dict[str, Any] = {
-        "id": ident,
-        "at": at,
-        "user_id": user_id,
-        "username": f"name-{user_id}",
-        "role": "ccwc",
-        "action": "read",
-        "method": "GET",
-        "path": f"/cases/{object_id}",
-        "object_id": object_id,
-        "client": "10.0.0.1",
-    }
-    fields.update(extra)
-    return AccessRecord(**fields)
-
-
 def add_users(store: Store, *users: User) -> None:
     for u in users:
         store.write(lambda tx, u=u: tx.add_user(u))
@@ -83,10 +59,6 @@ def add_users(store: Store, *users: User) -> None:
 def add_tokens(store: Store, *tokens: TokenRecord) -> None:
     for t in tokens:
         store.write(lambda tx, t=t: tx.add_token(t))
-
-
-def successes(results: Sequence[object]) -> list[object]:
-    return [r for r in results if not isinstance(r, Exception)]
 
 
 # --- users -------------------------------------------------------------------------
@@ -302,22 +274,6 @@ def test_access_records_at_one_instant_are_ordered_by_id(any_store: Store) -> No
     assert [r.id for r in listing.items] == ["a-1", "a-2", "a-3"]
 
 
-def test_settling_the_access_log_changes_nothing_a_reader_sees(any_store: Store) -> None:
-    for n in range(6):
-        record = access(f"a-{n}", at=T0 + n * MINUTE, object_id=f"case-{n % 2}")
-        any_store.write(lambda tx, r=record: tx.append_access(r))
-    query = AccessQuery(object_id="case-1")
-    before = any_store.read(lambda tx: tx.list_access(query, Page()))
-    moved = any_store.write(lambda tx: tx.settle_access(4))
-    assert moved == (4 if any_store.name == "sqlite" else 0)  # Neo4j indexes on append
-    assert any_store.read(lambda tx: tx.list_access(query, Page())) == before
-    any_store.write(lambda tx: tx.settle_access(100))
-    assert any_store.write(lambda tx: tx.settle_access(100)) == 0
-    after = any_store.read(lambda tx: tx.list_access(query, Page()))
-    assert after == before
-    assert [r.id for r in after.items] == ["a-5", "a-3", "a-1"]
-
-
 # --- times -------------------------------------------------------------------------
 
 
@@ -396,3 +352,41 @@ def test_one_of_many_concurrent_revocations_wins(any_store: Store) -> None:
         lambda i: any_store.write(lambda tx: tx.revoke_token("t-1", T0 + i * MINUTE)),
     )
     assert sorted(results, key=str) == [False] * (THREADS - 1) + [True], results
+
+
+# --- idempotency -------------------------------------------------------------------
+
+
+def record(key: str = "user-1:k1", at: timedelta = timedelta(0)) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        key=key, request_hash="h" * 64, status=201, body='{"id": "case_1"}', created_at=T0 + at
+    )
+
+
+def test_a_record_is_found_again_exactly(any_store: Store) -> None:
+    assert any_store.read(lambda tx: tx.get_idempotency("user-1:k1")) is None
+    any_store.write(lambda tx: tx.save_idempotency(record()))
+    found = any_store.read(lambda tx: tx.get_idempotency("user-1:k1"))
+    assert found == record()
+
+
+def test_a_key_is_kept_once(any_store: Store) -> None:
+    any_store.write(lambda tx: tx.save_idempotency(record()))
+    with pytest.raises(Conflict) as err:
+        any_store.write(lambda tx: tx.save_idempotency(record()))
+    assert err.value.field == "Idempotency-Key"
+
+
+def test_concurrent_saves_of_one_key_have_one_winner(any_store: Store) -> None:
+    outcomes = race(8, lambda _i: any_store.write(lambda tx: tx.save_idempotency(record())))
+    assert sum(1 for o in outcomes if o is None) == 1
+    assert all(isinstance(o, Conflict) for o in outcomes if o is not None)
+
+
+def test_old_records_are_forgotten(any_store: Store) -> None:
+    any_store.write(lambda tx: tx.save_idempotency(record("a", timedelta(hours=-30))))
+    any_store.write(lambda tx: tx.save_idempotency(record("b", timedelta(hours=-1))))
+    gone = any_store.write(lambda tx: tx.forget_idempotency(T0 - timedelta(hours=24)))
+    assert gone == 1
+    assert any_store.read(lambda tx: tx.get_idempotency("a")) is None
+    assert any_store.read(lambda tx: tx.get_idempotency("b")) is not None

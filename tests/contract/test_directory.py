@@ -1,28 +1,44 @@
-"""Contract: providers, pathways and the directory version."""
+"""Contract of the directory port: providers, pathways, the directory version and
+routing history (provider activity, service gaps)."""
 
 from __future__ import annotations
 
+from operator import methodcaller
 from typing import Any
 
 import pytest
 
 from referral_graph.domain.errors import Conflict, StaleVersion, UnknownArea
-from referral_graph.domain.models import Eligibility, Pathway, Provider
+from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import Eligibility, Pathway, Provider, utc_now
 from referral_graph.domain.vocabulary import Gender, ProviderKind, Service
-from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Store, Transaction
-from tests.factories import provider, small_network
+from referral_graph.services import directory
+from referral_graph.services.caller import Caller
+from referral_graph.store.port import (
+    Page,
+    PathwayQuery,
+    ProviderActivity,
+    ProviderQuery,
+    ServiceGap,
+    Store,
+    Transaction,
+)
+from tests.contract.helpers import (
+    ALL,
+    HOUR,
+    THREADS,
+    add,
+    ids,
+    pathway_ids,
+    race,
+    referral,
+    save,
+    successes,
+    version,
+)
+from tests.factories import T0, provider, small_network
 
-ALL = ["ccwc-a", "closed-hc", "girls-only", "hc-a", "helpline", "tpo-a"]
-
-
-def ids(store: Store, page: Page | None = None, **filters: object) -> list[str]:
-    query = ProviderQuery(**filters)  # type: ignore[arg-type]
-    listing = store.read(lambda tx: tx.list_providers(query, page or Page(limit=100)))
-    return [p.id for p in listing.items]
-
-
-def version(store: Store) -> int:
-    return store.read(lambda tx: tx.directory_version())
+S = ReferralStatus
 
 
 # --- providers ---------------------------------------------------------------------
@@ -214,12 +230,6 @@ def test_save_provider_moves_it_in_every_filter(network: Store) -> None:
 # --- pathways ----------------------------------------------------------------------
 
 
-def pathway_ids(store: Store, page: Page | None = None, **filters: object) -> list[str]:
-    query = PathwayQuery(**filters)  # type: ignore[arg-type]
-    listing = store.read(lambda tx: tx.list_pathways(query, page or Page()))
-    return [w.id for w in listing.items]
-
-
 def test_pathways_add_get_and_conflict(network: Store) -> None:
     w = Pathway(
         id="pw-9",
@@ -258,50 +268,7 @@ def test_list_pathways_filters_and_pages(network: Store) -> None:
     assert listing.count == 3
 
 
-# --- bulk load and the directory version -------------------------------------------
-
-
-def test_load_directory_inserts_or_replaces(any_store: Store) -> None:
-    providers, pathways = small_network()
-    assert any_store.write(lambda tx: tx.load_directory(providers, pathways)) == 9
-    assert ids(any_store) == ALL
-
-    changed = [
-        providers[0].model_copy(update={"name": "CCWC renamed", "version": 2}),
-        provider("new-one", ProviderKind.SCHOOL, {Service.AWARENESS}, area_code="0102"),
-    ]
-    rerouted = pathways[0].model_copy(update={"to_provider_id": "tpo-a"})
-    assert any_store.write(lambda tx: tx.load_directory(changed, [rerouted])) == 3
-
-    assert ids(any_store) == sorted([*ALL, "new-one"])
-    stored = any_store.read(lambda tx: tx.get_provider("ccwc-a"))
-    assert stored is not None and stored.name == "CCWC renamed" and stored.version == 2
-    assert ids(any_store, area="01") == ["helpline", "new-one"]
-    assert pathway_ids(any_store, to_provider_id="tpo-a") == ["pw-1", "pw-2"]
-    assert pathway_ids(any_store, to_provider_id="hc-a") == []
-    assert pathway_ids(any_store) == ["pw-1", "pw-2", "pw-3"]
-
-
-def test_load_directory_with_a_dangling_pathway_changes_nothing(any_store: Store) -> None:
-    providers, _ = small_network()
-    dangling = Pathway(
-        id="pw-x", from_provider_id="ccwc-a", to_provider_id="nope", service=Service.SHELTER
-    )
-    with pytest.raises(Conflict):
-        any_store.write(lambda tx: tx.load_directory(providers, [dangling]))
-    assert ids(any_store) == []
-    assert version(any_store) == 0
-
-
-def test_load_directory_in_large_batches(any_store: Store) -> None:
-    base = small_network()[0][1]
-    many = [base.model_copy(update={"id": f"hc-{i:05d}"}) for i in range(6_000)]
-    assert any_store.write(lambda tx: tx.load_directory(many, [])) == 6_000
-    listing = any_store.read(
-        lambda tx: tx.list_providers(ProviderQuery(area="170101"), Page(limit=3, offset=5_998))
-    )
-    assert listing.count == 6_000
-    assert [p.id for p in listing.items] == ["hc-05998", "hc-05999"]
+# --- the directory version ---------------------------------------------------------
 
 
 def test_directory_version_grows_on_every_directory_write(any_store: Store) -> None:
@@ -340,3 +307,99 @@ def test_directory_reads_see_writes_of_their_own_transaction(any_store: Store) -
         return before, [x.id for x in listing.items], tx.directory_version() > before
 
     assert any_store.write(work) == (0, ["inside"], True)
+
+
+# --- routing history ---------------------------------------------------------------
+
+
+def test_provider_activity(with_cases: Store) -> None:
+    a = add(with_cases, referral("ref-a"))
+    add(with_cases, referral("ref-b", at=T0 + HOUR))
+    c = add(with_cases, referral("ref-c", receiver="tpo-a", service="counselling"))
+    old = add(with_cases, referral("ref-old", at=T0 - 48 * HOUR))
+    save(with_cases, a, S.RECEIVED, 0.5)
+    c = save(with_cases, c, S.RECEIVED, 2)
+    save(with_cases, c, S.REJECTED, 3)
+    save(with_cases, old, S.RECEIVED, 1)
+
+    activity = with_cases.read(lambda tx: tx.provider_activity(T0))
+    assert activity == {
+        "hc-a": ProviderActivity(3, (1800.0,)),
+        "tpo-a": ProviderActivity(0, (7200.0,)),
+    }
+    later = with_cases.read(lambda tx: tx.provider_activity(T0 + 2 * HOUR))
+    assert later == {"hc-a": ProviderActivity(3, ())}
+
+
+def test_service_gaps_newest_first_inside_an_area(with_cases: Store) -> None:
+    gaps = [
+        ServiceGap("gap-1", "case-1", Service.COUNSELLING, "17010101", ("helpline",), T0),
+        ServiceGap("gap-2", "case-2", Service.SHELTER, "17020101", (), T0 + HOUR),
+        ServiceGap("gap-3", "case-1", Service.MEDICAL_CARE, "17010101", ("a", "b"), T0 + HOUR),
+        ServiceGap("gap-4", "case-3", Service.COUNSELLING, "04061700", (), T0),
+    ]
+    for gap in gaps:
+        with_cases.write(methodcaller("record_service_gap", gap))
+    again = ServiceGap("gap-1", "case-1", Service.SHELTER, "17010101", (), T0 + 9 * HOUR)
+    with_cases.write(lambda tx: tx.record_service_gap(again))  # recorded once
+
+    def listed(area: str, page: Page | None = None) -> tuple[list[ServiceGap], int]:
+        listing = with_cases.read(lambda tx: tx.service_gaps(area, page or Page()))
+        return listing.items, listing.count
+
+    assert listed("17") == ([gaps[1], gaps[2], gaps[0]], 3)
+    assert listed("1701") == ([gaps[2], gaps[0]], 2)
+    assert listed("17020101") == ([gaps[1]], 1)
+    assert listed("12") == ([], 0)
+    assert listed("17", Page(limit=1, offset=1)) == ([gaps[2]], 3)
+    assert listed("040614") == ([gaps[3]], 1)
+    assert listed("0406") == ([gaps[3]], 1)
+    assert listed("04061700") == ([gaps[3]], 1)
+
+
+def test_a_gap_of_an_unknown_case_is_refused(with_cases: Store) -> None:
+    orphan = ServiceGap("gap-x", "case-gone", Service.COUNSELLING, "17010101", (), T0)
+    with pytest.raises(Conflict) as refused:
+        with_cases.write(lambda tx: tx.record_service_gap(orphan))
+    assert refused.value.field == "case_id"
+    assert with_cases.read(lambda tx: tx.service_gaps("17", Page())).count == 0
+
+
+# --- concurrency -------------------------------------------------------------------
+
+
+def test_concurrent_inserts_of_one_id_make_one_row(network: Store) -> None:
+    def add(i: int) -> None:
+        p = provider("twin", ProviderKind.NGO, {Service.COUNSELLING}, name=f"Twin {i}")
+        network.write(lambda tx: tx.add_provider(p))
+
+    results = race(THREADS, add)
+    assert len(successes(results)) == 1, results
+    assert all(isinstance(r, Conflict) for r in results if r is not None)
+    listing = network.read(lambda tx: tx.get_providers(["twin"]))
+    assert list(listing) == ["twin"]
+
+
+def test_directory_version_loses_no_concurrent_bump(network: Store) -> None:
+    before = network.read(lambda tx: tx.directory_version())
+
+    def add(i: int) -> None:
+        p = provider(f"p-{i}", ProviderKind.NGO, {Service.COUNSELLING})
+        network.write(lambda tx: tx.add_provider(p))
+
+    assert successes(race(THREADS, add)) == [None] * THREADS
+    assert network.read(lambda tx: tx.directory_version()) == before + THREADS
+
+
+def test_concurrent_provider_updates_with_one_expected_version(network: Store) -> None:
+    results = race(
+        THREADS,
+        lambda i: directory.update_provider(
+            Caller.system(network, utc_now()), "hc-a", {"name": f"Name {i}"}, 1
+        ),
+    )
+    landed = successes(results)
+    assert len(landed) == 1, results
+    assert all(isinstance(r, StaleVersion) for r in results if isinstance(r, Exception))
+    stored = directory.get_provider(Caller.system(network, utc_now()), "hc-a")
+    assert stored == landed[0] and stored.version == 2

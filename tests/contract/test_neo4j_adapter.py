@@ -15,8 +15,10 @@ from neo4j import ManagedTransaction
 from neo4j.exceptions import IncompleteCommit, SessionExpired
 from neo4j.time import DateTime
 
-from referral_graph.adapters.neo4j import cypher
+from referral_graph.adapters.neo4j.cases import INBOX
+from referral_graph.adapters.neo4j.plumbing import page_of
 from referral_graph.adapters.neo4j.store import Neo4jStore
+from referral_graph.adapters.neo4j.timeliness import ALERT_DUE
 from referral_graph.domain.errors import (
     Conflict,
     InvalidInput,
@@ -286,7 +288,7 @@ def operators(plan: dict[str, Any]) -> list[str]:
 
 @pytest.mark.neo4j
 def test_the_inbox_and_the_alert_queue_seek_an_index(neo4j: Neo4jStore) -> None:
-    inbox = cypher.INBOX + cypher.page_of("r", "r.created_at, r.id")
+    inbox = INBOX + page_of("r", "r.created_at, r.id")
     params = {
         "provider_id": "hc-a",
         "statuses": ["requested", "received"],
@@ -299,8 +301,6 @@ def test_the_inbox_and_the_alert_queue_seek_an_index(neo4j: Neo4jStore) -> None:
     # the composite inbox index: only the provider's referrals in those statuses are read
     assert any("Referral(to_provider_id, status)" in op for op in plan), plan
     assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan")) for op in plan), plan
-
-    from referral_graph.adapters.neo4j.followup import ALERT_DUE
 
     result = neo4j.driver.execute_query(
         "EXPLAIN " + ALERT_DUE, {"now": datetime.now(UTC), "limit": 5}, database_=neo4j.database

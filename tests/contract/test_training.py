@@ -1,5 +1,6 @@
-"""Contract: capacity building — people and supervision, trainings and attendance,
-coaching, awareness sessions and the capacity policy.
+"""Contract of the training port: capacity building — people and supervision, trainings
+and attendance, coaching, awareness sessions and the capacity policy (the data is in
+``training_data.py``; bulk loads are the archive port's, in ``test_archive.py``).
 
 Decisions this suite pins down for every store:
 
@@ -17,246 +18,57 @@ Decisions this suite pins down for every store:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date, timedelta
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any
 
 import pytest
 
 from referral_graph.domain.errors import Conflict, StaleVersion, UnknownArea
 from referral_graph.domain.training import (
-    AgeGroup,
     Attendance,
-    AwarenessSession,
-    AwarenessTopic,
-    CoachingSession,
-    ParticipantCount,
-    Person,
-    PersonRole,
-    ServiceRequirement,
-    TrainingPolicy,
     TrainingRecord,
-    TrainingSession,
     TrainingTopic,
 )
-from referral_graph.domain.vocabulary import DeliveryMode, Gender, ProviderKind, Service
 from referral_graph.store.port import (
     AwarenessQuery,
     CoachingQuery,
-    Listing,
     Page,
     PeopleQuery,
     Store,
     TrainingQuery,
     TrainingRecordQuery,
-    Transaction,
 )
-from tests.factories import T0, provider, small_network
-
-T = TypeVar("T")
-R = PersonRole
-PFA = TrainingTopic.PSYCHOLOGICAL_FIRST_AID
-
-# --- factories ---------------------------------------------------------------------
-
-
-def person(
-    ident: str, provider_id: str, name: str, role: PersonRole = R.HEALTH_STAFF, **extra: Any
-) -> Person:
-    fields: dict[str, Any] = {
-        "id": ident,
-        "provider_id": provider_id,
-        "name": name,
-        "role": role,
-        "synthetic": True,
-        "updated_at": T0,
-    }
-    fields.update(extra)
-    return Person.model_validate(fields)
-
-
-def session(
-    ident: str,
-    topic: TrainingTopic,
-    starts_on: date,
-    days: int = 1,
-    area_code: str | None = "170101",
-    **extra: Any,
-) -> TrainingSession:
-    fields: dict[str, Any] = {
-        "id": ident,
-        "topic": topic,
-        "starts_on": starts_on,
-        "ends_on": starts_on + timedelta(days=days - 1),
-        "area_code": area_code,
-        "trainer": "TPO Cambodia",
-        "synthetic": True,
-        "created_at": T0,
-    }
-    if area_code is None:
-        fields["mode"] = DeliveryMode.ONLINE
-    fields.update(extra)
-    return TrainingSession.model_validate(fields)
-
-
-def attended(session_id: str, person_id: str, completed: bool = True) -> Attendance:
-    return Attendance(
-        session_id=session_id, person_id=person_id, completed=completed, recorded_at=T0
-    )
-
-
-def coaching(
-    ident: str, person_id: str, coach_id: str, held_on: date, **extra: Any
-) -> CoachingSession:
-    fields: dict[str, Any] = {
-        "id": ident,
-        "person_id": person_id,
-        "coach_id": coach_id,
-        "held_on": held_on,
-        "created_at": T0,
-    }
-    fields.update(extra)
-    return CoachingSession.model_validate(fields)
-
-
-def awareness(
-    ident: str, provider_id: str, held_on: date, area_code: str, **extra: Any
-) -> AwarenessSession:
-    fields: dict[str, Any] = {
-        "id": ident,
-        "provider_id": provider_id,
-        "held_on": held_on,
-        "area_code": area_code,
-        "topic": AwarenessTopic.VIOLENCE_AGAINST_CHILDREN,
-        "participants": (
-            ParticipantCount(age_group=AgeGroup.UNDER_12, gender=Gender.FEMALE, count=12),
-        ),
-        "synthetic": True,
-        "created_at": T0,
-    }
-    fields.update(extra)
-    return AwarenessSession.model_validate(fields)
-
-
-def policy(**extra: Any) -> TrainingPolicy:
-    fields: dict[str, Any] = {
-        "valid_months": dict.fromkeys(TrainingTopic, 36) | {PFA: 24},
-        "requirements": (
-            ServiceRequirement(
-                service=Service.PSYCHOLOGICAL_FIRST_AID,
-                topic=PFA,
-                kinds=frozenset({ProviderKind.VHSG, ProviderKind.HEALTH_CENTRE}),
-            ),
-        ),
-    }
-    fields.update(extra)
-    return TrainingPolicy.model_validate(fields)
-
-
-# Besides tests.factories.small_network (ccwc-a and hc-a in commune 170101, tpo-a in
-# province 17, helpline in province 12): a health centre in a village of district 1702,
-# and a VHSG in village 04061700, which lies in commune 040614 though its code does not
-# start with the commune's.
-EXTRA_PROVIDERS = [
-    provider("hc-b", ProviderKind.HEALTH_CENTRE, {Service.MEDICAL_CARE}, area_code="17020101"),
-    provider("vhsg-k", ProviderKind.VHSG, {Service.IDENTIFICATION}, area_code="04061700"),
-]
-
-# In the order add_person needs (supervisors first).
-PEOPLE = [
-    person("sup", "tpo-a", "Mey Lina", R.CLINICAL_SUPERVISOR),
-    person("sok", "ccwc-a", "Sok Dara", R.CCWC_MEMBER, gender=Gender.MALE, contact="012 345 678"),
-    person("hc-1", "hc-a", "Vann Rith", active=False, supervised_by=("sup",)),
-    person("hc-2", "hc-a", "Chan Sophea", gender=Gender.FEMALE, supervised_by=("sup",)),
-    person("hc-3", "hc-a", "Chan Sophea"),
-    person("bopha", "hc-b", "Bopha Keo", supervised_by=("sup", "hc-2")),
-    person("line", "helpline", "Dara Lim", R.COUNSELLOR),
-    person("kosal", "vhsg-k", "Kosal Heng", R.VHSG_VOLUNTEER),
-]
-# by provider id, then name, then id
-PEOPLE_ORDER = ["sok", "hc-2", "hc-3", "hc-1", "bopha", "line", "sup", "kosal"]
-
-SESSIONS = [
-    session("ts-1", PFA, date(2025, 3, 3), days=3, area_code="170101"),
-    session("ts-2", TrainingTopic.GBV, date(2025, 6, 10), days=2, area_code="17020101"),
-    session("ts-3", PFA, date(2026, 1, 12), area_code=None, refresher=True),
-    session(
-        "ts-4",
-        TrainingTopic.COUNSELLING_SKILLS,
-        date(2025, 9, 1),
-        days=5,
-        area_code="04061700",
-        venue="Pagoda hall",
-    ),
-    session("ts-5", PFA, date(2025, 6, 10), area_code="17"),
-]
-# starts_on descending, then id
-SESSION_ORDER = ["ts-3", "ts-4", "ts-2", "ts-5", "ts-1"]
-
-ATTENDANCE = [
-    attended("ts-1", "sok"),
-    attended("ts-1", "hc-2"),
-    attended("ts-1", "hc-1"),
-    attended("ts-1", "kosal", completed=False),
-    attended("ts-2", "bopha"),
-    attended("ts-3", "hc-2"),
-    attended("ts-4", "hc-3"),
-    attended("ts-5", "sok"),
-]
-
-COACHING = [
-    coaching("co-1", "hc-2", "sup", date(2025, 4, 1)),
-    coaching("co-2", "hc-2", "sup", date(2025, 10, 1)),
-    coaching("co-3", "bopha", "hc-2", date(2025, 10, 1)),
-    coaching("co-4", "kosal", "sup", date(2025, 7, 15), mode=DeliveryMode.PHONE, note="Went well."),
-]
-COACHING_ORDER = ["co-2", "co-3", "co-4", "co-1"]
-
-AWARENESS = [
-    awareness(
-        "aw-1",
-        "ccwc-a",
-        date(2025, 5, 20),
-        "17010101",
-        facilitator_id="sok",
-        participants=(
-            ParticipantCount(age_group=AgeGroup.UNDER_12, gender=Gender.FEMALE, count=12),
-            ParticipantCount(age_group=AgeGroup.UNDER_12, gender=Gender.MALE, count=9),
-            ParticipantCount(age_group=AgeGroup.FROM_25, gender=Gender.FEMALE, count=20),
-        ),
-    ),
-    awareness("aw-2", "hc-b", date(2025, 8, 2), "170201", topic=AwarenessTopic.MENTAL_HEALTH),
-    awareness(
-        "aw-3",
-        "vhsg-k",
-        date(2025, 8, 2),
-        "04061700",
-        facilitator_id="kosal",
-        topic=AwarenessTopic.WHERE_TO_GET_HELP,
-    ),
-    awareness(
-        "aw-4", "ccwc-a", date(2026, 2, 10), "170101", topic=AwarenessTopic.POSITIVE_PARENTING
-    ),
-]
-AWARENESS_ORDER = ["aw-4", "aw-2", "aw-3", "aw-1"]
-
-
-def add_providers(store: Store) -> None:
-    """The directory only (``load_small_network`` also loads a trained nurse)."""
-    providers, pathways = small_network()
-    store.write(lambda tx: tx.load_directory([*providers, *EXTRA_PROVIDERS], pathways))
-
-
-def write_each(
-    store: Store, items: Iterable[T], action: Callable[[Transaction, T], object]
-) -> None:
-    """One write per item, as the services add them."""
-    for item in items:
-
-        def work(tx: Transaction, item: T = item) -> object:
-            return action(tx, item)
-
-        store.write(work)
+from tests.contract.training_data import (
+    ALL_RECORDS,
+    ATTENDANCE,
+    AWARENESS,
+    AWARENESS_ORDER,
+    COACHING,
+    COACHING_ORDER,
+    PEOPLE,
+    PEOPLE_ORDER,
+    PFA,
+    SESSION_ORDER,
+    SESSIONS,
+    R,
+    add_providers,
+    attendance_of,
+    attended,
+    awareness,
+    awareness_ids,
+    coaching,
+    coaching_ids,
+    get_person,
+    ids_of,
+    people_ids,
+    person,
+    policy,
+    records,
+    session,
+    session_ids,
+    supervisee_ids,
+    write_each,
+)
 
 
 @pytest.fixture
@@ -275,47 +87,6 @@ def programme(staffed: Store) -> Store:
     write_each(staffed, COACHING, lambda tx, c: tx.add_coaching(c))
     write_each(staffed, AWARENESS, lambda tx, a: tx.add_awareness_session(a))
     return staffed
-
-
-def _ids(listing: Listing[Any]) -> list[str]:
-    return [item.id for item in listing.items]
-
-
-def people_ids(store: Store, page: Page | None = None, **filters: Any) -> list[str]:
-    query = PeopleQuery(**filters)
-    return _ids(store.read(lambda tx: tx.list_people(query, page or Page(limit=100))))
-
-
-def session_ids(store: Store, **filters: Any) -> list[str]:
-    query = TrainingQuery(**filters)
-    return _ids(store.read(lambda tx: tx.list_training_sessions(query, Page(limit=100))))
-
-
-def coaching_ids(store: Store, **filters: Any) -> list[str]:
-    query = CoachingQuery(**filters)
-    return _ids(store.read(lambda tx: tx.list_coaching(query, Page(limit=100))))
-
-
-def awareness_ids(store: Store, **filters: Any) -> list[str]:
-    query = AwarenessQuery(**filters)
-    return _ids(store.read(lambda tx: tx.list_awareness_sessions(query, Page(limit=100))))
-
-
-def records(store: Store, **filters: Any) -> list[tuple[str, str]]:
-    query = TrainingRecordQuery(**filters)
-    return [(r.person_id, r.session_id) for r in store.read(lambda tx: tx.training_records(query))]
-
-
-def supervisee_ids(store: Store, person_id: str) -> list[str]:
-    return [p.id for p in store.read(lambda tx: tx.supervisees(person_id))]
-
-
-def get_person(store: Store, person_id: str) -> Person | None:
-    return store.read(lambda tx: tx.get_person(person_id))
-
-
-def attendance_of(store: Store, session_id: str) -> list[Attendance]:
-    return store.read(lambda tx: tx.session_attendance(session_id))
 
 
 # --- people and supervision --------------------------------------------------------
@@ -427,19 +198,19 @@ def test_save_person_moves_them_to_another_provider(staffed: Store) -> None:
 
 def test_list_people_without_filters_by_provider_then_name_then_id(staffed: Store) -> None:
     listing = staffed.read(lambda tx: tx.list_people(PeopleQuery(), Page()))
-    assert _ids(listing) == PEOPLE_ORDER
+    assert ids_of(listing) == PEOPLE_ORDER
     assert listing.count == len(PEOPLE)
     assert listing.items[0] == PEOPLE[1]
 
 
 def test_list_people_pages_and_counts(staffed: Store) -> None:
     page = staffed.read(lambda tx: tx.list_people(PeopleQuery(), Page(limit=2, offset=1)))
-    assert _ids(page) == ["hc-2", "hc-3"]
+    assert ids_of(page) == ["hc-2", "hc-3"]
     assert page.count == 8
     filtered = staffed.read(
         lambda tx: tx.list_people(PeopleQuery(area="17"), Page(limit=2, offset=4))
     )
-    assert _ids(filtered) == ["bopha", "sup"]
+    assert ids_of(filtered) == ["bopha", "sup"]
     assert filtered.count == 6
     beyond = staffed.read(lambda tx: tx.list_people(PeopleQuery(), Page(limit=5, offset=50)))
     assert beyond.items == [] and beyond.count == 8
@@ -512,7 +283,7 @@ def test_area_filters_refuse_what_is_not_an_area_code(programme: Store) -> None:
             awareness_ids(programme, area=code)
 
 
-# --- training sessions and attendance ------------------------------------------------
+# --- training sessions and attendance ----------------------------------------------
 
 
 def test_training_sessions_round_trip(programme: Store) -> None:
@@ -532,12 +303,12 @@ def test_duplicate_training_session_is_a_conflict_and_changes_nothing(programme:
 
 def test_list_training_sessions_newest_first_and_pages(programme: Store) -> None:
     everything = programme.read(lambda tx: tx.list_training_sessions(TrainingQuery(), Page()))
-    assert _ids(everything) == SESSION_ORDER
+    assert ids_of(everything) == SESSION_ORDER
     assert everything.count == 5
     page = programme.read(
         lambda tx: tx.list_training_sessions(TrainingQuery(), Page(limit=2, offset=1))
     )
-    assert _ids(page) == ["ts-4", "ts-2"]
+    assert ids_of(page) == ["ts-4", "ts-2"]
     assert page.count == 5
 
 
@@ -612,17 +383,6 @@ def test_attendance_of_what_does_not_exist_is_refused_whole(
     assert [a.person_id for a in attendance_of(programme, "ts-4")] == ["hc-3"]
     assert [a.person_id for a in attendance_of(programme, "ts-2")] == ["bopha"]
     assert attendance_of(programme, "nope") == []
-
-
-ALL_RECORDS = [
-    ("bopha", "ts-2"),
-    ("hc-1", "ts-1"),
-    ("hc-2", "ts-1"),
-    ("hc-2", "ts-3"),
-    ("hc-3", "ts-4"),
-    ("sok", "ts-1"),
-    ("sok", "ts-5"),
-]
 
 
 def test_training_records_are_completed_attendances_by_person_then_day(programme: Store) -> None:
@@ -707,17 +467,17 @@ def test_training_facts_are_the_active_peoples_completed_attendances(programme: 
     assert "kosal" not in {f[1] for f in facts}  # did not complete
 
 
-# --- coaching ------------------------------------------------------------------------
+# --- coaching ----------------------------------------------------------------------
 
 
 def test_coaching_round_trips_newest_first(programme: Store) -> None:
     listing = programme.read(lambda tx: tx.list_coaching(CoachingQuery(), Page()))
-    assert _ids(listing) == COACHING_ORDER
+    assert ids_of(listing) == COACHING_ORDER
     assert listing.count == 4
     by_id = {c.id: c for c in listing.items}
     assert [by_id[c.id] for c in COACHING] == COACHING
     page = programme.read(lambda tx: tx.list_coaching(CoachingQuery(), Page(limit=1, offset=1)))
-    assert _ids(page) == ["co-3"] and page.count == 4
+    assert ids_of(page) == ["co-3"] and page.count == 4
 
 
 @pytest.mark.parametrize(
@@ -782,7 +542,7 @@ def test_coaching_naming_who_does_not_exist_is_a_conflict(
 
 def test_awareness_sessions_round_trip_with_participants_newest_first(programme: Store) -> None:
     listing = programme.read(lambda tx: tx.list_awareness_sessions(AwarenessQuery(), Page()))
-    assert _ids(listing) == AWARENESS_ORDER
+    assert ids_of(listing) == AWARENESS_ORDER
     assert listing.count == 4
     by_id = {a.id: a for a in listing.items}
     assert [by_id[a.id] for a in AWARENESS] == AWARENESS
@@ -790,7 +550,7 @@ def test_awareness_sessions_round_trip_with_participants_newest_first(programme:
     page = programme.read(
         lambda tx: tx.list_awareness_sessions(AwarenessQuery(), Page(limit=2, offset=2))
     )
-    assert _ids(page) == ["aw-3", "aw-1"] and page.count == 4
+    assert ids_of(page) == ["aw-3", "aw-1"] and page.count == 4
 
 
 @pytest.mark.parametrize(
@@ -843,7 +603,7 @@ def test_awareness_naming_what_does_not_exist_is_a_conflict(
     assert awareness_ids(programme) == AWARENESS_ORDER
 
 
-# --- the capacity policy -------------------------------------------------------------
+# --- the capacity policy -----------------------------------------------------------
 
 
 def test_capacity_policy_round_trips_and_is_replaced(any_store: Store) -> None:
@@ -859,71 +619,6 @@ def test_capacity_policy_round_trips_and_is_replaced(any_store: Store) -> None:
 def test_capacity_policy_is_not_the_sla_policy(any_store: Store) -> None:
     any_store.write(lambda tx: tx.save_training_policy(policy()))
     assert any_store.read(lambda tx: tx.get_sla_policy()) is None
-
-
-# --- bulk load ---------------------------------------------------------------------
-
-
-def test_load_capacity_inserts_then_replaces(any_store: Store) -> None:
-    add_providers(any_store)
-    # supervisors may come after the people they supervise in one load
-    people = list(reversed(PEOPLE))
-    written = any_store.write(lambda tx: tx.load_training(people, SESSIONS, ATTENDANCE))
-    assert written == len(PEOPLE) + len(SESSIONS) + len(ATTENDANCE)
-    assert people_ids(any_store) == PEOPLE_ORDER
-    for p in PEOPLE:
-        assert get_person(any_store, p.id) == p
-    assert session_ids(any_store) == SESSION_ORDER
-    assert records(any_store) == ALL_RECORDS
-    assert supervisee_ids(any_store, "sup") == ["bopha", "hc-2", "hc-1"]
-
-    # the same load again changes nothing (no doubled links or attendances)
-    any_store.write(lambda tx: tx.load_training(people, SESSIONS, ATTENDANCE))
-    assert people_ids(any_store) == PEOPLE_ORDER
-    assert supervisee_ids(any_store, "sup") == ["bopha", "hc-2", "hc-1"]
-    assert records(any_store) == ALL_RECORDS
-    assert len(attendance_of(any_store, "ts-1")) == 4
-
-    renamed = PEOPLE[5].model_copy(update={"name": "Keo Bopha", "supervised_by": ("hc-3",)})
-    newcomer = person("new", "hc-b", "Srey Neang", supervised_by=("bopha",))
-    moved = SESSIONS[1].model_copy(update={"area_code": "040614"})
-    completed = attended("ts-1", "kosal", completed=True)
-    assert (
-        any_store.write(lambda tx: tx.load_training([renamed, newcomer], [moved], [completed])) == 4
-    )
-    assert get_person(any_store, "bopha") == renamed
-    assert get_person(any_store, "new") == newcomer
-    assert supervisee_ids(any_store, "sup") == ["hc-2", "hc-1"]
-    assert supervisee_ids(any_store, "hc-3") == ["bopha"]
-    assert supervisee_ids(any_store, "bopha") == ["new"]
-    assert people_ids(any_store, provider_id="hc-b") == ["bopha", "new"]
-    assert session_ids(any_store, area="1702") == []
-    assert session_ids(any_store, area="0406") == ["ts-4", "ts-2"]
-    assert attendance_of(any_store, "ts-1")[2] == completed
-    assert ("kosal", "ts-1") in records(any_store)
-
-
-@pytest.mark.parametrize(
-    "broken",
-    [
-        {"people": [person("new", "nope", "Srey Neang")]},
-        {"people": [person("new", "hc-a", "Srey Neang", supervised_by=("nope",))]},
-        {"attendance": [attended("nope", "sok")]},
-        {"attendance": [attended("ts-1", "nope")]},
-    ],
-)
-def test_load_capacity_with_a_dangling_reference_changes_nothing(
-    any_store: Store, broken: dict[str, list[Any]]
-) -> None:
-    add_providers(any_store)
-    people = [*PEOPLE, *broken.get("people", [])]
-    attendance = [*ATTENDANCE, *broken.get("attendance", [])]
-    with pytest.raises(Conflict):
-        any_store.write(lambda tx: tx.load_training(people, SESSIONS, attendance))
-    assert people_ids(any_store) == []
-    assert session_ids(any_store) == []
-    assert records(any_store) == []
-    assert supervisee_ids(any_store, "sup") == []
 
 
 def test_nothing_capacity_is_there_at_first(any_store: Store) -> None:

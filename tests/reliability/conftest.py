@@ -21,10 +21,8 @@ import httpx
 import pytest
 
 from referral_graph.adapters.neo4j.store import Neo4jStore
-from referral_graph.domain.errors import StoreUnavailable
-from referral_graph.settings import Settings
+from tests.neo4j_server import open_neo4j
 
-REQUIRE_NEO4J = os.environ.get("REQUIRE_NEO4J") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "tools" / "neo4j" / "neo4j.sh"
 
@@ -58,23 +56,7 @@ class Launcher:
 @pytest.fixture(scope="module")
 def neo4j_store() -> Iterator[Neo4jStore]:
     """A store on the launcher's Neo4j (skip or fail without it); Neo4j runs again after."""
-    settings = Settings()
-    store = Neo4jStore(
-        settings.neo4j_uri,
-        settings.neo4j_user,
-        settings.neo4j_password.get_secret_value(),
-        database=settings.neo4j_database,
-        max_transaction_retry_time=30,
-    )
-    try:
-        store.ping()
-        store.initialise()
-    except StoreUnavailable as exc:
-        store.close()
-        message = f"Neo4j not reachable at {settings.neo4j_uri} ({exc.detail})"
-        if REQUIRE_NEO4J:
-            pytest.fail(f"{message}; REQUIRE_NEO4J=1")
-        pytest.skip(f"{message}; start it with `make neo4j`")
+    store = open_neo4j(max_transaction_retry_time=30)
     if not LAUNCHER.exists():  # pragma: no cover - the launcher ships with the repo
         store.close()
         pytest.skip("tools/neo4j/neo4j.sh is missing; these tests kill and restart it")

@@ -66,7 +66,6 @@ from tests.factories import T0, FakeClock, consent, load_small_network, opening
 S = ReferralStatus
 EVERYTHING = Page(limit=100_000)
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
-REQUIRE_NEO4J = os.environ.get("REQUIRE_NEO4J") == "1"
 
 
 # --- the history -------------------------------------------------------------------
@@ -614,30 +613,11 @@ def test_backup_command_refuses_sqlite_format_for_neo4j(
 
 
 @pytest.fixture
-def neo4j_target() -> Iterator[Store]:
+def neo4j_target(neo4j_server: Store) -> Iterator[Store]:
     """The Neo4j named by the settings, wiped (skip, or fail with REQUIRE_NEO4J=1)."""
-    from referral_graph.adapters.neo4j.store import Neo4jStore
-    from referral_graph.domain.errors import StoreUnavailable
-
-    settings = Settings()
-    store = Neo4jStore(
-        settings.neo4j_uri,
-        settings.neo4j_user,
-        settings.neo4j_password.get_secret_value(),
-        database=settings.neo4j_database,
-    )
-    try:
-        store.ping()
-        store.initialise()
-    except StoreUnavailable as exc:
-        store.close()
-        if REQUIRE_NEO4J:
-            pytest.fail(f"Neo4j not reachable ({exc.detail}); REQUIRE_NEO4J=1")
-        pytest.skip(f"Neo4j not reachable ({exc.detail})")
-    store.reset()
-    yield store
-    store.reset()
-    store.close()
+    neo4j_server.reset()
+    yield neo4j_server
+    neo4j_server.reset()
 
 
 @pytest.mark.neo4j

@@ -1,25 +1,32 @@
-"""Accounts, tokens, sign-in throttling and the access log on Neo4j.
+"""Accounts, tokens, sign-in throttling, the access log and idempotency on Neo4j.
 
-Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, at})`` and
-``(:AccessRecord)`` stand alone. A user keeps its model as JSON in ``doc`` (plus the
-``id``, ``username`` and ``version`` that queries match on); tokens and access records
-keep their fields as properties, times as native ``DATETIME`` values. The access log is
+Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, at})``,
+``(:AccessRecord)`` and ``(:IdempotencyRecord {key})`` (unique by key) stand alone. A
+user keeps its model as JSON in ``doc`` (plus the ``id``, ``username`` and ``version``
+that queries match on); tokens, access and idempotency records keep their fields as
+properties, times as native ``DATETIME`` values. The access log is
 append-only: nothing here sets a property of, or deletes, an ``AccessRecord``.
+See :class:`referral_graph.store.accounts.AccountsPort`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import Record
-from neo4j.time import DateTime
 
-from referral_graph.adapters.neo4j import cypher
-from referral_graph.adapters.neo4j.plumbing import CypherRunner, where
+from referral_graph.adapters.neo4j.mapping import native_time, opt_native_time
+from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, page_of, where
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.security.model import AccessRecord, TokenRecord, User
-from referral_graph.store.port import AccessQuery, Listing, Page
+from referral_graph.store.port import (
+    AccessQuery,
+    AccountsPort,
+    IdempotencyRecord,
+    Listing,
+    Page,
+)
 
 #: Added to what ``initialise`` creates (see :mod:`referral_graph.adapters.neo4j.schema`).
 SCHEMA: tuple[LiteralString, ...] = (
@@ -32,6 +39,9 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX access_record_object IF NOT EXISTS FOR (n:AccessRecord) ON (n.object_id)",
     "CREATE INDEX access_record_user IF NOT EXISTS FOR (n:AccessRecord) ON (n.user_id)",
     "CREATE INDEX access_record_at IF NOT EXISTS FOR (n:AccessRecord) ON (n.at)",
+    "CREATE CONSTRAINT idempotency_key IF NOT EXISTS"
+    " FOR (n:IdempotencyRecord) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX idempotency_created IF NOT EXISTS FOR (n:IdempotencyRecord) ON (n.created_at)",
 )
 
 # --- users -------------------------------------------------------------------------
@@ -46,11 +56,6 @@ MERGE (u:User {username: $row.username})
 WITH u WHERE u._new IS NOT NULL
 SET u = $row
 RETURN u.id AS id
-"""
-
-USER_EXISTS: LiteralString = """
-OPTIONAL MATCH (u:User {id: $id})
-RETURN u IS NOT NULL AS exists
 """
 
 LOCK_USER: LiteralString = """
@@ -147,33 +152,47 @@ CREATE (a:AccessRecord)
 SET a = $row
 """
 
+ACCESS_LOG: LiteralString = "MATCH (x:AccessRecord)\n"
+
 ACCESS_FILTERS: dict[str, LiteralString] = {
     "object_id": "x.object_id = $object_id",
     "user_id": "x.user_id = $user_id",
 }
 
-#: Like :func:`cypher.page_of`, but the page is of property maps (records have no doc).
-ACCESS_PAGE: LiteralString = """
-WITH x ORDER BY x.at DESC, x.id
-WITH collect(x) AS found
-RETURN size(found) AS total,
-       [x IN found[$offset..($offset + $limit)] |
-        x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id,
-           .client}] AS rows
+#: A page of access records is of property maps (records have no ``doc``).
+ACCESS_PAGE: LiteralString = page_of(
+    "x",
+    "x.at DESC, x.id",
+    "x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id, .client}",
+)
+
+# --- idempotency -------------------------------------------------------------------
+
+GET_IDEMPOTENCY: LiteralString = """
+MATCH (r:IdempotencyRecord {key: $key})
+RETURN r.key AS key, r.request_hash AS request_hash, r.status AS status, r.body AS body,
+       r.created_at AS created_at
 """
 
+#: MERGE on the unique key: of two concurrent inserts, the loser meets the winner's node.
+SAVE_IDEMPOTENCY: LiteralString = """
+MERGE (r:IdempotencyRecord {key: $key})
+  ON CREATE SET r._new = true
+WITH r
+WITH r, r._new IS NOT NULL AS created
+REMOVE r._new
+WITH r, created WHERE created
+SET r.request_hash = $request_hash, r.status = $status, r.body = $body,
+    r.created_at = $created_at
+RETURN r.key AS key
+"""
 
-def _time(value: Any) -> datetime:
-    """A stored ``DATETIME`` as a ``datetime`` with a plain fixed offset, as SQLite gives
-    (``datetime.UTC`` for UTC; the driver would hand back a pytz zone)."""
-    native = value.to_native() if isinstance(value, DateTime) else value
-    assert isinstance(native, datetime)
-    offset = native.utcoffset()
-    return native if offset is None else native.replace(tzinfo=timezone(offset))
-
-
-def _opt_time(value: Any) -> datetime | None:
-    return None if value is None else _time(value)
+FORGET_IDEMPOTENCY: LiteralString = """
+MATCH (r:IdempotencyRecord) WHERE r.created_at < $before
+WITH r LIMIT 100000
+DETACH DELETE r
+RETURN count(*) AS gone
+"""
 
 
 def _user_row(user: User) -> dict[str, Any]:
@@ -192,16 +211,16 @@ def _token(record: Record) -> TokenRecord:
         kind=str(record["kind"]),
         token_hash=str(record["token_hash"]),
         name=str(record["name"]),
-        created_at=_time(record["created_at"]),
-        expires_at=_opt_time(record["expires_at"]),
-        revoked_at=_opt_time(record["revoked_at"]),
+        created_at=native_time(record["created_at"]),
+        expires_at=opt_native_time(record["expires_at"]),
+        revoked_at=opt_native_time(record["revoked_at"]),
     )
 
 
 def _access(row: dict[str, Any]) -> AccessRecord:
     return AccessRecord(
         id=str(row["id"]),
-        at=_time(row["at"]),
+        at=native_time(row["at"]),
         user_id=str(row["user_id"]),
         username=str(row["username"]),
         role=str(row["role"]),
@@ -217,8 +236,8 @@ def _taken(username: str) -> Conflict:
     return Conflict(f"The username {username!r} is taken.", field="username")
 
 
-class Neo4jAccounts(CypherRunner):
-    """The port's accounts methods (mixed into ``Neo4jTransaction``)."""
+class Neo4jAccounts(CypherRunner, AccountsPort):
+    """The accounts part of a Neo4j transaction."""
 
     # --- users -----------------------------------------------------------------------
     def add_user(self, user: User) -> None:
@@ -228,8 +247,7 @@ class Neo4jAccounts(CypherRunner):
             raise _taken(user.username) from exc
         if created is not None:
             return
-        exists = self._one(USER_EXISTS, id=user.id)
-        if exists is not None and exists["exists"]:
+        if self._exists("User", user.id):
             raise Conflict(f"A user with id {user.id!r} exists.", field="id")
         raise _taken(user.username)
 
@@ -253,8 +271,7 @@ class Neo4jAccounts(CypherRunner):
         return None if doc is None else User.model_validate_json(doc)
 
     def list_users(self, page: Page) -> Listing[User]:
-        total, docs = self._listing(USERS + cypher.page_of("x", "x.username"), page)
-        return Listing([User.model_validate_json(d) for d in docs], total)
+        return self._page(USERS + page_of("x", "x.username"), page, User.model_validate_json)
 
     # --- tokens ----------------------------------------------------------------------
     def add_token(self, token: TokenRecord) -> None:
@@ -314,8 +331,34 @@ class Neo4jAccounts(CypherRunner):
 
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
         values = {"object_id": query.object_id, "user_id": query.user_id}
-        params = {k: v for k, v in values.items() if v is not None}
-        text = "MATCH (x:AccessRecord)\n" + where(ACCESS_FILTERS[k] for k in params) + ACCESS_PAGE
-        found = self._one(text, offset=page.offset, limit=page.limit, **params)
-        assert found is not None  # an aggregation always returns a row
-        return Listing([_access(r) for r in found["rows"]], int(found["total"]))
+        filters, params = filtered(values, ACCESS_FILTERS)
+        return self._page(ACCESS_LOG + where(filters) + ACCESS_PAGE, page, _access, **params)
+
+    # --- idempotency -----------------------------------------------------------------
+    def get_idempotency(self, key: str) -> IdempotencyRecord | None:
+        row = self._one(GET_IDEMPOTENCY, key=key)
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            key=str(row["key"]),
+            request_hash=str(row["request_hash"]),
+            status=int(row["status"]),
+            body=str(row["body"]),
+            created_at=native_time(row["created_at"]),
+        )
+
+    def save_idempotency(self, record: IdempotencyRecord) -> None:
+        saved = self._one(
+            SAVE_IDEMPOTENCY,
+            key=record.key,
+            request_hash=record.request_hash,
+            status=record.status,
+            body=record.body,
+            created_at=record.created_at,
+        )
+        if saved is None:
+            raise Conflict("This Idempotency-Key was used already.", field="Idempotency-Key")
+
+    def forget_idempotency(self, before: datetime) -> int:
+        row = self._one(FORGET_IDEMPOTENCY, before=before)
+        return 0 if row is None else int(row["gone"])

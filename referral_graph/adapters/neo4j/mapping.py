@@ -1,24 +1,39 @@
-"""Domain models → property maps. Each node keeps the full model as JSON in ``doc``
-(read back with ``model_validate_json``, so models round-trip exactly) plus the
-properties that queries filter, join or sort on; times are native ``DATETIME`` values.
+"""Domain models → property maps, and stored values → Python. Each node keeps the full
+model as JSON in ``doc`` (read back with ``model_validate_json``, so models round-trip
+exactly) plus the properties that queries filter, join or sort on; times are native
+``DATETIME`` values, days native ``DATE`` values.
 
 With ``text_times=True`` a row carries its times (the keys in ``*_TIMES``) as ISO-8601
 text instead: the driver converts each ``datetime`` in Python (about 28 µs each, most
 of a bulk write's client time), the server parses text in a few. The queries of
-:mod:`~referral_graph.adapters.neo4j.cypher` that store these rows wrap every time key
-in ``datetime()``, which takes text and ``DATETIME`` alike, so they store native
-``DATETIME`` values either way. A query of your own that sets a row from here must do
-the same, or take the row with native times (the default).
+the directory and cases modules that store these rows wrap every time key in
+``datetime()`` (see :func:`set_datetimes`), which takes text and ``DATETIME`` alike, so
+they store native ``DATETIME`` values either way. A query of your own that sets a row
+from here must do the same, or take the row with native times (the default).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from typing import Any
+from datetime import date, datetime, timezone
+from typing import Any, LiteralString
+
+from neo4j.time import Date, DateTime
 
 from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.isotime import iso
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
+from referral_graph.domain.training import (
+    Attendance,
+    AwarenessSession,
+    CoachingSession,
+    Person,
+    TrainingRecord,
+    TrainingSession,
+    TrainingTopic,
+)
 
 Row = dict[str, Any]
 
@@ -41,11 +56,39 @@ REFERRAL_TIMES = (
 )
 
 
+def set_datetimes(
+    var: LiteralString, source: LiteralString, keys: tuple[str, ...]
+) -> LiteralString:
+    """``, var.k = datetime(source.k)`` for each time key: rows may carry times as text
+    (see above); they are stored as DATETIME."""
+    return "".join(f", {var}.{k} = datetime({source}.{k})" for k in keys)
+
+
+def native_time(value: Any) -> datetime:
+    """A stored ``DATETIME`` as a ``datetime`` with a plain fixed offset, as SQLite gives
+    (``datetime.UTC`` for UTC; the driver would hand back a pytz zone)."""
+    native = value.to_native() if isinstance(value, DateTime) else value
+    assert isinstance(native, datetime)
+    offset = native.utcoffset()
+    return native if offset is None else native.replace(tzinfo=timezone(offset))
+
+
+def opt_native_time(value: Any) -> datetime | None:
+    return None if value is None else native_time(value)
+
+
+def native_date(value: Any) -> date:
+    """A stored ``DATE`` as a ``date``."""
+    native = value.to_native() if isinstance(value, Date) else value
+    assert isinstance(native, date)
+    return native
+
+
 def _as_text(row: Row, keys: Iterable[str]) -> Row:
     for key in keys:
         value = row[key]
         if value is not None:
-            row[key] = value.isoformat()
+            row[key] = iso(value)
     return row
 
 
@@ -171,9 +214,100 @@ def event_row(e: ReferralEvent, *, text_times: bool = False) -> Row:
         "id": e.id,
         "referral_id": e.referral_id,
         "sequence": e.sequence,
-        "at": e.at.isoformat() if text_times else e.at,
+        "at": iso(e.at) if text_times else e.at,
         "from_status": None if e.from_status is None else e.from_status.value,
         "to_status": e.to_status.value,
         "actor": e.actor,
         "doc": e.model_dump_json(),
     }
+
+
+# --- training ----------------------------------------------------------------------
+
+
+def person_row(p: Person) -> Row:
+    """The node's properties (``props``; its ``doc`` leaves out ``supervised_by``) and
+    its supervisors in order."""
+    props: Row = {
+        "id": p.id,
+        "provider_id": p.provider_id,
+        "name": p.name,
+        "role": p.role.value,
+        "gender": None if p.gender is None else p.gender.value,
+        "active": p.active,
+        "synthetic": p.synthetic,
+        "version": p.version,
+        "updated_at": p.updated_at,
+        "doc": p.model_dump_json(exclude={"supervised_by"}),
+    }
+    return {"props": props, "supervised_by": list(p.supervised_by)}
+
+
+def person_of(found: dict[str, Any]) -> Person:
+    """A person from its ``doc`` and its supervisors as ``[position, id]`` pairs."""
+    doc = json.loads(str(found["doc"]))
+    doc["supervised_by"] = [sid for _, sid in sorted(found["supervisors"])]
+    return Person.model_validate_json(json.dumps(doc))
+
+
+def training_session_row(s: TrainingSession) -> Row:
+    return {
+        "id": s.id,
+        "topic": s.topic.value,
+        "starts_on": s.starts_on,
+        "ends_on": s.ends_on,
+        "mode": s.mode.value,
+        "area_code": s.area_code,
+        "refresher": s.refresher,
+        "synthetic": s.synthetic,
+        "created_at": s.created_at,
+        "doc": s.model_dump_json(),
+    }
+
+
+def attendance_row(a: Attendance) -> Row:
+    return {
+        "session_id": a.session_id,
+        "person_id": a.person_id,
+        "completed": a.completed,
+        "recorded_at": a.recorded_at,
+    }
+
+
+def coaching_row(c: CoachingSession) -> Row:
+    return {
+        "id": c.id,
+        "person_id": c.person_id,
+        "coach_id": c.coach_id,
+        "held_on": c.held_on,
+        "mode": c.mode.value,
+        "created_at": c.created_at,
+        "doc": c.model_dump_json(),
+    }
+
+
+def awareness_row(s: AwarenessSession) -> Row:
+    return {
+        "id": s.id,
+        "provider_id": s.provider_id,
+        "facilitator_id": s.facilitator_id,
+        "held_on": s.held_on,
+        "area_code": s.area_code,
+        "topic": s.topic.value,
+        "participants": json.dumps([p.model_dump(mode="json") for p in s.participants]),
+        "total": s.total,
+        "synthetic": s.synthetic,
+        "created_at": s.created_at,
+        "doc": s.model_dump_json(),
+    }
+
+
+def training_record_of(r: Any) -> TrainingRecord:
+    return TrainingRecord(
+        person_id=str(r["person_id"]),
+        provider_id=str(r["provider_id"]),
+        topic=TrainingTopic(r["topic"]),
+        trained_on=native_date(r["trained_on"]),
+        session_id=str(r["session_id"]),
+        person_active=bool(r["person_active"]),
+    )

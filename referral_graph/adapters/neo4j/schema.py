@@ -13,7 +13,6 @@ from typing import LiteralString
 from neo4j import Session
 
 from referral_graph.adapters.neo4j.accounts import SCHEMA as ACCOUNTS_SCHEMA
-from referral_graph.adapters.neo4j.idempotency import SCHEMA as IDEMPOTENCY_SCHEMA
 from referral_graph.domain.errors import StoreUnavailable
 
 SCHEMA_VERSION = 1
@@ -72,7 +71,6 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX awareness_held_on IF NOT EXISTS FOR (n:AwarenessSession) ON (n.held_on)",
     "CREATE INDEX awareness_area IF NOT EXISTS FOR (n:AwarenessSession) ON (n.area_code)",
     *ACCOUNTS_SCHEMA,
-    *IDEMPOTENCY_SCHEMA,
 )
 
 ENSURE_META: LiteralString = """

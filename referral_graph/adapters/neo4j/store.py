@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import LiteralString, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import (
@@ -24,7 +24,6 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from referral_graph.adapters.neo4j import cypher
 from referral_graph.adapters.neo4j.paths import CASE_PATH, HopTimes, hop_times
 from referral_graph.adapters.neo4j.schema import create_schema, ensure_meta
 from referral_graph.adapters.neo4j.transaction import Neo4jTransaction
@@ -33,6 +32,23 @@ from referral_graph.store.port import Store, Transaction
 
 T = TypeVar("T")
 log = logging.getLogger("referral_graph.neo4j")
+
+#: Relationships first, then nodes, each in bounded transactions: a ``DETACH DELETE`` of
+#: nodes in batches takes every relationship of a batch's nodes along (an area or a busy
+#: helpline has tens of thousands), which can exceed the server's transaction memory.
+DELETE_RELATIONSHIPS: LiteralString = """
+MATCH ()-[r]->()
+CALL (r) {
+  DELETE r
+} IN TRANSACTIONS OF $batch ROWS
+"""
+
+DELETE_ALL: LiteralString = """
+MATCH (n)
+CALL (n) {
+  DETACH DELETE n
+} IN TRANSACTIONS OF $batch ROWS
+"""
 
 #: Pauses between attempts: 0.2 s, doubling, at most 2 s (and never past the deadline).
 FIRST_PAUSE, LONGEST_PAUSE = 0.2, 2.0
@@ -246,8 +262,8 @@ class Neo4jStore(Store):
         """Delete every node and relationship in batches; constraints and indexes stay."""
 
         def work(session: Session) -> None:
-            session.run(cypher.DELETE_RELATIONSHIPS, batch=20_000).consume()
-            session.run(cypher.DELETE_ALL, batch=20_000).consume()
+            session.run(DELETE_RELATIONSHIPS, batch=20_000).consume()
+            session.run(DELETE_ALL, batch=20_000).consume()
             ensure_meta(session)
 
         self._session_work(work, self.max_transaction_retry_time)

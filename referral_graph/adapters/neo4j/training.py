@@ -1,4 +1,4 @@
-"""Capacity building on Neo4j: people, trainings, coaching, awareness sessions.
+"""Training (capacity building) on Neo4j: people, trainings, coaching, awareness.
 
 Graph::
 
@@ -14,25 +14,35 @@ Like the rest of the store, each node keeps its model as JSON in ``doc`` next to
 properties queries filter, join and sort on (dates as native ``DATE``, times as native
 ``DATETIME``) — except a person's ``supervised_by``, which lives only in the
 ``SUPERVISES`` links (``position`` keeps the model's order) and is read back from them.
-The capacity policy is ``(:Meta {key: 'capacity_policy'})``, as the SLA policy is.
+The training policy is ``(:Meta {key: 'capacity_policy'})``, as the SLA policy is.
+Row builders are in :mod:`.mapping`.
 
 An insert that names a provider, person or session that does not exist raises
 ``Conflict`` before it writes anything.
+See :class:`referral_graph.store.training.TrainingPort`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timezone
-from typing import Any, LiteralString
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import LiteralString
 
-from neo4j import Record
-from neo4j.time import Date, DateTime
+from neo4j.time import Date
 
-from referral_graph.adapters.neo4j import cypher
-from referral_graph.adapters.neo4j.mapping import Row
-from referral_graph.adapters.neo4j.plumbing import CypherRunner, batches, inside, where
+from referral_graph.adapters.neo4j.mapping import (
+    Row,
+    attendance_row,
+    awareness_row,
+    coaching_row,
+    native_date,
+    native_time,
+    person_of,
+    person_row,
+    training_record_of,
+    training_session_row,
+)
+from referral_graph.adapters.neo4j.plumbing import CypherRunner, batches, filtered, page_of, where
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.training import (
     Attendance,
@@ -42,7 +52,6 @@ from referral_graph.domain.training import (
     TrainingPolicy,
     TrainingRecord,
     TrainingSession,
-    TrainingTopic,
 )
 from referral_graph.store.port import (
     AwarenessQuery,
@@ -50,39 +59,16 @@ from referral_graph.store.port import (
     Listing,
     Page,
     PeopleQuery,
+    TrainingPort,
     TrainingQuery,
     TrainingRecordQuery,
 )
 
-# --- existence checks --------------------------------------------------------------
-
-#: Which of ``$ids`` name no node of the label (checked before any write).
-MISSING: dict[str, LiteralString] = {
-    "Provider": """
-UNWIND $ids AS id
-OPTIONAL MATCH (n:Provider {id: id})
-WITH id, n WHERE n IS NULL
-RETURN collect(id) AS missing
-""",
-    "Person": """
-UNWIND $ids AS id
-OPTIONAL MATCH (n:Person {id: id})
-WITH id, n WHERE n IS NULL
-RETURN collect(id) AS missing
-""",
-    "TrainingSession": """
-UNWIND $ids AS id
-OPTIONAL MATCH (n:TrainingSession {id: id})
-WITH id, n WHERE n IS NULL
-RETURN collect(id) AS missing
-""",
-}
-
 # --- people ------------------------------------------------------------------------
 
 #: Writes ``row`` onto person ``p`` and relinks it to its provider. The supervision
-#: links are written by ``_SUPERVISION`` (in a load, once every person exists).
-_PERSON_BODY: LiteralString = """
+#: links are written by ``SUPERVISION`` (in a load, once every person exists).
+PERSON_BODY: LiteralString = """
 SET p = row.props
 WITH p, row
 CALL (p) {
@@ -96,7 +82,7 @@ CALL (p, row) {
 """
 
 #: Replaces the SUPERVISES links into person ``p`` with those of ``row.supervised_by``.
-_SUPERVISION: LiteralString = """
+SUPERVISION: LiteralString = """
 CALL (p) {
   MATCH (:Person)-[old:SUPERVISES]->(p)
   DELETE old
@@ -115,8 +101,8 @@ MERGE (p:Person {id: $row.props.id})
 WITH p, $row AS row
 WHERE p._new IS NOT NULL
 """
-    + _PERSON_BODY
-    + _SUPERVISION
+    + PERSON_BODY
+    + SUPERVISION
     + "RETURN p.id AS id"
 )
 
@@ -132,27 +118,9 @@ SAVE_PERSON: LiteralString = (
 MATCH (p:Person {id: $row.props.id})
 WITH p, $row AS row
 """
-    + _PERSON_BODY
-    + _SUPERVISION
+    + PERSON_BODY
+    + SUPERVISION
     + "RETURN p.id AS id"
-)
-
-LOAD_PEOPLE: LiteralString = (
-    """
-UNWIND $rows AS row
-MERGE (p:Person {id: row.props.id})
-"""
-    + _PERSON_BODY
-    + "RETURN count(*) AS written"
-)
-
-LOAD_SUPERVISION: LiteralString = (
-    """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.props.id})
-"""
-    + _SUPERVISION
-    + "RETURN count(*) AS written"
 )
 
 #: A person as a map: its ``doc`` and its supervisors as ``[position, id]`` pairs.
@@ -188,15 +156,7 @@ PEOPLE_FILTERS: dict[str, LiteralString] = {
     "role": "x.role = $role",
 }
 
-PEOPLE_PAGE: LiteralString = (
-    """
-WITH x ORDER BY x.provider_id, x.name, x.id
-WITH collect(x) AS found
-RETURN size(found) AS total,
-       [x IN found[$offset..($offset + $limit)] | """
-    + _PERSON_MAP
-    + "] AS people"
-)
+PEOPLE_PAGE: LiteralString = page_of("x", "x.provider_id, x.name, x.id", _PERSON_MAP)
 
 # --- training ----------------------------------------------------------------------
 
@@ -211,22 +171,6 @@ CALL (s) {
   CREATE (s)-[:HELD_IN]->(a)
 }
 RETURN s.id AS id
-"""
-
-LOAD_TRAINING_SESSIONS: LiteralString = """
-UNWIND $rows AS row
-MERGE (s:TrainingSession {id: row.id})
-SET s = row
-WITH s
-CALL (s) {
-  MATCH (s)-[old:HELD_IN]->(:Area)
-  DELETE old
-}
-CALL (s) {
-  MATCH (a:Area {code: s.area_code})
-  CREATE (s)-[:HELD_IN]->(a)
-}
-RETURN count(*) AS written
 """
 
 GET_TRAINING_SESSION: LiteralString = "MATCH (s:TrainingSession {id: $id}) RETURN s.doc AS doc"
@@ -252,14 +196,6 @@ WITH a, a._new IS NOT NULL
         AS counted
 REMOVE a._new
 RETURN count(CASE WHEN counted THEN 1 END) AS created
-"""
-
-LOAD_ATTENDANCE: LiteralString = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.person_id}), (s:TrainingSession {id: row.session_id})
-MERGE (p)-[a:ATTENDED {session_id: row.session_id, person_id: row.person_id}]->(s)
-SET a.completed = row.completed, a.recorded_at = row.recorded_at
-RETURN count(*) AS written
 """
 
 SESSION_ATTENDANCE: LiteralString = """
@@ -306,11 +242,6 @@ CREATE (coach)-[:COACHES]->(c)-[:COACHED]->(coached)
 RETURN c.id AS id
 """
 
-COACHING_EXISTS: LiteralString = """
-OPTIONAL MATCH (c:CoachingSession {id: $id})
-RETURN c IS NOT NULL AS exists
-"""
-
 GET_COACHING: LiteralString = "MATCH (c:CoachingSession {id: $id}) RETURN c.doc AS doc"
 
 COACHING: LiteralString = "MATCH (x:CoachingSession)\n"
@@ -345,11 +276,6 @@ FOREACH (p IN CASE WHEN f IS NULL THEN [] ELSE [f] END | CREATE (p)-[:FACILITATE
 RETURN x.id AS id
 """
 
-AWARENESS_EXISTS: LiteralString = """
-OPTIONAL MATCH (x:AwarenessSession {id: $id})
-RETURN x IS NOT NULL AS exists
-"""
-
 GET_AWARENESS: LiteralString = "MATCH (x:AwarenessSession {id: $id}) RETURN x.doc AS doc"
 
 AWARENESS: LiteralString = "MATCH (x:AwarenessSession)\n"
@@ -367,148 +293,8 @@ GET_TRAINING_POLICY: LiteralString = "MATCH (m:Meta {key: 'capacity_policy'}) RE
 SAVE_TRAINING_POLICY: LiteralString = "MERGE (m:Meta {key: 'capacity_policy'}) SET m.doc = $doc"
 
 
-# --- rows and models ---------------------------------------------------------------
-
-
-def _time(value: Any) -> datetime:
-    """A stored ``DATETIME`` as a ``datetime`` with a plain fixed offset."""
-    native = value.to_native() if isinstance(value, DateTime) else value
-    assert isinstance(native, datetime)
-    offset = native.utcoffset()
-    return native if offset is None else native.replace(tzinfo=timezone(offset))
-
-
-def _date(value: Any) -> date:
-    native = value.to_native() if isinstance(value, Date) else value
-    assert isinstance(native, date)
-    return native
-
-
-def person_row(p: Person) -> Row:
-    """The node's properties (``props``; its ``doc`` leaves out ``supervised_by``) and
-    its supervisors in order."""
-    props: Row = {
-        "id": p.id,
-        "provider_id": p.provider_id,
-        "name": p.name,
-        "role": p.role.value,
-        "gender": None if p.gender is None else p.gender.value,
-        "active": p.active,
-        "synthetic": p.synthetic,
-        "version": p.version,
-        "updated_at": p.updated_at,
-        "doc": p.model_dump_json(exclude={"supervised_by"}),
-    }
-    return {"props": props, "supervised_by": list(p.supervised_by)}
-
-
-def _person(found: dict[str, Any]) -> Person:
-    doc = json.loads(str(found["doc"]))
-    doc["supervised_by"] = [sid for _, sid in sorted(found["supervisors"])]
-    return Person.model_validate_json(json.dumps(doc))
-
-
-def training_session_row(s: TrainingSession) -> Row:
-    return {
-        "id": s.id,
-        "topic": s.topic.value,
-        "starts_on": s.starts_on,
-        "ends_on": s.ends_on,
-        "mode": s.mode.value,
-        "area_code": s.area_code,
-        "refresher": s.refresher,
-        "synthetic": s.synthetic,
-        "created_at": s.created_at,
-        "doc": s.model_dump_json(),
-    }
-
-
-def attendance_row(a: Attendance) -> Row:
-    return {
-        "session_id": a.session_id,
-        "person_id": a.person_id,
-        "completed": a.completed,
-        "recorded_at": a.recorded_at,
-    }
-
-
-def coaching_row(c: CoachingSession) -> Row:
-    return {
-        "id": c.id,
-        "person_id": c.person_id,
-        "coach_id": c.coach_id,
-        "held_on": c.held_on,
-        "mode": c.mode.value,
-        "created_at": c.created_at,
-        "doc": c.model_dump_json(),
-    }
-
-
-def awareness_row(s: AwarenessSession) -> Row:
-    return {
-        "id": s.id,
-        "provider_id": s.provider_id,
-        "facilitator_id": s.facilitator_id,
-        "held_on": s.held_on,
-        "area_code": s.area_code,
-        "topic": s.topic.value,
-        "participants": json.dumps([p.model_dump(mode="json") for p in s.participants]),
-        "total": s.total,
-        "synthetic": s.synthetic,
-        "created_at": s.created_at,
-        "doc": s.model_dump_json(),
-    }
-
-
-def _record(r: Record) -> TrainingRecord:
-    return TrainingRecord(
-        person_id=str(r["person_id"]),
-        provider_id=str(r["provider_id"]),
-        topic=TrainingTopic(r["topic"]),
-        trained_on=_date(r["trained_on"]),
-        session_id=str(r["session_id"]),
-        person_active=bool(r["person_active"]),
-    )
-
-
-def _filtered(
-    values: Mapping[str, object],
-    known: Mapping[str, LiteralString],
-    area: str | None = None,
-    area_prop: LiteralString = "x.area_code",
-) -> tuple[list[LiteralString], dict[str, Any]]:
-    """The predicates and parameters for the filters given (``None``: not filtered),
-    and for ``area`` on ``area_prop`` at any level of the gazetteer."""
-    params: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-    filters = [known[k] for k in params]
-    if area is not None:
-        predicate, area_params = inside(area_prop, area)
-        filters.append(predicate)
-        params.update(area_params)
-    return filters, params
-
-
-class Neo4jTraining(CypherRunner):
-    """The port's capacity-building methods (mixed into ``Neo4jTransaction``)."""
-
-    # --- helpers ---------------------------------------------------------------------
-    def _missing(self, label: str, ids: Iterable[str]) -> list[str]:
-        wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return []
-        record = self._one(MISSING[label], ids=wanted)
-        return [] if record is None else sorted(str(i) for i in record["missing"])
-
-    def _require(
-        self, label: str, ids: Iterable[str], field: str, known: Iterable[str] = ()
-    ) -> None:
-        """``Conflict`` naming ``field`` if any of ``ids`` (but those in ``known``) is
-        no node of ``label``."""
-        skip = set(known)
-        missing = self._missing(label, (i for i in ids if i not in skip))
-        if missing:
-            kind = {"TrainingSession": "training session"}.get(label, label.lower())
-            raise Conflict(f"No {kind} with id {', '.join(repr(m) for m in missing)}.", field=field)
+class Neo4jTraining(CypherRunner, TrainingPort):
+    """The training part of a Neo4j transaction."""
 
     def _person_landed(self, person: Person, version: int | None = None) -> bool:
         """On a replay only: whether the stored person is exactly ``person``."""
@@ -523,7 +309,7 @@ class Neo4jTraining(CypherRunner):
     def add_person(self, person: Person) -> None:
         if self._person_landed(person):
             return  # a replay: the first commit inserted it
-        if self._missing("Person", [person.id]) == []:
+        if self._exists("Person", person.id):
             raise Conflict(f"A person with id {person.id!r} exists.", field="id")
         self._require("Provider", [person.provider_id], "provider_id")
         self._require("Person", person.supervised_by, "supervised_by")
@@ -546,7 +332,7 @@ class Neo4jTraining(CypherRunner):
 
     def get_people(self, person_ids: Iterable[str]) -> dict[str, Person]:
         ids = list(dict.fromkeys(person_ids))
-        people = [_person(r["person"]) for r in self._records(GET_PEOPLE, ids=ids)]
+        people = [person_of(r["person"]) for r in self._records(GET_PEOPLE, ids=ids)]
         return {p.id: p for p in people}
 
     def list_people(self, query: PeopleQuery, page: Page) -> Listing[Person]:
@@ -555,16 +341,12 @@ class Neo4jTraining(CypherRunner):
             "active": query.active,
             "role": None if query.role is None else query.role.value,
         }
-        filters, params = _filtered(values, PEOPLE_FILTERS, query.area, "pr.area_code")
+        filters, params = filtered(values, PEOPLE_FILTERS, query.area, "pr.area_code")
         base = PEOPLE if query.area is None else PEOPLE_IN_AREA
-        found = self._one(
-            base + where(filters) + PEOPLE_PAGE, offset=page.offset, limit=page.limit, **params
-        )
-        assert found is not None  # an aggregation always returns a row
-        return Listing([_person(p) for p in found["people"]], int(found["total"]))
+        return self._page(base + where(filters) + PEOPLE_PAGE, page, person_of, **params)
 
     def supervisees(self, person_id: str) -> list[Person]:
-        return [_person(r["person"]) for r in self._records(SUPERVISEES, id=person_id)]
+        return [person_of(r["person"]) for r in self._records(SUPERVISEES, id=person_id)]
 
     # --- training --------------------------------------------------------------------
     def add_training_session(self, session: TrainingSession) -> None:
@@ -585,10 +367,9 @@ class Neo4jTraining(CypherRunner):
             "since": query.since,
             "until": query.until,
         }
-        filters, params = _filtered(values, TRAINING_FILTERS, query.area)
-        text = TRAINING_SESSIONS + where(filters) + cypher.page_of("x", "x.starts_on DESC, x.id")
-        total, docs = self._listing(text, page, **params)
-        return Listing([TrainingSession.model_validate_json(d) for d in docs], total)
+        filters, params = filtered(values, TRAINING_FILTERS, query.area)
+        text = TRAINING_SESSIONS + where(filters) + page_of("x", "x.starts_on DESC, x.id")
+        return self._page(text, page, TrainingSession.model_validate_json, **params)
 
     def record_attendance(self, attendance: Sequence[Attendance]) -> int:
         # The first of several rows for one pair wins, as the stored one would.
@@ -609,7 +390,7 @@ class Neo4jTraining(CypherRunner):
                 session_id=str(r["session_id"]),
                 person_id=str(r["person_id"]),
                 completed=bool(r["completed"]),
-                recorded_at=_time(r["recorded_at"]),
+                recorded_at=native_time(r["recorded_at"]),
             )
             for r in self._records(SESSION_ATTENDANCE, id=session_id)
         ]
@@ -621,11 +402,11 @@ class Neo4jTraining(CypherRunner):
             "topic": None if query.topic is None else query.topic.value,
             "active_people_only": query.active_people_only or None,
         }
-        filters, params = _filtered(values, TRAINING_RECORD_FILTERS, query.area, "pr.area_code")
+        filters, params = filtered(values, TRAINING_RECORD_FILTERS, query.area, "pr.area_code")
         params.pop("active_people_only", None)  # a predicate without a parameter
         base = TRAINING_RECORDS if query.area is None else TRAINING_RECORDS_IN_AREA
         text = base + where(["a.completed", *filters]) + TRAINING_RECORD_RETURN
-        return [_record(r) for r in self._records(text, **params)]
+        return [training_record_of(r) for r in self._records(text, **params)]
 
     def training_facts(self) -> Iterator[tuple[str, str, str, date]]:
         days: dict[Date, date] = {}  # sessions share their days: convert each once
@@ -641,8 +422,7 @@ class Neo4jTraining(CypherRunner):
             return
         if self._landed(GET_COACHING, session, id=session.id):
             return  # a replay: the first commit inserted it
-        exists = self._one(COACHING_EXISTS, id=session.id)
-        if exists is not None and exists["exists"]:
+        if self._exists("CoachingSession", session.id):
             raise Conflict(f"A coaching session with id {session.id!r} exists.", field="id")
         self._require("Person", [session.person_id], "person_id")
         self._require("Person", [session.coach_id], "coach_id")
@@ -650,17 +430,16 @@ class Neo4jTraining(CypherRunner):
 
     def list_coaching(self, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
         values: dict[str, object] = {"person_id": query.person_id, "coach_id": query.coach_id}
-        filters, params = _filtered(values, COACHING_FILTERS, query.area, "pr.area_code")
+        filters, params = filtered(values, COACHING_FILTERS, query.area, "pr.area_code")
         base = COACHING if query.area is None else COACHING_IN_AREA
-        text = base + where(filters) + cypher.page_of("x", "x.held_on DESC, x.id")
-        total, docs = self._listing(text, page, **params)
-        return Listing([CoachingSession.model_validate_json(d) for d in docs], total)
+        text = base + where(filters) + page_of("x", "x.held_on DESC, x.id")
+        return self._page(text, page, CoachingSession.model_validate_json, **params)
 
     def last_coaching(self, person_ids: Iterable[str]) -> dict[str, date]:
         ids = list(dict.fromkeys(person_ids))
         if not ids:
             return {}
-        return {str(r["id"]): _date(r["last"]) for r in self._records(LAST_COACHING, ids=ids)}
+        return {str(r["id"]): native_date(r["last"]) for r in self._records(LAST_COACHING, ids=ids)}
 
     # --- awareness -------------------------------------------------------------------
     def add_awareness_session(self, session: AwarenessSession) -> None:
@@ -669,8 +448,7 @@ class Neo4jTraining(CypherRunner):
             return
         if self._landed(GET_AWARENESS, session, id=session.id):
             return  # a replay: the first commit inserted it
-        exists = self._one(AWARENESS_EXISTS, id=session.id)
-        if exists is not None and exists["exists"]:
+        if self._exists("AwarenessSession", session.id):
             raise Conflict(f"An awareness session with id {session.id!r} exists.", field="id")
         self._require("Provider", [session.provider_id], "provider_id")
         if session.facilitator_id is not None:
@@ -687,10 +465,9 @@ class Neo4jTraining(CypherRunner):
             "since": query.since,
             "until": query.until,
         }
-        filters, params = _filtered(values, AWARENESS_FILTERS, query.area)
-        text = AWARENESS + where(filters) + cypher.page_of("x", "x.held_on DESC, x.id")
-        total, docs = self._listing(text, page, **params)
-        return Listing([AwarenessSession.model_validate_json(d) for d in docs], total)
+        filters, params = filtered(values, AWARENESS_FILTERS, query.area)
+        text = AWARENESS + where(filters) + page_of("x", "x.held_on DESC, x.id")
+        return self._page(text, page, AwarenessSession.model_validate_json, **params)
 
     # --- policy ----------------------------------------------------------------------
     def get_training_policy(self) -> TrainingPolicy | None:
@@ -699,41 +476,3 @@ class Neo4jTraining(CypherRunner):
 
     def save_training_policy(self, policy: TrainingPolicy) -> None:
         self._records(SAVE_TRAINING_POLICY, doc=policy.model_dump_json())
-
-    # --- seeding ---------------------------------------------------------------------
-    def load_training(
-        self,
-        people: Sequence[Person],
-        sessions: Sequence[TrainingSession],
-        attendance: Sequence[Attendance],
-    ) -> int:
-        # The last of several rows with one key wins, as with INSERT OR REPLACE.
-        latest_people = {p.id: p for p in people}
-        latest_sessions = {s.id: s for s in sessions}
-        latest_attendance = {(a.session_id, a.person_id): a for a in attendance}
-        # Every reference is checked before anything is written.
-        self._require("Provider", (p.provider_id for p in latest_people.values()), "provider_id")
-        self._require(
-            "Person",
-            (s for p in latest_people.values() for s in p.supervised_by),
-            "supervised_by",
-            known=latest_people,
-        )
-        self._require(
-            "TrainingSession", (s for s, _ in latest_attendance), "session_id", latest_sessions
-        )
-        self._require("Person", (p for _, p in latest_attendance), "person_id", latest_people)
-
-        self._merge_areas(s.area_code for s in latest_sessions.values() if s.area_code)
-        person_rows = [person_row(p) for p in latest_people.values()]
-        for batch in batches(person_rows, self.batch_size):
-            self._records(LOAD_PEOPLE, rows=batch)
-        for batch in batches(person_rows, self.batch_size):  # once every person exists
-            self._records(LOAD_SUPERVISION, rows=batch)
-        session_rows = [training_session_row(s) for s in latest_sessions.values()]
-        for batch in batches(session_rows, self.batch_size):
-            self._records(LOAD_TRAINING_SESSIONS, rows=batch)
-        attendance_rows = [attendance_row(a) for a in latest_attendance.values()]
-        for batch in batches(attendance_rows, self.batch_size):
-            self._records(LOAD_ATTENDANCE, rows=batch)
-        return len(people) + len(sessions) + len(attendance)

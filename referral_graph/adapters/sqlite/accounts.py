@@ -1,24 +1,69 @@
-"""Accounts, tokens, sign-in throttling and the access log in SQLite."""
+"""Accounts, tokens, sign-in throttling, the access log and idempotency in SQLite.
+
+The access log is appended to a journal without indexes (one cheap insert per request)
+and settled into the indexed ``access_log`` later (see ``settle_access`` on the archive
+part); a listing reads both. See :class:`referral_graph.store.accounts.AccountsPort`.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
 
-from referral_graph.adapters.sqlite.codec import opt_ts, ts, when
+from referral_graph.adapters.sqlite.sql import (
+    Filters,
+    Row,
+    SqlitePart,
+    page_of_docs,
+    page_of_rows,
+)
 from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.isotime import iso, opt_iso, opt_parse_iso, parse_iso
 from referral_graph.security.model import AccessRecord, TokenRecord, User
-from referral_graph.store.port import AccessQuery, IdempotencyRecord, Listing, Page
+from referral_graph.store.port import (
+    AccessQuery,
+    AccountsPort,
+    IdempotencyRecord,
+    Listing,
+    Page,
+)
 
 _TOKEN_COLUMNS = "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at"  # noqa: S105
-_ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client"
+ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client"
 
 
-class SqliteAccounts:
-    """The accounts part of a SQLite transaction (mixed into ``SqliteTransaction``)."""
+def _token(row: Row) -> TokenRecord:
+    return TokenRecord(
+        id=str(row[0]),
+        user_id=str(row[1]),
+        kind=str(row[2]),
+        token_hash=str(row[3]),
+        name=str(row[4]),
+        created_at=parse_iso(row[5]),
+        expires_at=opt_parse_iso(row[6]),
+        revoked_at=opt_parse_iso(row[7]),
+    )
 
-    conn: sqlite3.Connection
 
+def _access(r: Row) -> AccessRecord:
+    return AccessRecord(
+        id=r[0],
+        at=parse_iso(r[1]),
+        user_id=r[2],
+        username=r[3],
+        role=r[4],
+        action=r[5],
+        method=r[6],
+        path=r[7],
+        object_id=r[8],
+        client=r[9],
+    )
+
+
+class SqliteAccounts(SqlitePart, AccountsPort):
+    """The accounts part of a SQLite transaction."""
+
+    # --- users -----------------------------------------------------------------------
     def add_user(self, user: User) -> None:
         try:
             self.conn.execute(
@@ -48,12 +93,9 @@ class SqliteAccounts:
         return None if row is None else User.model_validate_json(row[0])
 
     def list_users(self, page: Page) -> Listing[User]:
-        count = self.conn.execute("SELECT count(*) FROM users").fetchone()[0]
-        rows = self.conn.execute(
-            "SELECT doc FROM users ORDER BY username LIMIT ? OFFSET ?", (page.limit, page.offset)
-        ).fetchall()
-        return Listing([User.model_validate_json(r[0]) for r in rows], count)
+        return page_of_docs(self.conn, User.model_validate_json, "users", [], [], "username", page)
 
+    # --- tokens ----------------------------------------------------------------------
     def add_token(self, token: TokenRecord) -> None:
         self.conn.execute(
             f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -63,9 +105,9 @@ class SqliteAccounts:
                 token.kind,
                 token.token_hash,
                 token.name,
-                ts(token.created_at),
-                opt_ts(token.expires_at),
-                opt_ts(token.revoked_at),
+                iso(token.created_at),
+                opt_iso(token.expires_at),
+                opt_iso(token.revoked_at),
             ),
         )
 
@@ -78,7 +120,7 @@ class SqliteAccounts:
     def revoke_token(self, token_id: str, at: datetime) -> bool:
         cur = self.conn.execute(
             "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            (ts(at), token_id),
+            (iso(at), token_id),
         )
         return cur.rowcount == 1
 
@@ -90,27 +132,29 @@ class SqliteAccounts:
         ).fetchall()
         return [_token(r) for r in rows]
 
+    # --- sign-in throttling ----------------------------------------------------------
     def record_login_failure(self, username: str, at: datetime) -> None:
         self.conn.execute(
-            "INSERT INTO login_failures (username, at) VALUES (?, ?)", (username, ts(at))
+            "INSERT INTO login_failures (username, at) VALUES (?, ?)", (username, iso(at))
         )
 
     def login_failures_since(self, username: str, since: datetime) -> int:
         row = self.conn.execute(
             "SELECT count(*) FROM login_failures WHERE username = ? AND at >= ?",
-            (username, ts(since)),
+            (username, iso(since)),
         ).fetchone()
         return int(row[0])
 
     def clear_login_failures(self, username: str) -> None:
         self.conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
 
+    # --- access log ------------------------------------------------------------------
     def append_access(self, record: AccessRecord) -> None:
         self.conn.execute(
-            f"INSERT INTO access_journal ({_ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO access_journal ({ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.id,
-                ts(record.at),
+                iso(record.at),
                 record.user_id,
                 record.username,
                 record.role,
@@ -122,84 +166,18 @@ class SqliteAccounts:
             ),
         )
 
-    def settle_access(self, limit: int) -> int:
-        """Move the journal's oldest ``limit`` records into the indexed log, sorted by
-        object so that each index page is written once for many rows. A record whose id
-        the log holds already (the same record appended twice) is not copied again."""
-        top = self.conn.execute(
-            "SELECT max(seq) FROM (SELECT seq FROM access_journal ORDER BY seq LIMIT ?)",
-            (limit,),
-        ).fetchone()[0]
-        if top is None:
-            return 0
-        self.conn.execute(
-            f"INSERT OR IGNORE INTO access_log ({_ACCESS_COLUMNS}) SELECT {_ACCESS_COLUMNS}"
-            " FROM access_journal WHERE seq <= ? ORDER BY object_id, at",
-            (top,),
-        )
-        return self.conn.execute("DELETE FROM access_journal WHERE seq <= ?", (top,)).rowcount
-
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
         """Both the log and the journal not yet settled into it (a record is in one)."""
-        where: list[str] = []
-        args: list[object] = []
-        if query.object_id is not None:
-            where.append("object_id = ?")
-            args.append(query.object_id)
-        if query.user_id is not None:
-            where.append("user_id = ?")
-            args.append(query.user_id)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        count = self.conn.execute(
-            f"SELECT (SELECT count(*) FROM access_log {clause})"
-            f" + (SELECT count(*) FROM access_journal {clause})",
-            [*args, *args],
-        ).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT {_ACCESS_COLUMNS} FROM access_log {clause} UNION ALL"
-            f" SELECT {_ACCESS_COLUMNS} FROM access_journal {clause}"
-            " ORDER BY at DESC, id LIMIT ? OFFSET ?",
-            [*args, *args, page.limit, page.offset],
-        ).fetchall()
-        records = [
-            AccessRecord(
-                id=r[0],
-                at=datetime.fromisoformat(r[1]),
-                user_id=r[2],
-                username=r[3],
-                role=r[4],
-                action=r[5],
-                method=r[6],
-                path=r[7],
-                object_id=r[8],
-                client=r[9],
-            )
-            for r in rows
-        ]
-        return Listing(records, count)
+        f = Filters()
+        f.given("object_id = ?", query.object_id)
+        f.given("user_id = ?", query.user_id)
+        sources = ["access_log", "access_journal"]
+        order = "at DESC, id"
+        return page_of_rows(
+            self.conn, _access, sources, f.conditions, f.args, order, page, columns=ACCESS_COLUMNS
+        )
 
-
-def _token(row: tuple[object, ...]) -> TokenRecord:
-    created = when(row[5])
-    if created is None:
-        raise ValueError("a token row without created_at")
-    return TokenRecord(
-        id=str(row[0]),
-        user_id=str(row[1]),
-        kind=str(row[2]),
-        token_hash=str(row[3]),
-        name=str(row[4]),
-        created_at=created,
-        expires_at=when(row[6]),
-        revoked_at=when(row[7]),
-    )
-
-
-class SqliteIdempotency:
-    """Idempotency records (mixed into ``SqliteTransaction``)."""
-
-    conn: sqlite3.Connection
-
+    # --- idempotency -----------------------------------------------------------------
     def get_idempotency(self, key: str) -> IdempotencyRecord | None:
         row = self.conn.execute(
             "SELECT key, request_hash, status, body, created_at FROM idempotency WHERE key = ?",
@@ -207,9 +185,7 @@ class SqliteIdempotency:
         ).fetchone()
         if row is None:
             return None
-        return IdempotencyRecord(
-            row[0], row[1], int(row[2]), row[3], datetime.fromisoformat(row[4])
-        )
+        return IdempotencyRecord(row[0], row[1], int(row[2]), row[3], parse_iso(row[4]))
 
     def save_idempotency(self, record: IdempotencyRecord) -> None:
         try:
@@ -221,7 +197,7 @@ class SqliteIdempotency:
                     record.request_hash,
                     record.status,
                     record.body,
-                    ts(record.created_at),
+                    iso(record.created_at),
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -230,5 +206,5 @@ class SqliteIdempotency:
             ) from exc
 
     def forget_idempotency(self, before: datetime) -> int:
-        cur = self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (ts(before),))
+        cur = self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(before),))
         return int(cur.rowcount)

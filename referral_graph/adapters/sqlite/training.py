@@ -1,21 +1,28 @@
-"""Capacity building in SQLite: people and supervision, trainings and attendance,
-coaching, awareness sessions and the capacity policy (see ``0006_capacity.sql``).
+"""Training (capacity building) in SQLite: people and supervision, trainings and
+attendance, coaching, awareness sessions and the training policy (see
+``0006_capacity.sql``).
 
 Every write checks its references before it writes anything, so a refused write
 (``Conflict``) leaves nothing behind even inside a transaction that goes on.
+See :class:`referral_graph.store.training.TrainingPort`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date
 
-from referral_graph.adapters.sqlite.codec import ts
-from referral_graph.adapters.sqlite.sql import page_of_docs, scope_sql
+from referral_graph.adapters.sqlite.sql import (
+    Filters,
+    SqlitePart,
+    in_chunks,
+    page_of_docs,
+    scope_sql,
+)
 from referral_graph.adapters.sqlite.sql import where as sql_where
 from referral_graph.domain.areas import gazetteer, level_of, lineage_codes
 from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.isotime import iso
 from referral_graph.domain.training import (
     Attendance,
     AwarenessSession,
@@ -33,11 +40,11 @@ from referral_graph.store.port import (
     Listing,
     Page,
     PeopleQuery,
+    TrainingPort,
     TrainingQuery,
     TrainingRecordQuery,
 )
 
-_CHUNK = 500
 _NONE: frozenset[str] = frozenset()
 _LEVEL_COLUMN = {
     AreaLevel.PROVINCE: "province_code",
@@ -71,24 +78,13 @@ def _of_providers_in(person_column: str, area: str) -> tuple[str, list[object]]:
     )
 
 
-class SqliteTraining:
-    """The capacity-building part of a SQLite transaction (mixed into
-    ``SqliteTransaction``)."""
-
-    conn: sqlite3.Connection
+class SqliteTraining(SqlitePart, TrainingPort):
+    """The training part of a SQLite transaction."""
 
     # --- references --------------------------------------------------------------------
     def _existing(self, table: str, ids: Iterable[str]) -> set[str]:
-        wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0]
-                for r in self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
-            )
-        return found
+        sql = f"SELECT id FROM {table} WHERE id IN ({{marks}})"
+        return {r[0] for r in in_chunks(self.conn, sql, ids)}
 
     def _require(
         self, table: str, ids: Iterable[str], what: str, field: str, *, also: Set[str] = _NONE
@@ -150,35 +146,20 @@ class SqliteTraining:
         return None if row is None else Person.model_validate_json(row[0])
 
     def get_people(self, person_ids: Iterable[str]) -> dict[str, Person]:
-        ids = list(dict.fromkeys(person_ids))
-        found: dict[str, Person] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for (doc,) in self.conn.execute(f"SELECT doc FROM people WHERE id IN ({marks})", chunk):
-                p = Person.model_validate_json(doc)
-                found[p.id] = p
-        return found
+        sql = "SELECT doc FROM people WHERE id IN ({marks})"
+        people = [Person.model_validate_json(r[0]) for r in in_chunks(self.conn, sql, person_ids)]
+        return {p.id: p for p in people}
 
     def list_people(self, query: PeopleQuery, page: Page) -> Listing[Person]:
-        where: list[str] = []
-        args: list[object] = []
-        if query.provider_id is not None:
-            where.append("p.provider_id = ?")
-            args.append(query.provider_id)
+        f = Filters()
+        f.given("p.provider_id = ?", query.provider_id)
         if query.area is not None:
-            inside, inside_args = _of_providers_in("p.id", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.active is not None:
-            where.append("p.active = ?")
-            args.append(int(query.active))
-        if query.role is not None:
-            where.append("p.role = ?")
-            args.append(query.role.value)
+            f.add(*_of_providers_in("p.id", query.area))
+        f.given("p.active = ?", query.active, int)
+        f.given("p.role = ?", query.role, lambda r: r.value)
         order = "p.provider_id, p.name, p.id"
-        count, docs = page_of_docs(self.conn, "people p", where, args, order, page)
-        return Listing([Person.model_validate_json(d) for d in docs], count)
+        read = Person.model_validate_json
+        return page_of_docs(self.conn, read, "people p", f.conditions, f.args, order, page)
 
     def supervisees(self, person_id: str) -> list[Person]:
         rows = self.conn.execute(
@@ -220,24 +201,16 @@ class SqliteTraining:
         return None if row is None else TrainingSession.model_validate_json(row[0])
 
     def list_training_sessions(self, query: TrainingQuery, page: Page) -> Listing[TrainingSession]:
-        where: list[str] = []
-        args: list[object] = []
-        if query.topic is not None:
-            where.append("s.topic = ?")
-            args.append(query.topic.value)
+        f = Filters()
+        f.given("s.topic = ?", query.topic, lambda t: t.value)
         if query.area is not None:
-            inside, inside_args = _held_in("s", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.since is not None:
-            where.append("s.starts_on >= ?")
-            args.append(query.since.isoformat())
-        if query.until is not None:
-            where.append("s.starts_on < ?")
-            args.append(query.until.isoformat())
+            f.add(*_held_in("s", query.area))
+        f.given("s.starts_on >= ?", query.since, lambda d: d.isoformat())
+        f.given("s.starts_on < ?", query.until, lambda d: d.isoformat())
         order = "s.starts_on DESC, s.id"
-        count, docs = page_of_docs(self.conn, "training_sessions s", where, args, order, page)
-        return Listing([TrainingSession.model_validate_json(d) for d in docs], count)
+        read = TrainingSession.model_validate_json
+        source = "training_sessions s"
+        return page_of_docs(self.conn, read, source, f.conditions, f.args, order, page)
 
     def _check_attendance(
         self,
@@ -262,7 +235,7 @@ class SqliteTraining:
         cur = self.conn.execute(
             f"{verb} INTO attendance (session_id, person_id, completed, recorded_at, doc)"
             " VALUES (?, ?, ?, ?, ?)",
-            (a.session_id, a.person_id, int(a.completed), ts(a.recorded_at), a.model_dump_json()),
+            (a.session_id, a.person_id, int(a.completed), iso(a.recorded_at), a.model_dump_json()),
         )
         return int(cur.rowcount)
 
@@ -278,28 +251,20 @@ class SqliteTraining:
         return [Attendance.model_validate_json(r[0]) for r in rows]
 
     def training_records(self, query: TrainingRecordQuery) -> list[TrainingRecord]:
-        where = ["a.completed = 1"]
-        args: list[object] = []
+        f = Filters("a.completed = 1")
         if query.area is not None:
-            inside, inside_args = _of_providers_in("p.id", query.area)
-            where.append(inside)
-            args += inside_args
-        for column, value in (
-            ("p.provider_id", query.provider_id),
-            ("a.person_id", query.person_id),
-            ("s.topic", query.topic.value if query.topic else None),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
+            f.add(*_of_providers_in("p.id", query.area))
+        f.given("p.provider_id = ?", query.provider_id)
+        f.given("a.person_id = ?", query.person_id)
+        f.given("s.topic = ?", query.topic, lambda t: t.value)
         if query.active_people_only:
-            where.append("p.active = 1")
+            f.add("p.active = 1")
         rows = self.conn.execute(
             "SELECT a.person_id, p.provider_id, s.topic, s.ends_on, a.session_id, p.active"
             " FROM attendance a JOIN training_sessions s ON s.id = a.session_id"
-            f" JOIN people p ON p.id = a.person_id {sql_where(where)}"
+            f" JOIN people p ON p.id = a.person_id {sql_where(f.conditions)}"
             " ORDER BY a.person_id, s.ends_on, a.session_id",
-            args,
+            f.args,
         ).fetchall()
         return [
             TrainingRecord(
@@ -344,33 +309,24 @@ class SqliteTraining:
         )
 
     def list_coaching(self, query: CoachingQuery, page: Page) -> Listing[CoachingSession]:
-        where: list[str] = []
-        args: list[object] = []
-        for column, value in (("c.person_id", query.person_id), ("c.coach_id", query.coach_id)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
+        f = Filters()
+        f.given("c.person_id = ?", query.person_id)
+        f.given("c.coach_id = ?", query.coach_id)
         if query.area is not None:
-            inside, inside_args = _of_providers_in("c.person_id", query.area)
-            where.append(inside)
-            args += inside_args
+            f.add(*_of_providers_in("c.person_id", query.area))
         order = "c.held_on DESC, c.id"
-        count, docs = page_of_docs(self.conn, "coaching c", where, args, order, page)
-        return Listing([CoachingSession.model_validate_json(d) for d in docs], count)
+        read = CoachingSession.model_validate_json
+        return page_of_docs(self.conn, read, "coaching c", f.conditions, f.args, order, page)
 
     def last_coaching(self, person_ids: Iterable[str]) -> dict[str, date]:
-        ids = list(dict.fromkeys(person_ids))
-        found: dict[str, date] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for person_id, held_on in self.conn.execute(
-                f"SELECT person_id, max(held_on) FROM coaching WHERE person_id IN ({marks})"
-                " GROUP BY person_id",
-                chunk,
-            ):
-                found[person_id] = date.fromisoformat(held_on)
-        return found
+        sql = (
+            "SELECT person_id, max(held_on) FROM coaching WHERE person_id IN ({marks})"
+            " GROUP BY person_id"
+        )
+        return {
+            person_id: date.fromisoformat(held_on)
+            for person_id, held_on in in_chunks(self.conn, sql, person_ids)
+        }
 
     # --- awareness -----------------------------------------------------------------------
     def add_awareness_session(self, session: AwarenessSession) -> None:
@@ -399,24 +355,16 @@ class SqliteTraining:
     def list_awareness_sessions(
         self, query: AwarenessQuery, page: Page
     ) -> Listing[AwarenessSession]:
-        where: list[str] = []
-        args: list[object] = []
+        f = Filters()
         if query.area is not None:
-            inside, inside_args = _held_in("w", query.area)
-            where.append(inside)
-            args += inside_args
-        if query.provider_id is not None:
-            where.append("w.provider_id = ?")
-            args.append(query.provider_id)
-        if query.since is not None:
-            where.append("w.held_on >= ?")
-            args.append(query.since.isoformat())
-        if query.until is not None:
-            where.append("w.held_on < ?")
-            args.append(query.until.isoformat())
+            f.add(*_held_in("w", query.area))
+        f.given("w.provider_id = ?", query.provider_id)
+        f.given("w.held_on >= ?", query.since, lambda d: d.isoformat())
+        f.given("w.held_on < ?", query.until, lambda d: d.isoformat())
         order = "w.held_on DESC, w.id"
-        count, docs = page_of_docs(self.conn, "awareness_sessions w", where, args, order, page)
-        return Listing([AwarenessSession.model_validate_json(d) for d in docs], count)
+        read = AwarenessSession.model_validate_json
+        source = "awareness_sessions w"
+        return page_of_docs(self.conn, read, source, f.conditions, f.args, order, page)
 
     # --- policy --------------------------------------------------------------------------
     def get_training_policy(self) -> TrainingPolicy | None:
@@ -428,25 +376,3 @@ class SqliteTraining:
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('capacity_policy', ?)",
             (policy.model_dump_json(),),
         )
-
-    # --- bulk load -----------------------------------------------------------------------
-    def load_training(
-        self,
-        people: Sequence[Person],
-        sessions: Sequence[TrainingSession],
-        attendance: Sequence[Attendance],
-    ) -> int:
-        loaded_people = {p.id for p in people}
-        self._check_people(people, also=loaded_people)
-        self._check_attendance(
-            attendance, known_sessions={s.id for s in sessions}, known_people=loaded_people
-        )
-        for p in people:
-            self._write_person(p)
-        for p in people:  # once every person of the load exists
-            self._link_supervisors(p)
-        for s in sessions:
-            self._write_session(s)
-        for a in attendance:
-            self._write_attendance(a, replace=True)
-        return len(people) + len(sessions) + len(attendance)

@@ -1,28 +1,190 @@
-"""Contract: closing cases, and the retention purge years after closure."""
+"""Contract of the archive port: bulk loads (seeding), access-log housekeeping, and
+closing cases and the retention purge years after closure.
+
+Export and restore of whole stores (``all_cases``, ``all_referrals``,
+``restore_referral``) are proven end to end in ``tests/reliability/test_backup.py``."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import REMOVED, Case, CaseStatus, Referral, utc_now
-from referral_graph.domain.vocabulary import Service
+from referral_graph.domain.models import REMOVED, Case, CaseStatus, Pathway, Referral, utc_now
+from referral_graph.domain.vocabulary import ProviderKind, Service
 from referral_graph.services import cases, referrals, retention
 from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, ReferralWithEvents, Step
-from referral_graph.store.port import HistoryQuery, Store, Transaction
-from tests.contract.helpers import case
-from tests.factories import T0, FakeClock, opening
+from referral_graph.store.port import (
+    AccessQuery,
+    HistoryQuery,
+    Page,
+    ProviderQuery,
+    Store,
+    Transaction,
+)
+from tests.contract.helpers import ALL, access, case, ids, pathway_ids, version
+from tests.contract.training_data import (
+    ALL_RECORDS,
+    ATTENDANCE,
+    PEOPLE,
+    PEOPLE_ORDER,
+    SESSION_ORDER,
+    SESSIONS,
+    add_providers,
+    attendance_of,
+    attended,
+    get_person,
+    people_ids,
+    person,
+    records,
+    session_ids,
+    supervisee_ids,
+)
+from tests.factories import T0, FakeClock, opening, provider, small_network
 
 S = ReferralStatus
 YEARS = 5
 EVERYTHING = HistoryQuery(since=T0 - timedelta(days=1), until=T0 + timedelta(days=365 * 20))
 SECRETS = ("aunt", "uncle", "school", "bruises", "doctor", "ccwc-focal-1")
+MINUTE = timedelta(minutes=1)
+
+# --- seeding: the directory --------------------------------------------------------
+
+
+def test_load_directory_inserts_or_replaces(any_store: Store) -> None:
+    providers, pathways = small_network()
+    assert any_store.write(lambda tx: tx.load_directory(providers, pathways)) == 9
+    assert ids(any_store) == ALL
+
+    changed = [
+        providers[0].model_copy(update={"name": "CCWC renamed", "version": 2}),
+        provider("new-one", ProviderKind.SCHOOL, {Service.AWARENESS}, area_code="0102"),
+    ]
+    rerouted = pathways[0].model_copy(update={"to_provider_id": "tpo-a"})
+    assert any_store.write(lambda tx: tx.load_directory(changed, [rerouted])) == 3
+
+    assert ids(any_store) == sorted([*ALL, "new-one"])
+    stored = any_store.read(lambda tx: tx.get_provider("ccwc-a"))
+    assert stored is not None and stored.name == "CCWC renamed" and stored.version == 2
+    assert ids(any_store, area="01") == ["helpline", "new-one"]
+    assert pathway_ids(any_store, to_provider_id="tpo-a") == ["pw-1", "pw-2"]
+    assert pathway_ids(any_store, to_provider_id="hc-a") == []
+    assert pathway_ids(any_store) == ["pw-1", "pw-2", "pw-3"]
+
+
+def test_load_directory_with_a_dangling_pathway_changes_nothing(any_store: Store) -> None:
+    providers, _ = small_network()
+    dangling = Pathway(
+        id="pw-x", from_provider_id="ccwc-a", to_provider_id="nope", service=Service.SHELTER
+    )
+    with pytest.raises(Conflict):
+        any_store.write(lambda tx: tx.load_directory(providers, [dangling]))
+    assert ids(any_store) == []
+    assert version(any_store) == 0
+
+
+def test_load_directory_in_large_batches(any_store: Store) -> None:
+    base = small_network()[0][1]
+    many = [base.model_copy(update={"id": f"hc-{i:05d}"}) for i in range(6_000)]
+    assert any_store.write(lambda tx: tx.load_directory(many, [])) == 6_000
+    listing = any_store.read(
+        lambda tx: tx.list_providers(ProviderQuery(area="170101"), Page(limit=3, offset=5_998))
+    )
+    assert listing.count == 6_000
+    assert [p.id for p in listing.items] == ["hc-05998", "hc-05999"]
+
+
+# --- seeding: training -------------------------------------------------------------
+
+
+def test_load_capacity_inserts_then_replaces(any_store: Store) -> None:
+    add_providers(any_store)
+    # supervisors may come after the people they supervise in one load
+    people = list(reversed(PEOPLE))
+    written = any_store.write(lambda tx: tx.load_training(people, SESSIONS, ATTENDANCE))
+    assert written == len(PEOPLE) + len(SESSIONS) + len(ATTENDANCE)
+    assert people_ids(any_store) == PEOPLE_ORDER
+    for p in PEOPLE:
+        assert get_person(any_store, p.id) == p
+    assert session_ids(any_store) == SESSION_ORDER
+    assert records(any_store) == ALL_RECORDS
+    assert supervisee_ids(any_store, "sup") == ["bopha", "hc-2", "hc-1"]
+
+    # the same load again changes nothing (no doubled links or attendances)
+    any_store.write(lambda tx: tx.load_training(people, SESSIONS, ATTENDANCE))
+    assert people_ids(any_store) == PEOPLE_ORDER
+    assert supervisee_ids(any_store, "sup") == ["bopha", "hc-2", "hc-1"]
+    assert records(any_store) == ALL_RECORDS
+    assert len(attendance_of(any_store, "ts-1")) == 4
+
+    renamed = PEOPLE[5].model_copy(update={"name": "Keo Bopha", "supervised_by": ("hc-3",)})
+    newcomer = person("new", "hc-b", "Srey Neang", supervised_by=("bopha",))
+    moved = SESSIONS[1].model_copy(update={"area_code": "040614"})
+    completed = attended("ts-1", "kosal", completed=True)
+    assert (
+        any_store.write(lambda tx: tx.load_training([renamed, newcomer], [moved], [completed])) == 4
+    )
+    assert get_person(any_store, "bopha") == renamed
+    assert get_person(any_store, "new") == newcomer
+    assert supervisee_ids(any_store, "sup") == ["hc-2", "hc-1"]
+    assert supervisee_ids(any_store, "hc-3") == ["bopha"]
+    assert supervisee_ids(any_store, "bopha") == ["new"]
+    assert people_ids(any_store, provider_id="hc-b") == ["bopha", "new"]
+    assert session_ids(any_store, area="1702") == []
+    assert session_ids(any_store, area="0406") == ["ts-4", "ts-2"]
+    assert attendance_of(any_store, "ts-1")[2] == completed
+    assert ("kosal", "ts-1") in records(any_store)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"people": [person("new", "nope", "Srey Neang")]},
+        {"people": [person("new", "hc-a", "Srey Neang", supervised_by=("nope",))]},
+        {"attendance": [attended("nope", "sok")]},
+        {"attendance": [attended("ts-1", "nope")]},
+    ],
+)
+def test_load_capacity_with_a_dangling_reference_changes_nothing(
+    any_store: Store, broken: dict[str, list[Any]]
+) -> None:
+    add_providers(any_store)
+    people = [*PEOPLE, *broken.get("people", [])]
+    attendance = [*ATTENDANCE, *broken.get("attendance", [])]
+    with pytest.raises(Conflict):
+        any_store.write(lambda tx: tx.load_training(people, SESSIONS, attendance))
+    assert people_ids(any_store) == []
+    assert session_ids(any_store) == []
+    assert records(any_store) == []
+    assert supervisee_ids(any_store, "sup") == []
+
+
+# --- access-log housekeeping -------------------------------------------------------
+
+
+def test_settling_the_access_log_changes_nothing_a_reader_sees(any_store: Store) -> None:
+    for n in range(6):
+        record = access(f"a-{n}", at=T0 + n * MINUTE, object_id=f"case-{n % 2}")
+        any_store.write(lambda tx, r=record: tx.append_access(r))
+    query = AccessQuery(object_id="case-1")
+    before = any_store.read(lambda tx: tx.list_access(query, Page()))
+    moved = any_store.write(lambda tx: tx.settle_access(4))
+    assert moved == (4 if any_store.name == "sqlite" else 0)  # Neo4j indexes on append
+    assert any_store.read(lambda tx: tx.list_access(query, Page())) == before
+    any_store.write(lambda tx: tx.settle_access(100))
+    assert any_store.write(lambda tx: tx.settle_access(100)) == 0
+    after = any_store.read(lambda tx: tx.list_access(query, Page()))
+    assert after == before
+    assert [r.id for r in after.items] == ["a-5", "a-3", "a-1"]
+
+
+# --- closing cases and retention ---------------------------------------------------
 
 
 def refer(store: Store, clock: FakeClock, opened: Case, **fields: object) -> Referral:

@@ -1,0 +1,190 @@
+"""Cases, referrals and their events in SQLite.
+
+A referral row keeps the columns the inbox, the scheduler and the audit filter and sort
+on (its step times and deadlines among them) next to the model as JSON in ``doc``; the
+case's village and opening time are copied onto it so the audit reads one table.
+See :class:`referral_graph.store.cases.CasesPort`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from referral_graph.adapters.sqlite.sql import SqlitePart, page_of_docs
+from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.isotime import iso, opt_iso
+from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import Case, Referral, ReferralEvent
+from referral_graph.store.port import CasesPort, InboxQuery, Listing, Page
+
+
+def _step(referral: Referral, status: ReferralStatus) -> str | None:
+    return opt_iso(referral.step_times.get(status))
+
+
+def _changing_columns(referral: Referral) -> dict[str, object]:
+    """The columns a transition (or the scheduler) may change, from the model."""
+    due = referral.due
+    return {
+        "status": referral.status.value,
+        "risk": referral.risk.value,
+        "received_at": _step(referral, ReferralStatus.RECEIVED),
+        "accepted_at": _step(referral, ReferralStatus.ACCEPTED),
+        "rejected_at": _step(referral, ReferralStatus.REJECTED),
+        "in_progress_at": _step(referral, ReferralStatus.IN_PROGRESS),
+        "closed_at": iso(referral.updated_at) if referral.status.is_closed else None,
+        "acknowledge_due": None if due is None else iso(due.acknowledge),
+        "decide_due": None if due is None else iso(due.decide),
+        "first_contact_due": None if due is None else iso(due.first_contact),
+        "pending_due_at": opt_iso(referral.pending_due_at),
+        "next_alert_at": opt_iso(referral.next_alert_at),
+        "status_reason": referral.status_reason,
+        "updated_at": iso(referral.updated_at),
+        "version": referral.version,
+        "doc": referral.model_dump_json(),
+    }
+
+
+class SqliteCases(SqlitePart, CasesPort):
+    """The cases and referrals part of a SQLite transaction."""
+
+    # --- cases -----------------------------------------------------------------------
+    def add_case(self, case: Case) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO cases (id, code, village_code, opened_by_provider_id, opened_at,"
+                " version, status, closed_at, purged_at, doc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case.id,
+                    case.code,
+                    case.village_code,
+                    case.opened_by_provider_id,
+                    iso(case.opened_at),
+                    case.version,
+                    case.status.value,
+                    opt_iso(case.closed_at),
+                    opt_iso(case.purged_at),
+                    case.model_dump_json(),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A case with id {case.id!r} or code {case.code!r} exists.") from exc
+
+    def save_case(self, case: Case, expected_version: int) -> None:
+        try:
+            cur = self.conn.execute(
+                "UPDATE cases SET code = ?, version = ?, status = ?, closed_at = ?,"
+                " purged_at = ?, doc = ? WHERE id = ? AND version = ?",
+                (
+                    case.code,
+                    case.version,
+                    case.status.value,
+                    opt_iso(case.closed_at),
+                    opt_iso(case.purged_at),
+                    case.model_dump_json(),
+                    case.id,
+                    expected_version,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A case with code {case.code!r} exists.") from exc
+        if cur.rowcount != 1:
+            raise StaleVersion("case", case.id)
+
+    def get_case(self, case_id: str) -> Case | None:
+        row = self.conn.execute("SELECT doc FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return None if row is None else Case.model_validate_json(row[0])
+
+    def count_cases(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+    def cases_opened_by(
+        self, provider_id: str, page: Page, *, open_only: bool = False
+    ) -> Listing[Case]:
+        where = ["opened_by_provider_id = ?"] + (["status = 'open'"] if open_only else [])
+        order = "opened_at DESC, id DESC"
+        read = Case.model_validate_json
+        return page_of_docs(self.conn, read, "cases", where, [provider_id], order, page)
+
+    # --- referrals -------------------------------------------------------------------
+    def _insert_event(self, event: ReferralEvent) -> None:
+        self.conn.execute(
+            "INSERT INTO referral_events (id, referral_id, sequence, at, doc)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (event.id, event.referral_id, event.sequence, iso(event.at), event.model_dump_json()),
+        )
+
+    def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
+        case = self.conn.execute(
+            "SELECT village_code, opened_at FROM cases WHERE id = ?", (referral.case_id,)
+        ).fetchone()
+        if case is None:
+            raise Conflict(f"No case with id {referral.case_id!r}.", field="case_id")
+        columns = {
+            "id": referral.id,
+            "case_id": referral.case_id,
+            "from_provider_id": referral.from_provider_id,
+            "to_provider_id": referral.to_provider_id,
+            "continues_referral_id": referral.continues_referral_id,
+            "service": referral.service.value,
+            "hop": referral.hop,
+            "village_code": case[0],
+            "province_code": case[0][:2],
+            "district_code": case[0][:4],
+            "case_opened_at": case[1],
+            "created_at": iso(referral.created_at),
+            "recommendation_rank": referral.recommendation_rank,
+            **_changing_columns(referral),
+        }
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        try:
+            self.conn.execute(
+                f"INSERT INTO referrals ({names}) VALUES ({marks})", list(columns.values())
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A referral with id {referral.id!r} exists.", field="id") from exc
+        self._insert_event(event)
+
+    def save_referral(
+        self, referral: Referral, expected_version: int, event: ReferralEvent
+    ) -> None:
+        columns = _changing_columns(referral)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        cur = self.conn.execute(
+            f"UPDATE referrals SET {assignments} WHERE id = ? AND version = ?",
+            [*columns.values(), referral.id, expected_version],
+        )
+        if cur.rowcount != 1:
+            row = self.conn.execute(
+                "SELECT status FROM referrals WHERE id = ?", (referral.id,)
+            ).fetchone()
+            raise StaleVersion("referral", referral.id, None if row is None else row[0])
+        self._insert_event(event)
+
+    def get_referral(self, referral_id: str) -> Referral | None:
+        row = self.conn.execute("SELECT doc FROM referrals WHERE id = ?", (referral_id,)).fetchone()
+        return None if row is None else Referral.model_validate_json(row[0])
+
+    def referral_events(self, referral_id: str) -> list[ReferralEvent]:
+        rows = self.conn.execute(
+            "SELECT doc FROM referral_events WHERE referral_id = ? ORDER BY sequence",
+            (referral_id,),
+        ).fetchall()
+        return [ReferralEvent.model_validate_json(r[0]) for r in rows]
+
+    def case_referrals(self, case_id: str) -> list[Referral]:
+        rows = self.conn.execute(
+            "SELECT doc FROM referrals WHERE case_id = ? ORDER BY hop, created_at, id",
+            (case_id,),
+        ).fetchall()
+        return [Referral.model_validate_json(r[0]) for r in rows]
+
+    def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:
+        statuses = [s.value for s in query.statuses]
+        marks = ",".join("?" * len(statuses))
+        where = ["to_provider_id = ?", f"status IN ({marks})"]
+        args = [query.provider_id, *statuses]
+        read = Referral.model_validate_json
+        return page_of_docs(self.conn, read, "referrals", where, args, "created_at, id", page)

@@ -1,0 +1,166 @@
+"""Timeliness in SQLite: the SLA policy, the scheduler's queue and its alerts, the due
+list, the audit's hop facts, and the outbox.
+
+See :class:`referral_graph.store.timeliness.TimelinessPort`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from referral_graph.adapters.sqlite.sql import Filters, SqlitePart, page_of_docs, scope_sql, where
+from referral_graph.domain.areas import scope
+from referral_graph.domain.isotime import iso, opt_iso, parse_iso
+from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.sla import SlaPolicy
+from referral_graph.store.port import (
+    AlertQuery,
+    DueQuery,
+    HistoryQuery,
+    HopFact,
+    Listing,
+    OutboxMessage,
+    Page,
+    TimelinessPort,
+)
+
+_FACT_COLUMNS = (
+    "id, case_id, from_provider_id, to_provider_id, continues_referral_id, service, risk,"
+    " status, hop, village_code, case_opened_at, created_at, received_at, accepted_at,"
+    " rejected_at, in_progress_at, closed_at, acknowledge_due, decide_due,"
+    " first_contact_due, status_reason, recommendation_rank"
+)
+_FACT_TIMES = range(10, 20)
+
+
+def _fact(row: tuple[object, ...]) -> HopFact:
+    values = list(row)
+    for i in _FACT_TIMES:
+        if values[i] is not None:
+            values[i] = parse_iso(values[i])
+    return HopFact(*values)  # type: ignore[arg-type]
+
+
+class SqliteTimeliness(SqlitePart, TimelinessPort):
+    """The timeliness and outbox part of a SQLite transaction."""
+
+    # --- timeliness ----------------------------------------------------------------
+    def get_sla_policy(self) -> SlaPolicy | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'sla_policy'").fetchone()
+        return None if row is None else SlaPolicy.model_validate_json(row[0])
+
+    def save_sla_policy(self, policy: SlaPolicy) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_policy', ?)",
+            (policy.model_dump_json(),),
+        )
+
+    def referrals_alert_due(self, now: datetime, limit: int) -> list[Referral]:
+        rows = self.conn.execute(
+            "SELECT doc FROM referrals WHERE next_alert_at IS NOT NULL AND next_alert_at <= ?"
+            " ORDER BY next_alert_at LIMIT ?",
+            (iso(now), limit),
+        ).fetchall()
+        return [Referral.model_validate_json(r[0]) for r in rows]
+
+    def add_alert(self, alert: TimelinessAlert) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO alerts (id, referral_id, provider_id, kind, fired_at, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                alert.id,
+                alert.referral_id,
+                alert.provider_id,
+                alert.kind.value,
+                iso(alert.fired_at),
+                alert.model_dump_json(),
+            ),
+        )
+        return cur.rowcount == 1
+
+    def set_next_alert_at(
+        self, referral_id: str, expected_version: int, at: datetime | None
+    ) -> None:
+        row = self.conn.execute(
+            "SELECT doc FROM referrals WHERE id = ? AND version = ?",
+            (referral_id, expected_version),
+        ).fetchone()
+        if row is None:
+            return
+        updated = Referral.model_validate_json(row[0]).model_copy(update={"next_alert_at": at})
+        self.conn.execute(
+            "UPDATE referrals SET next_alert_at = ?, doc = ? WHERE id = ? AND version = ?",
+            (opt_iso(at), updated.model_dump_json(), referral_id, expected_version),
+        )
+
+    def list_alerts(self, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
+        f = Filters()
+        f.given("referral_id = ?", query.referral_id)
+        f.given("provider_id = ?", query.provider_id)
+        f.given("kind = ?", query.kind, lambda k: k.value)
+        read = TimelinessAlert.model_validate_json
+        order = "fired_at DESC, id"
+        return page_of_docs(self.conn, read, "alerts", f.conditions, f.args, order, page)
+
+    def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
+        f = Filters("r.pending_due_at IS NOT NULL")
+        f.given("r.pending_due_at < ?", query.before, iso)
+        if query.area is not None and len(query.area) in (2, 4):
+            # provinces and districts always prefix their villages' codes
+            column = "r.province_code" if len(query.area) == 2 else "r.district_code"
+            scope(query.area)  # refuses codes that are not in the gazetteer
+            f.add(f"{column} = ?", [query.area])
+        elif query.area is not None:
+            f.add(*scope_sql("r.village_code", query.area))
+        f.given("r.to_provider_id = ?", query.provider_id)
+        f.given("r.risk = ?", query.risk, lambda r: r.value)
+        order = "r.pending_due_at, r.id"
+        read = Referral.model_validate_json
+        return page_of_docs(self.conn, read, "referrals r", f.conditions, f.args, order, page)
+
+    def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
+        f = Filters()
+        f.given("created_at >= ?", query.since, iso)
+        f.given("created_at < ?", query.until, iso)
+        if query.area is not None:
+            f.add(*scope_sql("village_code", query.area))
+        f.given("(to_provider_id = ? OR from_provider_id = ?)", query.provider_id)
+        rows = self.conn.execute(
+            f"SELECT {_FACT_COLUMNS} FROM referrals {where(f.conditions)} ORDER BY created_at, id",
+            f.args,
+        ).fetchall()
+        return [_fact(r) for r in rows]
+
+    # --- outbox ----------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (id, topic, state, created_at, next_attempt_at, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                message.id,
+                message.topic,
+                message.state,
+                iso(message.created_at),
+                opt_iso(message.next_attempt_at or message.created_at),
+                message.to_json(),
+            ),
+        )
+
+    def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        rows = self.conn.execute(
+            "SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (iso(now), limit),
+        ).fetchall()
+        return [OutboxMessage.from_json(r[0]) for r in rows]
+
+    def save_outbox(self, message: OutboxMessage) -> None:
+        self.conn.execute(
+            "UPDATE outbox SET state = ?, next_attempt_at = ?, doc = ? WHERE id = ?",
+            (message.state, opt_iso(message.next_attempt_at), message.to_json(), message.id),
+        )
+
+    def list_outbox(self, state: str, page: Page) -> Listing[OutboxMessage]:
+        read = OutboxMessage.from_json
+        order = "created_at DESC, id"
+        return page_of_docs(self.conn, read, "outbox", ["state = ?"], [state], order, page)
