@@ -74,6 +74,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/fhir/Task/{task_id}"): Rule(CASE_WORKERS, case_data=True),
     ("GET", "/fhir/ServiceRequest/{request_id}"): Rule(CASE_WORKERS, case_data=True),
     ("GET", "/fhir/Bundle"): Rule(frozenset({C}), case_data=True),
+    ("GET", "/fhir/Task"): Rule(CASE_WORKERS, case_data=True),
+    ("GET", "/fhir/ServiceRequest"): Rule(CASE_WORKERS, case_data=True),
+    ("PUT", "/fhir/Task/{task_id}"): Rule(frozenset({C, P})),  # a partner moves its handoff
+    ("GET", "/fhir/metadata"): PUBLIC,
+    ("GET", "/fhir/StructureDefinition"): PUBLIC,
+    ("GET", "/fhir/StructureDefinition/{definition_id}"): PUBLIC,
+    ("GET", "/fhir/{resource_type}"): PUBLIC,  # OperationOutcome 404: not served here
+    ("GET", "/fhir/{resource_type}/{resource_id}"): PUBLIC,
     # timeliness and audit
     ("GET", "/api/v1/sla-policy"): Rule(EVERYONE),
     ("PUT", "/api/v1/sla-policy"): Rule(frozenset({A})),

@@ -19,8 +19,10 @@ from rich.table import Table
 
 from referral_graph.bootstrap import Runtime, build_runtime
 from referral_graph.domain.errors import ReferralGraphError
-from referral_graph.interop import fhir, fhir_service, hsds, hsds_tabular, sheets, spreadsheet
+from referral_graph.interop import fhir, hsds, hsds_tabular, sheets, spreadsheet
 from referral_graph.interop.spreadsheet import ImportMode, ImportReport
+from referral_graph.services import fhir as fhir_use
+from referral_graph.services.caller import Caller
 from referral_graph.settings import get_settings
 
 app = typer.Typer(help="Standards export and bulk import.")
@@ -77,12 +79,12 @@ def export_fhir(
         errors.print("Give either --case ID or --all.")
         raise typer.Exit(2)
     with _runtime() as runtime:
-        at = runtime.now()
+        caller = Caller.system(runtime.store, runtime.now(), "cli")
         if case is not None:
-            bundle = fhir_service.case_bundle(runtime.store, case, at=at, base=base_url)
+            bundle = fhir_use.case_bundle(caller, case, base=base_url)
             _emit(json.dumps(bundle, indent=2, ensure_ascii=False), out)
             return
-        bundles = list(fhir_service.all_bundles(runtime.store, at=at, base=base_url))
+        bundles = list(fhir_use.all_bundles(caller, base=base_url))
     if ndjson:
         _emit("\n".join(json.dumps(b, ensure_ascii=False) for b in bundles), out)
     else:
