@@ -135,6 +135,18 @@ def fhir(kind: str) -> Any:
     return build
 
 
+def fhir_update(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    from referral_graph.interop import fhir as fhir_map
+
+    r = w.referral(foreign=not own)
+    task = fhir_map.as_json(fhir_map.task(r))
+    if role == "provider":
+        task["status"] = "received"
+    else:
+        task |= {"status": "cancelled", "statusReason": {"text": "sent to the wrong place"}}
+    return "PUT", f"/fhir/Task/{task['id']}", {"json": task}
+
+
 def get(url: str) -> Any:
     return lambda w, role, own: ("GET", url, {})
 
@@ -370,6 +382,9 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("GET", "/fhir/Task/{task_id}"): fhir("Task"),
     ("GET", "/fhir/ServiceRequest/{request_id}"): fhir("ServiceRequest"),
     ("GET", "/fhir/Bundle"): fhir("Bundle"),
+    ("GET", "/fhir/Task"): get("/fhir/Task?status=requested"),
+    ("GET", "/fhir/ServiceRequest"): get("/fhir/ServiceRequest"),
+    ("PUT", "/fhir/Task/{task_id}"): fhir_update,
     ("GET", "/api/v1/sla-policy"): get("/api/v1/sla-policy"),
     ("PUT", "/api/v1/sla-policy"): policy_put,
     ("GET", "/api/v1/audit/overdue"): scoped_get(
@@ -570,8 +585,11 @@ def _cells(world: World, key: tuple[str, str], role: str) -> None:
             body = response.text
             assert foreign_code not in body, "another case's code leaked"
             assert "secret-foreign-reason" not in body, "another referral's reason leaked"
-        if response.status_code >= 400:
-            assert response.headers["content-type"].startswith("application/problem+json")
+        if response.status_code >= 400:  # FHIR answers its errors as OperationOutcome
+            kind = (
+                "application/fhir+json" if url.startswith("/fhir") else "application/problem+json"
+            )
+            assert response.headers["content-type"].startswith(kind)
 
 
 @pytest.mark.parametrize("key", NON_PUBLIC, ids=[f"{m} {p}" for m, p in NON_PUBLIC])
