@@ -278,7 +278,7 @@ def capability_statement(base: str) -> Json:
                         }
                     ],
                     "description": (
-                        "Send 'Authorization: Bearer <token>': an access token from "
+                        "Send an Authorization header with a bearer token: an access token from "
                         "POST /api/v1/auth/token or an integration's API token. A provider "
                         "sees only its own handoffs."
                     ),
