@@ -59,6 +59,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/pathways/{pathway_id}"): Rule(EVERYONE),
     ("GET", "/api/v1/directory/hsds"): Rule(EVERYONE),
     ("POST", "/api/v1/directory/import"): Rule(frozenset({A})),
+    ("POST", "/api/v1/directory/hsds-import"): Rule(frozenset({A})),
     ("GET", "/api/v1/coverage"): Rule(EVERYONE),
     ("GET", "/api/v1/coverage/gaps"): Rule(frozenset({K, A})),
     # cases and referrals

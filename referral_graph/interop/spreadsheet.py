@@ -21,12 +21,16 @@ hours, existing ones keep theirs.
 **Checks** (each failure is one :class:`RowError`: sheet, row, column, reason): unknown
 area code, unknown kind/service/mode/gender/language, bad age range, bad number or
 boolean, duplicate id, unknown provider in a pathway (or one whose row has errors),
-pathway target not offering the service, and the domain model's own rules.
+pathway target not offering the service, and the domain model's own rules. A column the
+layout does not know (``phone``, ``notes`` …) is ignored and reported as a warning: it
+never makes a row invalid.
 
 **Modes.** A dry run checks against the store and writes nothing. Otherwise the import
 is one transaction: ``all-or-nothing`` writes nothing if any row has an error;
-``valid-only`` writes the valid rows. Ids are kept, so re-importing the same file
-changes nothing (rows equal to the stored objects are left alone).
+``valid-only`` writes the valid rows. The report's ``written`` is true only when something
+was written (not when every row failed or was already as stored). Ids are kept, so
+re-importing the same file changes nothing (rows equal to the stored objects are left
+alone).
 """
 
 from __future__ import annotations
@@ -105,10 +109,13 @@ class ImportReport(BaseModel):
 
     dry_run: bool
     mode: ImportMode
-    written: bool = False
+    written: bool = Field(False, description="True only if something was written.")
     providers: Tally = Field(default_factory=Tally)
     pathways: Tally = Field(default_factory=Tally)
     errors: list[RowError] = Field(default_factory=list)
+    warnings: list[RowError] = Field(
+        default_factory=list, description="Columns the layout does not know: ignored."
+    )
 
 
 @dataclass
@@ -348,24 +355,29 @@ class Plan:
     providers: list[Provider] = field(default_factory=list)
     pathways: list[Pathway] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     tallies: dict[str, Tally] = field(
         default_factory=lambda: {PROVIDERS: Tally(), PATHWAYS: Tally()}
     )
 
 
-def _header_errors(sheet: Sheet) -> list[RowError]:
+def _header_errors(sheet: Sheet) -> tuple[list[RowError], list[RowError]]:
+    """Errors of the header (a missing or repeated column: no row can be read right)
+    and warnings (a column the layout does not know: ignored, the rows still count)."""
+
     def error(column: str, reason: str) -> RowError:
         return RowError(sheet=sheet.name, row=1, column=column, reason=reason)
 
     errors = [error(c, "missing column") for c in REQUIRED[sheet.name] if c not in sheet.header]
+    warnings = []
     seen: set[str] = set()
     for column in sheet.header:
         if column and column not in COLUMNS[sheet.name]:
-            errors.append(error(column, "unknown column"))
+            warnings.append(error(column, "unknown column: ignored"))
         elif column and column in seen:
             errors.append(error(column, "duplicate column"))
         seen.add(column)
-    return errors
+    return errors, warnings
 
 
 def _rows(plan: Plan, sheet: Sheet | None) -> tuple[bool, list[Row]]:
@@ -373,11 +385,14 @@ def _rows(plan: Plan, sheet: Sheet | None) -> tuple[bool, list[Row]]:
     errors (then no row of the sheet is valid)."""
     if sheet is None:
         return False, []
-    header_errors = _header_errors(sheet)
+    header_errors, warnings = _header_errors(sheet)
     plan.errors += header_errors
+    plan.warnings += warnings
+    ignored = {w.column for w in warnings}
     rows: list[Row] = []
     first: dict[str, int] = {}
-    for number, cells in sheet.rows:
+    for number, raw in sheet.rows:
+        cells = {c: v for c, v in raw.items() if c not in ignored}
         row = Row(sheet.name, number, cells)
         ident = cells.get("id", "")
         if ident and ident in first:
@@ -464,6 +479,7 @@ def _report(plan: Plan, *, dry_run: bool, mode: ImportMode, written: bool) -> Im
         providers=plan.tallies[PROVIDERS],
         pathways=plan.tallies[PATHWAYS],
         errors=plan.errors,
+        warnings=plan.warnings,
     )
 
 
@@ -486,8 +502,9 @@ def import_sheets(
         plan = plan_import(tx, sheets, now)
         if plan.errors and mode is ImportMode.ALL_OR_NOTHING:
             return _report(plan, dry_run=False, mode=mode, written=False)
-        if plan.providers or plan.pathways:
+        changes = bool(plan.providers or plan.pathways)
+        if changes:
             tx.load_directory(plan.providers, plan.pathways)
-        return _report(plan, dry_run=False, mode=mode, written=True)
+        return _report(plan, dry_run=False, mode=mode, written=changes)
 
     return store.write(work)

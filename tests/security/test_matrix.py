@@ -217,6 +217,15 @@ def spreadsheet(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any
     )
 
 
+def hsds_import(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    doc = w.client.get("/api/v1/directory/hsds?per_page=1", headers=w.headers("admin")).content
+    return (
+        "POST",
+        "/api/v1/directory/hsds-import?dry_run=true",
+        {"files": {"file": ("directory.json", doc, "application/json")}},
+    )
+
+
 def requeue(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     import uuid
 
@@ -366,6 +375,7 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/pathways/{pathway_id}"): get("/api/v1/pathways/pw-2"),
     ("GET", "/api/v1/directory/hsds"): get("/api/v1/directory/hsds"),
     ("POST", "/api/v1/directory/import"): spreadsheet,
+    ("POST", "/api/v1/directory/hsds-import"): hsds_import,
     ("GET", "/api/v1/coverage"): get("/api/v1/coverage?area=1701&service=counselling"),
     ("GET", "/api/v1/coverage/gaps"): scoped_get(
         "/api/v1/coverage/gaps?area={}", lambda r, o: _area(o)
