@@ -90,19 +90,30 @@ class Taxonomy:
     uri: str
     description: str
     link_type: str
+    #: Before each code, so that codes are unique across our taxonomies (the tabular
+    #: package's ``taxonomy_term.code`` is unique): ``kind:shelter`` vs ``shelter``.
+    prefix: str = ""
 
 
 SERVICE_TAXONOMY = Taxonomy(
     "referral-graph-service", CS_SERVICE, "Services of the referral network", "service_type"
 )
 KIND_TAXONOMY = Taxonomy(
-    "referral-graph-provider-kind", CS_PROVIDER_KIND, "Kinds of provider", "organization_type"
+    "referral-graph-provider-kind",
+    CS_PROVIDER_KIND,
+    "Kinds of provider",
+    "organization_type",
+    "kind",
 )
 MODE_TAXONOMY = Taxonomy(
-    "referral-graph-delivery-mode", CS_DELIVERY_MODE, "How a service is given", "delivery_mode"
+    "referral-graph-delivery-mode",
+    CS_DELIVERY_MODE,
+    "How a service is given",
+    "delivery_mode",
+    "mode",
 )
 GENDER_TAXONOMY = Taxonomy(
-    "referral-graph-gender", CS_GENDER, "Genders a service admits", "eligibility"
+    "referral-graph-gender", CS_GENDER, "Genders a service admits", "eligibility", "gender"
 )
 
 #: Provider fields the mapping places; any other field travels in ``x_extra``.
@@ -150,7 +161,7 @@ def _clean(obj: Json) -> Json:
 def _term(tax: Taxonomy, code: str) -> Json:
     return {
         "id": uid("taxonomy_term", tax.name, code),
-        "code": code,
+        "code": f"{tax.prefix}:{code}" if tax.prefix else code,
         "name": label(code),
         "description": f"{label(code)} ({tax.description.lower()}).",
         "taxonomy": tax.name,

@@ -31,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from referral_graph.domain.contact_points import ContactPerson, Phone
+from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.models import OFFICE_HOURS, Hours, OpeningPeriod, Pathway, Provider
 from referral_graph.interop import hsds_forms
 from referral_graph.interop.hsds import (
@@ -111,7 +112,7 @@ def _codes(attributes: Iterable[Json], tax: Taxonomy) -> list[str]:
     for term in _terms(attributes):
         name = term.get("taxonomy") or (term.get("taxonomy_detail") or {}).get("name")
         if name == tax.name and term.get("code"):
-            codes.append(str(term["code"]))
+            codes.append(str(term["code"]).rpartition(":")[2])  # ``kind:shelter``
     return codes
 
 
@@ -369,13 +370,14 @@ def _base(org: _Org) -> Json:
         f"{org.mapping.id_prefix}{data.get('id')}",
     )
     alternate = data.get("alternate_name")
-    if alternate and not _KHMER.search(str(alternate)):
+    khmer = org.ours or bool(alternate and _KHMER.search(str(alternate)))
+    if alternate and not khmer:
         org.note(NoteKind.SKIPPED, f"alternate name {alternate!r}: only a Khmer name is kept")
     fields: Json = dict(data.get("x_extra") or {})
     fields |= {
         "id": ident,
         "name": _cut(org, data.get("name"), 200, "name"),
-        "name_km": str(alternate) if alternate and _KHMER.search(str(alternate)) else None,
+        "name_km": str(alternate) if alternate and khmer else None,
         "kind": _kind(org),
         "area_code": _area(org),
         "synthetic": bool(data.get("x_synthetic", False)),
@@ -465,12 +467,7 @@ def read_document(doc: object, mapping: Mapping | None = None) -> Reading:
         try:
             reading.pathways.append(Pathway.model_validate(raw))
         except ValidationError as exc:
-            reading.notes.append(
-                ImportNote(
-                    kind=NoteKind.REFUSED,
-                    organization="x_pathways",
-                    item=str(raw.get("id")) if isinstance(raw, dict) else None,
-                    detail=str(exc.errors()[0]["msg"]),
-                )
-            )
+            where = raw.get("id") if isinstance(raw, dict) else raw
+            detail = f"x_pathways: {where!r}: {exc.errors()[0]['msg']}"
+            raise InvalidInput(detail, field="x_pathways") from None
     return reading
