@@ -19,6 +19,7 @@ from referral_graph.security.model import Role
 from referral_graph.services.accounts import NewUser, create_api_token, create_user
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
+from tests.contract.conftest import neo4j_server  # noqa: F401  (a fixture)
 from tests.factories import FakeClock, acting_as_system, load_small_network
 
 
@@ -114,3 +115,17 @@ def partners(
     with TestClient(create_app(runtime), raise_server_exceptions=False) as client:
         yield Partners(client, store, clock, dict(tokens))
     store.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def both_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """SQLite and, when reachable (REQUIRE_NEO4J=1 makes it required), Neo4j."""
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "both.sqlite3")
+        sqlite.initialise()
+        yield sqlite
+        sqlite.close()
+        return
+    neo4j: Store = request.getfixturevalue("neo4j_server")
+    neo4j.reset()
+    yield neo4j
