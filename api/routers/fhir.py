@@ -190,7 +190,7 @@ class FhirResponses(dict[int | str, dict[str, Any]]):
 
 def fhir_problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a FHIR route: each status as an OperationOutcome."""
-    return {s: _outcome_response(s) for s in sorted({*statuses, 400, 406, 503})}
+    return {s: _outcome_response(s) for s in sorted({*statuses, 400, 406, 422, 503})}
 
 
 router = APIRouter(prefix="/fhir", tags=["fhir"], route_class=FhirRoute)
