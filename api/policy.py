@@ -59,6 +59,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/pathways/{pathway_id}"): Rule(EVERYONE),
     ("GET", "/api/v1/directory/hsds"): Rule(EVERYONE),
     ("POST", "/api/v1/directory/import"): Rule(frozenset({A})),
+    ("POST", "/api/v1/directory/hsds-import"): Rule(frozenset({A})),
     ("GET", "/api/v1/coverage"): Rule(EVERYONE),
     ("GET", "/api/v1/coverage/gaps"): Rule(frozenset({K, A})),
     # cases and referrals
@@ -74,6 +75,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/fhir/Task/{task_id}"): Rule(CASE_WORKERS, case_data=True),
     ("GET", "/fhir/ServiceRequest/{request_id}"): Rule(CASE_WORKERS, case_data=True),
     ("GET", "/fhir/Bundle"): Rule(frozenset({C}), case_data=True),
+    ("GET", "/fhir/Task"): Rule(CASE_WORKERS, case_data=True),
+    ("GET", "/fhir/ServiceRequest"): Rule(CASE_WORKERS, case_data=True),
+    ("PUT", "/fhir/Task/{task_id}"): Rule(frozenset({C, P})),  # a partner moves its handoff
+    ("GET", "/fhir/metadata"): PUBLIC,
+    ("GET", "/fhir/StructureDefinition"): PUBLIC,
+    ("GET", "/fhir/StructureDefinition/{definition_id}"): PUBLIC,
+    ("GET", "/fhir/{resource_type}"): PUBLIC,  # OperationOutcome 404: not served here
+    ("GET", "/fhir/{resource_type}/{resource_id}"): PUBLIC,
     # timeliness and audit
     ("GET", "/api/v1/sla-policy"): Rule(EVERYONE),
     ("PUT", "/api/v1/sla-policy"): Rule(frozenset({A})),

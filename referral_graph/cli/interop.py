@@ -19,8 +19,14 @@ from rich.table import Table
 
 from referral_graph.bootstrap import Runtime, build_runtime
 from referral_graph.domain.errors import ReferralGraphError
-from referral_graph.interop import fhir, fhir_service, hsds, hsds_tabular, sheets, spreadsheet
+from referral_graph.interop import fhir, hsds_tabular, sheets
+from referral_graph.interop.hsds_import import NoteKind
+from referral_graph.interop.hsds_mapping import load_mapping
 from referral_graph.interop.spreadsheet import ImportMode, ImportReport
+from referral_graph.services import directory_exchange as exchange
+from referral_graph.services import fhir as fhir_use
+from referral_graph.services.caller import Caller
+from referral_graph.services.directory_exchange import HsdsImportReport
 from referral_graph.settings import get_settings
 
 app = typer.Typer(help="Standards export and bulk import.")
@@ -77,12 +83,12 @@ def export_fhir(
         errors.print("Give either --case ID or --all.")
         raise typer.Exit(2)
     with _runtime() as runtime:
-        at = runtime.now()
+        caller = Caller.system(runtime.store, runtime.now(), "cli")
         if case is not None:
-            bundle = fhir_service.case_bundle(runtime.store, case, at=at, base=base_url)
+            bundle = fhir_use.case_bundle(caller, case, base=base_url)
             _emit(json.dumps(bundle, indent=2, ensure_ascii=False), out)
             return
-        bundles = list(fhir_service.all_bundles(runtime.store, at=at, base=base_url))
+        bundles = list(fhir_use.all_bundles(caller, base=base_url))
     if ndjson:
         _emit("\n".join(json.dumps(b, ensure_ascii=False) for b in bundles), out)
     else:
@@ -96,9 +102,10 @@ def export_hsds(
         HsdsFormat, typer.Option("--format", help="json: one file; csv: a data package.")
     ] = HsdsFormat.JSON,
 ) -> None:
-    """The directory as HSDS 3.0: ``directory.json``, or CSV files + datapackage.json."""
+    """The directory as HSDS 3.0: ``directory.json``, or the tabular package (the
+    specification's datapackage.json and its CSV files)."""
     with _runtime() as runtime:
-        doc = hsds.export_document(runtime.store)
+        doc = exchange.hsds_document(Caller.system(runtime.store, runtime.now(), "cli"))
     if fmt is HsdsFormat.CSV:
         written = hsds_tabular.write_package(doc, out)
         errors.print(f"Wrote {len(written)} files into {out}")
@@ -107,18 +114,55 @@ def export_hsds(
     _emit(json.dumps(doc, indent=2, ensure_ascii=False), out / "directory.json")
 
 
+def _print_hsds_report(report: HsdsImportReport) -> None:
+    if report.notes:
+        table = Table(title="What the import did")
+        for column in ("kind", "organization", "item", "detail"):
+            table.add_column(column)
+        for n in report.notes:
+            table.add_row(n.kind.value, n.organization, n.item or "", n.detail)
+        console.print(table)
+    counts = ", ".join(f"{k.value} {v}" for k, v in sorted(report.counts.items())) or "no notes"
+    console.print(f"{report.form}: {report.organizations} organizations ({counts})")
+    console.print(
+        f"providers: {report.providers_created} new, {report.providers_updated} changed, "
+        f"{report.providers_unchanged} unchanged; pathways: {report.pathways_created} new, "
+        f"{report.pathways_updated} changed, {report.pathways_unchanged} unchanged"
+    )
+    if report.dry_run:
+        console.print("Dry run: nothing was written.")
+    elif report.written:
+        console.print("Written.")
+    else:
+        console.print("Nothing was written (nothing new to write).")
+
+
 @import_app.command("hsds")
 def import_hsds(
-    path: Annotated[Path, typer.Argument(help="HSDS JSON file, or data package folder.")],
+    path: Annotated[
+        Path, typer.Argument(help="HSDS JSON file (any form), or a tabular package folder.")
+    ],
+    mapping: Annotated[
+        Path | None, typer.Option(help="Mapping file: taxonomies, areas, defaults (YAML).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Report what would be done; write nothing.")] = (
+        False
+    ),
 ) -> None:
-    """Load an HSDS 3.0 export into the store (re-importing updates, never duplicates)."""
+    """Load an HSDS 3.0 directory (ours or another organization's, through a mapping
+    file); re-importing updates, never duplicates. Exit status 1 if an organization
+    was refused."""
     with _runtime() as runtime:
+        rules = load_mapping(mapping)
         if path.is_dir() or path.name == "datapackage.json":
             doc = hsds_tabular.read_package(path)
         else:
             doc = json.loads(path.read_text(encoding="utf-8"))
-        summary = hsds.import_document(runtime.store, doc)
-    console.print(summary.model_dump())
+        caller = Caller.system(runtime.store, runtime.now(), "cli")
+        report = exchange.import_hsds(caller, doc, rules, dry_run=dry_run)
+    _print_hsds_report(report)
+    if report.counts.get(NoteKind.REFUSED):
+        raise typer.Exit(1)
 
 
 def _print_report(report: ImportReport) -> None:
@@ -129,6 +173,8 @@ def _print_report(report: ImportReport) -> None:
         for e in report.errors:
             table.add_row(e.sheet, str(e.row), e.column, e.value or "", e.reason)
         console.print(table)
+    for w in report.warnings:
+        console.print(f"[yellow]{w.sheet}:[/yellow] column {w.column!r} {w.reason}")
     for name, tally in (("providers", report.providers), ("pathways", report.pathways)):
         console.print(
             f"{name}: {tally.rows} rows, {tally.valid} valid "
@@ -138,8 +184,12 @@ def _print_report(report: ImportReport) -> None:
         console.print("Dry run: nothing was written.")
     elif report.written:
         console.print("Written.")
-    else:
+    elif report.errors and report.mode is ImportMode.ALL_OR_NOTHING:
         console.print("[red]Nothing was written[/red] (all-or-nothing and some rows failed).")
+    elif report.errors:
+        console.print("[red]Nothing was written[/red] (no row was valid).")
+    else:
+        console.print("Nothing was written (every row is already as stored).")
 
 
 @import_app.command("spreadsheet")
@@ -153,9 +203,8 @@ def import_spreadsheet(
     """Import providers and pathways; row errors print as a table (exit status 1)."""
     with _runtime() as runtime:
         tables = sheets.read_path(path)
-        report = spreadsheet.import_sheets(
-            runtime.store, tables, now=runtime.now(), dry_run=dry_run, mode=mode
-        )
+        caller = Caller.system(runtime.store, runtime.now(), "cli")
+        report = exchange.import_spreadsheet(caller, tables, dry_run=dry_run, mode=mode)
     _print_report(report)
     if report.errors:
         raise typer.Exit(1)

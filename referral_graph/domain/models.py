@@ -14,6 +14,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from referral_graph.domain.areas import gazetteer, lineage_codes
+from referral_graph.domain.contact_points import ContactPerson, Phone
 from referral_graph.domain.errors import UnknownArea
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
 from referral_graph.domain.reasons import ClosureReason, StepReason
@@ -149,6 +150,10 @@ class Provider(Model):
     weekly_capacity: int | None = Field(None, ge=0, le=100_000)
     hours: Hours = OFFICE_HOURS
     contact: str | None = Field(None, max_length=200)
+    phones: tuple[Phone, ...] = Field((), description="Phone numbers (from an HSDS import).")
+    email: str | None = Field(None, max_length=200)
+    website: str | None = Field(None, max_length=500)
+    contacts: tuple[ContactPerson, ...] = Field((), description="People to ask for.")
     overseen_by: tuple[Identifier, ...] = Field(
         (), description="Who escalations about this provider go to (supervisor, chair …)."
     )

@@ -62,8 +62,8 @@ from referral_graph.domain.training import (
     TrainingTopic,
 )
 from referral_graph.domain.vocabulary import DeliveryMode, Gender, ProviderKind
+from referral_graph.interop.sheet_rows import Row, RowError
 from referral_graph.interop.sheets import Sheet, make_sheet, read_csv
-from referral_graph.interop.spreadsheet import Row, RowError
 from referral_graph.services.capacity_building.common import EARLIEST, LATEST, Reach, all_pages
 from referral_graph.store.port import PeopleQuery, Store, Transaction
 

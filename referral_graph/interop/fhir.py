@@ -4,8 +4,12 @@ One referral becomes a ``ServiceRequest`` (what was asked for) and a ``Task`` (w
 handoff stands); a case becomes a ``Bundle`` of type ``collection`` holding a nameless
 ``Patient``, the ``Organization`` of every provider involved and each referral's pair.
 
-* Ids: FHIR ids allow ``[A-Za-z0-9-.]`` only, so ``_`` becomes ``-`` and ``:`` becomes
-  ``.`` (:func:`fhir_id`); the exact domain id is kept in ``identifier`` as well.
+* Ids: :func:`~referral_graph.interop.fhir_ids.fhir_id` (stable, collision-free: an id
+  that is not already a FHIR id is encoded reversibly); the exact domain id is kept in
+  ``identifier`` as well.
+* Every resource has a short generated narrative in English and Khmer
+  (:mod:`.fhir_narrative`); a Task and its ServiceRequest carry ``meta.versionId`` (the
+  referral's version, also the ``ETag`` of a read) and ``meta.lastUpdated``.
 * The Patient is pseudonymous: no name, no birth date, no address, no telecom; its only
   identifier is the case code and its age travels as an extension.
 * ``Task.status`` is the referral status renamed (:attr:`ReferralStatus.fhir_code`);
@@ -40,6 +44,7 @@ from pydantic import BaseModel
 from referral_graph.domain.lifecycle import REASON_REQUIRED, ReferralStatus
 from referral_graph.domain.models import Case, CaseStatus, Provider, Referral
 from referral_graph.domain.vocabulary import Gender, RiskLevel
+from referral_graph.interop import fhir_narrative
 from referral_graph.interop.codes import (
     CANONICAL,
     CS_PROVIDER_KIND,
@@ -52,6 +57,7 @@ from referral_graph.interop.codes import (
     label,
     language_name,
 )
+from referral_graph.interop.fhir_ids import fhir_id
 
 Json = dict[str, Any]
 S = ReferralStatus
@@ -61,6 +67,8 @@ DEFAULT_BASE = CANONICAL
 
 SD_AGE = f"{CANONICAL}/StructureDefinition/age"
 SD_DEADLINE = f"{CANONICAL}/StructureDefinition/deadline"
+#: The deadlines a Task carries as extensions of ``restriction`` (``Deadlines`` fields).
+DEADLINE_NAMES = ("acknowledge", "decide", "first_contact")
 
 #: ServiceRequest.status (request-status) for each referral status.
 SERVICE_REQUEST_STATUS: dict[ReferralStatus, str] = {
@@ -101,20 +109,6 @@ _PSEUDONYMISED = {
 }
 
 
-def fhir_id(ident: str) -> str:
-    """The FHIR id of a domain id (``ref_5f1c…`` → ``ref-5f1c…``)."""
-    return ident.replace("_", "-").replace(":", ".")
-
-
-def domain_id_candidates(ident: str) -> list[str]:
-    """Domain ids a FHIR id may stand for: itself, or with its first ``-`` an ``_``
-    (generated ids are ``prefix_hex``). Callers check ``fhir_id(found.id) == ident``."""
-    candidates = [ident]
-    if "-" in ident:
-        candidates.append(ident.replace("-", "_", 1))
-    return candidates
-
-
 def as_json(resource: Resource) -> Json:
     """FHIR JSON of a resource (``resourceType`` first, no empty elements)."""
     data: Json = json.loads(resource.model_dump_json())
@@ -144,6 +138,7 @@ def patient(case: Case) -> Patient:
         "resourceType": "Patient",
         "id": fhir_id(case.id),
         "meta": {"security": [_PSEUDONYMISED]},
+        "text": fhir_narrative.patient_text(case.code, case.age),
         "identifier": _identifier(NS_CASE_CODE, case.code),
         "active": case.status == CaseStatus.OPEN,
         "gender": "unknown" if case.gender is None else PATIENT_GENDER[case.gender],
@@ -184,6 +179,7 @@ def organization(provider: Provider) -> Organization:
     data: Json = {
         "resourceType": "Organization",
         "id": fhir_id(provider.id),
+        "text": fhir_narrative.organization_text(provider.name, label(provider.kind)),
         "identifier": _identifier(NS_PROVIDER_ID, provider.id),
         "active": provider.active,
         "type": [
@@ -204,11 +200,32 @@ def organization(provider: Provider) -> Organization:
     return Organization.model_validate(data)
 
 
+def last_updated(referral: Referral) -> datetime:
+    """When a referral last changed (``meta.lastUpdated``, ``Task.lastModified``)."""
+    return max(referral.updated_at, referral.created_at)
+
+
+def _meta(referral: Referral) -> Json:
+    return {"versionId": str(referral.version), "lastUpdated": _time(last_updated(referral))}
+
+
+def _text(kind: str, referral: Referral) -> Json:
+    return fhir_narrative.referral_text(
+        kind,
+        referral.status,
+        label(referral.service),
+        referral.from_provider_id,
+        referral.to_provider_id,
+    )
+
+
 def service_request(referral: Referral) -> ServiceRequest:
     """What the sender asked of the receiver."""
     data: Json = {
         "resourceType": "ServiceRequest",
         "id": fhir_id(referral.id),
+        "meta": _meta(referral),
+        "text": _text("Referral", referral),
         "identifier": _identifier(NS_REFERRAL_ID, referral.id),
         "status": SERVICE_REQUEST_STATUS[referral.status],
         "intent": "order",
@@ -273,6 +290,8 @@ def task(referral: Referral) -> Task:
     data: Json = {
         "resourceType": "Task",
         "id": fhir_id(referral.id),
+        "meta": _meta(referral),
+        "text": _text("Handoff", referral),
         "identifier": _identifier(NS_REFERRAL_ID, referral.id),
         "status": status.fhir_code,
         "businessStatus": business,
@@ -284,7 +303,7 @@ def task(referral: Referral) -> Task:
         "focus": _ref("ServiceRequest", referral.id),
         "for": _ref("Patient", referral.case_id),
         "authoredOn": _time(referral.created_at),
-        "lastModified": _time(max(referral.updated_at, referral.created_at)),
+        "lastModified": _time(last_updated(referral)),
         "requester": _ref("Organization", referral.from_provider_id),
         "owner": _ref("Organization", referral.to_provider_id),
     }

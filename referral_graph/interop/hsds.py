@@ -38,9 +38,12 @@ data package (CSV files + ``datapackage.json``).
 any newer field                   ``x_extra`` (JSON object) on the organization
 ================================  ===================================================
 
+``phones`` / ``contacts``          organization ``phones`` / ``contacts``
+``email`` / ``website``           organization ``email`` / ``website``
+
 HSDS has no extension mechanism; this follows its "extend" pattern with ``x_`` fields,
 which HSDS consumers ignore. Every service of a provider repeats the provider-wide
-values; import reads them from its first service.
+values. :mod:`.hsds_import` reads them back (and reads other people's directories).
 
 **Pathways** are not HSDS (it describes services, not agreements between agencies).
 They travel in the top-level ``x_pathways`` list (``x_pathways.csv`` in the package), so
@@ -50,16 +53,15 @@ an export moves the whole directory from one store to another; HSDS tools skip i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.errors import InvalidInput, UnknownArea
-from referral_graph.domain.models import Eligibility, Hours, OpeningPeriod, Pathway, Provider
+from referral_graph.domain.contact_points import ContactPerson, Phone
+from referral_graph.domain.errors import UnknownArea
+from referral_graph.domain.models import Eligibility, Pathway, Provider
 from referral_graph.domain.vocabulary import Service
 from referral_graph.interop.codes import (
     CS_DELIVERY_MODE,
@@ -69,7 +71,6 @@ from referral_graph.interop.codes import (
     label,
     language_name,
 )
-from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Store, Transaction
 
 Json = dict[str, Any]
 
@@ -81,7 +82,6 @@ AREA_URN = "urn:x-kh-gazetteer:"
 UTC_OFFSET_HOURS = 7
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://referral-graph.org/hsds")
-_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +90,30 @@ class Taxonomy:
     uri: str
     description: str
     link_type: str
+    #: Before each code, so that codes are unique across our taxonomies (the tabular
+    #: package's ``taxonomy_term.code`` is unique): ``kind:shelter`` vs ``shelter``.
+    prefix: str = ""
 
 
 SERVICE_TAXONOMY = Taxonomy(
     "referral-graph-service", CS_SERVICE, "Services of the referral network", "service_type"
 )
 KIND_TAXONOMY = Taxonomy(
-    "referral-graph-provider-kind", CS_PROVIDER_KIND, "Kinds of provider", "organization_type"
+    "referral-graph-provider-kind",
+    CS_PROVIDER_KIND,
+    "Kinds of provider",
+    "organization_type",
+    "kind",
 )
 MODE_TAXONOMY = Taxonomy(
-    "referral-graph-delivery-mode", CS_DELIVERY_MODE, "How a service is given", "delivery_mode"
+    "referral-graph-delivery-mode",
+    CS_DELIVERY_MODE,
+    "How a service is given",
+    "delivery_mode",
+    "mode",
 )
 GENDER_TAXONOMY = Taxonomy(
-    "referral-graph-gender", CS_GENDER, "Genders a service admits", "eligibility"
+    "referral-graph-gender", CS_GENDER, "Genders a service admits", "eligibility", "gender"
 )
 
 #: Provider fields the mapping places; any other field travels in ``x_extra``.
@@ -122,6 +133,10 @@ MAPPED_FIELDS = frozenset(
         "weekly_capacity",
         "hours",
         "contact",
+        "phones",
+        "email",
+        "website",
+        "contacts",
         "active",
         "synthetic",
         "version",
@@ -146,7 +161,7 @@ def _clean(obj: Json) -> Json:
 def _term(tax: Taxonomy, code: str) -> Json:
     return {
         "id": uid("taxonomy_term", tax.name, code),
-        "code": code,
+        "code": f"{tax.prefix}:{code}" if tax.prefix else code,
         "name": label(code),
         "description": f"{label(code)} ({tax.description.lower()}).",
         "taxonomy": tax.name,
@@ -188,11 +203,6 @@ def _day_text(days: frozenset[int]) -> str:
 def _local(value: time) -> str:
     """An opening time as HSDS asks: ``HH:MM`` with its UTC offset (``07:30+07:00``)."""
     return f"{_hhmm(value)}+{UTC_OFFSET_HOURS:02d}:00"
-
-
-def _time_of(text: object) -> time:
-    """A local opening time back from HSDS (the offset, always ours, is dropped)."""
-    return time.fromisoformat(str(text)).replace(tzinfo=None)
 
 
 def _schedules(p: Provider, key: str) -> list[Json]:
@@ -285,6 +295,34 @@ def _service(p: Provider, code: Service, location_id: str) -> Json:
     )
 
 
+def _phone(key: str, n: str, phone: Phone) -> Json:
+    return _clean(
+        {
+            "id": uid("phone", key, n),
+            "number": phone.number,
+            "extension": int(phone.extension)
+            if phone.extension and phone.extension.isdigit()
+            else None,
+            "type": phone.kind,
+            "description": phone.description,
+        }
+    )
+
+
+def _contact(key: str, n: int, person: ContactPerson) -> Json:
+    ident = f"{key}/{n}"
+    return _clean(
+        {
+            "id": uid("contact", ident),
+            "name": person.name,
+            "title": person.title,
+            "department": person.department,
+            "email": person.email,
+            "phones": [_phone(ident, str(m), ph) for m, ph in enumerate(person.phones)] or None,
+        }
+    )
+
+
 def organization(p: Provider) -> Json:
     """One provider as a full HSDS 3.0 organization (services nested)."""
     org_id = uid("organization", p.id)
@@ -314,6 +352,10 @@ def organization(p: Provider) -> Json:
                     "external_identifier_type": GAZETTEER,
                 }
             ],
+            "email": p.email,
+            "website": p.website,
+            "phones": [_phone(p.id, str(n), phone) for n, phone in enumerate(p.phones)] or None,
+            "contacts": [_contact(p.id, n, c) for n, c in enumerate(p.contacts)] or None,
             "services": [_service(p, s, location_id) for s in sorted(p.services)],
             "x_version": p.version,
             "x_synthetic": p.synthetic,
@@ -322,210 +364,29 @@ def organization(p: Provider) -> Json:
     )
 
 
-def document(providers: Sequence[Provider], pathways: Sequence[Pathway]) -> Json:
-    """The directory as one page of an HSDS 3.0 ``organization_list``, plus pathways."""
-    n = len(providers)
+def document(
+    providers: Sequence[Provider],
+    pathways: Sequence[Pathway],
+    *,
+    page: int = 1,
+    per_page: int | None = None,
+    total: int | None = None,
+) -> Json:
+    """One page of an HSDS 3.0 ``organization_list`` (the HSDS API's paging fields),
+    plus the pathways from its providers. Without ``per_page`` the page is the whole
+    directory."""
+    total = len(providers) if total is None else total
+    size = per_page or max(total, 1)
+    pages = max(1, -(-total // size))
     return {
-        "total_items": n,
-        "total_pages": 1,
-        "page_number": 1,
-        "size": n,
-        "first_page": True,
-        "last_page": True,
-        "empty": n == 0,
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(providers),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": not providers,
         "contents": [organization(p) for p in providers],
         "x_hsds_version": HSDS_VERSION,
         "x_pathways": [w.model_dump(mode="json") for w in pathways],
     }
-
-
-# --- HSDS → provider -----------------------------------------------------------------
-
-
-def _codes(attributes: Iterable[Json], tax: Taxonomy) -> list[str]:
-    codes: list[str] = []
-    for attribute in attributes:
-        term = attribute.get("taxonomy_term") or {}
-        name = term.get("taxonomy") or (term.get("taxonomy_detail") or {}).get("name")
-        if name == tax.name and term.get("code"):
-            codes.append(str(term["code"]))
-    return codes
-
-
-def _provider_id(org: Json) -> str:
-    for ident in org.get("organization_identifiers") or []:
-        if ident.get("identifier_scheme") == ID_SCHEME and ident.get("identifier"):
-            return str(ident["identifier"])
-    return str(org["id"])
-
-
-def _area_code(org: Json) -> str | None:
-    for location in org.get("locations") or []:
-        if location.get("external_identifier_type") == GAZETTEER:
-            return str(location["external_identifier"])
-    return None
-
-
-def _hours(schedules: Iterable[Json]) -> Hours:
-    always_open = False
-    periods: list[OpeningPeriod] = []
-    for row in schedules:
-        if row.get("x_always_open"):
-            always_open = True
-            continue
-        days = frozenset(DAYS.index(d.strip()) for d in str(row["byday"]).split(","))
-        opens, closes = _time_of(row["opens_at"]), _time_of(row["closes_at"])
-        periods.append(OpeningPeriod(days=days, opens=opens, closes=closes))
-    return Hours(always_open=always_open, periods=tuple(periods))
-
-
-def _fields(org: Json) -> Json:
-    services: list[Json] = org.get("services") or []
-    if not services:
-        raise ValueError("it has no services")
-    first = services[0]
-    kinds = _codes(org.get("attributes") or [], KIND_TAXONOMY)
-    if not kinds:
-        raise ValueError(f"it has no {KIND_TAXONOMY.name} attribute")
-    codes = [c for s in services for c in _codes(s.get("attributes") or [], SERVICE_TAXONOMY)]
-    fields: Json = dict(org.get("x_extra") or {})
-    fields |= {
-        "id": _provider_id(org),
-        "name": org.get("name"),
-        "name_km": org.get("alternate_name"),
-        "kind": kinds[0],
-        "area_code": _area_code(org),
-        "covers": [
-            str(a["uri"]).removeprefix(AREA_URN)
-            for a in first.get("service_areas") or []
-            if str(a.get("uri", "")).startswith(AREA_URN)
-        ],
-        "services": codes,
-        "modes": _codes(first.get("attributes") or [], MODE_TAXONOMY),
-        "eligibility": {
-            "min_age": first.get("minimum_age", 0),
-            "max_age": first.get("maximum_age", 120),
-            "genders": _codes(first.get("attributes") or [], GENDER_TAXONOMY),
-            "lgbtiq_affirming": bool(first.get("x_lgbtiq_affirming", False)),
-        },
-        "languages": [lang["code"] for lang in first.get("languages") or []],
-        "interpreter_support": bool(first.get("interpretation_services")),
-        "weekly_capacity": first.get("x_weekly_capacity"),
-        "hours": _hours(first.get("schedules") or []),
-        "contact": first.get("application_process"),
-        "active": first.get("status") == "active",
-        "synthetic": bool(org.get("x_synthetic", False)),
-        "version": org.get("x_version", 1),
-    }
-    if first.get("last_modified"):
-        fields["updated_at"] = datetime.fromisoformat(str(first["last_modified"]))
-    return fields
-
-
-def provider(org: Json) -> Provider:
-    """The provider an HSDS organization (as :func:`organization` writes it) describes."""
-    where = f"organization {org.get('name') or org.get('id')!r}"
-    try:
-        return Provider.model_validate(_fields(org))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"HSDS {where}: {field}: {first['msg']}", field=field) from None
-    except (KeyError, ValueError, TypeError) as exc:
-        raise InvalidInput(f"HSDS {where} cannot be read: {exc}") from None
-
-
-def parse(doc: Json) -> tuple[list[Provider], list[Pathway]]:
-    """Providers and pathways of an HSDS document (an ``organization_list`` page, or a
-    bare list of organizations under ``contents``)."""
-    contents = doc.get("contents")
-    if not isinstance(contents, list):
-        raise InvalidInput("An HSDS document needs a 'contents' list of organizations.")
-    providers = [provider(org) for org in contents]
-    try:
-        pathways = [Pathway.model_validate(w) for w in doc.get("x_pathways") or []]
-    except ValidationError as exc:
-        raise InvalidInput(f"x_pathways: {exc.errors()[0]['msg']}", field="x_pathways") from None
-    return providers, pathways
-
-
-# --- the store -----------------------------------------------------------------------
-
-
-class ImportSummary(BaseModel):
-    """What an HSDS import did."""
-
-    providers_created: int = 0
-    providers_updated: int = 0
-    providers_unchanged: int = 0
-    pathways_created: int = 0
-    pathways_updated: int = 0
-    pathways_unchanged: int = 0
-
-
-def read_directory(tx: Transaction) -> tuple[list[Provider], list[Pathway]]:
-    """Every provider and pathway, ordered by id."""
-    providers: list[Provider] = []
-    while True:
-        page = tx.list_providers(ProviderQuery(), Page(limit=_BATCH, offset=len(providers)))
-        providers += page.items
-        if not page.items or len(providers) >= page.count:
-            break
-    pathways: list[Pathway] = []
-    while True:
-        found = tx.list_pathways(PathwayQuery(), Page(limit=_BATCH, offset=len(pathways)))
-        pathways += found.items
-        if not found.items or len(pathways) >= found.count:
-            break
-    return providers, pathways
-
-
-def export_document(store: Store) -> Json:
-    """The store's directory as an HSDS JSON document."""
-    providers, pathways = store.read(read_directory)
-    return document(providers, pathways)
-
-
-def _check_pathways(
-    pathways: Sequence[Pathway], providers: dict[str, Provider], tx: Transaction
-) -> None:
-    wanted = {i for w in pathways for i in (w.from_provider_id, w.to_provider_id)}
-    known = providers | tx.get_providers(wanted - providers.keys())
-    for w in pathways:
-        for end in (w.from_provider_id, w.to_provider_id):
-            if end not in known:
-                raise InvalidInput(f"Pathway {w.id!r} names unknown provider {end!r}.")
-        if w.service not in known[w.to_provider_id].services:
-            raise InvalidInput(
-                f"Pathway {w.id!r}: {w.to_provider_id!r} does not offer {w.service.value!r}."
-            )
-
-
-def import_document(store: Store, doc: Json) -> ImportSummary:
-    """Write an HSDS document into the store in one transaction. Ids are kept, so a
-    re-import replaces what it wrote before and never duplicates; objects equal to the
-    stored ones are left alone."""
-    providers, pathways = parse(doc)
-
-    def work(tx: Transaction) -> ImportSummary:
-        _check_pathways(pathways, {p.id: p for p in providers}, tx)
-        summary = ImportSummary()
-        stored = tx.get_providers(p.id for p in providers)
-        changed_p = [p for p in providers if stored.get(p.id) != p]
-        summary.providers_created = sum(p.id not in stored for p in providers)
-        summary.providers_updated = len(changed_p) - summary.providers_created
-        summary.providers_unchanged = len(providers) - len(changed_p)
-        changed_w: list[Pathway] = []
-        for w in pathways:
-            before = tx.get_pathway(w.id)
-            if before != w:
-                changed_w.append(w)
-                summary.pathways_created += before is None
-                summary.pathways_updated += before is not None
-            else:
-                summary.pathways_unchanged += 1
-        if changed_p or changed_w:
-            tx.load_directory(changed_p, changed_w)
-        return summary
-
-    return store.write(work)

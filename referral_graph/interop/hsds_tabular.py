@@ -1,11 +1,20 @@
-"""HSDS 3.0 as a tabular data package: one CSV per table and a ``datapackage.json``.
+"""HSDS 3.0 as a tabular data package: the specification's own ``datapackage.json``.
 
-:func:`flatten` turns the nested organizations of :mod:`.hsds` into table rows, each
-child carrying its parent's id (``organization_id``, ``service_id``, ``link_id`` …);
-:func:`unflatten` nests them back. File names are those of the HSDS 3.0 package
-(``organizations.csv``, ``service_at_location.csv`` …); only the tables and columns this
-project fills are written, plus the ``x_`` extension columns and ``x_pathways.csv``,
-all declared in the descriptor so ``frictionless validate`` can check the package.
+The specification asks publishers of the tabular form to use its descriptor, so every
+table is written with exactly its columns in its order (``hsds_package/datapackage.json``
+is a verbatim copy), empty tables included, and values in its types: an opening time is
+a table ``time`` (``07:30:00``, its offset in the ``timezone`` column), not
+``07:30+07:00``. What HSDS has no column for travels in two extra resources that the
+written descriptor appends to the specification's twenty: ``x_extensions`` (every
+``x_…`` field of any row, as JSON: versions, weekly capacity, 24/7 flags …) and
+``x_pathways`` (agreed referral links). HSDS tools ignore both.
+
+:func:`flatten` turns nested HSDS objects into rows, each child carrying its parent's
+id (a phone under a contact gets ``contact_id``; one nested under several parents, as in
+the specification's examples, names each); :func:`unflatten` nests
+rows back into full organizations, whoever wrote them: our export, or the
+specification's example data. Every cell goes through
+:func:`referral_graph.interop.csv_safety.neutralise`.
 """
 
 from __future__ import annotations
@@ -14,222 +23,216 @@ import csv
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.interop.hsds import HSDS_VERSION, Json
+from referral_graph.interop.csv_safety import csv_writer, restore
 
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    name: str
-    path: str
-    #: column name → Table Schema type (string, integer, number, boolean, object, datetime)
-    columns: dict[str, str]
-    foreign_keys: tuple[tuple[str, str], ...] = ()  # (column, referenced table)
-    required: tuple[str, ...] = ("id",)
-
-
-def _strings(*names: str) -> dict[str, str]:
-    return dict.fromkeys(names, "string")
-
-
-TABLES: tuple[Table, ...] = (
-    Table(
-        "organization",
-        "organizations.csv",
-        _strings("id", "name", "alternate_name", "description")
-        | {"x_version": "integer", "x_synthetic": "boolean", "x_extra": "object"},
-        required=("id", "name", "description"),
-    ),
-    Table(
-        "organization_identifier",
-        "organization_identifiers.csv",
-        _strings("id", "organization_id", "identifier_scheme", "identifier_type", "identifier"),
-        (("organization_id", "organization"),),
-    ),
-    Table(
-        "location",
-        "locations.csv",
-        _strings(
-            "id",
-            "location_type",
-            "organization_id",
-            "name",
-            "external_identifier",
-            "external_identifier_type",
-        ),
-        (("organization_id", "organization"),),
-        required=("id", "location_type"),
-    ),
-    Table(
-        "service",
-        "services.csv",
-        _strings(
-            "id",
-            "organization_id",
-            "name",
-            "description",
-            "status",
-            "interpretation_services",
-            "application_process",
-            "eligibility_description",
-        )
-        | {
-            "minimum_age": "number",
-            "maximum_age": "number",
-            "last_modified": "datetime",
-            "x_weekly_capacity": "integer",
-            "x_lgbtiq_affirming": "boolean",
-        },
-        (("organization_id", "organization"),),
-        required=("id", "organization_id", "name", "status"),
-    ),
-    Table(
-        "service_at_location",
-        "service_at_location.csv",
-        _strings("id", "service_id", "location_id"),
-        (("service_id", "service"), ("location_id", "location")),
-    ),
-    Table(
-        "language",
-        "languages.csv",
-        _strings("id", "service_id", "name", "code"),
-        (("service_id", "service"),),
-    ),
-    Table(
-        "schedule",
-        "schedules.csv",
-        _strings("id", "service_id", "freq", "wkst", "byday")
-        | {"opens_at": "time", "closes_at": "time", "timezone": "number"}
-        | {"description": "string", "x_always_open": "boolean"},
-        (("service_id", "service"),),
-    ),
-    Table(
-        "service_area",
-        "service_areas.csv",
-        _strings("id", "service_id", "name", "uri"),
-        (("service_id", "service"),),
-    ),
-    Table(
-        "taxonomy",
-        "taxonomies.csv",
-        _strings("id", "name", "description", "uri", "version"),
-        required=("id", "name", "description"),
-    ),
-    Table(
-        "taxonomy_term",
-        "taxonomy_terms.csv",
-        _strings("id", "code", "name", "description", "taxonomy", "taxonomy_id"),
-        (("taxonomy_id", "taxonomy"),),
-        required=("id", "name", "description"),
-    ),
-    Table(
-        "attribute",
-        "attributes.csv",
-        _strings("id", "link_id", "taxonomy_term_id", "link_type", "link_entity"),
-        (("taxonomy_term_id", "taxonomy_term"),),
-    ),
-    Table(
-        "x_pathway",
-        "x_pathways.csv",
-        _strings("id", "from_provider_id", "to_provider_id", "service", "note")
-        | {"active": "boolean", "synthetic": "boolean"},
-        required=("id", "from_provider_id", "to_provider_id", "service"),
-    ),
-)
-BY_NAME = {t.name: t for t in TABLES}
-
-#: parent table → (nested list key, child table, child's column naming the parent)
-NESTING: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "organization": (
-        ("organization_identifiers", "organization_identifier", "organization_id"),
-        ("attributes", "attribute", "link_id"),
-        ("locations", "location", "organization_id"),
-        ("services", "service", "organization_id"),
-    ),
-    "service": (
-        ("languages", "language", "service_id"),
-        ("schedules", "schedule", "service_id"),
-        ("service_areas", "service_area", "service_id"),
-        ("service_at_locations", "service_at_location", "service_id"),
-        ("attributes", "attribute", "link_id"),
-    ),
-}
-
+Json = dict[str, Any]
 Tables = dict[str, list[Json]]
 
+#: (child table, its column naming the parent, parent table, the parent's list key)
+LINKS: tuple[tuple[str, str, str, str], ...] = (
+    ("organization_identifier", "organization_id", "organization", "organization_identifiers"),
+    ("program", "organization_id", "organization", "programs"),
+    ("funding", "organization_id", "organization", "funding"),
+    ("location", "organization_id", "organization", "locations"),
+    ("service", "organization_id", "organization", "services"),
+    ("contact", "organization_id", "organization", "contacts"),
+    ("phone", "organization_id", "organization", "phones"),
+    ("contact", "service_id", "service", "contacts"),
+    ("phone", "service_id", "service", "phones"),
+    ("schedule", "service_id", "service", "schedules"),
+    ("service_area", "service_id", "service", "service_areas"),
+    ("service_at_location", "service_id", "service", "service_at_locations"),
+    ("language", "service_id", "service", "languages"),
+    ("funding", "service_id", "service", "funding"),
+    ("cost_option", "service_id", "service", "cost_options"),
+    ("required_document", "service_id", "service", "required_documents"),
+    ("contact", "service_at_location_id", "service_at_location", "contacts"),
+    ("phone", "service_at_location_id", "service_at_location", "phones"),
+    ("schedule", "service_at_location_id", "service_at_location", "schedules"),
+    ("language", "location_id", "location", "languages"),
+    ("address", "location_id", "location", "addresses"),
+    ("contact", "location_id", "location", "contacts"),
+    ("accessibility", "location_id", "location", "accessibility"),
+    ("phone", "location_id", "location", "phones"),
+    ("schedule", "location_id", "location", "schedules"),
+    ("phone", "contact_id", "contact", "phones"),
+    ("language", "phone_id", "phone", "languages"),
+)
+EXTRA_RESOURCES: tuple[Json, ...] = (
+    {
+        "name": "x_extensions",
+        "path": "x_extensions.csv",
+        "description": "referral-graph: x_ fields of HSDS rows, one per row and field.",
+        "schema": {
+            "fields": [
+                {"name": "resource", "type": "string", "constraints": {"required": True}},
+                {"name": "row_id", "type": "string", "constraints": {"required": True}},
+                {"name": "field", "type": "string", "constraints": {"required": True}},
+                {"name": "value", "type": "string", "description": "JSON"},
+            ]
+        },
+    },
+    {
+        "name": "x_pathways",
+        "path": "x_pathways.csv",
+        "description": "referral-graph: agreed referral links between providers.",
+        "schema": {
+            "fields": [
+                {"name": "id", "type": "string", "constraints": {"required": True}},
+                {"name": "from_provider_id", "type": "string", "constraints": {"required": True}},
+                {"name": "to_provider_id", "type": "string", "constraints": {"required": True}},
+                {"name": "service", "type": "string", "constraints": {"required": True}},
+                {"name": "note", "type": "string"},
+                {"name": "active", "type": "boolean"},
+                {"name": "synthetic", "type": "boolean"},
+            ],
+            "primaryKey": "id",
+        },
+    },
+)
 
-# --- nested ⇄ rows -----------------------------------------------------------------
+
+@cache
+def spec_descriptor() -> Json:
+    """The specification's ``datapackage.json`` (HSDS 3.0.0), as shipped."""
+    text = files("referral_graph.interop").joinpath("hsds_package/datapackage.json").read_text()
+    descriptor: Json = json.loads(text)
+    return descriptor
 
 
-def _add(tables: Tables, table: str, obj: Json, parent: tuple[str, str] | None) -> None:
-    row = {k: v for k, v in obj.items() if not isinstance(v, list | dict) or k == "x_extra"}
-    if parent is not None:
-        row[parent[0]] = parent[1]
-    if table == "attribute" and "taxonomy_term" in obj:
-        term = dict(obj["taxonomy_term"])
-        row["taxonomy_term_id"] = term["id"]
-        detail = term.pop("taxonomy_detail", None)
-        if detail is not None:
-            term["taxonomy_id"] = detail["id"]
-            _unique(tables, "taxonomy", detail)
-        _unique(tables, "taxonomy_term", term)
-    tables[table].append(row)
-    for key, child, column in NESTING.get(table, ()):
-        for item in obj.get(key) or []:
-            _add(tables, child, item, (column, obj["id"]))
+def descriptor() -> Json:
+    """The descriptor this module writes: the specification's, plus our two resources."""
+    spec = spec_descriptor()
+    extra = [
+        {**r, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+         "encoding": "utf-8"}
+        for r in EXTRA_RESOURCES
+    ]  # fmt: skip
+    return {**spec, "resources": [*spec["resources"], *extra]}
 
 
-def _unique(tables: Tables, table: str, row: Json) -> None:
-    if all(r["id"] != row["id"] for r in tables[table]):
-        tables[table].append(row)
+def _resources() -> dict[str, Json]:
+    return {r["name"]: r for r in descriptor()["resources"]}
+
+
+def _columns(resource: Json) -> list[str]:
+    return [f["name"] for f in resource["schema"]["fields"]]
+
+
+# --- nested → rows -----------------------------------------------------------------------
+
+
+def _scalars(obj: Json, columns: list[str]) -> Json:
+    return {k: v for k, v in obj.items() if k in columns and not isinstance(v, list | dict)}
+
+
+class _Flattener:
+    def __init__(self) -> None:
+        self.resources = _resources()
+        self.tables: Tables = {name: [] for name in self.resources}
+        self.seen: set[tuple[str, str]] = set()
+
+    def add(self, table: str, obj: Json, parents: dict[str, str]) -> None:
+        ident = str(obj.get("id"))
+        columns = _columns(self.resources[table])
+        row = _scalars(obj, columns)
+        for column, value in parents.items():
+            if column in columns:
+                row[column] = value
+        if (table, ident) in self.seen:
+            self._merge(table, ident, row)
+        else:
+            self.seen.add((table, ident))
+            self.tables[table].append(row)
+            for key, value in obj.items():
+                if key.startswith("x_") and value is not None:
+                    self.tables["x_extensions"].append(
+                        {"resource": table, "row_id": ident, "field": key,
+                         "value": json.dumps(value, sort_keys=True, ensure_ascii=False)}
+                    )  # fmt: skip
+        for child, column, parent, key in LINKS:
+            if parent == table:
+                for item in obj.get(key) or []:
+                    self.add(child, item, {column: ident})
+        if table == "service_at_location" and isinstance(obj.get("location"), dict):
+            self.add("location", obj["location"], {})
+        for attribute in obj.get("attributes") or []:
+            self._attribute(attribute, table, ident)
+
+    def _merge(self, table: str, ident: str, row: Json) -> None:
+        for existing in self.tables[table]:
+            if str(existing.get("id")) == ident:
+                for k, v in row.items():
+                    existing.setdefault(k, v)
+                return
+
+    def _attribute(self, attribute: Json, entity: str, link_id: str) -> None:
+        term = dict(attribute.get("taxonomy_term") or {})
+        row = _scalars(attribute, _columns(self.resources["attribute"]))
+        row |= {"link_id": link_id, "link_entity": attribute.get("link_entity") or entity}
+        if term.get("id"):
+            row["taxonomy_term_id"] = term["id"]
+            detail = term.pop("taxonomy_detail", None)
+            if isinstance(detail, dict) and detail.get("id"):
+                term["taxonomy_id"] = detail["id"]
+                self.add("taxonomy", detail, {})
+            self.add("taxonomy_term", term, {})
+        if ("attribute", str(row.get("id"))) not in self.seen:
+            self.seen.add(("attribute", str(row.get("id"))))
+            self.tables["attribute"].append(row)
 
 
 def flatten(doc: Json) -> Tables:
-    """The rows of each table of an HSDS document (``x_pathway`` included)."""
-    tables: Tables = {t.name: [] for t in TABLES}
+    """The rows of each table of an HSDS document (``contents`` organizations, and
+    ``x_pathways``)."""
+    flat = _Flattener()
     for org in doc.get("contents") or []:
-        _add(tables, "organization", org, None)
-    tables["x_pathway"] = [dict(w) for w in doc.get("x_pathways") or []]
-    return tables
+        flat.add("organization", org, {})
+    flat.tables["x_pathways"] = [dict(w) for w in doc.get("x_pathways") or []]
+    return flat.tables
 
 
-def _nest(table: str, row: Json, children: dict[tuple[str, str], list[Json]]) -> Json:
-    obj = dict(row)
-    for key, child, column in NESTING.get(table, ()):
-        items = [_nest(child, r, children) for r in children[(child, obj["id"])]]
-        for item in items:
-            item.pop(column, None)
-        obj[key] = items
-    return obj
+# --- rows → nested -----------------------------------------------------------------------
 
 
 def unflatten(tables: Tables) -> Json:
-    """An HSDS document from table rows (the inverse of :func:`flatten`)."""
-    tables = {name: [dict(row) for row in rows] for name, rows in tables.items()}
-    children: dict[tuple[str, str], list[Json]] = defaultdict(list)
-    for parent, links in NESTING.items():
-        for _key, child, column in links:
-            for row in tables.get(child, []):
-                entity = row.get("link_entity", parent) if child == "attribute" else parent
-                if row.get(column) is not None and entity == parent:
-                    children[(child, row[column])].append(row)
-    taxonomies = {r["id"]: r for r in tables.get("taxonomy", [])}
-    terms: dict[str, Json] = {}
-    for term in tables.get("taxonomy_term", []):
-        nested = dict(term)
-        detail = taxonomies.get(nested.pop("taxonomy_id", None) or "")
+    """Full organizations from table rows (the inverse of :func:`flatten`), with
+    ``x_pathways``; a child names its parent by id, whatever wrote the rows."""
+    rows = {name: [dict(r) for r in found] for name, found in tables.items()}
+    by_id = {(name, str(r.get("id"))): r for name, found in rows.items() for r in found}
+    for ext in rows.get("x_extensions", []):
+        target = by_id.get((str(ext.get("resource")), str(ext.get("row_id"))))
+        if target is not None and str(ext.get("field", "")).startswith("x_"):
+            target[str(ext["field"])] = json.loads(ext["value"]) if ext.get("value") else None
+    for child, column, parent, key in LINKS:
+        for row in rows.get(child, []):
+            target = by_id.get((parent, str(row.get(column))))
+            if row.get(column) is not None and target is not None:
+                target.setdefault(key, []).append(row)
+    for row in rows.get("service_at_location", []):
+        place = by_id.get(("location", str(row.get("location_id"))))
+        if place is not None:
+            row["location"] = place
+    terms = {str(t.get("id")): t for t in rows.get("taxonomy_term", [])}
+    for term in terms.values():
+        detail = by_id.get(("taxonomy", str(term.get("taxonomy_id"))))
         if detail is not None:
-            nested["taxonomy_detail"] = detail
-        terms[term["id"]] = nested
-    for attribute in tables.get("attribute", []):
-        term_id = attribute.pop("taxonomy_term_id", None)
-        if term_id in terms:
-            attribute["taxonomy_term"] = terms[term_id]
-    contents = [_nest("organization", r, children) for r in tables.get("organization", [])]
+            term["taxonomy_detail"] = detail
+    entities = {rid: obj for (name, rid), obj in by_id.items() if name != "attribute"}
+    for attribute in rows.get("attribute", []):
+        linked = terms.get(str(attribute.get("taxonomy_term_id")))
+        if linked is not None:
+            attribute["taxonomy_term"] = linked
+        owner = entities.get(str(attribute.get("link_id")))
+        if owner is not None:
+            owner.setdefault("attributes", []).append(attribute)
+    contents = rows.get("organization", [])
     n = len(contents)
     return {
         "total_items": n,
@@ -240,131 +243,112 @@ def unflatten(tables: Tables) -> Json:
         "last_page": True,
         "empty": n == 0,
         "contents": contents,
-        "x_hsds_version": HSDS_VERSION,
-        "x_pathways": tables.get("x_pathway", []),
+        "x_pathways": rows.get("x_pathways", []),
     }
 
 
-# --- rows ⇄ CSV ----------------------------------------------------------------------
+# --- rows ⇄ CSV --------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dict):
+    if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return str(value)
+    return value
+
+
+def write_csv(resource: Json, rows: list[Json]) -> str:
+    """One table as CSV: the resource's columns in order, formula-leading cells
+    neutralised."""
+    columns = _columns(resource)
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(_table_value(resource, c, row.get(c))) for c in columns])
+    return out.getvalue()
+
+
+def _table_value(resource: Json, column: str, value: Any) -> Any:
+    """A value in its table type: a ``time`` loses its UTC offset (the ``timezone``
+    column carries it), a ``datetime`` keeps ISO form."""
+    kind = next((f["type"] for f in resource["schema"]["fields"] if f["name"] == column), "")
+    if kind == "time" and isinstance(value, str):
+        return value[:8] if len(value) >= 8 and value[5] == ":" else value[:5] + ":00"
+    return value
 
 
 def _typed(kind: str, text: str, where: str) -> Any:
     if text == "":
         return None
     try:
-        if kind == "integer":
+        if kind in ("integer", "year"):
             return int(text)
         if kind == "number":
             number = float(text)
             return int(number) if number.is_integer() else number
         if kind == "boolean":
             lowered = text.strip().lower()
-            if lowered not in ("true", "false"):
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
                 raise ValueError(f"{text!r} is not true or false")
-            return lowered == "true"
-        if kind == "object":
-            return json.loads(text)
+            return lowered in ("true", "1", "yes")
     except ValueError as exc:
         raise InvalidInput(f"{where}: {exc}", field=where) from None
     return text
 
 
-def write_csv(table: Table, rows: list[Json]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in table.columns])
-    return out.getvalue()
-
-
-def read_csv(table: Table, text: str) -> list[Json]:
+def read_csv(resource: Json, text: str) -> list[Json]:
+    """One table's rows, typed by the resource's schema (unknown columns as text)."""
+    kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows: list[Json] = []
     try:
-        return _typed_rows(table, reader)
+        for n, raw in enumerate(reader, start=2):
+            row: Json = {}
+            for column, value in raw.items():
+                if column is None:
+                    raise InvalidInput(f"{resource['path']} row {n} has more cells than columns.")
+                where = f"{resource['path']}:{n}:{column}"
+                typed = _typed(kinds.get(column, "string"), restore(value or ""), where)
+                if typed is not None:
+                    row[column] = typed
+            rows.append(row)
     except csv.Error as exc:
         raise InvalidInput(
-            f"{table.path} cannot be read at line {reader.line_num}: {exc}."
+            f"{resource['path']} cannot be read at line {reader.line_num}: {exc}."
         ) from None
-
-
-def _typed_rows(table: Table, reader: csv.DictReader[str]) -> list[Json]:
-    rows: list[Json] = []
-    for n, raw in enumerate(reader, start=2):
-        row: Json = {}
-        for column, value in raw.items():
-            if column is None:
-                raise InvalidInput(f"{table.path} row {n} has more cells than columns.")
-            kind = table.columns.get(column, "string")
-            typed = _typed(kind, value or "", f"{table.path}:{n}:{column}")
-            if typed is not None:
-                row[column] = typed
-        rows.append(row)
     return rows
-
-
-def descriptor() -> Json:
-    """The ``datapackage.json`` of the package this module writes."""
-    resources = []
-    for t in TABLES:
-        fields = []
-        for name, kind in t.columns.items():
-            field: Json = {"name": name, "type": kind}
-            if kind in ("datetime", "time"):
-                field["format"] = "any"
-            if name == "id" and t.name != "x_pathway":
-                field["format"] = "uuid"
-            if name in t.required:
-                field["constraints"] = {"required": True}
-            fields.append(field)
-        schema: Json = {"fields": fields, "primaryKey": "id"}
-        if t.foreign_keys:
-            schema["foreignKeys"] = [
-                {"fields": column, "reference": {"resource": ref, "fields": "id"}}
-                for column, ref in t.foreign_keys
-            ]
-        resources.append(
-            {
-                "name": t.name,
-                "path": t.path,
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": schema,
-            }
-        )
-    return {
-        "profile": "tabular-data-package",
-        "name": "referral-graph-directory",
-        "title": "Referral network directory (HSDS 3.0 with x_ extensions)",
-        "x_hsds_version": HSDS_VERSION,
-        "resources": resources,
-    }
 
 
 def write_package(doc: Json, folder: Path) -> list[Path]:
     """Write ``doc`` as CSV files plus ``datapackage.json`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     tables = flatten(doc)
+    resources = _resources()
     written = []
-    for t in TABLES:
-        path = folder / t.path
-        path.write_text(write_csv(t, tables[t.name]), encoding="utf-8", newline="")
+    for name, resource in resources.items():
+        path = folder / resource["path"]
+        path.write_text(write_csv(resource, tables.get(name, [])), encoding="utf-8", newline="")
         written.append(path)
     meta = folder / "datapackage.json"
     meta.write_text(json.dumps(descriptor(), indent=2) + "\n", encoding="utf-8")
     return [meta, *written]
+
+
+def read_tables(texts: dict[str, str], declared: Json | None = None) -> Json:
+    """The HSDS document of a package given as file name → CSV text; tables are found
+    by the paths its own descriptor declares (else the specification's)."""
+    known = _resources()
+    paths = {r["name"]: r.get("path") for r in (declared or descriptor()).get("resources", [])}
+    tables: Tables = defaultdict(list)
+    for name, resource in known.items():
+        path = str(paths.get(name) or resource["path"])
+        if path in texts:
+            tables[name] = read_csv(resource, texts[path])
+    return unflatten(tables)
 
 
 def read_package(path: Path) -> Json:
@@ -374,11 +358,5 @@ def read_package(path: Path) -> Json:
     if not meta.is_file():
         raise InvalidInput(f"{folder} holds no datapackage.json.", field="path")
     declared = json.loads(meta.read_text(encoding="utf-8"))
-    paths = {r.get("name"): r.get("path") for r in declared.get("resources", [])}
-    tables: Tables = {}
-    for t in TABLES:
-        csv_path = folder / str(paths.get(t.name) or t.path)
-        if csv_path.is_file():
-            with csv_path.open(encoding="utf-8", newline="") as f:
-                tables[t.name] = read_csv(t, f.read())
-    return unflatten(tables)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.csv")}
+    return read_tables(texts, declared)

@@ -21,12 +21,16 @@ hours, existing ones keep theirs.
 **Checks** (each failure is one :class:`RowError`: sheet, row, column, reason): unknown
 area code, unknown kind/service/mode/gender/language, bad age range, bad number or
 boolean, duplicate id, unknown provider in a pathway (or one whose row has errors),
-pathway target not offering the service, and the domain model's own rules.
+pathway target not offering the service, and the domain model's own rules. A column the
+layout does not know (``phone``, ``notes`` …) is ignored and reported as a warning: it
+never makes a row invalid.
 
 **Modes.** A dry run checks against the store and writes nothing. Otherwise the import
 is one transaction: ``all-or-nothing`` writes nothing if any row has an error;
-``valid-only`` writes the valid rows. Ids are kept, so re-importing the same file
-changes nothing (rows equal to the stored objects are left alone).
+``valid-only`` writes the valid rows. The report's ``written`` is true only when something
+was written (not when every row failed or was already as stored). Ids are kept, so
+re-importing the same file changes nothing (rows equal to the stored objects are left
+alone).
 """
 
 from __future__ import annotations
@@ -38,10 +42,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from referral_graph.domain.areas import gazetteer, level_of
-from referral_graph.domain.errors import UnknownArea
 from referral_graph.domain.models import OFFICE_HOURS, Hours, Pathway, Provider
 from referral_graph.domain.vocabulary import DeliveryMode, Gender, Language, ProviderKind, Service
+from referral_graph.interop.sheet_rows import Row, RowError
 from referral_graph.interop.sheets import PATHWAYS, PROVIDERS, Sheet, Sheets
 from referral_graph.store.port import Store, Transaction
 
@@ -72,22 +75,11 @@ REQUIRED = {
     PATHWAYS: ("id", "from_provider_id", "to_provider_id", "service"),
 }
 COLUMNS = {PROVIDERS: PROVIDER_COLUMNS, PATHWAYS: PATHWAY_COLUMNS}
-_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
 class ImportMode(StrEnum):
     ALL_OR_NOTHING = "all-or-nothing"
     VALID_ONLY = "valid-only"
-
-
-class RowError(BaseModel):
-    """Why one cell of one row cannot be imported."""
-
-    sheet: str
-    row: int
-    column: str
-    value: str | None = None
-    reason: str
 
 
 class Tally(BaseModel):
@@ -105,85 +97,13 @@ class ImportReport(BaseModel):
 
     dry_run: bool
     mode: ImportMode
-    written: bool = False
+    written: bool = Field(False, description="True only if something was written.")
     providers: Tally = Field(default_factory=Tally)
     pathways: Tally = Field(default_factory=Tally)
     errors: list[RowError] = Field(default_factory=list)
-
-
-@dataclass
-class Row:
-    """One row being checked; collects its errors."""
-
-    sheet: str
-    line: int
-    cells: dict[str, str]
-    errors: list[RowError] = field(default_factory=list)
-
-    def fail(self, column: str, reason: str) -> None:
-        value = self.cells.get(column) or None
-        self.errors.append(
-            RowError(sheet=self.sheet, row=self.line, column=column, value=value, reason=reason)
-        )
-
-    def has(self, column: str) -> bool:
-        return column in self.cells
-
-    def items(self, column: str) -> list[str]:
-        return [v.strip() for v in self.cells.get(column, "").split(";") if v.strip()]
-
-    def codes(self, column: str, enum: type[E], what: str) -> list[E]:
-        found: list[E] = []
-        for item in self.items(column):
-            try:
-                found.append(enum(item.lower()))
-            except ValueError:
-                self.fail(column, f"unknown {what} {item!r}")
-        return found
-
-    def flag(self, column: str, default: bool) -> bool:
-        text = self.cells.get(column, "").lower()
-        if not text:
-            return default
-        if text in _TRUE | _FALSE:
-            return text in _TRUE
-        self.fail(column, f"{text!r} is not true or false")
-        return default
-
-    def number(self, column: str, low: int, high: int) -> int | None:
-        text = self.cells.get(column, "")
-        if not text:
-            return None
-        try:
-            value = int(text)
-        except ValueError:
-            self.fail(column, f"{text!r} is not a whole number")
-            return None
-        if not low <= value <= high:
-            self.fail(column, f"{value} is not between {low} and {high}")
-            return None
-        return value
-
-    def one(self, column: str, enum: type[E], what: str) -> E | None:
-        text = self.cells.get(column, "")
-        if not text:
-            return None
-        try:
-            return enum(text.lower())
-        except ValueError:
-            self.fail(column, f"unknown {what} {text!r}")
-            return None
-
-    def area(self, column: str, code: str) -> str:
-        if code.isdigit() and len(code) % 2:
-            code = "0" + code  # a number cell lost the leading zero of provinces 01–09
-        if code and code not in gazetteer():
-            try:
-                what = f"{level_of(code).value} code"
-            except UnknownArea:
-                what = "area code"
-            self.fail(column, f"unknown {what} {code!r} (not in the 2025 gazetteer)")
-        return code
+    warnings: list[RowError] = Field(
+        default_factory=list, description="Columns the layout does not know: ignored."
+    )
 
 
 # --- providers -------------------------------------------------------------------------
@@ -348,24 +268,29 @@ class Plan:
     providers: list[Provider] = field(default_factory=list)
     pathways: list[Pathway] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     tallies: dict[str, Tally] = field(
         default_factory=lambda: {PROVIDERS: Tally(), PATHWAYS: Tally()}
     )
 
 
-def _header_errors(sheet: Sheet) -> list[RowError]:
+def _header_errors(sheet: Sheet) -> tuple[list[RowError], list[RowError]]:
+    """Errors of the header (a missing or repeated column: no row can be read right)
+    and warnings (a column the layout does not know: ignored, the rows still count)."""
+
     def error(column: str, reason: str) -> RowError:
         return RowError(sheet=sheet.name, row=1, column=column, reason=reason)
 
     errors = [error(c, "missing column") for c in REQUIRED[sheet.name] if c not in sheet.header]
+    warnings = []
     seen: set[str] = set()
     for column in sheet.header:
         if column and column not in COLUMNS[sheet.name]:
-            errors.append(error(column, "unknown column"))
+            warnings.append(error(column, "unknown column: ignored"))
         elif column and column in seen:
             errors.append(error(column, "duplicate column"))
         seen.add(column)
-    return errors
+    return errors, warnings
 
 
 def _rows(plan: Plan, sheet: Sheet | None) -> tuple[bool, list[Row]]:
@@ -373,11 +298,14 @@ def _rows(plan: Plan, sheet: Sheet | None) -> tuple[bool, list[Row]]:
     errors (then no row of the sheet is valid)."""
     if sheet is None:
         return False, []
-    header_errors = _header_errors(sheet)
+    header_errors, warnings = _header_errors(sheet)
     plan.errors += header_errors
+    plan.warnings += warnings
+    ignored = {w.column for w in warnings}
     rows: list[Row] = []
     first: dict[str, int] = {}
-    for number, cells in sheet.rows:
+    for number, raw in sheet.rows:
+        cells = {c: v for c, v in raw.items() if c not in ignored}
         row = Row(sheet.name, number, cells)
         ident = cells.get("id", "")
         if ident and ident in first:
@@ -464,6 +392,7 @@ def _report(plan: Plan, *, dry_run: bool, mode: ImportMode, written: bool) -> Im
         providers=plan.tallies[PROVIDERS],
         pathways=plan.tallies[PATHWAYS],
         errors=plan.errors,
+        warnings=plan.warnings,
     )
 
 
@@ -486,8 +415,9 @@ def import_sheets(
         plan = plan_import(tx, sheets, now)
         if plan.errors and mode is ImportMode.ALL_OR_NOTHING:
             return _report(plan, dry_run=False, mode=mode, written=False)
-        if plan.providers or plan.pathways:
+        changes = bool(plan.providers or plan.pathways)
+        if changes:
             tx.load_directory(plan.providers, plan.pathways)
-        return _report(plan, dry_run=False, mode=mode, written=True)
+        return _report(plan, dry_run=False, mode=mode, written=changes)
 
     return store.write(work)

@@ -13,14 +13,13 @@ from typer.testing import CliRunner
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.cli.interop import app
 from referral_graph.domain.vocabulary import Service
-from referral_graph.interop import hsds
 from referral_graph.services import cases, referrals
 from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest
 from referral_graph.settings import get_settings
 from referral_graph.store.port import Store
 from tests.factories import T0, load_small_network, opening
-from tests.interop.test_spreadsheet import GOOD_PATHWAYS, GOOD_PROVIDERS, Row, workbook
+from tests.interop.test_spreadsheet import GOOD_PATHWAYS, GOOD_PROVIDERS, Row, directory, workbook
 
 runner = CliRunner()
 
@@ -82,14 +81,14 @@ def test_export_then_import_hsds(db: Path, tmp_path: Path, fmt: str) -> None:
     result = runner.invoke(app, ["export", "hsds", "--out", str(out), "--format", fmt])
     assert result.exit_code == 0, result.output
     source = _open(db)
-    expected = source.read(hsds.read_directory)
+    expected = directory(source)
     source.reset()
     source.close()
     path = out / "directory.json" if fmt == "json" else out
     imported = runner.invoke(app, ["import", "hsds", str(path)])
     assert imported.exit_code == 0, imported.output
     target = _open(db)
-    assert target.read(hsds.read_directory) == expected
+    assert directory(target) == expected
     target.close()
 
 
@@ -105,3 +104,28 @@ def test_import_spreadsheet_prints_errors_and_exits_1(db: Path, tmp_path: Path) 
     again = runner.invoke(app, ["import", "spreadsheet", str(clean)])
     assert again.exit_code == 0, again.stdout
     assert "2 unchanged" in again.stdout
+
+
+def test_import_spreadsheet_does_not_claim_it_wrote(db: Path, tmp_path: Path) -> None:
+    """Defect 8: with every row invalid, valid-only wrote nothing yet printed "Written."."""
+    bad: list[Row] = [("bad-area", "X", "ngo", "170199", "", "counselling")]
+    path = workbook(tmp_path / "bad.xlsx", bad, [])
+    printed = runner.invoke(app, ["import", "spreadsheet", str(path), "--mode", "valid-only"])
+    assert printed.exit_code == 1
+    assert "Written." not in printed.stdout and "Nothing was written" in printed.stdout
+
+
+def test_import_hsds_of_another_directory_with_a_mapping(db: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "hsds"
+    example = str(data / "examples" / "organization_full.json")
+    mapping = ["--mapping", str(data / "mapping-example.yaml")]
+    dry = runner.invoke(app, ["import", "hsds", example, *mapping, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Dry run: nothing was written." in dry.stdout and "mapped" in dry.stdout
+    refused = runner.invoke(app, ["import", "hsds", example])  # no mapping: no kind, no area
+    assert refused.exit_code == 1 and "refused" in refused.stdout
+    done = runner.invoke(app, ["import", "hsds", example, *mapping])
+    assert done.exit_code == 0 and "Written." in done.stdout
+    store = _open(db)
+    assert "hsds-d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610" in {p.id for p in directory(store)[0]}
+    store.close()

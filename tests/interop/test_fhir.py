@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from referral_graph.domain.lifecycle import TRANSITIONS, ReferralStatus
 from referral_graph.domain.models import Case, Referral, utc_now
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
-from referral_graph.interop import fhir, fhir_service
+from referral_graph.interop import fhir
 from referral_graph.interop.codes import NS_CASE_CODE
 from referral_graph.services import cases, referrals
+from referral_graph.services import fhir as fhir_use
 from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.store.port import Store
@@ -159,10 +160,10 @@ def test_statuses_map_one_to_one_for_all_nine() -> None:
 def test_service_request_carries_service_parties_and_reason() -> None:
     data = fhir.as_json(fhir.service_request(_referral()))
     ServiceRequest.model_validate(data)
-    assert data["id"] == "ref-0123456789abcdef0123456789abcdef"
+    assert data["id"] == "ref-0123456789abcdef0123456789abcdef.x1"
     assert data["identifier"][0]["value"] == "ref_0123456789abcdef0123456789abcdef"
     assert data["intent"] == "order"
-    assert data["subject"] == {"reference": "Patient/case-00000000000000000000000000000001"}
+    assert data["subject"] == {"reference": "Patient/case-00000000000000000000000000000001.x1"}
     assert data["requester"] == {"reference": "Organization/ccwc-a"}
     assert data["performer"] == [{"reference": "Organization/hc-a"}]
     assert data["code"]["coding"][0] == {
@@ -253,7 +254,9 @@ def test_case_bundle_holds_every_resource_and_the_part_of_chain(
     store: Store, clock: FakeClock
 ) -> None:
     case, first, onward = _journey(store, clock)
-    bundle = fhir_service.case_bundle(store, case.id, at=clock(), base="https://x.test/fhir/")
+    bundle = fhir_use.case_bundle(
+        Caller.system(store, clock()), case.id, base="https://x.test/fhir/"
+    )
     assert bundle["type"] == "collection"
     by_type = _parse_bundle(bundle)
     assert len(by_type["Patient"]) == 1
@@ -284,7 +287,7 @@ def test_case_bundle_holds_every_resource_and_the_part_of_chain(
 
 def test_case_bundle_leaks_no_name_note_or_village(store: Store, clock: FakeClock) -> None:
     case, _, _ = _journey(store, clock)
-    bundle = fhir_service.case_bundle(store, case.id, at=clock())
+    bundle = fhir_use.case_bundle(Caller.system(store, clock()), case.id)
     patient = _parse_bundle(bundle)["Patient"][0]
     assert not {"name", "birthDate", "address", "telecom"} & _keys(patient)
     assert patient["identifier"][0]["value"] == case.code
@@ -308,8 +311,8 @@ def test_restriction_follows_the_referral_deadlines(store: Store, clock: FakeClo
 def test_referred_case_ids_finds_every_referred_case(store: Store, clock: FakeClock) -> None:
     case, _, _ = _journey(store, clock)
     cases.open_case(Caller.system(store, clock(), "tester"), opening())  # never referred
-    assert fhir_service.referred_case_ids(store) == [case.id]
-    bundles = list(fhir_service.all_bundles(store, at=clock()))
+    assert fhir_use.referred_case_ids(Caller.system(store, clock())) == [case.id]
+    bundles = list(fhir_use.all_bundles(Caller.system(store, clock())))
     assert [b["id"] for b in bundles] == [fhir.fhir_id(case.id)]
 
 
@@ -334,10 +337,13 @@ def test_fhir_routes_answer_fhir_json(client: TestClient, store: Store, clock: F
     assert bundle.json()["entry"][0]["fullUrl"].startswith("http://testserver/fhir/Patient/")
 
 
-def test_fhir_routes_answer_404_as_problem_details(client: TestClient) -> None:
+def test_fhir_routes_answer_404_as_operation_outcome(client: TestClient) -> None:
     for url in ("/fhir/Task/ref-missing", "/fhir/ServiceRequest/x", "/fhir/Bundle?case=x"):
         response = client.get(url)
         assert response.status_code == 404
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["status"] == 404
-    assert client.get("/fhir/Bundle").status_code == 422
+        assert response.headers["content-type"].startswith("application/fhir+json")
+        assert response.json()["resourceType"] == "OperationOutcome"
+        assert response.json()["issue"][0]["code"] == "not-found"
+    missing = client.get("/fhir/Bundle")
+    assert missing.status_code == 400
+    assert missing.json()["issue"][0]["expression"] == ["case"]

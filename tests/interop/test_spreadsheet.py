@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.models import Pathway, Provider
+from referral_graph.domain.queries import PathwayQuery, ProviderQuery, every
 from referral_graph.domain.vocabulary import DeliveryMode, Gender, Language, Service
-from referral_graph.interop import hsds, sheets
+from referral_graph.interop import sheets
 from referral_graph.interop.spreadsheet import (
     PATHWAY_COLUMNS,
     PROVIDER_COLUMNS,
@@ -85,7 +86,13 @@ def write_csv(path: Path, header: Sequence[str], rows: list[Row]) -> Path:
 
 
 def directory(store: Store) -> tuple[list[Provider], list[Pathway]]:
-    return store.read(hsds.read_directory)
+    """Every provider and pathway, ordered by id."""
+
+    def work(tx: Transaction) -> tuple[list[Provider], list[Pathway]]:
+        providers = list(every(lambda page: tx.list_providers(ProviderQuery(), page)))
+        return providers, list(every(lambda page: tx.list_pathways(PathwayQuery(), page)))
+
+    return store.read(work)
 
 
 def run(
@@ -238,10 +245,10 @@ def test_header_and_duplicate_errors(network: Store, tmp_path: Path, clock: Fake
         [("x", "X", "ngo", "17", "khm")],
     )
     report = run(network, tmp_path / "p.csv", clock, mode="valid-only")
-    assert {(e.column, e.reason) for e in report.errors} >= {
-        ("services", "missing column"),
-        ("langauges", "unknown column"),
-    }
+    assert {(e.column, e.reason) for e in report.errors} >= {("services", "missing column")}
+    assert [(w.column, w.reason) for w in report.warnings] == [
+        ("langauges", "unknown column: ignored")
+    ]
     assert report.providers.valid == 0
     dup = write_csv(tmp_path / "dup.csv", PROVIDER_COLUMNS, [GOOD_PROVIDERS[1], GOOD_PROVIDERS[1]])
     report = run(network, dup, clock, mode="valid-only")
@@ -271,7 +278,7 @@ def test_reimport_is_idempotent(network: Store, tmp_path: Path, clock: FakeClock
     version = network.read(lambda tx: tx.directory_version())
     clock.advance(days=1)
     again = run(network, path, clock)
-    assert again.written and again.errors == []
+    assert not again.written and again.errors == []  # nothing changed, nothing written
     assert (again.providers.unchanged, again.pathways.unchanged) == (2, 2)
     assert again.providers.created == again.providers.updated == 0
     assert directory(network) == after_first
@@ -347,3 +354,39 @@ def test_api_refuses_bad_and_oversized_uploads(client: TestClient, tmp_path: Pat
     big = tmp_path / "big.csv"
     big.write_text("id,name\n" + "x,y\n" * 20_000)
     assert _upload(client, big).status_code == 413
+
+
+# --- defect 8: unknown columns, "written", formulas ------------------------------------------
+
+
+def test_an_unknown_column_is_ignored_not_fatal(
+    network: Store, tmp_path: Path, clock: FakeClock
+) -> None:
+    """On the base, a ``phone`` column made every row invalid, even in valid-only mode."""
+    header = ["id", "name", "kind", "area_code", "services", "phone"]
+    rows: list[Row] = [("ngo-p", "NGO with a phone", "ngo", "1701", "counselling", "012 34")]
+    path = write_csv(tmp_path / "p.csv", header, rows)
+    for mode in ("all-or-nothing", "valid-only"):
+        report = run(network, path, clock, mode=mode, dry_run=True)
+        assert report.errors == [] and report.providers.valid == 1
+        assert [(w.column, w.row) for w in report.warnings] == [("phone", 1)]
+    report = run(network, path, clock)
+    assert report.written and [p.id for p in directory(network)[0]].count("ngo-p") == 1
+
+
+def test_written_is_true_only_when_something_was_written(
+    network: Store, tmp_path: Path, clock: FakeClock
+) -> None:
+    bad = workbook(tmp_path / "bad.xlsx", BAD_PROVIDERS, [])
+    report = run(network, bad, clock, mode="valid-only")
+    assert report.errors and report.providers.valid == 0 and not report.written
+    good = workbook(tmp_path / "good.xlsx", GOOD_PROVIDERS, [])
+    assert run(network, good, clock).written
+    assert not run(network, good, clock).written  # the same file again changes nothing
+
+
+def test_the_api_says_written_only_when_it_wrote(client: TestClient, tmp_path: Path) -> None:
+    bad = workbook(tmp_path / "bad.xlsx", BAD_PROVIDERS, [])
+    answer = _upload(client, bad, mode="valid-only")
+    assert answer.status_code == 200 and answer.json()["written"] is False
+    assert answer.json()["errors"]

@@ -136,6 +136,18 @@ def fhir(kind: str) -> Any:
     return build
 
 
+def fhir_update(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    from referral_graph.interop import fhir as fhir_map
+
+    r = w.referral(foreign=not own)
+    task = fhir_map.as_json(fhir_map.task(r))
+    if role == "provider":
+        task["status"] = "received"
+    else:
+        task |= {"status": "cancelled", "statusReason": {"text": "sent to the wrong place"}}
+    return "PUT", f"/fhir/Task/{task['id']}", {"json": task}
+
+
 def get(url: str) -> Any:
     return lambda w, role, own: ("GET", url, {})
 
@@ -204,6 +216,15 @@ def spreadsheet(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any
         "POST",
         "/api/v1/directory/import?dry_run=true",
         {"files": {"file": ("providers.csv", csv, "text/csv")}},
+    )
+
+
+def hsds_import(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    doc = w.client.get("/api/v1/directory/hsds?per_page=1", headers=w.headers("admin")).content
+    return (
+        "POST",
+        "/api/v1/directory/hsds-import?dry_run=true",
+        {"files": {"file": ("directory.json", doc, "application/json")}},
     )
 
 
@@ -356,6 +377,7 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/pathways/{pathway_id}"): get("/api/v1/pathways/pw-2"),
     ("GET", "/api/v1/directory/hsds"): get("/api/v1/directory/hsds"),
     ("POST", "/api/v1/directory/import"): spreadsheet,
+    ("POST", "/api/v1/directory/hsds-import"): hsds_import,
     ("GET", "/api/v1/coverage"): get("/api/v1/coverage?area=1701&service=counselling"),
     ("GET", "/api/v1/coverage/gaps"): scoped_get(
         "/api/v1/coverage/gaps?area={}", lambda r, o: _area(o)
@@ -372,6 +394,9 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("GET", "/fhir/Task/{task_id}"): fhir("Task"),
     ("GET", "/fhir/ServiceRequest/{request_id}"): fhir("ServiceRequest"),
     ("GET", "/fhir/Bundle"): fhir("Bundle"),
+    ("GET", "/fhir/Task"): get("/fhir/Task?status=requested"),
+    ("GET", "/fhir/ServiceRequest"): get("/fhir/ServiceRequest"),
+    ("PUT", "/fhir/Task/{task_id}"): fhir_update,
     ("GET", "/api/v1/sla-policy"): get("/api/v1/sla-policy"),
     ("PUT", "/api/v1/sla-policy"): policy_put,
     ("GET", "/api/v1/audit/overdue"): scoped_get(
@@ -572,8 +597,11 @@ def _cells(world: World, key: tuple[str, str], role: str) -> None:
             body = response.text
             assert foreign_code not in body, "another case's code leaked"
             assert "secret-foreign-reason" not in body, "another referral's reason leaked"
-        if response.status_code >= 400:
-            assert response.headers["content-type"].startswith("application/problem+json")
+        if response.status_code >= 400:  # FHIR answers its errors as OperationOutcome
+            kind = (
+                "application/fhir+json" if url.startswith("/fhir") else "application/problem+json"
+            )
+            assert response.headers["content-type"].startswith(kind)
 
 
 @pytest.mark.parametrize("key", NON_PUBLIC, ids=[f"{m} {p}" for m, p in NON_PUBLIC])
