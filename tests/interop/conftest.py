@@ -17,9 +17,9 @@ from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.bootstrap import Runtime
 from referral_graph.security.model import Role
 from referral_graph.services.accounts import NewUser, create_api_token, create_user
+from referral_graph.services.caller import Caller
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
-from tests.contract.conftest import neo4j_server  # noqa: F401  (a fixture)
 from tests.factories import FakeClock, acting_as_system, load_small_network
 
 
@@ -83,8 +83,7 @@ def partner_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
     tokens = {}
     for name, (role, provider_id, area) in PARTNERS.items():
         user = create_user(
-            store,
-            FakeClock()(),
+            Caller.system(store, FakeClock()()),
             NewUser(
                 username=f"partner-{name}",
                 password=PASSWORD,
@@ -93,7 +92,9 @@ def partner_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
                 area_code=area,
             ),
         )
-        tokens[name] = create_api_token(store, FakeClock()(), user.id, "partner system", None)[1]
+        tokens[name] = create_api_token(
+            Caller.system(store, FakeClock()()), user.id, "partner system", None
+        )[1]
     store.close()
     return folder / "template.sqlite3", tokens
 
