@@ -115,14 +115,8 @@ def network(ctx: Web, area: str, step: Window) -> Network:
     providers, pathways, truncated = ctx.store.read(work)
     ids = {p.id for p in providers}
     tz = ctx.runtime.settings.timezone
-    delays = audit.delays(
-        ctx.store,
-        ctx.now,
-        area=area,
-        period=audit.resolve_period(None, None, ctx.now, tz),
-        group_by=GroupBy.EDGE,
-        tz=tz,
-    )
+    reader = ctx.reader
+    delays = audit.delays(reader, audit.scope(reader, area, tz=tz), group_by=GroupBy.EDGE)
     measured: dict[tuple[str, str], tuple[int, float | None]] = {}
     for group in delays.table.groups:
         sender, receiver = group.key.split(EDGE_ARROW, 1)

@@ -24,6 +24,7 @@ from referral_graph.audit.render import to_csv, to_html
 from referral_graph.bootstrap import build_runtime
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.services.audit import monthly_report
+from referral_graph.services.caller import Caller
 from referral_graph.settings import get_settings
 
 
@@ -54,8 +55,7 @@ def report(
     runtime = build_runtime(get_settings())
     try:
         found = monthly_report(
-            runtime.store,
-            runtime.now(),
+            Caller.system(runtime.store, runtime.now()),
             area=area,
             month=month,
             min_cell=min_cell,
