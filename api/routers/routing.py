@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CallerDep, PageDep, RuntimeDep, quickly
+from api.deps import CallerDep, PageDep, ReaderDep, RuntimeDep, quickly
 from api.responses import problems
 from api.schemas import Envelope
 from referral_graph.domain.records import ServiceGap
@@ -30,7 +30,7 @@ AreaCode = Annotated[
 )
 async def recommendations(
     runtime: RuntimeDep,
-    caller: CallerDep,
+    caller: ReaderDep,
     case_id: str,
     service: Service | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
