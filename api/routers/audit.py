@@ -18,7 +18,7 @@ from api.responses import problems
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.labels import Lang
 from referral_graph.audit.period import MONTH_PATTERN
-from referral_graph.audit.render import to_csv, to_html
+from referral_graph.audit.render import render
 from referral_graph.audit.report import MonthlyReport
 from referral_graph.services import audit
 from referral_graph.services.audit import (
@@ -146,12 +146,7 @@ def report(
     """The monthly network-meeting report of an area."""
     tz = runtime.settings.timezone
     found = audit.monthly_report(caller, area=area, month=month, min_cell=min_cell, tz=tz)
-    if fmt is ReportFormat.JSON:
-        body = found.model_dump_json()
-    elif fmt is ReportFormat.CSV:
-        body = to_csv(found, lang)
-    else:
-        body = to_html(found, lang)
+    body = render(found, fmt, lang)
     headers = {}
     if fmt is ReportFormat.CSV:
         name = f"referral-report-{area}-{month}-{lang}.csv"

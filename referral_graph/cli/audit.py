@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from referral_graph.audit.labels import Lang
-from referral_graph.audit.render import to_csv, to_html
+from referral_graph.audit.render import render
 from referral_graph.bootstrap import build_runtime
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.services.audit import monthly_report
@@ -67,12 +67,7 @@ def report(
     finally:
         runtime.store.close()
     language: Lang = "km" if lang is Language.KM else "en"
-    if fmt is Format.CSV:
-        text = to_csv(found, language)
-    elif fmt is Format.HTML:
-        text = to_html(found, language)
-    else:
-        text = found.model_dump_json(indent=2)
+    text = render(found, fmt, language, indent=2)
     if out is None:
         sys.stdout.write(text)
     else:
