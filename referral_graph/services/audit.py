@@ -113,7 +113,7 @@ def scope(
 
 
 def _area(caller: Caller, area: str | None) -> str | None:
-    """The area area again in the use case: one the caller may cover (the figures
+    """The area checked again in the use case: one the caller may cover (the figures
     decide access themselves, whoever made the scope) and one a report may cover."""
     area = coordinator_area(caller.principal, area)
     check_report_area(area)
