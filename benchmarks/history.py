@@ -35,6 +35,8 @@ from referral_graph.domain.sla import SlaPolicy, first_alert_time
 from referral_graph.domain.vocabulary import AreaLevel, Gender, ProviderKind, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.services import audit
+from referral_graph.services.audit import AuditScope
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import HistoryQuery, Store, Transaction
 from seed.loader import load_programme
 from seed.national import generate_national, load_national
@@ -261,15 +263,23 @@ def measure(store: Store, now: datetime, province: str, month: str) -> dict[str,
         )
     )
     pm_s, pm = _timed(
-        lambda: audit.delays(store, now, area=province, period=month_p, group_by=GroupBy.DISTRICT)
+        lambda: audit.delays(
+            Caller.system(store, now), AuditScope(province, month_p), group_by=GroupBy.DISTRICT
+        )
     )
     all_s, _ = _timed(
-        lambda: audit.delays(store, now, area=None, period=whole, group_by=GroupBy.MONTH)
+        lambda: audit.delays(
+            Caller.system(store, now), AuditScope(None, whole), group_by=GroupBy.MONTH
+        )
     )
     all_p_s, _ = _timed(
-        lambda: audit.delays(store, now, area=None, period=whole, group_by=GroupBy.PROVIDER)
+        lambda: audit.delays(
+            Caller.system(store, now), AuditScope(None, whole), group_by=GroupBy.PROVIDER
+        )
     )
-    report_s, report = _timed(lambda: audit.monthly_report(store, now, area=province, month=month))
+    report_s, report = _timed(
+        lambda: audit.monthly_report(Caller.system(store, now), area=province, month=month)
+    )
     html_s, _ = _timed(lambda: to_html(report, "km"))
     csv_s, _ = _timed(lambda: to_csv(report, "en"))
     return {

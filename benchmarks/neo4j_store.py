@@ -50,9 +50,9 @@ from referral_graph.domain.models import (
 from referral_graph.domain.vocabulary import AreaLevel, Gender, ProviderKind, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.policies.training import packaged_policy as training_policy
-from referral_graph.routing.graph import DirectoryCache
 from referral_graph.routing.recommend import Recommender
 from referral_graph.services import referrals as referral_service
+from referral_graph.services.directory_graph import DirectoryCache
 from referral_graph.services.routing import holder_of
 from referral_graph.settings import Settings
 from referral_graph.store.port import InboxQuery, Page, Store, Transaction

@@ -15,10 +15,10 @@ from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.models import Consent, utc_now
 from referral_graph.domain.vocabulary import AreaLevel, Gender, RiskLevel, Service
-from referral_graph.routing.graph import DirectoryCache
 from referral_graph.services import cases
 from referral_graph.services.caller import Caller
 from referral_graph.services.cases import CaseOpening
+from referral_graph.services.directory_graph import DirectoryCache
 from referral_graph.services.routing import Routing
 from seed.national import load_national
 

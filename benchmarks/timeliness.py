@@ -12,6 +12,8 @@ from benchmarks.history import START, build
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.period import Period, month_period
 from referral_graph.services import audit, timeliness
+from referral_graph.services.audit import AuditScope
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import DueQuery, Page, Store
 
 
@@ -29,17 +31,21 @@ def run(store: Store, referrals: int, *, months: int = 24) -> dict[str, Any]:
     month = f"{(now - timedelta(days=40)):%Y-%m}"
     out["delay_report_province_month_s"] = timed(
         lambda: audit.delays(
-            store, now, area="17", period=month_period(month), group_by=GroupBy.DISTRICT
+            Caller.system(store, now),
+            AuditScope("17", month_period(month)),
+            group_by=GroupBy.DISTRICT,
         )
     )
     out["delay_report_national_month_s"] = timed(
         lambda: audit.delays(
-            store, now, area=None, period=month_period(month), group_by=GroupBy.PROVINCE
+            Caller.system(store, now),
+            AuditScope(None, month_period(month)),
+            group_by=GroupBy.PROVINCE,
         )
     )
     out["delay_report_whole_history_s"] = timed(
         lambda: audit.delays(
-            store, now, area=None, period=Period(START, now), group_by=GroupBy.MONTH
+            Caller.system(store, now), AuditScope(None, Period(START, now)), group_by=GroupBy.MONTH
         )
     )
     out["overdue_list_province"] = latencies(

@@ -11,20 +11,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from api.deps import RuntimeDep
+from api.deps import CallerDep, RuntimeDep
 from api.responses import problems
-from api.security import PrincipalDep
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.labels import Lang
-from referral_graph.audit.period import MONTH_PATTERN, Period
-from referral_graph.audit.render import to_csv, to_html
+from referral_graph.audit.period import MONTH_PATTERN
+from referral_graph.audit.render import render
 from referral_graph.audit.report import MonthlyReport
-from referral_graph.bootstrap import Runtime
-from referral_graph.security.policy import coordinator_area
 from referral_graph.services import audit
 from referral_graph.services.audit import (
+    AuditScope,
     BottleneckReport,
     DeclineReport,
     DelayReport,
@@ -53,6 +51,21 @@ MinCellQuery = Annotated[
 ]
 
 
+async def audit_scope(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    area: AreaQuery = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
+) -> AuditScope:
+    """The area and period a figure covers: a coordinator's own area when none is asked
+    (never outside it), and ``[since, until)`` in the server's time zone."""
+    return audit.scope(caller, area, since, until, runtime.settings.timezone)
+
+
+ScopeDep = Annotated[AuditScope, Depends(audit_scope)]
+
+
 class ReportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
@@ -72,112 +85,48 @@ _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _period(runtime: Runtime, since: datetime | None, until: datetime | None) -> Period:
-    return audit.resolve_period(since, until, runtime.now(), runtime.settings.timezone)
-
-
 @router.get("/delays", responses=problems())
 def delays(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    area: AreaQuery = None,
-    since: SinceQuery = None,
-    until: UntilQuery = None,
+    caller: CallerDep,
+    scope: ScopeDep,
     group_by: GroupBy = GroupBy.PROVIDER,
     min_cell: MinCellQuery = 0,
 ) -> DelayReport:
     """Median, 90th percentile and share within deadline of each step (acknowledge,
     decide, first contact), overall and per group; and the hours from opening a case to
     first professional contact."""
-    area = coordinator_area(principal, area)
-    return audit.delays(
-        runtime.store,
-        runtime.now(),
-        area=area,
-        period=_period(runtime, since, until),
-        group_by=group_by,
-        min_cell=min_cell,
-        tz=runtime.settings.timezone,
-    )
+    return audit.delays(caller, scope, group_by=group_by, min_cell=min_cell)
 
 
 @router.get("/bottlenecks", responses=problems())
 def bottlenecks(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    area: AreaQuery = None,
-    since: SinceQuery = None,
-    until: UntilQuery = None,
+    caller: CallerDep,
+    scope: ScopeDep,
     min_cell: MinCellQuery = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> BottleneckReport:
     """Receiving providers where waiting piles up: hours past deadline, handoffs past
     deadline, handoffs waiting now — worst first."""
-    area = coordinator_area(principal, area)
-    return audit.bottleneck_report(
-        runtime.store,
-        runtime.now(),
-        area=area,
-        period=_period(runtime, since, until),
-        min_cell=min_cell,
-        limit=limit,
-    )
+    return audit.bottleneck_report(caller, scope, min_cell=min_cell, limit=limit)
 
 
 @router.get("/loops", responses=problems())
-def loops(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    area: AreaQuery = None,
-    since: SinceQuery = None,
-    until: UntilQuery = None,
-    min_cell: MinCellQuery = 0,
-) -> LoopReport:
+def loops(caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = 0) -> LoopReport:
     """Cases sent back to a provider already on their path (A → B → A and longer)."""
-    area = coordinator_area(principal, area)
-    return audit.loop_report(
-        runtime.store,
-        runtime.now(),
-        area=area,
-        period=_period(runtime, since, until),
-        min_cell=min_cell,
-    )
+    return audit.loop_report(caller, scope, min_cell=min_cell)
 
 
 @router.get("/declines", responses=problems())
-def declines(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    area: AreaQuery = None,
-    since: SinceQuery = None,
-    until: UntilQuery = None,
-    min_cell: MinCellQuery = 0,
-) -> DeclineReport:
+def declines(caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = 0) -> DeclineReport:
     """Declines per pathway edge, with the reasons given and repeated declines."""
-    area = coordinator_area(principal, area)
-    return audit.decline_report(
-        runtime.store,
-        runtime.now(),
-        area=area,
-        period=_period(runtime, since, until),
-        min_cell=min_cell,
-    )
+    return audit.decline_report(caller, scope, min_cell=min_cell)
 
 
 @router.get("/measures", responses=problems())
-def measures(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    area: AreaQuery = None,
-    since: SinceQuery = None,
-    until: UntilQuery = None,
-) -> MeasureReport:
+def measures(caller: CallerDep, scope: ScopeDep) -> MeasureReport:
     """Completed share, time to first service, referrals per case, closure rate, share
     following the top recommendation."""
-    area = coordinator_area(principal, area)
-    return audit.measure_report(
-        runtime.store, runtime.now(), area=area, period=_period(runtime, since, until)
-    )
+    return audit.measure_report(caller, scope)
 
 
 @router.get(
@@ -187,7 +136,7 @@ def measures(
 )
 def report(
     runtime: RuntimeDep,
-    principal: PrincipalDep,
+    caller: CallerDep,
     area: Annotated[str, Query(pattern=AREA, description="Commune, district or province.")],
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="Local month, YYYY-MM.")],
     fmt: Annotated[ReportFormat, Query(alias="format")] = ReportFormat.JSON,
@@ -195,21 +144,9 @@ def report(
     min_cell: MinCellQuery = 0,
 ) -> Response:
     """The monthly network-meeting report of an area."""
-    coordinator_area(principal, area)
-    found = audit.monthly_report(
-        runtime.store,
-        runtime.now(),
-        area=area,
-        month=month,
-        min_cell=min_cell,
-        tz=runtime.settings.timezone,
-    )
-    if fmt is ReportFormat.JSON:
-        body = found.model_dump_json()
-    elif fmt is ReportFormat.CSV:
-        body = to_csv(found, lang)
-    else:
-        body = to_html(found, lang)
+    tz = runtime.settings.timezone
+    found = audit.monthly_report(caller, area=area, month=month, min_cell=min_cell, tz=tz)
+    body = render(found, fmt, lang)
     headers = {}
     if fmt is ReportFormat.CSV:
         name = f"referral-report-{area}-{month}-{lang}.csv"

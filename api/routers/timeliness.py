@@ -8,20 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import PageDep, RuntimeDep, StoreDep
+from api.deps import CallerDep, PageDep, RuntimeDep
 from api.responses import problems
 from api.schemas import Envelope
-from api.security import PrincipalDep
-from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.queries import AlertQuery
+from referral_graph.domain.records import OutboxMessage
 from referral_graph.domain.sla import AlertKind, SlaPolicy
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.scheduler import run_once
-from referral_graph.security.model import Role
-from referral_graph.security.policy import coordinator_area, redact_referral
 from referral_graph.services import notifications, timeliness
-from referral_graph.services.access import check_inbox
-from referral_graph.store.port import AlertQuery, DueQuery, OutboxMessage
 
 router = APIRouter(prefix="/api/v1", tags=["timeliness"])
 
@@ -40,48 +36,39 @@ class TickResult(BaseModel):
 
 
 @router.get("/sla-policy", responses=problems())
-def get_policy(runtime: RuntimeDep) -> SlaPolicy:
+def get_policy(caller: CallerDep) -> SlaPolicy:
     """The deadlines in force for new referrals, with their sources."""
-    return runtime.store.read(timeliness.policy_in_force)
+    return timeliness.sla_policy(caller)
 
 
 @router.put("/sla-policy", responses=problems())
-def replace_policy(store: StoreDep, body: SlaPolicy) -> PolicyChange:
+def replace_policy(caller: CallerDep, body: SlaPolicy) -> PolicyChange:
     """Replace the policy. It applies to referrals made from now on only: open referrals
     keep the deadlines they were made with."""
-    saved = timeliness.replace_policy(store, body)
+    saved = timeliness.replace_policy(caller, body)
     return PolicyChange(
         policy=saved,
         applies_to="Referrals made from now on; open referrals keep their deadlines.",
     )
 
 
-def _due(runtime: RuntimeDep, page: PageDep, query: DueQuery) -> Envelope[Referral]:
-    """Coordinators see handoffs without free text."""
-    listing = runtime.store.read(lambda tx: tx.referrals_due(query, page))
-    items = [redact_referral(r) for r in listing.items]
-    return Envelope(data=items, count=listing.count, limit=page.limit, offset=page.offset)
-
-
 @router.get("/audit/overdue", responses=problems())
 def overdue(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
+    caller: CallerDep,
     page: PageDep,
     area: AreaCode = None,
     provider_id: str | None = None,
     risk: RiskLevel | None = None,
 ) -> Envelope[Referral]:
-    """Open handoffs past the deadline of the window they wait on, most overdue first."""
-    area = coordinator_area(principal, area)
-    query = DueQuery(before=runtime.now(), area=area, provider_id=provider_id, risk=risk)
-    return _due(runtime, page, query)
+    """Open handoffs past the deadline of the window they wait on, most overdue first
+    (coordinators see them without free text)."""
+    found = timeliness.due_handoffs(caller, page, area=area, provider_id=provider_id, risk=risk)
+    return Envelope.of(found, page)
 
 
 @router.get("/audit/due-soon", responses=problems())
 def due_soon(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
+    caller: CallerDep,
     page: PageDep,
     within_hours: Annotated[float, Query(gt=0, le=24 * 14)] = 24,
     area: AreaCode = None,
@@ -90,16 +77,20 @@ def due_soon(
 ) -> Envelope[Referral]:
     """Open handoffs whose deadline falls within the next ``within_hours`` (overdue ones
     included, first)."""
-    before = runtime.now() + timedelta(hours=within_hours)
-    area = coordinator_area(principal, area)
-    query = DueQuery(before=before, area=area, provider_id=provider_id, risk=risk)
-    return _due(runtime, page, query)
+    found = timeliness.due_handoffs(
+        caller,
+        page,
+        within=timedelta(hours=within_hours),
+        area=area,
+        provider_id=provider_id,
+        risk=risk,
+    )
+    return Envelope.of(found, page)
 
 
 @router.get("/alerts", responses=problems(404))
 def alerts(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
+    caller: CallerDep,
     page: PageDep,
     referral_id: str | None = None,
     provider_id: str | None = None,
@@ -107,14 +98,8 @@ def alerts(
 ) -> Envelope[TimelinessAlert]:
     """Reminders and escalations about your provider (or one you supervise), newest
     first."""
-    if principal.role is not Role.SYSTEM:
-        provider_id = provider_id or principal.provider_id
-        if provider_id is None:
-            raise InvalidInput("Name the provider.", field="provider_id")
-        check_inbox(runtime.store, principal, provider_id)
     query = AlertQuery(referral_id=referral_id, provider_id=provider_id, kind=kind)
-    listing = runtime.store.read(lambda tx: tx.list_alerts(query, page))
-    return Envelope.of(listing, page)
+    return Envelope.of(timeliness.alerts(caller, query, page), page)
 
 
 @router.post("/timeliness/tick", responses=problems())
@@ -124,16 +109,12 @@ def tick_now(runtime: RuntimeDep) -> TickResult:
 
 
 @router.get("/outbox/dead-letters", responses=problems())
-def dead_letters(runtime: RuntimeDep, page: PageDep) -> Envelope[OutboxMessage]:
+def dead_letters(caller: CallerDep, page: PageDep) -> Envelope[OutboxMessage]:
     """Notifications no webhook would take after every retry."""
-    listing = runtime.store.read(lambda tx: tx.list_outbox("dead", page))
-    return Envelope.of(listing, page)
+    return Envelope.of(notifications.dead_letters(caller, page), page)
 
 
 @router.post("/outbox/{message_id}/requeue", responses=problems(404))
-def requeue(runtime: RuntimeDep, store: StoreDep, message_id: str) -> OutboxMessage:
+def requeue(caller: CallerDep, message_id: str) -> OutboxMessage:
     """Give a dead letter another round of delivery attempts."""
-    revived = notifications.requeue(store, message_id, runtime.now())
-    if revived is None:
-        raise NotFound("dead letter", message_id)
-    return revived
+    return notifications.requeue(caller, message_id)

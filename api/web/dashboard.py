@@ -50,14 +50,8 @@ def dashboard(ctx: WebDep) -> Response:
     due = due_handoffs(ctx.reader)
     area, now = due.area, ctx.now
     tz = ctx.runtime.settings.timezone
-    delays = audit.delays(
-        ctx.reader.store,
-        now,
-        area=area,
-        period=audit.resolve_period(None, None, now, tz),
-        group_by=GroupBy.PROVIDER,
-        tz=tz,
-    )
+    reader = ctx.reader
+    delays = audit.delays(reader, audit.scope(reader, area, tz=tz), group_by=GroupBy.PROVIDER)
     groups = delays.table.groups[:CHART_ROWS]
     everyone = t("all_providers", ctx.lang)
     rows = [(everyone, delays.overall)]
@@ -93,7 +87,7 @@ def report(ctx: WebDep, area: str = "", month: str = "") -> Response:
         raise InvalidInput("Give a month as YYYY-MM.", field="month")
     coordinator_area(ctx.principal, area)
     found = audit.monthly_report(
-        ctx.reader.store, ctx.now, area=area, month=month, tz=ctx.runtime.settings.timezone
+        ctx.reader, area=area, month=month, tz=ctx.runtime.settings.timezone
     )
     return HTMLResponse(_for_phones(to_html(found, ctx.lang), ctx.base))
 

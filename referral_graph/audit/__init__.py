@@ -1,8 +1,9 @@
 """Audit analytics over the referral history: per-hop delays, bottlenecks, loops,
 declines, Primero-style measures, and the monthly network-meeting report.
 
-Everything here is a pure function of :class:`~referral_graph.store.port.HopFact` lists
-(plus ``now`` and provider names); :mod:`referral_graph.services.audit` reads the facts.
+Everything here is a pure function of :class:`~referral_graph.domain.records.HopFact`
+lists (plus ``now``, provider names and awareness sessions): the audit is given its
+facts, and :mod:`referral_graph.services.audit` reads them from the store.
 
 Privacy rules, kept by every output: counts, hours, provider ids and names, area codes
 and names, services and months only — never a case id or code, never a free-text note.

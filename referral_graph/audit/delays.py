@@ -32,8 +32,8 @@ from pydantic import BaseModel, ConfigDict
 from referral_graph.audit.groups import GroupBy, Label, ProviderNames, keyer, label_of
 from referral_graph.audit.period import REPORT_TZ
 from referral_graph.audit.stats import Durations, share
+from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import Window
-from referral_graph.store.port import HopFact
 
 STEPS: tuple[Window, ...] = (Window.ACKNOWLEDGE, Window.DECIDE, Window.FIRST_CONTACT)
 

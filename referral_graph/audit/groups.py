@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from referral_graph.audit.period import REPORT_TZ, month_of
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.errors import UnknownArea
-from referral_graph.store.port import HopFact
+from referral_graph.domain.records import HopFact
 
 EDGE_ARROW = " → "
 

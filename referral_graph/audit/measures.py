@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict
 from referral_graph.audit.period import Period
 from referral_graph.audit.stats import Durations, share
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
+from referral_graph.domain.records import HopFact
 from referral_graph.domain.vocabulary import PROFESSIONAL_SERVICES
-from referral_graph.store.port import HopFact
 
 _CLOSED = frozenset(s.value for s in CLOSED_STATUSES)
 _PROFESSIONAL = frozenset(s.value for s in PROFESSIONAL_SERVICES)

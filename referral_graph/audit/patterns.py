@@ -27,8 +27,8 @@ from referral_graph.audit.delays import STEPS, measure, step_due, step_end
 from referral_graph.audit.groups import Label, ProviderNames, edge_label, provider_label
 from referral_graph.audit.period import Period
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import PENDING_WINDOW
-from referral_graph.store.port import HopFact
 
 _WAITING = frozenset(s.value for s in PENDING_WINDOW)
 REASON_MAX = 200

@@ -232,3 +232,13 @@ def to_html(report: MonthlyReport, lang: Lang = "en") -> str:
         **_formatters(lang),
     }
     return _environment().get_template("report.html").render(context)
+
+
+def render(report: MonthlyReport, fmt: str, lang: Lang = "en", *, indent: int | None = None) -> str:
+    """The report in ``fmt``: ``csv``, ``html`` (printable) or ``json`` (``indent``: for
+    people reading the file), as the API and the ``report`` command both write it."""
+    if fmt == "csv":
+        return to_csv(report, lang)
+    if fmt == "html":
+        return to_html(report, lang)
+    return report.model_dump_json(indent=indent)

@@ -30,10 +30,10 @@ from referral_graph.audit.patterns import (
 )
 from referral_graph.audit.period import REPORT_TZ, Period, zone
 from referral_graph.domain.areas import level_of, lineage_codes
+from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import Window
 from referral_graph.domain.training import AgeGroup, AwarenessSession, AwarenessTopic
 from referral_graph.domain.vocabulary import AreaLevel, Gender
-from referral_graph.store.port import AwarenessQuery, HopFact, Page, Transaction
 
 #: Bottlenecks listed in the report (the API lists them all).
 REPORT_BOTTLENECKS = 10
@@ -57,8 +57,6 @@ class AreaRef(BaseModel):
 
 
 # --- awareness sessions ------------------------------------------------------------------
-#: Awareness sessions read per page.
-AWARENESS_PAGE = 500
 _LINEAGE_INDEX = {GroupBy.PROVINCE: 0, GroupBy.DISTRICT: 1, GroupBy.COMMUNE: 2}
 
 
@@ -110,18 +108,6 @@ def local_days(period: Period, tz: str = REPORT_TZ) -> tuple[date, date]:
     month and the 1st of the next)."""
     local = zone(tz)
     return period.since.astimezone(local).date(), period.until.astimezone(local).date()
-
-
-def read_awareness(tx: Transaction, area: str, since: date, until: date) -> list[AwarenessSession]:
-    """Every awareness session held in ``area`` on days in ``[since, until)``, page by
-    page."""
-    query = AwarenessQuery(area=area, since=since, until=until)
-    found: list[AwarenessSession] = []
-    while True:
-        page = tx.list_awareness_sessions(query, Page(limit=AWARENESS_PAGE, offset=len(found)))
-        found.extend(page.items)
-        if not page.items or len(found) >= page.count:
-            return found
 
 
 def _awareness_group(key: str, sessions: Sequence[AwarenessSession]) -> AwarenessGroup:
@@ -209,7 +195,8 @@ def build_report(
 ) -> MonthlyReport:
     """The report from ``facts`` (which may reach before and after the month, so that
     chains and case cohorts are whole; each figure picks what it needs) and the
-    ``awareness`` sessions held in the area (see :func:`read_awareness`)."""
+    ``awareness`` sessions held in the area that month (see
+    :func:`referral_graph.services.audit.read_awareness`)."""
     made = [f for f in facts if f.created_at in period]
     measured = [measure(f, now) for f in made]
     level = level_of(area)

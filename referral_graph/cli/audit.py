@@ -20,10 +20,11 @@ from typing import Annotated
 import typer
 
 from referral_graph.audit.labels import Lang
-from referral_graph.audit.render import to_csv, to_html
+from referral_graph.audit.render import render
 from referral_graph.bootstrap import build_runtime
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.services.audit import monthly_report
+from referral_graph.services.caller import Caller
 from referral_graph.settings import get_settings
 
 
@@ -54,8 +55,7 @@ def report(
     runtime = build_runtime(get_settings())
     try:
         found = monthly_report(
-            runtime.store,
-            runtime.now(),
+            Caller.system(runtime.store, runtime.now()),
             area=area,
             month=month,
             min_cell=min_cell,
@@ -67,12 +67,7 @@ def report(
     finally:
         runtime.store.close()
     language: Lang = "km" if lang is Language.KM else "en"
-    if fmt is Format.CSV:
-        text = to_csv(found, language)
-    elif fmt is Format.HTML:
-        text = to_html(found, language)
-    else:
-        text = found.model_dump_json(indent=2)
+    text = render(found, fmt, language, indent=2)
     if out is None:
         sys.stdout.write(text)
     else:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Referral
+from referral_graph.domain.models import Case, Referral
 
 S = ReferralStatus
 
@@ -52,6 +52,15 @@ def hop_of(referral: Referral) -> Hop:
         step_seconds=steps,
         total_seconds=_seconds(referral.created_at, closed_at),
     )
+
+
+def holder(case: Case, referrals: Sequence[Referral]) -> str:
+    """Who holds the case now: the receiver of its furthest held referral, else the
+    provider that opened it."""
+    held = [r for r in referrals if r.holds_case]
+    if not held:
+        return case.opened_by_provider_id
+    return max(held, key=lambda r: (r.hop, r.created_at)).to_provider_id
 
 
 def order_path(referrals: Sequence[Referral]) -> list[Referral]:

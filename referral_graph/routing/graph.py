@@ -1,15 +1,14 @@
 """The directory as an in-memory graph: providers, their coverage and the pathways.
 
-Built once from the store and shared by the process; rebuilt when the store's directory
-version moves (so several API workers notice each other's changes).
+Pure: it is given the providers, pathways, training facts and training policy of one
+directory version (:mod:`referral_graph.services.directory_graph` reads them from the
+store, and keeps the graph while that version lasts).
 """
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,13 +25,6 @@ from referral_graph.domain.training import (
 )
 from referral_graph.domain.vocabulary import Service
 from referral_graph.policies.training import packaged_policy
-from referral_graph.store.port import (
-    Page,
-    PathwayQuery,
-    ProviderQuery,
-    Store,
-    Transaction,
-)
 
 #: A person's competency from one training: (person id, (trained on, last valid day)).
 Period = tuple[str, tuple[date, date]]
@@ -50,7 +42,7 @@ class DirectoryGraph:
     by_service: dict[Service, set[str]] = field(default_factory=dict)
     by_coverage: dict[str, set[str]] = field(default_factory=dict)
     oversight: nx.DiGraph = field(default_factory=nx.DiGraph)
-    capacity: TrainingPolicy = field(default_factory=packaged_policy)
+    policy: TrainingPolicy = field(default_factory=packaged_policy)
     trained: Trained = field(default_factory=dict)
     # Answers the graph works out again and again, kept while it lives (it never changes;
     # a new directory version is a new graph). Trained staff change with the day only.
@@ -69,8 +61,12 @@ class DirectoryGraph:
         providers: list[Provider],
         pathways: Iterable[Pathway],
         training: Iterable[tuple[str, str, str, date]] = (),
-        capacity: TrainingPolicy | None = None,
+        policy: TrainingPolicy | None = None,
     ) -> DirectoryGraph:
+        """The graph of directory ``version``: its providers, its pathways (read once;
+        inactive ones are left out), the ``(provider id, person id, topic, trained on)``
+        training facts of active people, and the training policy (which services follow
+        training, and for how long a competency holds; the packaged one if none)."""
         graph = nx.MultiDiGraph()
         by_service: dict[Service, set[str]] = defaultdict(set)
         by_coverage: dict[str, set[str]] = defaultdict(set)
@@ -87,7 +83,7 @@ class DirectoryGraph:
         for p in providers:
             for overseer in p.overseen_by:
                 oversight.add_edge(p.id, overseer)
-        capacity = capacity or packaged_policy()
+        policy = policy or packaged_policy()
         return cls(
             version=version,
             providers={p.id: p for p in providers},
@@ -95,8 +91,8 @@ class DirectoryGraph:
             by_service=dict(by_service),
             by_coverage=dict(by_coverage),
             oversight=oversight,
-            capacity=capacity,
-            trained=_trained(training, capacity),
+            policy=policy,
+            trained=_trained(training, policy),
         )
 
     def trained_staff(
@@ -110,7 +106,7 @@ class DirectoryGraph:
             return self._staff[key]
         except KeyError:
             pass
-        needed = self.capacity.requirement(provider.kind, service)
+        needed = self.policy.requirement(provider.kind, service)
         staff = None
         if needed is not None:
             periods = self.trained.get(provider.id, {}).get(needed.topic, ())
@@ -168,11 +164,11 @@ class DirectoryGraph:
         return None
 
 
-def _trained(facts: Iterable[tuple[str, str, str, date]], capacity: TrainingPolicy) -> Trained:
+def _trained(facts: Iterable[tuple[str, str, str, date]], policy: TrainingPolicy) -> Trained:
     """Per provider and topic, each active person's competency periods, keeping only
     the topics some service depends on. A session's people share one period object, so
     the national network's tens of thousands of facts stay small and quick to read."""
-    needed = {r.topic.value: r.topic for r in capacity.requirements}
+    needed = {r.topic.value: r.topic for r in policy.requirements}
     shared: dict[tuple[str, date], tuple[date, date]] = {}
     flat: dict[tuple[str, str], list[tuple[str, tuple[date, date]]]] = {}
     for provider_id, person_id, topic_code, trained_on in facts:
@@ -180,7 +176,7 @@ def _trained(facts: Iterable[tuple[str, str, str, date]], capacity: TrainingPoli
             continue
         period = shared.get((topic_code, trained_on))
         if period is None:
-            until = capacity.valid_until(needed[topic_code], trained_on)
+            until = policy.valid_until(needed[topic_code], trained_on)
             period = shared[(topic_code, trained_on)] = (trained_on, until)
         group = flat.get((provider_id, topic_code))
         if group is None:
@@ -190,83 +186,3 @@ def _trained(facts: Iterable[tuple[str, str, str, date]], capacity: TrainingPoli
     for (provider_id, topic_code), periods in flat.items():
         out.setdefault(provider_id, {})[needed[topic_code]] = tuple(periods)
     return out
-
-
-PAGE = 2000
-_SHARED = ("hours", "eligibility", "services", "modes", "languages", "covers", "overseen_by")
-
-
-def _interned(providers: list[Provider], pool: dict[object, object]) -> list[Provider]:
-    """The same providers, sharing equal sub-values (opening hours, eligibility, service
-    sets …): most providers of a kind have the same ones, so the national directory
-    takes a fraction of the memory."""
-    out = []
-    for p in providers:
-        update = {
-            name: pool.setdefault(value, value)
-            for name in _SHARED
-            if (value := getattr(p, name)) is not None
-        }
-        # In place, not a copy: the values are equal, and a copy of every provider
-        # doubled the peak memory of a build (the provider is not shared yet).
-        vars(p).update(update)
-        out.append(p)
-    return out
-
-
-def _load(tx: Transaction) -> DirectoryGraph:
-    """Read the directory page by page (interning as it goes, to keep the peak low)."""
-    version = tx.directory_version()
-    pool: dict[object, object] = {}
-    providers: list[Provider] = []
-    offset = 0
-    while True:
-        page = tx.list_providers(ProviderQuery(), Page(limit=PAGE, offset=offset)).items
-        providers += _interned(page, pool)
-        offset += PAGE
-        if len(page) < PAGE:
-            break
-
-    def pathways() -> Iterator[Pathway]:  # page by page: never all of them at once
-        offset = 0
-        while True:
-            chunk = tx.list_pathways(PathwayQuery(), Page(limit=PAGE * 5, offset=offset)).items
-            yield from chunk
-            offset += PAGE * 5
-            if len(chunk) < PAGE * 5:
-                return
-
-    training = tx.training_facts()
-    capacity = tx.get_training_policy() or packaged_policy()
-    return DirectoryGraph.build(version, providers, pathways(), training, capacity)
-
-
-class DirectoryCache:
-    """Holds the current :class:`DirectoryGraph`, rebuilding it when the store moves on."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._graph: DirectoryGraph | None = None
-        self._lock = threading.Lock()
-
-    def built(self, version: int) -> DirectoryGraph | None:
-        """The graph of the directory at ``version`` if it is built already (no wait)."""
-        graph = self._graph
-        return graph if graph is not None and graph.version == version else None
-
-    def current(self, version: int | None = None) -> DirectoryGraph:
-        """The graph of the directory at ``version`` (read from the store when not
-        given; a caller that has just read it in its own transaction passes it)."""
-        if version is None:
-            version = self.store.read(lambda tx: tx.directory_version())
-        graph = self._graph
-        if graph is not None and graph.version == version:
-            return graph
-        with self._lock:
-            if self._graph is None or self._graph.version != version:
-                self._graph = self.store.read(_load)
-                # The graph is long-lived and large (about a million objects for the
-                # national network): keep the cyclic collector from rescanning it on
-                # every full collection, which otherwise shows as request-latency tails.
-                gc.freeze()
-            return self._graph

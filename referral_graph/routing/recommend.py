@@ -45,7 +45,8 @@ REMOTE_POINTS = 8.0
 
 @dataclass(frozen=True, slots=True)
 class Activity:
-    """What the referral history says of a provider."""
+    """What the referral history says of a provider: its caseload (referrals open now)
+    and how fast it acknowledges."""
 
     open_referrals: int = 0
     acknowledge_median_seconds: float | None = None
@@ -209,13 +210,13 @@ class Recommender:
             c.add(-20, "language.none", language=language)
 
         act = self.activity.get(p.id, Activity())
-        if p.weekly_capacity:
-            load = {"open": act.open_referrals, "capacity": p.weekly_capacity}
-            ratio = act.open_referrals / p.weekly_capacity
-            if ratio >= 1:
-                c.add(-15, "load.full", **load)
+        if p.weekly_capacity:  # the caseload against what the provider takes a week
+            caseload = {"open": act.open_referrals, "capacity": p.weekly_capacity}
+            share = act.open_referrals / p.weekly_capacity
+            if share >= 1:
+                c.add(-15, "load.full", **caseload)
             else:
-                c.add(10 * (1 - ratio), "load.free", **load)
+                c.add(10 * (1 - share), "load.free", **caseload)
 
         if act.acknowledge_median_seconds is None:
             hours = PRIOR_ACK_HOURS

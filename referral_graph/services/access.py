@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from referral_graph.domain.errors import NotFound
 from referral_graph.domain.models import Case, Provider, Referral
+from referral_graph.domain.paths import holder
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import (
     Access,
@@ -59,6 +60,17 @@ def seen_case(store: Store, principal: Principal, case_id: str) -> SeenCase:
         return case_seen(tx, principal, case, tx.case_referrals(case_id))
 
     return store.read(work)
+
+
+def check_routing(principal: Principal, case: Case, referrals: list[Referral]) -> None:
+    """Recommendations for a case are for the CCWC that opened it and for whoever holds
+    it now (and the system); anyone else is told it does not exist. Neither needs the
+    providers the supervisor rule reads, so ``case_access`` is given none."""
+    access = case_access(principal, case, referrals, {})
+    if access is None or (
+        access is not Access.FULL and holder(case, referrals) != principal.provider_id
+    ):
+        raise NotFound("case", case.id)
 
 
 @dataclass(frozen=True, slots=True)

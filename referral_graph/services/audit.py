@@ -1,7 +1,8 @@
 """Use cases of the audit: read hop facts through the store, hand them to the pure
 functions of :mod:`referral_graph.audit`, validate what callers ask for.
 
-Each figure reads the facts it needs in one read transaction:
+Each figure covers an :class:`AuditScope` — an area the caller may cover and a period —
+and reads the facts it needs in one read transaction:
 
 * delays, bottlenecks, declines — referrals made in ``[since, until)``;
 * loops — also the :data:`LOOKBACK` before, so that chains begun earlier are whole;
@@ -12,7 +13,8 @@ Each figure reads the facts it needs in one read transaction:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -22,16 +24,22 @@ from referral_graph.audit.groups import GroupBy, Label, ProviderNames
 from referral_graph.audit.measures import Measures, TimeToHelp, network_measures, time_to_help
 from referral_graph.audit.patterns import Bottleneck, Declines, Loops, bottlenecks, declines, loops
 from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period
-from referral_graph.audit.report import MonthlyReport, build_report, local_days, read_awareness
+from referral_graph.audit.report import MonthlyReport, build_report, local_days
 from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.queries import AwarenessQuery, DueQuery, HistoryQuery, Page, every
+from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import Window
 from referral_graph.domain.training import AwarenessSession
-from referral_graph.store.port import DueQuery, HistoryQuery, HopFact, Page, Store, Transaction
+from referral_graph.security.policy import coordinator_area
+from referral_graph.services.caller import Caller
+from referral_graph.store.port import Transaction
 
 LOOKBACK = timedelta(days=92)
 FOLLOW_UP = timedelta(days=92)
 DEFAULT_SPAN = timedelta(days=90)
+#: Awareness sessions read per page.
+AWARENESS_PAGE = 500
 
 
 class Scope(BaseModel):
@@ -67,7 +75,7 @@ class MeasureReport(Scope):
     measures: Measures
 
 
-# --- validation ----------------------------------------------------------------------
+# --- what a figure covers ---------------------------------------------------------------
 def resolve_period(
     since: datetime | None, until: datetime | None, now: datetime, tz: str = REPORT_TZ
 ) -> Period:
@@ -78,6 +86,38 @@ def resolve_period(
     if not start < end:
         raise InvalidInput("since must be before until.", field="until")
     return Period(start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditScope:
+    """Referrals for children in ``area`` (None: the whole country) made in
+    ``period``; local months and days are those of ``tz``."""
+
+    area: str | None
+    period: Period
+    tz: str = REPORT_TZ
+
+
+def scope(
+    caller: Caller,
+    area: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    tz: str = REPORT_TZ,
+) -> AuditScope:
+    """What the caller asks a figure to cover: the area it may cover (a coordinator's
+    own area when none is asked, never outside it) and the period (see
+    :func:`resolve_period`)."""
+    area = coordinator_area(caller.principal, area)
+    return AuditScope(area, resolve_period(since, until, caller.now, tz), tz)
+
+
+def _area(caller: Caller, area: str | None) -> str | None:
+    """The area checked again in the use case: one the caller may cover (the figures
+    decide access themselves, whoever made the scope) and one a report may cover."""
+    area = coordinator_area(caller.principal, area)
+    check_report_area(area)
+    return area
 
 
 # --- reading -------------------------------------------------------------------------
@@ -93,105 +133,113 @@ def provider_names(tx: Transaction, facts: Sequence[HopFact]) -> ProviderNames:
     }
 
 
-def _read(store: Store, area: str | None, period: Period) -> tuple[list[HopFact], ProviderNames]:
-    def work(tx: Transaction) -> tuple[list[HopFact], ProviderNames]:
-        facts = _facts(tx, area, period)
-        return facts, provider_names(tx, facts)
-
-    return store.read(work)
+def read_awareness(tx: Transaction, area: str, since: date, until: date) -> list[AwarenessSession]:
+    """Every awareness session held in ``area`` on days in ``[since, until)``."""
+    query = AwarenessQuery(area=area, since=since, until=until)
+    return list(every(lambda page: tx.list_awareness_sessions(query, page), AWARENESS_PAGE))
 
 
-def _made_in(facts: Sequence[HopFact], period: Period) -> list[HopFact]:
-    return [f for f in facts if f.created_at in period]
+class _Read:
+    """The facts of a figure and the names of their providers, read in one transaction
+    for the area the caller may cover."""
 
+    def __init__(
+        self,
+        caller: Caller,
+        scope: AuditScope,
+        before: timedelta = timedelta(0),
+        after: timedelta = timedelta(0),
+    ) -> None:
+        self.area = _area(caller, scope.area)
+        self.period, self.now = scope.period, caller.now
+        fetch = scope.period.widened(before, after)
 
-def _scope(area: str | None, period: Period, now: datetime) -> dict[str, Any]:
-    return {"area": area, "since": period.since, "until": period.until, "generated_at": now}
+        def work(tx: Transaction) -> tuple[list[HopFact], ProviderNames]:
+            facts = _facts(tx, self.area, fetch)
+            return facts, provider_names(tx, facts)
+
+        self.facts, self.names = caller.store.read(work)
+
+    def made(self) -> list[HopFact]:
+        """The facts of referrals made in the period itself."""
+        return [f for f in self.facts if f.created_at in self.period]
+
+    def covered(self) -> dict[str, Any]:
+        """What the answer says it covers."""
+        return {
+            "area": self.area,
+            "since": self.period.since,
+            "until": self.period.until,
+            "generated_at": self.now,
+        }
 
 
 # --- figures -------------------------------------------------------------------------
 def delays(
-    store: Store,
-    now: datetime,
-    *,
-    area: str | None,
-    period: Period,
-    group_by: GroupBy,
-    min_cell: int = 0,
-    tz: str = REPORT_TZ,
+    caller: Caller, scope: AuditScope, *, group_by: GroupBy, min_cell: int = 0
 ) -> DelayReport:
     """Per-step delays, overall and per group, and the end-to-end time from opening a
     case to first professional contact (cases opened in the period)."""
-    check_report_area(area)
-    facts, names = _read(store, area, period.widened(timedelta(0), FOLLOW_UP))
-    made = _made_in(facts, period)
+    read = _Read(caller, scope, after=FOLLOW_UP)
+    made, now = read.made(), caller.now
     measured = [measure(f, now) for f in made]
+    table = delay_table(
+        made, group_by, now, read.names, min_cell=min_cell, tz=scope.tz, measured=measured
+    )
     return DelayReport(
-        **_scope(area, period, now),
+        **read.covered(),
         overall=steps_of(measured),
-        table=delay_table(made, group_by, now, names, min_cell=min_cell, tz=tz, measured=measured),
-        time_to_first_professional_contact=time_to_help(facts, period, professional_only=True),
+        table=table,
+        time_to_first_professional_contact=time_to_help(
+            read.facts, scope.period, professional_only=True
+        ),
     )
 
 
 def bottleneck_report(
-    store: Store,
-    now: datetime,
-    *,
-    area: str | None,
-    period: Period,
-    min_cell: int = 0,
-    limit: int | None = None,
+    caller: Caller, scope: AuditScope, *, min_cell: int = 0, limit: int | None = None
 ) -> BottleneckReport:
-    check_report_area(area)
-    facts, names = _read(store, area, period)
-    rows = bottlenecks(facts, now, names, min_cell=min_cell, limit=limit)
-    return BottleneckReport(**_scope(area, period, now), providers=rows)
+    """Receiving providers where waiting piles up, worst first."""
+    read = _Read(caller, scope)
+    rows = bottlenecks(read.facts, caller.now, read.names, min_cell=min_cell, limit=limit)
+    return BottleneckReport(**read.covered(), providers=rows)
 
 
-def loop_report(
-    store: Store, now: datetime, *, area: str | None, period: Period, min_cell: int = 0
-) -> LoopReport:
-    check_report_area(area)
-    facts, names = _read(store, area, period.widened(LOOKBACK, timedelta(0)))
-    found = loops(facts, period, names, min_cell=min_cell)
-    return LoopReport(**_scope(area, period, now), loops=found)
+def loop_report(caller: Caller, scope: AuditScope, *, min_cell: int = 0) -> LoopReport:
+    """Cases sent back to a provider already on their path."""
+    read = _Read(caller, scope, before=LOOKBACK)
+    found = loops(read.facts, scope.period, read.names, min_cell=min_cell)
+    return LoopReport(**read.covered(), loops=found)
 
 
-def decline_report(
-    store: Store, now: datetime, *, area: str | None, period: Period, min_cell: int = 0
-) -> DeclineReport:
-    check_report_area(area)
-    facts, names = _read(store, area, period)
-    found = declines(facts, names, min_cell=min_cell)
-    return DeclineReport(**_scope(area, period, now), declines=found)
+def decline_report(caller: Caller, scope: AuditScope, *, min_cell: int = 0) -> DeclineReport:
+    """Declines per pathway edge, with their reasons."""
+    read = _Read(caller, scope)
+    found = declines(read.facts, read.names, min_cell=min_cell)
+    return DeclineReport(**read.covered(), declines=found)
 
 
-def measure_report(
-    store: Store, now: datetime, *, area: str | None, period: Period
-) -> MeasureReport:
-    check_report_area(area)
-    facts, _ = _read(store, area, period.widened(timedelta(0), FOLLOW_UP))
-    found = network_measures(facts, period)
-    return MeasureReport(**_scope(area, period, now), measures=found)
+def measure_report(caller: Caller, scope: AuditScope) -> MeasureReport:
+    """The network's measures over the period (cases followed up after it)."""
+    read = _Read(caller, scope, after=FOLLOW_UP)
+    return MeasureReport(**read.covered(), measures=network_measures(read.facts, scope.period))
 
 
 def monthly_report(
-    store: Store,
-    now: datetime,
+    caller: Caller,
     *,
     area: str,
     month: str,
     min_cell: int = 0,
     tz: str = REPORT_TZ,
 ) -> MonthlyReport:
-    """The network-meeting report of ``area`` (commune, district or province) for the
-    local calendar month ``YYYY-MM``."""
-    check_report_area(area)
+    """The network-meeting report of ``area`` (commune, district or province, within
+    a coordinator's own area) for the local calendar month ``YYYY-MM``."""
+    _area(caller, area)
     period = month_period(month, tz)
     fetch = period.widened(LOOKBACK, FOLLOW_UP)
-
     since_day, until_day = local_days(period, tz)
+    now = caller.now
 
     def work(tx: Transaction) -> tuple[list[HopFact], ProviderNames, int, list[AwarenessSession]]:
         facts = _facts(tx, area, fetch)
@@ -199,7 +247,7 @@ def monthly_report(
         awareness = read_awareness(tx, area, since_day, until_day)
         return facts, provider_names(tx, facts), overdue, awareness
 
-    facts, names, overdue, awareness = store.read(work)
+    facts, names, overdue, awareness = caller.store.read(work)
     return build_report(
         facts,
         area=area,

@@ -78,14 +78,7 @@ def _measured(
     caller: Caller, area: str, step: Window, tz: str
 ) -> dict[tuple[str, str], tuple[int, float | None]]:
     """Per (sender, receiver): handoffs made, and the median hours of ``step``."""
-    delays = audit.delays(
-        caller.store,
-        caller.now,
-        area=area,
-        period=audit.resolve_period(None, None, caller.now, tz),
-        group_by=GroupBy.EDGE,
-        tz=tz,
-    )
+    delays = audit.delays(caller, audit.scope(caller, area, tz=tz), group_by=GroupBy.EDGE)
     measured: dict[tuple[str, str], tuple[int, float | None]] = {}
     for group in delays.table.groups:
         sender, receiver = group.key.split(EDGE_ARROW, 1)

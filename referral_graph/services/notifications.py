@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from referral_graph.domain.errors import NotFound
+from referral_graph.domain.queries import Listing
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import OutboxMessage, Page, Store, Transaction
 
 SIGNATURE_HEADER = "X-Referral-Graph-Signature"
@@ -137,8 +140,15 @@ def deliver(
     return results
 
 
-def requeue(store: Store, message_id: str, now: datetime) -> OutboxMessage | None:
-    """Give a dead letter another round of attempts."""
+def dead_letters(caller: Caller, page: Page) -> Listing[OutboxMessage]:
+    """Notifications no webhook would take after every retry."""
+    return caller.store.read(lambda tx: tx.list_outbox("dead", page))
+
+
+def requeue(caller: Caller, message_id: str) -> OutboxMessage:
+    """Give a dead letter another round of attempts (``NotFound`` if there is no such
+    dead letter)."""
+    now = caller.now
 
     def work(tx: Transaction) -> OutboxMessage | None:
         dead = tx.list_outbox("dead", Page(limit=100_000)).items
@@ -149,4 +159,7 @@ def requeue(store: Store, message_id: str, now: datetime) -> OutboxMessage | Non
         tx.save_outbox(revived)
         return revived
 
-    return store.write(work)
+    revived = caller.store.write(work)
+    if revived is None:
+        raise NotFound("dead letter", message_id)
+    return revived

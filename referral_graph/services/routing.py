@@ -1,4 +1,12 @@
-"""Use cases of routing: recommendations for a case, and coverage of an area."""
+"""Use cases of routing: recommendations for a case, coverage of an area, and the gaps
+met while routing.
+
+:class:`Routing` is the engine the runtime holds: the directory graph (rebuilt when the
+directory moves, :mod:`referral_graph.services.directory_graph`) and a briefly cached
+history of each provider's caseload, both read from the store here and handed to the
+pure :mod:`referral_graph.routing`. The functions at the end are the use cases the API
+and the web app call with a :class:`~referral_graph.services.caller.Caller`.
+"""
 
 from __future__ import annotations
 
@@ -7,42 +15,54 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
+from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.errors import NotFound
 from referral_graph.domain.models import Case, Referral
+from referral_graph.domain.paths import holder
+from referral_graph.domain.queries import Listing, Page
+from referral_graph.domain.records import ProviderActivity, ServiceGap
 from referral_graph.domain.vocabulary import Gender, Service
-from referral_graph.routing.coverage import CommuneCoverage, coverage
-from referral_graph.routing.graph import DirectoryCache
+from referral_graph.routing.coverage import CommuneCoverage
+from referral_graph.routing.coverage import coverage as area_coverage
 from referral_graph.routing.recommend import Activity, Recommendations, Recommender
-from referral_graph.services.caller import WouldWait
-from referral_graph.store.port import ServiceGap, Store, Transaction
+from referral_graph.security.policy import coordinator_area
+from referral_graph.services.access import check_routing
+from referral_graph.services.caller import Caller, WouldWait
+from referral_graph.services.directory_graph import DirectoryCache
+from referral_graph.store.port import Store, Transaction
 
+#: How far back the history of acknowledgements reaches.
 HISTORY = timedelta(days=180)
 
-
-#: Checks, inside the read that loads the case, that the caller may see it (raises).
-CaseCheck = Callable[[Transaction, Case, list[Referral]], None]
-
-
-def holder(case: Case, referrals: list[Referral]) -> str:
-    """Who holds the case now: the receiver of its furthest held referral, else the
-    provider that opened it."""
-    held = [r for r in referrals if r.holds_case]
-    if not held:
-        return case.opened_by_provider_id
-    return max(held, key=lambda r: (r.hop, r.created_at)).to_provider_id
+#: Checks, inside the read that loads the case and its path, that the caller may see it
+#: (raises).
+CaseCheck = Callable[[Case, list[Referral]], None]
 
 
 def holder_of(tx: Transaction, case: Case) -> str:
+    """Who holds the case now, its path read in ``tx``."""
     return holder(case, tx.case_referrals(case.id))
 
 
-class _Seen:
-    """Ids seen lately (bounded): gaps already recorded need no second write."""
+def activity_of(raw: ProviderActivity) -> Activity:
+    """What routing weighs of a provider's history: its caseload (referrals open now)
+    and the median time it took to acknowledge the referrals it received."""
+    seconds = raw.acknowledge_seconds
+    return Activity(
+        open_referrals=raw.open_referrals,
+        acknowledge_median_seconds=statistics.median(seconds) if seconds else None,
+        acknowledged=len(seconds),
+    )
 
-    def __init__(self, capacity: int = 50_000) -> None:
-        self.capacity = capacity
+
+class _Seen:
+    """Ids seen lately (at most ``most``): gaps already recorded need no second write."""
+
+    def __init__(self, most: int = 50_000) -> None:
+        self.most = most
         self._ids: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -54,7 +74,7 @@ class _Seen:
         with self._lock:
             for i in ids:
                 self._ids[i] = None
-            while len(self._ids) > self.capacity:
+            while len(self._ids) > self.most:
                 self._ids.popitem(last=False)
 
 
@@ -69,7 +89,8 @@ class Routing:
         defer: Callable[[Callable[[Transaction], None]], None] | None = None,
     ) -> None:
         """``defer``: where gap records go to be written behind the answer (without it
-        a recommendation writes its new gaps itself before answering)."""
+        a recommendation writes its new gaps itself before answering).
+        ``activity_ttl``: for how many seconds the history read is used."""
         self.store = store
         self.defer = defer
         self.tz = ZoneInfo(timezone)
@@ -86,6 +107,7 @@ class Routing:
         return None
 
     def activity(self, now: datetime) -> dict[str, Activity]:
+        """Every provider's caseload and speed, read at most once per ``activity_ttl``."""
         fresh = self._fresh_activity(now)
         if fresh is not None:
             return fresh
@@ -94,16 +116,7 @@ class Routing:
             if fresh is not None:
                 return fresh
             raw = self.store.read(lambda tx: tx.provider_activity(now - HISTORY))
-            activity = {
-                pid: Activity(
-                    open_referrals=a.open_referrals,
-                    acknowledge_median_seconds=(
-                        statistics.median(a.acknowledge_seconds) if a.acknowledge_seconds else None
-                    ),
-                    acknowledged=len(a.acknowledge_seconds),
-                )
-                for pid, a in raw.items()
-            }
+            activity = {pid: activity_of(a) for pid, a in raw.items()}
             self._activity = (now, activity)
             return activity
 
@@ -116,10 +129,12 @@ class Routing:
         limit: int = 5,
         check: CaseCheck | None = None,
         quick: bool = False,
+        store: Store | None = None,
     ) -> Recommendations:
         """Recommendations for the case from whoever holds it now. The case, its path
-        and the directory version are read in one transaction, where ``check`` (the
-        caller's access check) runs too.
+        and the directory version are read in one transaction (through ``store``, the
+        caller's, else the engine's own), where ``check`` (the caller's access check)
+        runs too.
 
         ``quick``: answer only from what is in memory already, after that one read;
         raise :class:`WouldWait` (nothing written) when the graph must be rebuilt, the
@@ -131,10 +146,10 @@ class Routing:
                 raise NotFound("case", case_id)
             referrals = tx.case_referrals(case_id)
             if check is not None:
-                check(tx, case, referrals)
+                check(case, referrals)
             return case, holder(case, referrals), tx.directory_version()
 
-        case, holder_id, version = self.store.read(load)
+        case, holder_id, version = (store or self.store).read(load)
         if quick:
             graph, activity = self.directory.built(version), self._fresh_activity(now)
             if graph is None or activity is None:
@@ -188,4 +203,52 @@ class Routing:
     ) -> list[CommuneCoverage]:
         today = (now or datetime.now(self.tz)).astimezone(self.tz).date()
         graph = self.directory.current()
-        return coverage(graph, area, services, age=age, gender=gender, today=today)
+        return area_coverage(graph, area, services, age=age, gender=gender, today=today)
+
+
+# --- use cases ---------------------------------------------------------------------------
+def recommendations(
+    caller: Caller,
+    routing: Routing,
+    case_id: str,
+    *,
+    service: Service | None = None,
+    limit: int = 5,
+    quick: bool = False,
+) -> Recommendations:
+    """The next providers for the case from whoever holds it now, ranked, with reasons;
+    for the case's CCWC and its current holder only (see
+    :func:`~referral_graph.services.access.check_routing`). ``quick``: see
+    :meth:`Routing.recommend`."""
+    return routing.recommend(
+        case_id,
+        caller.now,
+        service=service,
+        limit=limit,
+        check=partial(check_routing, caller.principal),
+        quick=quick,
+        store=caller.store,
+    )
+
+
+def coverage(
+    caller: Caller,
+    routing: Routing,
+    area: str,
+    services: list[Service] | None = None,
+    *,
+    age: int | None = None,
+    gender: Gender | None = None,
+) -> list[CommuneCoverage]:
+    """Per commune of the area and per service (all when none are named): reached in
+    person, by phone, or not at all (an unknown area is invalid input)."""
+    gazetteer().area(area)
+    wanted = services or sorted(Service)
+    return routing.coverage(area, wanted, age=age, gender=gender, now=caller.now)
+
+
+def recorded_gaps(caller: Caller, area: str, page: Page) -> Listing[ServiceGap]:
+    """Gaps met while routing real cases in the area, newest first (a coordinator's
+    own area only)."""
+    coordinator_area(caller.principal, area)
+    return caller.store.read(lambda tx: tx.service_gaps(area, page))

@@ -1,4 +1,5 @@
-"""Use cases of timeliness: the deadline policy and the scheduler's tick.
+"""Use cases of timeliness: the deadline policy, the handoffs due and the alerts fired,
+and the scheduler's tick.
 
 The tick finds referrals whose next look is due, fires each reminder (at a share of a
 window) and escalation (when the window closes) exactly once — the alert's id is made
@@ -9,10 +10,13 @@ writes each fired alert to the outbox in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
+from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.queries import AlertQuery, DueQuery, Listing, Page
 from referral_graph.domain.sla import (
     AlertKind,
     PendingAlert,
@@ -23,6 +27,10 @@ from referral_graph.domain.sla import (
 )
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.policies.sla import packaged_policy
+from referral_graph.security.model import Role
+from referral_graph.security.policy import coordinator_area, redact_referral
+from referral_graph.services.access import check_inbox
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import OutboxMessage, Store, Transaction
 
 MAX_ROUNDS = 1000
@@ -32,7 +40,12 @@ def policy_in_force(tx: Transaction) -> SlaPolicy:
     return tx.get_sla_policy() or packaged_policy()
 
 
-def replace_policy(store: Store, policy: SlaPolicy) -> SlaPolicy:
+def sla_policy(caller: Caller) -> SlaPolicy:
+    """The deadlines in force for new referrals, with their sources."""
+    return caller.store.read(policy_in_force)
+
+
+def replace_policy(caller: Caller, policy: SlaPolicy) -> SlaPolicy:
     """Save a new policy; its version follows the one in force. Open referrals keep the
     deadlines they were made with."""
 
@@ -42,7 +55,42 @@ def replace_policy(store: Store, policy: SlaPolicy) -> SlaPolicy:
         tx.save_sla_policy(saved)
         return saved
 
-    return store.write(work)
+    return caller.store.write(work)
+
+
+def due_handoffs(
+    caller: Caller,
+    page: Page,
+    *,
+    within: timedelta = timedelta(0),
+    area: str | None = None,
+    provider_id: str | None = None,
+    risk: RiskLevel | None = None,
+) -> Listing[Referral]:
+    """Open handoffs whose deadline falls before ``within`` from now (overdue ones
+    first, most overdue first), in the area a coordinator may cover; without free text,
+    for coordinators' lists are pseudonymous."""
+    query = DueQuery(
+        before=caller.now + within,
+        area=coordinator_area(caller.principal, area),
+        provider_id=provider_id,
+        risk=risk,
+    )
+    listing = caller.store.read(lambda tx: tx.referrals_due(query, page))
+    return Listing(items=[redact_referral(r) for r in listing.items], count=listing.count)
+
+
+def alerts(caller: Caller, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
+    """Reminders and escalations about the caller's provider (or one they supervise),
+    newest first; the system sees every provider's."""
+    principal = caller.principal
+    if principal.role is not Role.SYSTEM:
+        provider_id = query.provider_id or principal.provider_id
+        if provider_id is None:
+            raise InvalidInput("Name the provider.", field="provider_id")
+        check_inbox(caller.store, principal, provider_id)
+        query = replace(query, provider_id=provider_id)
+    return caller.store.read(lambda tx: tx.list_alerts(query, page))
 
 
 def ensure_policy(store: Store, policy: SlaPolicy) -> None:

@@ -11,11 +11,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from referral_graph.audit import report as report_module
 from referral_graph.audit.labels import label
 from referral_graph.audit.period import month_period
 from referral_graph.audit.render import to_csv, to_html
-from referral_graph.audit.report import MonthlyReport, build_report, local_days, read_awareness
+from referral_graph.audit.report import MonthlyReport, build_report, local_days
 from referral_graph.domain.training import (
     AgeGroup,
     AwarenessSession,
@@ -23,6 +22,9 @@ from referral_graph.domain.training import (
     ParticipantCount,
 )
 from referral_graph.domain.vocabulary import Gender
+from referral_graph.services import audit as audit_service
+from referral_graph.services.audit import read_awareness
+from referral_graph.services.caller import Caller
 from referral_graph.store.port import Store, Transaction
 from tests.factories import load_small_network
 
@@ -187,7 +189,7 @@ def test_other_provinces_and_months_are_left_out(awareness_store: Store) -> None
 def test_sessions_are_read_page_by_page(
     awareness_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(report_module, "AWARENESS_PAGE", 2)
+    monkeypatch.setattr(audit_service, "AWARENESS_PAGE", 2)
     sessions = awareness_store.read(
         lambda tx: read_awareness(tx, "17", date(2026, 2, 1), date(2026, 5, 1))
     )
@@ -263,7 +265,9 @@ def test_html_says_when_no_session_was_held(awareness_store: Store) -> None:
 def test_the_monthly_report_holds_the_months_sessions(awareness_store: Store) -> None:
     from referral_graph.services import audit
 
-    found = audit.monthly_report(awareness_store, NOW, area="17", month="2026-03").awareness
+    found = audit.monthly_report(
+        Caller.system(awareness_store, NOW), area="17", month="2026-03"
+    ).awareness
     _, cells = expected(IN_SIEM_REAP_IN_MARCH)
     assert (found.total.sessions, found.total.reached) == (3, sum(cells.values()))
     assert [g.key for g in found.groups] == ["1701", "1702"]

@@ -12,6 +12,8 @@ from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.patterns import OTHER_REASONS
 from referral_graph.audit.period import Period, month_period
 from referral_graph.services import audit
+from referral_graph.services.audit import AuditScope
+from referral_graph.services.caller import Caller
 from tests.audit import oracle
 from tests.audit.conftest import DECLINE_REASON, History
 
@@ -36,7 +38,9 @@ def march_logged(history: History, area: str = "17") -> list[oracle.Logged]:
 
 @pytest.mark.parametrize("by", list(GroupBy))
 def test_delays_per_group_match_the_event_log(history: History, by: GroupBy) -> None:
-    report = audit.delays(history.store, history.now, area="17", period=MARCH, group_by=by)
+    report = audit.delays(
+        Caller.system(history.store, history.now), AuditScope("17", MARCH), group_by=by
+    )
     expected = oracle.grouped(march_logged(history), by.value)
     assert {g.key for g in report.table.groups} == set(expected)
     for group in report.table.groups:
@@ -48,7 +52,9 @@ def test_delays_per_group_match_the_event_log(history: History, by: GroupBy) -> 
 
 def test_overall_delays_match_the_event_log_and_the_hand_count(history: History) -> None:
     report = audit.delays(
-        history.store, history.now, area="17", period=MARCH, group_by=GroupBy.DISTRICT
+        Caller.system(history.store, history.now),
+        AuditScope("17", MARCH),
+        group_by=GroupBy.DISTRICT,
     )
     items = march_logged(history)
     assert len(items) == 10  # r1–r7, r9–r11: D is in Stung Treng, F's referral is April's
@@ -67,7 +73,7 @@ def test_overall_delays_match_the_event_log_and_the_hand_count(history: History)
 
 def test_time_to_first_professional_contact(history: History) -> None:
     report = audit.delays(
-        history.store, history.now, area="17", period=MARCH, group_by=GroupBy.MONTH
+        Caller.system(history.store, history.now), AuditScope("17", MARCH), group_by=GroupBy.MONTH
     )
     items = oracle.logged(history.store, history.refs.values())
     items = [x for x in items if x.case.village_code.startswith("17")]
@@ -82,7 +88,9 @@ def test_time_to_first_professional_contact(history: History) -> None:
 
 
 def test_measures_a_primero_user_looks_for(history: History) -> None:
-    m = audit.measure_report(history.store, history.now, area="17", period=MARCH).measures
+    m = audit.measure_report(
+        Caller.system(history.store, history.now), AuditScope("17", MARCH)
+    ).measures
     items = march_logged(history)
     statuses = [x.status for x in items]
     case_ids = {x.case.id for x in items}
@@ -119,7 +127,9 @@ def test_measures_a_primero_user_looks_for(history: History) -> None:
 
 
 def test_bottlenecks_rank_where_waiting_piles_up(history: History) -> None:
-    rows = audit.bottleneck_report(history.store, history.now, area="17", period=MARCH).providers
+    rows = audit.bottleneck_report(
+        Caller.system(history.store, history.now), AuditScope("17", MARCH)
+    ).providers
     assert [r.provider_id for r in rows] == ["ccwc-a", "tpo-a", "hc-a"]
     ccwc, tpo, hc = rows
     items = {x.referral.id: x for x in march_logged(history)}
@@ -140,7 +150,9 @@ def test_bottlenecks_rank_where_waiting_piles_up(history: History) -> None:
 
 
 def test_loops_find_the_ping_pong_and_the_longer_loop(history: History) -> None:
-    found = audit.loop_report(history.store, history.now, area="17", period=MARCH).loops
+    found = audit.loop_report(
+        Caller.system(history.store, history.now), AuditScope("17", MARCH)
+    ).loops
     assert (found.cases, found.cases_with_loop, found.cases_with_ping_pong) == (4, 2, 1)
     patterns = {tuple(p.providers): p for p in found.patterns}
     assert set(patterns) == {("ccwc-a", "hc-a", "ccwc-a"), ("ccwc-a", "hc-a", "tpo-a", "ccwc-a")}
@@ -157,12 +169,16 @@ def test_loops_find_the_ping_pong_and_the_longer_loop(history: History) -> None:
 def test_loops_see_chains_begun_before_the_period(history: History) -> None:
     since = history.cases["C"].opened_at + timedelta(hours=3)
     period = Period(since, MARCH.until)  # r6 is before, r7 (the return) inside
-    found = audit.loop_report(history.store, history.now, area="1701", period=period).loops
+    found = audit.loop_report(
+        Caller.system(history.store, history.now), AuditScope("1701", period)
+    ).loops
     assert [p.providers for p in found.patterns] == [["ccwc-a", "hc-a", "ccwc-a"]]
 
 
 def test_declines_per_edge_with_reasons(history: History) -> None:
-    d = audit.decline_report(history.store, history.now, area="17", period=MARCH).declines
+    d = audit.decline_report(
+        Caller.system(history.store, history.now), AuditScope("17", MARCH)
+    ).declines
     assert (d.referrals, d.declined, d.cases_declined_repeatedly) == (10, 2, 1)
     assert [(r.reason, r.count) for r in d.reasons] == [(DECLINE_REASON, 2)]
     (edge,) = d.edges
@@ -173,20 +189,20 @@ def test_declines_per_edge_with_reasons(history: History) -> None:
 
 def test_small_groups_are_suppressed_on_request(history: History) -> None:
     table = audit.delays(
-        history.store,
-        history.now,
-        area="17",
-        period=MARCH,
+        Caller.system(history.store, history.now),
+        AuditScope("17", MARCH),
         group_by=GroupBy.PROVIDER,
         min_cell=3,
     ).table
     assert [g.key for g in table.groups] == ["hc-a"]  # 5 referrals; tpo 2, ccwc 2, line 1
     assert table.suppressed_groups == 3
-    loops = audit.loop_report(history.store, history.now, area="17", period=MARCH, min_cell=2).loops
+    loops = audit.loop_report(
+        Caller.system(history.store, history.now), AuditScope("17", MARCH), min_cell=2
+    ).loops
     assert loops.patterns == [] and loops.suppressed_patterns == 2
     assert loops.cases_with_loop == 2, "totals stay whole"
     declines = audit.decline_report(
-        history.store, history.now, area="17", period=MARCH, min_cell=3
+        Caller.system(history.store, history.now), AuditScope("17", MARCH), min_cell=3
     ).declines
     assert [(r.reason, r.count) for r in declines.reasons] == [(OTHER_REASONS, 2)]
     assert [e.to_provider_id for e in declines.edges] == ["hc-a"]
@@ -194,11 +210,15 @@ def test_small_groups_are_suppressed_on_request(history: History) -> None:
 
 def test_area_filter_and_whole_history(history: History) -> None:
     whole = Period(MARCH.since, history.now)
-    stung_treng = audit.measure_report(history.store, history.now, area="19", period=whole)
+    stung_treng = audit.measure_report(
+        Caller.system(history.store, history.now), AuditScope("19", whole)
+    )
     assert stung_treng.measures.referrals == 1
-    everything = audit.measure_report(history.store, history.now, area=None, period=whole)
+    everything = audit.measure_report(
+        Caller.system(history.store, history.now), AuditScope(None, whole)
+    )
     assert everything.measures.referrals == 12
     months = audit.delays(
-        history.store, history.now, area=None, period=whole, group_by=GroupBy.MONTH
+        Caller.system(history.store, history.now), AuditScope(None, whole), group_by=GroupBy.MONTH
     ).table
     assert [(g.key, g.referrals) for g in months.groups] == [("2026-03", 11), ("2026-04", 1)]

@@ -13,12 +13,15 @@ from referral_graph.audit.labels import CATALOGUE, label
 from referral_graph.audit.render import CSV_COLUMNS, to_csv, to_html
 from referral_graph.audit.report import MonthlyReport
 from referral_graph.services import audit
+from referral_graph.services.caller import Caller
 from tests.audit.conftest import DECLINE_REASON, History
 
 
 @pytest.fixture
 def report(history: History) -> MonthlyReport:
-    return audit.monthly_report(history.store, history.now, area="17", month="2026-03")
+    return audit.monthly_report(
+        Caller.system(history.store, history.now), area="17", month="2026-03"
+    )
 
 
 def secrets_of(history: History) -> list[str]:
@@ -45,7 +48,9 @@ def test_the_report_holds_the_months_figures(report: MonthlyReport) -> None:
 
 
 def test_a_district_report_breaks_down_by_commune(history: History) -> None:
-    found = audit.monthly_report(history.store, history.now, area="1701", month="2026-03")
+    found = audit.monthly_report(
+        Caller.system(history.store, history.now), area="1701", month="2026-03"
+    )
     assert found.by_area.group_by == "commune"
     assert [g.key for g in found.by_area.groups] == ["170101"]
     assert found.measures.referrals == 4

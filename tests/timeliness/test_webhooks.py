@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from referral_graph.services import notifications
+from referral_graph.services.caller import Caller
 from referral_graph.services.notifications import DeliveryPolicy, Webhook, sign
 from referral_graph.store.port import Page, Store
 from tests.factories import FakeClock
@@ -87,7 +88,7 @@ def test_failures_back_off_then_become_dead_letters(
     assert len(receiver.received) == 3
 
     receiver.status = 204
-    assert notifications.requeue(store, dead.items[0].id, clock()) is not None
+    assert notifications.requeue(Caller.system(store, clock()), dead.items[0].id) is not None
     again = notifications.deliver(store, clock(), [hook], policy=policy)
     assert [m.state for m in again] == ["delivered"]
 
