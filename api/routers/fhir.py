@@ -333,7 +333,15 @@ def case_bundle(caller: CallerDep, request: Request, case: FhirId) -> FhirJSONRe
     return FhirJSONResponse(use.case_bundle(caller, case, base=_base(request)))
 
 
-@router.get("/{resource_type}", response_class=FhirJSONResponse, responses=fhir_problems(404))
+#: A served type's own route answers first (``/fhir/Task/…``), with its own 401 and 403.
+SERVED_TYPES_ANSWER = (400, 401, 403, 404, 406)
+
+
+@router.get(
+    "/{resource_type}",
+    response_class=FhirJSONResponse,
+    responses=fhir_problems(*SERVED_TYPES_ANSWER),
+)
 def unsupported_type(resource_type: str) -> FhirJSONResponse:
     """Any other resource type: not served here (see ``/fhir/metadata``)."""
     return outcome(
@@ -346,7 +354,7 @@ def unsupported_type(resource_type: str) -> FhirJSONResponse:
 @router.get(
     "/{resource_type}/{resource_id}",
     response_class=FhirJSONResponse,
-    responses=fhir_problems(404),
+    responses=fhir_problems(*SERVED_TYPES_ANSWER),
 )
 def unsupported_read(resource_type: str, resource_id: str) -> FhirJSONResponse:
     """Any other resource type: not served here (see ``/fhir/metadata``)."""
