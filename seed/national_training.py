@@ -19,7 +19,7 @@ from referral_graph.domain.training import (
     TrainingTopic,
 )
 from referral_graph.domain.vocabulary import ProviderKind
-from seed.training import (
+from seed.training_data import (
     NamePicker,
     Standing,
     TrainingData,

@@ -26,45 +26,42 @@ True
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Final
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
-from referral_graph.domain.areas import gazetteer, lineage_codes
+from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.models import Provider
 from referral_graph.domain.training import (
-    AgeGroup,
     Attendance,
     AwarenessSession,
-    AwarenessTopic,
     CoachingSession,
-    ParticipantCount,
     Person,
     PersonRole,
     TrainingSession,
     TrainingTopic,
 )
 from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode, Gender, ProviderKind
-from seed.loader import (
-    AreasDocument,
-    Geography,
-    SeedError,
-    Spec,
-    check_unique,
-    load_programme,
-    parse_document,
+from seed.awareness import AWARENESS_GAP, AWARENESS_TOPICS, awareness_places, participants
+from seed.loader import AreasDocument, Geography, SeedError, load_programme, parse_document
+from seed.training_data import (
+    NamePicker,
+    Standing,
+    TrainingData,
+    TrainingDocument,
+    district_of,
+    load_training_document,
+    moment,
+    session_id,
 )
 
 __all__ = [
+    "COACHING_NOTES",
     "Standing",
     "TrainingData",
     "TrainingDocument",
@@ -72,20 +69,9 @@ __all__ = [
     "programme_training",
 ]
 
-A, G = AgeGroup, Gender
+G = Gender
 T = TrainingTopic
 K = ProviderKind
-
-#: Short topic names for session ids.
-TOPIC_CODES: Final[Mapping[TrainingTopic, str]] = {
-    T.PSYCHOLOGICAL_FIRST_AID: "pfa",
-    T.CHILD_PROTECTION_BASICS: "cpb",
-    T.MENTAL_HEALTH_BASICS: "mhb",
-    T.GBV: "gbv",
-    T.SUPPORTING_CHILDREN_AFFECTED_BY_VIOLENCE: "scav",
-    T.COUNSELLING_SKILLS: "cs",
-    T.FACILITATION: "fac",
-}
 
 #: Topics whose competency lasts two years, so that the calendar refreshes them [A].
 REFRESHED: Final = (T.PSYCHOLOGICAL_FIRST_AID, T.COUNSELLING_SKILLS)
@@ -121,218 +107,6 @@ COACHING_NOTES: Final = (
     "Practised facilitation of an awareness session",
     "Listening and safe questions with children",
 )
-
-#: Awareness sessions [A]: days between two sessions of a provider, participants per
-#: session, and the audience as weights of age group × gender.
-AWARENESS_GAP: Final[Mapping[ProviderKind, tuple[int, int]]] = {
-    K.VHSG: (50, 90),
-    K.CCWC: (80, 140),
-    K.HEALTH_CENTRE: (60, 110),
-    K.SCHOOL: (70, 120),
-}
-AWARENESS_SIZE: Final[Mapping[ProviderKind, tuple[int, int]]] = {
-    K.VHSG: (12, 35),
-    K.CCWC: (15, 45),
-    K.HEALTH_CENTRE: (10, 30),
-    K.SCHOOL: (25, 60),
-}
-AUDIENCE: Final[Mapping[ProviderKind, Mapping[tuple[AgeGroup, Gender], float]]] = {
-    K.VHSG: {
-        (A.FROM_25, G.FEMALE): 0.35,
-        (A.FROM_25, G.MALE): 0.15,
-        (A.FROM_18_TO_24, G.FEMALE): 0.10,
-        (A.FROM_18_TO_24, G.MALE): 0.06,
-        (A.FROM_12_TO_17, G.FEMALE): 0.10,
-        (A.FROM_12_TO_17, G.MALE): 0.09,
-        (A.UNDER_12, G.FEMALE): 0.08,
-        (A.UNDER_12, G.MALE): 0.07,
-    },
-    K.CCWC: {
-        (A.FROM_25, G.FEMALE): 0.30,
-        (A.FROM_25, G.MALE): 0.20,
-        (A.FROM_18_TO_24, G.FEMALE): 0.12,
-        (A.FROM_18_TO_24, G.MALE): 0.10,
-        (A.FROM_12_TO_17, G.FEMALE): 0.15,
-        (A.FROM_12_TO_17, G.MALE): 0.13,
-    },
-    K.HEALTH_CENTRE: {
-        (A.FROM_25, G.FEMALE): 0.40,
-        (A.FROM_25, G.MALE): 0.15,
-        (A.FROM_18_TO_24, G.FEMALE): 0.20,
-        (A.FROM_18_TO_24, G.MALE): 0.10,
-        (A.FROM_12_TO_17, G.FEMALE): 0.10,
-        (A.FROM_12_TO_17, G.MALE): 0.05,
-    },
-    K.SCHOOL: {
-        (A.FROM_12_TO_17, G.FEMALE): 0.45,
-        (A.FROM_12_TO_17, G.MALE): 0.42,
-        (A.FROM_18_TO_24, G.FEMALE): 0.05,
-        (A.FROM_18_TO_24, G.MALE): 0.04,
-        (A.FROM_25, G.FEMALE): 0.02,
-        (A.FROM_25, G.MALE): 0.02,
-    },
-}
-#: Chance that a young participant counted themself as non-binary [A].
-NON_BINARY: Final = 0.08
-AWARENESS_TOPICS: Final[Mapping[ProviderKind, Mapping[AwarenessTopic, int]]] = {
-    K.VHSG: {
-        AwarenessTopic.POSITIVE_PARENTING: 3,
-        AwarenessTopic.VIOLENCE_AGAINST_CHILDREN: 3,
-        AwarenessTopic.WHERE_TO_GET_HELP: 2,
-        AwarenessTopic.MENTAL_HEALTH: 2,
-    },
-    K.CCWC: {
-        AwarenessTopic.CHILD_RIGHTS: 3,
-        AwarenessTopic.VIOLENCE_AGAINST_CHILDREN: 3,
-        AwarenessTopic.GBV: 2,
-        AwarenessTopic.WHERE_TO_GET_HELP: 2,
-    },
-    K.HEALTH_CENTRE: {
-        AwarenessTopic.MENTAL_HEALTH: 4,
-        AwarenessTopic.GBV: 2,
-        AwarenessTopic.WHERE_TO_GET_HELP: 2,
-    },
-    K.SCHOOL: {
-        AwarenessTopic.ONLINE_SAFETY: 3,
-        AwarenessTopic.MENTAL_HEALTH: 3,
-        AwarenessTopic.CHILD_RIGHTS: 2,
-        AwarenessTopic.VIOLENCE_AGAINST_CHILDREN: 2,
-    },
-}
-
-
-# --- the YAML document -------------------------------------------------------------------
-
-
-class Standing(StrEnum):
-    """How up to date a provider's people are in their training."""
-
-    VALID = "valid"
-    LAPSED = "lapsed"
-    EXPIRING = "expiring"
-    NEVER_TRAINED = "never_trained"
-
-
-class StaffEntry(Spec):
-    """One of TPO's own people, written by hand."""
-
-    id: str
-    provider_id: str
-    name: str
-    role: PersonRole
-    gender: Gender | None = None
-    supervised_by: list[str] = Field(default_factory=list)
-
-
-class PeopleRule(Spec):
-    role: PersonRole
-    count: tuple[int, int]
-    women: float = Field(ge=0, le=1)
-
-
-class Calendar(Spec):
-    initial: dict[str, date]
-    refresher: dict[str, date]
-    catch_up: list[date] = Field(min_length=3, max_length=3)
-    online_refresher: date
-    coaching_from: date
-    awareness_from: date
-
-
-class Names(Spec):
-    family: list[str] = Field(min_length=1)
-    female: list[str] = Field(min_length=1)
-    male: list[str] = Field(min_length=1)
-
-
-class TrainingDocument(Spec):
-    """``capacity.yaml``."""
-
-    as_of: date
-    random_seed: int
-    trainer: str
-    staff: list[StaffEntry]
-    people: dict[ProviderKind, PeopleRule]
-    curriculum: dict[PersonRole, list[TrainingTopic]]
-    days: dict[TrainingTopic, int]
-    default_days: int = Field(ge=1)
-    calendar: Calendar
-    degraded: dict[Standing, dict[ProviderKind, int]]
-    keep_trained: list[str]
-    names: Names
-
-
-def load_training_document(directory: Traversable | None = None) -> TrainingDocument:
-    root = directory if directory is not None else files("seed") / "programme"
-    return parse_document(TrainingDocument, root, "capacity.yaml")
-
-
-# --- what the generators make ----------------------------------------------------------
-
-
-@dataclass(slots=True)
-class TrainingData:
-    """People, trainings, attendance, coaching and awareness sessions, in loading order
-    (a supervisor before the people they supervise)."""
-
-    people: list[Person] = field(default_factory=list)
-    sessions: list[TrainingSession] = field(default_factory=list)
-    attendance: list[Attendance] = field(default_factory=list)
-    coaching: list[CoachingSession] = field(default_factory=list)
-    awareness: list[AwarenessSession] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        return (
-            len(self.people)
-            + len(self.sessions)
-            + len(self.attendance)
-            + len(self.coaching)
-            + len(self.awareness)
-        )
-
-    def check(self) -> None:
-        """Unique ids; raises :class:`SeedError` otherwise."""
-        check_unique("person", [p.id for p in self.people])
-        check_unique("training session", [s.id for s in self.sessions])
-        check_unique("attendance", [f"{a.session_id}/{a.person_id}" for a in self.attendance])
-        check_unique("coaching session", [c.id for c in self.coaching])
-        check_unique("awareness session", [s.id for s in self.awareness])
-
-
-def moment(day: date, hour: int = 10) -> datetime:
-    """A fixed time of ``day`` (UTC) to stamp records with, so that loading repeats."""
-    return datetime.combine(day, time(hour), tzinfo=UTC)
-
-
-def session_id(area_code: str | None, topic: TrainingTopic, starts_on: date) -> str:
-    return f"training-{area_code or 'online'}-{TOPIC_CODES[topic]}-{starts_on:%Y%m%d}"
-
-
-class NamePicker:
-    """Synthetic people's names: a family name, then a given name (Khmer order)."""
-
-    def __init__(self, names: Names, rng: random.Random) -> None:
-        self.names = names
-        self.rng = rng
-
-    def draw(self, women: float, taken: Iterable[str] = ()) -> tuple[str, Gender]:
-        used = set(taken)
-        while True:
-            gender = G.FEMALE if self.rng.random() < women else G.MALE
-            given = self.names.female if gender is G.FEMALE else self.names.male
-            name = f"{self.rng.choice(self.names.family)} {self.rng.choice(given)}"
-            if name not in used:
-                return name, gender
-
-
-def district_of(code: str) -> str:
-    """The district an area lies in, by the gazetteer's parent links."""
-    lineage = lineage_codes(code)
-    if len(lineage) < 2:
-        raise SeedError(f"area {code!r} lies in no district")
-    return lineage[1]
-
 
 # --- the programme ---------------------------------------------------------------------
 
@@ -640,7 +414,7 @@ class _Programme:
         low, high = AWARENESS_GAP[provider.kind]
         day = max(self.doc.calendar.awareness_from, min(ready[f] for f in facilitators))
         day += timedelta(days=self.rng.randint(0, low))
-        places = _awareness_places(provider)
+        places = awareness_places(provider)
         topics = AWARENESS_TOPICS[provider.kind]
         while day <= self.doc.as_of:
             able = [f for f in facilitators if ready[f] <= day]
@@ -661,39 +435,6 @@ class _Programme:
             day += timedelta(days=self.rng.randint(low, high))
 
 
-def _awareness_places(provider: Provider) -> list[str]:
-    """Villages and communes where a provider holds awareness sessions [A]: a VHSG in the
-    villages of its commune; a CCWC in its commune and villages; a health centre in the
-    communes it serves; a school in the communes of its district."""
-    gaz = gazetteer()
-    area = gaz.area(provider.area_code)
-    if area.level is AreaLevel.DISTRICT:
-        return sorted(a.code for a in gaz.within(area.code, AreaLevel.COMMUNE))
-    villages = sorted(a.code for a in gaz.within(area.code, AreaLevel.VILLAGE))
-    if provider.kind is K.VHSG:
-        return villages or [area.code]
-    if provider.kind is K.HEALTH_CENTRE:
-        return sorted(c for c in provider.coverage if gaz.area(c).level is AreaLevel.COMMUNE)
-    return [area.code, *villages]
-
-
-def participants(kind: ProviderKind, rng: random.Random) -> tuple[ParticipantCount, ...]:
-    """Counts by age group and gender for one awareness session (never a name)."""
-    low, high = AWARENESS_SIZE[kind]
-    size = rng.randint(low, high)
-    counts: dict[tuple[AgeGroup, Gender], int] = {}
-    for cell, weight in AUDIENCE[kind].items():
-        n = round(size * weight * rng.uniform(0.6, 1.4))
-        if n > 0:
-            counts[cell] = n
-    young = [a for a in (A.FROM_12_TO_17, A.FROM_18_TO_24) if (a, G.FEMALE) in counts]
-    if young and rng.random() < NON_BINARY:
-        counts[(rng.choice(young), G.NON_BINARY)] = rng.randint(1, 2)
-    if not counts:
-        counts[next(iter(AUDIENCE[kind]))] = size
-    return tuple(ParticipantCount(age_group=a, gender=g, count=n) for (a, g), n in counts.items())
-
-
 def programme_training(
     providers: Sequence[Provider] | None = None, directory: Traversable | None = None
 ) -> TrainingData:
@@ -709,16 +450,3 @@ def programme_training(
         providers, _ = load_programme(directory)
     geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))
     return _Programme(doc, providers, geo).build()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of records are made:
-    none of them is garbage, and its passes over them would take most of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
