@@ -106,6 +106,15 @@ from referral_graph.security.model import AccessRecord, TokenRecord, User
 
 T = TypeVar("T")
 
+#: The kinds of sample record, as :meth:`Transaction.remove_sample_data` counts them.
+SAMPLE_KINDS = (
+    "awareness sessions",
+    "coaching sessions",
+    "attendance",
+    "people",
+    "training sessions",
+)
+
 
 class Transaction(ABC):
     """Reads and writes inside one store transaction."""
@@ -414,6 +423,23 @@ class Transaction(ABC):
     ) -> int:
         """Insert or replace many people, sessions and attendances at once (seeding);
         returns rows written."""
+
+    # --- sample data (issue #20; the integrator places these with capacity building) ---
+    @abstractmethod
+    def sample_data_present(self) -> bool:
+        """Whether any sample record (``synthetic``: a person, training session,
+        attendance, coaching or awareness session) is stored; cheap."""
+
+    @abstractmethod
+    def remove_sample_data(self, *, dry_run: bool = False) -> dict[str, int]:
+        """Delete every sample record and nothing else, in this transaction; how many
+        of each kind (:data:`SAMPLE_KINDS`), or with ``dry_run`` how many would go.
+
+        Sample records are those marked ``synthetic``, and attendance and coaching
+        whose people and session are all sample records (written before they carried
+        the mark). Raises ``Conflict`` (nothing deleted) while a record that is not
+        sample data refers to one: a real person supervised by a sample person, a real
+        attendance or coaching of or by one, a real awareness session it facilitated."""
 
     # --- backup and metrics ----------------------------------------------------------
     @abstractmethod

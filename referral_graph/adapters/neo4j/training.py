@@ -5,7 +5,8 @@ Graph::
     (:Person)-[:WORKS_FOR]->(:Provider)
     (:Person)-[:SUPERVISES {position}]->(:Person)
     (:TrainingSession)-[:HELD_IN]->(:Area)                (in person only)
-    (:Person)-[:ATTENDED {session_id, person_id, completed, recorded_at}]->(:TrainingSession)
+    (:Person)-[:ATTENDED {session_id, person_id, completed, recorded_at,
+                          synthetic}]->(:TrainingSession)
     (:Person)-[:COACHES]->(:CoachingSession)-[:COACHED]->(:Person)
     (:Provider)-[:RAN]->(:AwarenessSession)-[:HELD_IN]->(:Area)
     (:Person)-[:FACILITATED]->(:AwarenessSession)          (when a facilitator is named)
@@ -246,7 +247,8 @@ RECORD_ATTENDANCE: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id}), (s:TrainingSession {id: row.session_id})
 MERGE (p)-[a:ATTENDED {session_id: row.session_id, person_id: row.person_id}]->(s)
-  ON CREATE SET a.completed = row.completed, a.recorded_at = row.recorded_at, a._new = true
+  ON CREATE SET a.completed = row.completed, a.recorded_at = row.recorded_at, a._new = true,
+                a.synthetic = row.synthetic
 WITH a, a._new IS NOT NULL
         OR ($replay AND a.completed = row.completed AND a.recorded_at = row.recorded_at)
         AS counted
@@ -258,14 +260,14 @@ LOAD_ATTENDANCE: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id}), (s:TrainingSession {id: row.session_id})
 MERGE (p)-[a:ATTENDED {session_id: row.session_id, person_id: row.person_id}]->(s)
-SET a.completed = row.completed, a.recorded_at = row.recorded_at
+SET a.completed = row.completed, a.recorded_at = row.recorded_at, a.synthetic = row.synthetic
 RETURN count(*) AS written
 """
 
 SESSION_ATTENDANCE: LiteralString = """
 MATCH (p:Person)-[a:ATTENDED]->(:TrainingSession {id: $id})
 RETURN a.session_id AS session_id, p.id AS person_id, a.completed AS completed,
-       a.recorded_at AS recorded_at
+       a.recorded_at AS recorded_at, coalesce(a.synthetic, false) AS synthetic
 ORDER BY p.id
 """
 
@@ -429,6 +431,7 @@ def attendance_row(a: Attendance) -> Row:
         "person_id": a.person_id,
         "completed": a.completed,
         "recorded_at": a.recorded_at,
+        "synthetic": a.synthetic,
     }
 
 
@@ -439,6 +442,7 @@ def coaching_row(c: CoachingSession) -> Row:
         "coach_id": c.coach_id,
         "held_on": c.held_on,
         "mode": c.mode.value,
+        "synthetic": c.synthetic,
         "created_at": c.created_at,
         "doc": c.model_dump_json(),
     }
@@ -609,6 +613,7 @@ class Neo4jTraining(CypherRunner):
                 session_id=str(r["session_id"]),
                 person_id=str(r["person_id"]),
                 completed=bool(r["completed"]),
+                synthetic=bool(r["synthetic"]),
                 recorded_at=_time(r["recorded_at"]),
             )
             for r in self._records(SESSION_ATTENDANCE, id=session_id)

@@ -23,6 +23,7 @@ from referral_graph.adapters.neo4j.mapping import (
     referral_row,
 )
 from referral_graph.adapters.neo4j.plumbing import batches, where
+from referral_graph.adapters.neo4j.sample_data import Neo4jSampleData
 from referral_graph.adapters.neo4j.training import Neo4jTraining
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
@@ -37,7 +38,9 @@ from referral_graph.store.port import (
 )
 
 
-class Neo4jTransaction(Neo4jAccounts, Neo4jIdempotency, Neo4jTraining, FollowUp, Transaction):
+class Neo4jTransaction(
+    Neo4jAccounts, Neo4jIdempotency, Neo4jTraining, Neo4jSampleData, FollowUp, Transaction
+):
     """The port over Cypher. Routing, timeliness and outbox methods: :class:`FollowUp`."""
 
     # --- directory -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import datetime
 from referral_graph.adapters.sqlite.accounts import SqliteAccounts, SqliteIdempotency
 from referral_graph.adapters.sqlite.codec import opt_ts as _opt_ts
 from referral_graph.adapters.sqlite.codec import ts as _ts
+from referral_graph.adapters.sqlite.sample_data import SqliteSampleData
 from referral_graph.adapters.sqlite.sql import scope_sql
 from referral_graph.adapters.sqlite.training import SqliteTraining
 from referral_graph.domain.areas import scope
@@ -75,7 +76,9 @@ def _genders(provider: Provider) -> str:
     return f",{','.join(genders)}," if genders else ""
 
 
-class SqliteTransaction(SqliteAccounts, SqliteIdempotency, SqliteTraining, Transaction):
+class SqliteTransaction(
+    SqliteAccounts, SqliteIdempotency, SqliteTraining, SqliteSampleData, Transaction
+):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
