@@ -7,20 +7,27 @@ expands them over the community providers of ``providers.yaml`` with a fixed ran
 * 1–4 people for every VHSG, CCWC, health centre and school, with a role, supervised by
   the TPO counsellor of their part of the province (health-centre staff also by the
   clinical supervisor);
-* trainings held in the programme districts from 2024 to 2026 — a first round, refreshers
-  before it runs out, catch-up sessions for people who missed it or joined later, one
-  online refresher — and who attended them, so that on ``as_of`` (25 November 2026) most
-  providers hold a valid psychological-first-aid competency and a few have lapsed, lapse
-  soon or were never trained (``degraded`` in the YAML);
+* trainings held in the programme districts over the two and a half years before the day
+  it describes — a first round, refreshers before it runs out, catch-up sessions for
+  people who missed it or joined later, one online refresher — and who attended them, so
+  that on that day most providers hold a valid psychological-first-aid competency and a
+  few have lapsed, lapse soon or were never trained (``degraded`` in the YAML);
 * coaching sessions from mid-2025, most people coached within the policy's 90 days, some
   overdue, a few never;
 * awareness sessions the trained providers ran in their villages and communes, with
-  participant counts by age group and gender (no names, nothing about any child).
+  participant counts by age group and gender (no names, nothing about any child); the
+  providers of ``keep_trained`` also hold one on the day itself, so that the current
+  month has some even on its first day.
 
-Every person is synthetic. The same files give the same records in the same order.
+The YAML describes ``as_of`` (25 November 2026); the data describes the day it is seeded
+(:func:`programme_training`'s ``today``, by default today in Cambodia): the calendar
+moves by whole weeks to it (:meth:`TrainingDocument.seeded_on`), so a new store never
+shows a network that has aged. Every record is sample data (``synthetic``). The same
+files and the same day give the same records in the same order.
 
->>> data = programme_training()
->>> all(p.synthetic for p in data.people)
+>>> from datetime import date
+>>> data = programme_training(today=date(2026, 11, 25))
+>>> all(p.synthetic for p in data.people) and all(a.synthetic for a in data.attendance)
 True
 """
 
@@ -28,7 +35,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Final
@@ -54,9 +61,11 @@ from seed.training_data import (
     Standing,
     TrainingData,
     TrainingDocument,
+    day_start,
     district_of,
     load_training_document,
     moment,
+    seeding_day,
     session_id,
 )
 
@@ -116,6 +125,7 @@ class _Programme:
 
     def __init__(self, doc: TrainingDocument, providers: Sequence[Provider], geo: Geography):
         self.doc = doc
+        self.start = day_start(doc.as_of)
         self.rng = random.Random(doc.random_seed)  # noqa: S311 - reproducible, not a secret
         self.names = NamePicker(doc.names, self.rng)
         self.by_id = {p.id: p for p in providers}
@@ -162,7 +172,7 @@ class _Programme:
                 trainer=self.doc.trainer,
                 refresher=refresher,
                 synthetic=True,
-                created_at=moment(starts_on + timedelta(days=days - 1), 11),
+                created_at=self._stamp(starts_on + timedelta(days=days - 1), 11),
             )
             self.sessions[ident] = found
         return found
@@ -281,7 +291,7 @@ class _Programme:
                 active=active,
                 supervised_by=supervised_by,
                 synthetic=True,
-                updated_at=moment(self.doc.as_of, 0),
+                updated_at=self.start,
             )
         except ValidationError as exc:
             raise SeedError(f"person {ident!r}: {exc}") from exc
@@ -355,7 +365,12 @@ class _Programme:
     def _attend(self, person: Person, sessions: list[TrainingSession]) -> None:
         self.trained[person.id] = sessions
         self.data.attendance.extend(
-            Attendance(session_id=s.id, person_id=person.id, recorded_at=moment(s.ends_on, 11))
+            Attendance(
+                session_id=s.id,
+                person_id=person.id,
+                synthetic=True,
+                recorded_at=self._stamp(s.ends_on, 11),
+            )
             for s in sessions
         )
 
@@ -395,7 +410,8 @@ class _Programme:
                     held_on=day,
                     mode=mode,
                     note=self.rng.choice(COACHING_NOTES),
-                    created_at=moment(day, 9),
+                    synthetic=True,
+                    created_at=self._stamp(day, 9),
                 )
             )
 
@@ -415,37 +431,64 @@ class _Programme:
         day = max(self.doc.calendar.awareness_from, min(ready[f] for f in facilitators))
         day += timedelta(days=self.rng.randint(0, low))
         places = awareness_places(provider)
-        topics = AWARENESS_TOPICS[provider.kind]
+        last = None
         while day <= self.doc.as_of:
             able = [f for f in facilitators if ready[f] <= day]
             if able:
-                self.data.awareness.append(
-                    AwarenessSession(
-                        id=f"awareness-{provider.id}-{day:%Y%m%d}",
-                        provider_id=provider.id,
-                        facilitator_id=self.rng.choice(able),
-                        held_on=day,
-                        area_code=self.rng.choice(places),
-                        topic=self.rng.choices(list(topics), list(topics.values()))[0],
-                        participants=participants(provider.kind, self.rng),
-                        synthetic=True,
-                        created_at=moment(day, 12),
-                    )
-                )
+                self._awareness_session(provider, day, self.rng.choice(able), places, self.rng)
+                last = day
             day += timedelta(days=self.rng.randint(low, high))
+        today = self.doc.as_of
+        able = [f for f in facilitators if ready[f] <= today]
+        if self._kept(provider) and last != today and able:
+            # One on the day itself, drawn apart from the main stream of chances.
+            rng = random.Random(f"{self.doc.random_seed}-{provider.id}-{today}")  # noqa: S311
+            self._awareness_session(provider, today, rng.choice(able), places, rng)
+
+    def _awareness_session(
+        self,
+        provider: Provider,
+        day: date,
+        facilitator: str,
+        places: Sequence[str],
+        rng: random.Random,
+    ) -> None:
+        topics = AWARENESS_TOPICS[provider.kind]
+        self.data.awareness.append(
+            AwarenessSession(
+                id=f"awareness-{provider.id}-{day:%Y%m%d}",
+                provider_id=provider.id,
+                facilitator_id=facilitator,
+                held_on=day,
+                area_code=rng.choice(places),
+                topic=rng.choices(list(topics), list(topics.values()))[0],
+                participants=participants(provider.kind, rng),
+                synthetic=True,
+                created_at=self._stamp(day, 12),
+            )
+        )
+
+    def _stamp(self, day: date, hour: int) -> datetime:
+        """When a record of ``day`` was written: ``hour`` o'clock UTC that day, but
+        never after the start of the day the data describes."""
+        return min(moment(day, hour), self.start)
 
 
 def programme_training(
-    providers: Sequence[Provider] | None = None, directory: Traversable | None = None
+    providers: Sequence[Provider] | None = None,
+    directory: Traversable | None = None,
+    *,
+    today: date | None = None,
 ) -> TrainingData:
-    """The programme's people, trainings, attendance, coaching and awareness sessions.
+    """The programme's people, trainings, attendance, coaching and awareness sessions,
+    as of ``today`` (by default today in Cambodia: :func:`seeding_day`).
 
     ``providers`` default to :func:`seed.loader.load_programme`'s; ``directory`` holds
     ``areas.yaml`` and ``capacity.yaml`` (the packaged ``programme`` folder by default).
     Raises :class:`SeedError` when the files do not fit the providers.
     """
     root = directory if directory is not None else files("seed") / "programme"
-    doc = load_training_document(root)
+    doc = load_training_document(root).seeded_on(today or seeding_day())
     if providers is None:
         providers, _ = load_programme(directory)
     geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))

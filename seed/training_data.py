@@ -9,11 +9,12 @@ import random
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
@@ -103,6 +104,40 @@ class TrainingDocument(Spec):
     degraded: dict[Standing, dict[ProviderKind, int]]
     keep_trained: list[str]
     names: Names
+
+    def seeded_on(self, day: date) -> TrainingDocument:
+        """The document moved to the day it is seeded: ``as_of`` becomes ``day`` and the
+        calendar moves by the whole weeks between (trainings keep their weekdays), so
+        the sample data is as fresh on any day as it was on the day it was written.
+        The same ``day`` always gives the same document."""
+        shift = timedelta(weeks=(day - self.as_of).days // 7)
+        cal = self.calendar
+        moved = cal.model_copy(
+            update={
+                "initial": {k: d + shift for k, d in cal.initial.items()},
+                "refresher": {k: d + shift for k, d in cal.refresher.items()},
+                "catch_up": [d + shift for d in cal.catch_up],
+                "online_refresher": cal.online_refresher + shift,
+                "coaching_from": cal.coaching_from + shift,
+                "awareness_from": cal.awareness_from + shift,
+            }
+        )
+        return self.model_copy(update={"as_of": day, "calendar": moved})
+
+
+#: Where the programme is: its sample data is dated by the day there.
+PROGRAMME_TIMEZONE: Final = ZoneInfo("Asia/Phnom_Penh")
+
+
+def seeding_day(now: datetime | None = None) -> date:
+    """The day sample data seeded ``now`` describes: today in Cambodia."""
+    return (now or datetime.now(UTC)).astimezone(PROGRAMME_TIMEZONE).date()
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Cambodia (no record of that day is stamped
+    later, so that nothing seeded today is stamped in the future)."""
+    return datetime.combine(day, time(0), tzinfo=PROGRAMME_TIMEZONE).astimezone(UTC)
 
 
 def load_training_document(directory: Traversable | None = None) -> TrainingDocument:
