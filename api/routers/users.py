@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from api.deps import PageDep, RuntimeDep, StoreDep
+from api.deps import CallerDep, PageDep, RuntimeDep, StoreDep
 from api.responses import problems
 from api.schemas import Envelope
 from referral_graph.domain.errors import NotFound
@@ -94,9 +94,12 @@ def get_user(store: StoreDep, user_id: str) -> UserOut:
 
 
 @router.post("/users/{user_id}/deactivate", responses=problems(404, 409))
-def deactivate_user(runtime: RuntimeDep, store: StoreDep, user_id: str) -> UserOut:
-    """Deactivate an account: its tokens stop working at once."""
-    user = accounts.set_active(store, user_id, active=False)
+def deactivate_user(runtime: RuntimeDep, caller: CallerDep, user_id: str) -> UserOut:
+    """Deactivate an account: its tokens stop working at once. Your own account and the
+    last active administrator cannot be deactivated (409)."""
+    user = accounts.set_active(
+        caller.store, user_id, active=False, acting_user_id=caller.principal.user_id
+    )
     runtime.principals.forget_all()
     return UserOut.of(user)
 

@@ -517,9 +517,7 @@ def create_user(ctx: WebDep, form: Annotated[UserForm, Form()]) -> Response:
 )
 def deactivate_user(ctx: WebDep, user_id: str) -> Response:
     ctx.allow("POST", "/api/v1/users/{user_id}/deactivate")
-    if user_id == ctx.principal.user_id:
-        raise InvalidInput("You cannot deactivate your own account.", field="user_id")
     store = ctx.logged_store(f"/app/admin/users/{user_id}/deactivate", {})
-    accounts.set_active(store, user_id, active=False)
+    accounts.set_active(store, user_id, active=False, acting_user_id=ctx.principal.user_id)
     ctx.runtime.principals.forget_all()
     return redirect(f"{ctx.base}/admin/users?done=deactivated")
