@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from referral_graph.domain.errors import (
     AccountProtected,
@@ -88,8 +95,9 @@ def create_user(store: Store, now: datetime, new: NewUser) -> User:
                 password_hash=hash_password(new.password),
                 created_at=now,
             )
-        except ValueError as exc:
-            raise InvalidInput(str(exc), field="role") from None
+        except ValidationError as exc:  # the role needs a provider or an area
+            reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            raise InvalidInput(f"{reason[:1].upper()}{reason[1:]}.", field="role") from None
         tx.add_user(user)
         return user
 
