@@ -41,10 +41,11 @@ from api.routers import (
     training_overview,
     users,
 )
+from api.sample_data import SampleDataHeader
 from api.security import SCHEME, SECURITY_SCHEME, authorize
 from api.web import create_web_app
 from referral_graph import __version__
-from referral_graph.bootstrap import Runtime, build_runtime
+from referral_graph.bootstrap import Runtime, build_runtime, seed_on_start
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.settings import Settings, get_settings
 
@@ -88,10 +89,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = runtime is None
         rt = runtime or build_runtime(settings)
-        if own and settings.seed_on_start:
-            from seed.seeding import seed_if_empty
-
-            seed_if_empty(rt.store)
+        if own:
+            seed_on_start(rt)
         app.state.runtime = rt
         # Handlers that read the store run on worker threads; with SQLite the work is
         # CPU under one GIL, and forty threads taking turns only add switching.
@@ -137,6 +136,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SampleDataHeader)
     # Starlette tries routes in order: the busiest (recommendations, handoffs, cases)
     # first, so that their requests do not walk every other router before matching.
     for module in (

@@ -60,6 +60,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cases are known only by a code. Every look at a case is recorded.",
         "ករណីត្រូវបានស្គាល់តាមលេខកូដតែប៉ុណ្ណោះ។ រាល់ការមើលករណីត្រូវបានកត់ត្រាទុក។",
     ),
+    "sample_data_banner": (
+        "Sample data: the people, trainings, coaching and awareness sessions shown here "
+        "include invented records for trying the system out, not real ones.",
+        "ទិន្នន័យគំរូ៖ បុគ្គលិក វគ្គបណ្ដុះបណ្ដាល ការបង្ហាត់បង្ហាញ និងវគ្គលើកកម្ពស់ការយល់ដឹង "
+        "ដែលបង្ហាញនៅទីនេះ មានកំណត់ត្រាដែលបង្កើតឡើងសម្រាប់សាកល្បងប្រព័ន្ធ មិនមែនជាកំណត់ត្រាពិតទេ។",
+    ),
     # --- roles -----------------------------------------------------------------------
     "role_ccwc": ("CCWC", "គ.ក.ន.ក"),
     "role_provider": ("Provider", "អ្នកផ្ដល់សេវា"),
