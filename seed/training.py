@@ -21,9 +21,10 @@ expands them over the community providers of ``providers.yaml`` with a fixed ran
 
 The YAML describes ``as_of`` (25 November 2026); the data describes the day it is seeded
 (:func:`programme_training`'s ``today``, by default today in Cambodia): the calendar
-moves by whole weeks to it (:meth:`TrainingDocument.seeded_on`), so a new store never
-shows a network that has aged. Every record is sample data (``synthetic``). The same
-files and the same day give the same records in the same order.
+moves by whole weeks towards it (:meth:`TrainingDocument.seeded_on`) and the same
+chances are drawn, so a new store never shows a network that has aged, and holds the
+same people on any day. Every record is sample data (``synthetic``). The same files and
+the same day give the same records in the same order.
 
 >>> from datetime import date
 >>> data = programme_training(today=date(2026, 11, 25))
@@ -57,6 +58,12 @@ from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode, Gender, Pr
 from seed.awareness import AWARENESS_GAP, AWARENESS_TOPICS, awareness_places, participants
 from seed.loader import AreasDocument, Geography, SeedError, load_programme, parse_document
 from seed.training_data import (
+    COACHING_GAP,
+    COACHING_MODES,
+    COACHING_NOTES,
+    COACHING_STOPPED,
+    COUNSELLOR_COACHING_GAP,
+    NEVER_COACHED,
     NamePicker,
     Standing,
     TrainingData,
@@ -96,36 +103,23 @@ ATTENDED_REFRESHER: Final = 0.75
 ATTENDED_ONLINE: Final = 0.35
 HAS_LEFT: Final = 0.06
 
-#: Coaching [A]: never coached, coaching stopped (overdue now); days between sessions.
-NEVER_COACHED: Final = 0.04
-COACHING_STOPPED: Final = 0.15
-COACHING_GAP: Final = (60, 100)
-COUNSELLOR_COACHING_GAP: Final = (25, 40)
-#: How the coaching happened, per province: face to face, by phone, online [A] (remote
-#: coaching where distances are long: the programme description).
-COACHING_MODES: Final[Mapping[str, tuple[float, float, float]]] = {
-    "17": (0.7, 0.2, 0.1),
-    "16": (0.45, 0.4, 0.15),
-    "19": (0.45, 0.4, 0.15),
-}
-COACHING_NOTES: Final = (
-    None,
-    "Reviewed the steps of psychological first aid",
-    "Self-care and stress after difficult cases",
-    "Questions on the referral pathway",
-    "Practised facilitation of an awareness session",
-    "Listening and safe questions with children",
-)
-
 # --- the programme ---------------------------------------------------------------------
 
 
 class _Programme:
     """Expands ``capacity.yaml`` over the programme providers."""
 
-    def __init__(self, doc: TrainingDocument, providers: Sequence[Provider], geo: Geography):
+    def __init__(
+        self,
+        doc: TrainingDocument,
+        providers: Sequence[Provider],
+        geo: Geography,
+        today: date | None = None,
+    ):
         self.doc = doc
-        self.start = day_start(doc.as_of)
+        #: The day the data describes: ``doc.as_of`` or up to six days after it.
+        self.today = today or doc.as_of
+        self.start = day_start(self.today)
         self.rng = random.Random(doc.random_seed)  # noqa: S311 - reproducible, not a secret
         self.names = NamePicker(doc.names, self.rng)
         self.by_id = {p.id: p for p in providers}
@@ -438,7 +432,7 @@ class _Programme:
                 self._awareness_session(provider, day, self.rng.choice(able), places, self.rng)
                 last = day
             day += timedelta(days=self.rng.randint(low, high))
-        today = self.doc.as_of
+        today = self.today
         able = [f for f in facilitators if ready[f] <= today]
         if self._kept(provider) and last != today and able:
             # One on the day itself, drawn apart from the main stream of chances.
@@ -488,8 +482,9 @@ def programme_training(
     Raises :class:`SeedError` when the files do not fit the providers.
     """
     root = directory if directory is not None else files("seed") / "programme"
-    doc = load_training_document(root).seeded_on(today or seeding_day())
+    day = today or seeding_day()
+    doc = load_training_document(root).seeded_on(day)
     if providers is None:
         providers, _ = load_programme(directory)
     geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))
-    return _Programme(doc, providers, geo).build()
+    return _Programme(doc, providers, geo, day).build()

@@ -106,10 +106,10 @@ class TrainingDocument(Spec):
     names: Names
 
     def seeded_on(self, day: date) -> TrainingDocument:
-        """The document moved to the day it is seeded: ``as_of`` becomes ``day`` and the
-        calendar moves by the whole weeks between (trainings keep their weekdays), so
-        the sample data is as fresh on any day as it was on the day it was written.
-        The same ``day`` always gives the same document."""
+        """The document moved by the whole weeks from ``as_of`` to ``day`` (trainings keep
+        their weekdays; ``as_of`` lands 0–6 days before ``day``), so the sample data is as
+        fresh on any day as on the day it was written, with the same people, trainings
+        and chances drawn. The same ``day`` always gives the same document."""
         shift = timedelta(weeks=(day - self.as_of).days // 7)
         cal = self.calendar
         moved = cal.model_copy(
@@ -122,7 +122,7 @@ class TrainingDocument(Spec):
                 "awareness_from": cal.awareness_from + shift,
             }
         )
-        return self.model_copy(update={"as_of": day, "calendar": moved})
+        return self.model_copy(update={"as_of": self.as_of + shift, "calendar": moved})
 
 
 #: Where the programme is: its sample data is dated by the day there.
@@ -143,6 +143,30 @@ def day_start(day: date) -> datetime:
 def load_training_document(directory: Traversable | None = None) -> TrainingDocument:
     root = directory if directory is not None else files("seed") / "programme"
     return parse_document(TrainingDocument, root, "capacity.yaml")
+
+
+# --- coaching in the programme ----------------------------------------------------------
+
+#: Coaching [A]: never coached, coaching stopped (overdue now); days between sessions.
+NEVER_COACHED: Final = 0.04
+COACHING_STOPPED: Final = 0.15
+COACHING_GAP: Final = (60, 100)
+COUNSELLOR_COACHING_GAP: Final = (25, 40)
+#: How the coaching happened, per province: face to face, by phone, online [A] (remote
+#: coaching where distances are long: the programme description).
+COACHING_MODES: Final[Mapping[str, tuple[float, float, float]]] = {
+    "17": (0.7, 0.2, 0.1),
+    "16": (0.45, 0.4, 0.15),
+    "19": (0.45, 0.4, 0.15),
+}
+COACHING_NOTES: Final = (
+    None,
+    "Reviewed the steps of psychological first aid",
+    "Self-care and stress after difficult cases",
+    "Questions on the referral pathway",
+    "Practised facilitation of an awareness session",
+    "Listening and safe questions with children",
+)
 
 
 # --- what the generators make ----------------------------------------------------------

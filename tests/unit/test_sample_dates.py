@@ -78,7 +78,8 @@ def test_the_calendar_moves_by_whole_weeks(day: date) -> None:
     day the data describes is the day it is seeded."""
     doc = load_training_document()
     moved = doc.seeded_on(day)
-    assert moved.as_of == day
+    assert (moved.as_of - doc.as_of).days % 7 == 0
+    assert 0 <= (day - moved.as_of).days < 7
     before = [*doc.calendar.initial.values(), *doc.calendar.catch_up, doc.calendar.online_refresher]
     after = [
         *moved.calendar.initial.values(),
@@ -88,6 +89,18 @@ def test_the_calendar_moves_by_whole_weeks(day: date) -> None:
     for old, new in zip(before, after, strict=True):
         assert (new - old).days % 7 == 0
         assert 0 <= (day - doc.as_of).days - (new - old).days < 7
+
+
+def test_the_same_people_on_any_day(seeded: dict[date, TrainingData]) -> None:
+    """Only dates move: who works where, and who attended what, stay."""
+    base = seeded[TODAY]
+    for day in DAYS[1:]:
+        data = seeded[day]
+        assert [(p.id, p.name, p.active) for p in data.people] == [
+            (p.id, p.name, p.active) for p in base.people
+        ]
+        assert [s.topic for s in data.sessions] == [s.topic for s in base.sessions]
+        assert len(data.attendance) == len(base.attendance)
 
 
 def test_the_same_day_gives_the_same_records(
