@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from referral_graph.domain.models import Pathway, Provider
+from referral_graph.domain.queries import every
 from referral_graph.domain.training import (
     Attendance,
     AwarenessSession,
@@ -95,14 +96,7 @@ def directory_writes(
 
 
 def _coaching_ids(tx: Transaction) -> set[str]:
-    found: set[str] = set()
-    offset = 0
-    while True:
-        page = tx.list_coaching(CoachingQuery(), Page(limit=_PAGE, offset=offset))
-        found.update(c.id for c in page.items)
-        offset += len(page.items)
-        if not page.items or offset >= page.count:
-            return found
+    return {c.id for c in every(lambda page: tx.list_coaching(CoachingQuery(), page), _PAGE)}
 
 
 def _awareness_ids(tx: Transaction, sessions: Sequence[AwarenessSession]) -> set[str]:
@@ -110,14 +104,7 @@ def _awareness_ids(tx: Transaction, sessions: Sequence[AwarenessSession]) -> set
     since = min(s.held_on for s in sessions)
     until = max(s.held_on for s in sessions) + timedelta(days=1)
     query = AwarenessQuery(since=since, until=until)
-    found: set[str] = set()
-    offset = 0
-    while True:
-        page = tx.list_awareness_sessions(query, Page(limit=_PAGE, offset=offset))
-        found.update(s.id for s in page.items)
-        offset += len(page.items)
-        if not page.items or offset >= page.count:
-            return found
+    return {s.id for s in every(lambda page: tx.list_awareness_sessions(query, page), _PAGE)}
 
 
 def _load_training(

@@ -32,6 +32,7 @@ from referral_graph.domain.vocabulary import (
 )
 from referral_graph.routing.reasons import LANGUAGE_NAMES
 from referral_graph.security.model import Role
+from referral_graph.security.passwords import password_problem
 from referral_graph.services import accounts, directory
 from referral_graph.services.accounts import NewUser
 from referral_graph.store.port import Page, PathwayQuery, ProviderQuery, Transaction
@@ -466,6 +467,8 @@ def _user_errors(form: UserForm) -> dict[str, str]:
         errors["username"] = "err_required"
     if len(form.password) < accounts.MIN_PASSWORD:
         errors["password"] = "err_password"  # noqa: S105 (a message id)
+    elif password_problem(form.password, form.username.strip()) is not None:
+        errors["password"] = "err_password_weak"  # noqa: S105 (a message id)
     roles = {r.value for r in Role if r is not Role.SYSTEM}
     if form.role not in roles:
         errors["role"] = "err_required"

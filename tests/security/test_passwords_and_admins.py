@@ -173,3 +173,25 @@ def test_the_web_admin_page_refuses_too(admins: Any) -> None:
     )
     assert answer.status_code == 409
     assert store.read(lambda tx: tx.get_user(made["admin-one"].id)).active
+
+
+def test_the_web_form_says_why_a_password_is_refused(admins: Any) -> None:
+    client, store, _made, _tokens = admins
+    client.headers.pop("Authorization", None)
+    signed_in = client.post(
+        "/app/signin",
+        data={"csrf": csrf_of(client), "username": "admin-two", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    form = {
+        "csrf": csrf_of(client, "/app/admin/users"),
+        "username": "new-coordinator",
+        "password": "1234567890",
+        "role": "coordinator",
+        "area_code": "17",
+    }
+    answer = client.post("/app/admin/users", data=form, follow_redirects=False)
+    assert answer.status_code == 422
+    assert 'id="password-error">Too common or easy to guess' in answer.text
+    assert store.read(lambda tx: tx.get_user_by_username("new-coordinator")) is None
