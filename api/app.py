@@ -57,7 +57,9 @@ DESCRIPTION = """
 Referral network coordination for child protection and mental-health support in
 Cambodia: the directory of providers and pathways, cases known only by pseudonymous
 codes, and referrals that move through an explicit lifecycle with every step on record.
-Errors are RFC 9457 problem details.
+Errors are RFC 9457 problem details. While the store holds sample data (invented people,
+trainings, coaching and awareness sessions for trying the system out), every answer
+carries the header `Sample-Data: present`.
 """
 
 

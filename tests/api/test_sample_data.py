@@ -128,3 +128,9 @@ def test_the_answer_is_kept_for_the_configured_time(programme: SqliteStore) -> N
         assert mark.present() is True
     finally:
         remove_sample_data(Caller.system(programme, utc_now(), "test"))
+
+
+def test_the_header_is_documented_in_the_openapi_description(programme: SqliteStore) -> None:
+    with client_for(programme) as client:
+        description = client.get("/openapi.json").json()["info"]["description"]
+    assert "Sample-Data: present" in description
