@@ -45,6 +45,7 @@ from api.routers import (
     training_overview,
     users,
 )
+from api.sample_data import SampleDataHeader
 from api.security import SCHEME, SECURITY_SCHEME, authorize
 from api.web import create_web_app
 from referral_graph import __version__
@@ -58,7 +59,9 @@ DESCRIPTION = """
 Referral network coordination for child protection and mental-health support in
 Cambodia: the directory of providers and pathways, cases known only by pseudonymous
 codes, and referrals that move through an explicit lifecycle with every step on record.
-Errors are RFC 9457 problem details.
+Errors are RFC 9457 problem details. While the store holds sample data (invented people,
+trainings, coaching and awareness sessions for trying the system out), every answer
+carries the header `Sample-Data: present`.
 """
 
 
@@ -113,6 +116,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SampleDataHeader)
     # Starlette tries routes in order: the busiest (recommendations, handoffs, cases)
     # first, so that their requests do not walk every other router before matching.
     for module in (

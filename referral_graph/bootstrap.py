@@ -18,8 +18,9 @@ from referral_graph.services import accounts
 from referral_graph.services.caller import Caller
 from referral_graph.services.demo_users import create_demo_users
 from referral_graph.services.routing import Routing
+from referral_graph.services.sample_data import SampleDataMark
 from referral_graph.services.timeliness import ensure_policy
-from referral_graph.settings import Settings, StoreKind
+from referral_graph.settings import Mode, Settings, StoreKind
 from referral_graph.store.port import Store
 from referral_graph.write_behind import WriteBehind
 
@@ -53,9 +54,11 @@ class Runtime:
     routing: Routing = field(init=False)
     write_behind: WriteBehind = field(init=False)
     principals: PrincipalCache = field(init=False)
+    sample_data: SampleDataMark = field(init=False)
 
     def __post_init__(self) -> None:
         self.write_behind = WriteBehind(self.store)
+        self.sample_data = SampleDataMark(self.store, self.settings.sample_data_cache_seconds)
         self.principals = PrincipalCache(self.settings.principal_cache_seconds)
         self.routing = Routing(
             self.store,
@@ -80,6 +83,19 @@ class Runtime:
         )
 
 
+def seed_on_start(runtime: Runtime) -> int:
+    """Seed an empty store when the settings ask (``seed_on_start``): the programme's
+    directory and its sample data in development, the directory alone in production;
+    rows written."""
+    if not runtime.settings.seed_on_start:
+        return 0
+    from seed.seeding import seed_if_empty
+
+    written = seed_if_empty(runtime.store, sample=runtime.settings.mode is Mode.DEVELOPMENT)
+    runtime.sample_data.forget()
+    return written
+
+
 def build_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     store = make_store(settings)
     store.initialise()
@@ -93,14 +109,11 @@ def build_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
 
 
 def start(runtime: Runtime) -> None:
-    """Ready a server's freshly built runtime to serve: seed an empty store with the
-    programme's directory (``seed_on_start``), build the directory graph before the first
+    """Ready a server's freshly built runtime to serve: seed an empty store
+    (:func:`seed_on_start`), build the directory graph before the first
     request needs it, and in development create a demo account per role and print them,
     once."""
-    if runtime.settings.seed_on_start:
-        from seed.seeding import seed_if_empty
-
-        seed_if_empty(runtime.store)
+    seed_on_start(runtime)
     try:
         runtime.routing.directory.current()
     except ReferralGraphError as exc:

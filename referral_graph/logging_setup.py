@@ -65,7 +65,14 @@ def configure_logging(
     setattr(handler, _MARK, True)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    for name, floor in QUIET.items():
+        logging.getLogger(name).setLevel(floor)
     return handler
+
+
+#: Loggers kept at WARNING or above whatever the level: the Neo4j driver's INFO and
+#: DEBUG lines are per connection and per message, noise for an operator.
+QUIET: dict[str, str] = {"neo4j": "WARNING"}
 
 
 def logging_config(level: str = "INFO") -> dict[str, Any]:
@@ -87,4 +94,5 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
             }
         },
         "root": {"level": level.upper(), "handlers": ["stderr"]},
+        "loggers": {name: {"level": floor} for name, floor in QUIET.items()},
     }

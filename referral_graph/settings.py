@@ -1,4 +1,10 @@
-"""Settings from the environment (and a ``.env`` file), validated at start."""
+"""Settings from the environment (and a ``.env`` file), validated at start.
+
+In production (``REFERRAL_GRAPH_MODE=production``) the settings refuse the development
+secret and a short one, a default Neo4j password, demo accounts, and seeding on start
+unless it is asked for. A command that cannot start says why in one line
+(:func:`settings_problem`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Self
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,7 +58,7 @@ class Settings(BaseSettings):
         24, gt=0, le=24 * 90, description="How long an Idempotency-Key is remembered."
     )
     retention_years: float = Field(
-        5, gt=0, le=100, description="Years after closure before a case is purged."
+        5, ge=1, le=100, description="Years after closure before a case is purged (≥ 1)."
     )
     demo_users: bool = Field(
         True, description="In development, create a demo user per role on first start."
@@ -76,7 +82,12 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "port"))
     timezone: str = "Asia/Phnom_Penh"
     max_body_bytes: int = Field(64 * 1024, ge=1024)
-    seed_on_start: bool = True
+    seed_on_start: bool | None = Field(
+        None,
+        description="Seed an empty store on start: the programme directory and its sample "
+        "data in development (the default there); in production only when set, and then "
+        "the directory alone (sample data is never seeded on start in production).",
+    )
     sla_policy_path: Path | None = Field(
         None, description="A YAML deadline policy saved into an empty store at start."
     )
@@ -102,6 +113,13 @@ class Settings(BaseSettings):
     activity_cache_seconds: float = Field(
         30.0, ge=0, description="How long routing reuses load and responsiveness figures."
     )
+    sample_data_cache_seconds: float = Field(
+        30.0,
+        ge=0,
+        le=3600,
+        description="How long the server trusts its answer to 'is sample data stored?' "
+        "(the page banner and the Sample-Data header).",
+    )
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Self:
@@ -118,7 +136,43 @@ class Settings(BaseSettings):
                 raise ValueError("NEO4J_PASSWORD must not be a default in production")
             if self.demo_users:
                 self.demo_users = False
+        if self.seed_on_start is None:
+            self.seed_on_start = self.mode is Mode.DEVELOPMENT
         return self
+
+    def token_secret(self) -> str:
+        """The secret access tokens are signed and checked with; the development secret
+        is refused in production even where validation was bypassed (``model_copy``)."""
+        secret = self.secret_key.get_secret_value()
+        if self.mode is Mode.PRODUCTION and (secret == DEV_SECRET or len(secret) < 32):
+            raise InsecureSecret(
+                "REFERRAL_GRAPH_SECRET_KEY is the development secret or too short; "
+                "production refuses it"
+            )
+        return secret
+
+
+class InsecureSecret(ValueError):
+    """The development (or a short) secret, found in production."""
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """What is wrong with the settings, in one line (for a command that cannot start)."""
+    parts = []
+    for error in exc.errors():
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        loc = [str(x) for x in error.get("loc", ())]
+        parts.append(f"{_variable(loc[0])}: {message}" if loc else message)
+    return "; ".join(parts)
+
+
+def _variable(name: str) -> str:
+    """The environment variable a field is read from."""
+    field = Settings.model_fields.get(name)
+    alias = field.validation_alias if field is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    return f"REFERRAL_GRAPH_{name.upper()}"
 
 
 @cache

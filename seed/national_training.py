@@ -19,7 +19,7 @@ from referral_graph.domain.training import (
     TrainingTopic,
 )
 from referral_graph.domain.vocabulary import ProviderKind
-from seed.training import (
+from seed.training_data import (
     NamePicker,
     Standing,
     TrainingData,
@@ -165,7 +165,7 @@ class _NationalTraining:
             )
             self.data.people.append(person)
             self.data.attendance.extend(
-                Attendance(session_id=ident, person_id=person.id, recorded_at=at)
+                Attendance(session_id=ident, person_id=person.id, synthetic=True, recorded_at=at)
                 for ident, at in self._plan(district, topics, standing, n == 1)
             )
 

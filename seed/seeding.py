@@ -1,12 +1,17 @@
-"""Put the programme's network into a store: providers and pathways, then the people of
-its community providers, their trainings, coaching and awareness sessions.
+"""Put the programme's network into a store: its **directory** (providers and pathways,
+:func:`directory_writes_of_programme`), and its **sample data** (the synthetic people of
+its community providers, their trainings, attendance, coaching and awareness sessions,
+:func:`sample_writes`), dated from the day it is seeded. Production takes the directory
+alone; sample data is for development and demonstrations, marked ``synthetic`` and
+removed in one step (``referral-graph remove-sample-data``).
 
 A seeding run is a list of :class:`Write` steps, one transaction each, so that a command
 line can show progress; running the same steps again is harmless (providers, pathways,
 people, trainings and attendance are inserted or replaced, coaching and awareness
 sessions already in the store are left as they are).
 
->>> writes = programme_writes()
+>>> from datetime import date
+>>> writes = programme_writes(today=date(2026, 11, 25))
 >>> sum(w.size for w in writes) > 0
 True
 """
@@ -15,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from referral_graph.domain.models import Pathway, Provider
+from referral_graph.domain.queries import every
 from referral_graph.domain.training import (
     Attendance,
     AwarenessSession,
@@ -40,11 +46,16 @@ from seed.training import TrainingData, programme_training
 __all__ = [
     "Write",
     "directory_writes",
+    "directory_writes_of_programme",
+    "has_sample_data",
     "is_empty",
     "programme_writes",
     "run_writes",
+    "sample_writes",
+    "seed_directory",
     "seed_if_empty",
     "seed_programme",
+    "seed_sample",
     "training_writes",
 ]
 
@@ -85,14 +96,7 @@ def directory_writes(
 
 
 def _coaching_ids(tx: Transaction) -> set[str]:
-    found: set[str] = set()
-    offset = 0
-    while True:
-        page = tx.list_coaching(CoachingQuery(), Page(limit=_PAGE, offset=offset))
-        found.update(c.id for c in page.items)
-        offset += len(page.items)
-        if not page.items or offset >= page.count:
-            return found
+    return {c.id for c in every(lambda page: tx.list_coaching(CoachingQuery(), page), _PAGE)}
 
 
 def _awareness_ids(tx: Transaction, sessions: Sequence[AwarenessSession]) -> set[str]:
@@ -100,14 +104,7 @@ def _awareness_ids(tx: Transaction, sessions: Sequence[AwarenessSession]) -> set
     since = min(s.held_on for s in sessions)
     until = max(s.held_on for s in sessions) + timedelta(days=1)
     query = AwarenessQuery(since=since, until=until)
-    found: set[str] = set()
-    offset = 0
-    while True:
-        page = tx.list_awareness_sessions(query, Page(limit=_PAGE, offset=offset))
-        found.update(s.id for s in page.items)
-        offset += len(page.items)
-        if not page.items or offset >= page.count:
-            return found
+    return {s.id for s in every(lambda page: tx.list_awareness_sessions(query, page), _PAGE)}
 
 
 def _load_training(
@@ -166,13 +163,32 @@ def training_writes(data: TrainingData, batch: int) -> list[Write]:
     return writes
 
 
-def programme_writes(batch: int = PROGRAMME_BATCH) -> list[Write]:
-    """Every write of the programme seed: its directory, then its capacity building."""
+def directory_writes_of_programme(batch: int = PROGRAMME_BATCH) -> list[Write]:
+    """The programme's directory: its providers and pathways."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     providers, pathways = load_programme()
-    capacity = programme_training(providers)
-    return directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
+    return directory_writes(providers, pathways, batch)
+
+
+def _routing_sees_training(tx: Transaction) -> int:
+    tx.bump_directory_version()  # routing counts each provider's trained people
+    return 0
+
+
+def sample_writes(batch: int = PROGRAMME_BATCH, today: date | None = None) -> list[Write]:
+    """The programme's sample data (its capacity building), as of ``today`` (by default
+    the day it is seeded). The directory must be in the store already."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    providers, _ = load_programme()
+    capacity = programme_training(providers, today=today)
+    return [*training_writes(capacity, batch), Write("routing", 0, _routing_sees_training)]
+
+
+def programme_writes(batch: int = PROGRAMME_BATCH, today: date | None = None) -> list[Write]:
+    """Every write of the programme seed: its directory, then its sample data."""
+    return directory_writes_of_programme(batch) + sample_writes(batch, today)
 
 
 def run_writes(
@@ -193,15 +209,40 @@ def is_empty(store: Store) -> bool:
     return store.read(lambda tx: tx.list_providers(ProviderQuery(), Page(limit=1)).count) == 0
 
 
+def has_sample_data(store: Store) -> bool:
+    return store.read(lambda tx: tx.sample_data_present())
+
+
 def seed_programme(
-    store: Store, *, reset: bool = False, progress: Callable[[int], None] | None = None
+    store: Store,
+    *,
+    reset: bool = False,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
 ) -> int:
-    """Load the programme network and its capacity building (optionally wiping the store
-    first); rows written. Loading into a store that holds it already is harmless."""
+    """Load the programme network and its sample data as of ``today`` (by default the
+    day it is seeded), optionally wiping the store first; rows written. Loading into a
+    store that holds it already is harmless."""
     if reset:
         store.reset()
-    return run_writes(store, programme_writes(), progress)
+    return run_writes(store, programme_writes(today=today), progress)
 
 
-def seed_if_empty(store: Store) -> int:
-    return seed_programme(store) if is_empty(store) else 0
+def seed_directory(store: Store, progress: Callable[[int], None] | None = None) -> int:
+    """Load the programme's directory alone (what production may start from)."""
+    return run_writes(store, directory_writes_of_programme(), progress)
+
+
+def seed_sample(
+    store: Store, progress: Callable[[int], None] | None = None, today: date | None = None
+) -> int:
+    """Load the programme's sample data (the directory must be there)."""
+    return run_writes(store, sample_writes(today=today), progress)
+
+
+def seed_if_empty(store: Store, *, sample: bool = True) -> int:
+    """Seed an empty store: the directory, and its sample data unless ``sample`` is
+    false (production); rows written (0 when the store holds a network already)."""
+    if not is_empty(store):
+        return 0
+    return seed_programme(store) if sample else seed_directory(store)

@@ -7,64 +7,77 @@ expands them over the community providers of ``providers.yaml`` with a fixed ran
 * 1–4 people for every VHSG, CCWC, health centre and school, with a role, supervised by
   the TPO counsellor of their part of the province (health-centre staff also by the
   clinical supervisor);
-* trainings held in the programme districts from 2024 to 2026 — a first round, refreshers
-  before it runs out, catch-up sessions for people who missed it or joined later, one
-  online refresher — and who attended them, so that on ``as_of`` (25 November 2026) most
-  providers hold a valid psychological-first-aid competency and a few have lapsed, lapse
-  soon or were never trained (``degraded`` in the YAML);
+* trainings held in the programme districts over the two and a half years before the day
+  it describes — a first round, refreshers before it runs out, catch-up sessions for
+  people who missed it or joined later, one online refresher — and who attended them, so
+  that on that day most providers hold a valid psychological-first-aid competency and a
+  few have lapsed, lapse soon or were never trained (``degraded`` in the YAML);
 * coaching sessions from mid-2025, most people coached within the policy's 90 days, some
   overdue, a few never;
 * awareness sessions the trained providers ran in their villages and communes, with
-  participant counts by age group and gender (no names, nothing about any child).
+  participant counts by age group and gender (no names, nothing about any child); the
+  providers of ``keep_trained`` also hold one on the day itself, so that the current
+  month has some even on its first day.
 
-Every person is synthetic. The same files give the same records in the same order.
+The YAML describes ``as_of`` (25 November 2026); the data describes the day it is seeded
+(:func:`programme_training`'s ``today``, by default today in Cambodia): the calendar
+moves by whole weeks towards it (:meth:`TrainingDocument.seeded_on`) and the same
+chances are drawn, so a new store never shows a network that has aged, and holds the
+same people on any day. Every record is sample data (``synthetic``). The same files and
+the same day give the same records in the same order.
 
->>> data = programme_training()
->>> all(p.synthetic for p in data.people)
+>>> from datetime import date
+>>> data = programme_training(today=date(2026, 11, 25))
+>>> all(p.synthetic for p in data.people) and all(a.synthetic for a in data.attendance)
 True
 """
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Final
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
-from referral_graph.domain.areas import gazetteer, lineage_codes
+from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.models import Provider
 from referral_graph.domain.training import (
-    AgeGroup,
     Attendance,
     AwarenessSession,
-    AwarenessTopic,
     CoachingSession,
-    ParticipantCount,
     Person,
     PersonRole,
     TrainingSession,
     TrainingTopic,
 )
 from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode, Gender, ProviderKind
-from seed.loader import (
-    AreasDocument,
-    Geography,
-    SeedError,
-    Spec,
-    check_unique,
-    load_programme,
-    parse_document,
+from seed.awareness import AWARENESS_GAP, AWARENESS_TOPICS, awareness_places, participants
+from seed.loader import AreasDocument, Geography, SeedError, load_programme, parse_document
+from seed.training_data import (
+    COACHING_GAP,
+    COACHING_MODES,
+    COACHING_NOTES,
+    COACHING_STOPPED,
+    COUNSELLOR_COACHING_GAP,
+    NEVER_COACHED,
+    NamePicker,
+    Standing,
+    TrainingData,
+    TrainingDocument,
+    day_start,
+    district_of,
+    load_training_document,
+    moment,
+    seeding_day,
+    session_id,
 )
 
 __all__ = [
+    "COACHING_NOTES",
     "Standing",
     "TrainingData",
     "TrainingDocument",
@@ -72,20 +85,9 @@ __all__ = [
     "programme_training",
 ]
 
-A, G = AgeGroup, Gender
+G = Gender
 T = TrainingTopic
 K = ProviderKind
-
-#: Short topic names for session ids.
-TOPIC_CODES: Final[Mapping[TrainingTopic, str]] = {
-    T.PSYCHOLOGICAL_FIRST_AID: "pfa",
-    T.CHILD_PROTECTION_BASICS: "cpb",
-    T.MENTAL_HEALTH_BASICS: "mhb",
-    T.GBV: "gbv",
-    T.SUPPORTING_CHILDREN_AFFECTED_BY_VIOLENCE: "scav",
-    T.COUNSELLING_SKILLS: "cs",
-    T.FACILITATION: "fac",
-}
 
 #: Topics whose competency lasts two years, so that the calendar refreshes them [A].
 REFRESHED: Final = (T.PSYCHOLOGICAL_FIRST_AID, T.COUNSELLING_SKILLS)
@@ -101,247 +103,23 @@ ATTENDED_REFRESHER: Final = 0.75
 ATTENDED_ONLINE: Final = 0.35
 HAS_LEFT: Final = 0.06
 
-#: Coaching [A]: never coached, coaching stopped (overdue now); days between sessions.
-NEVER_COACHED: Final = 0.04
-COACHING_STOPPED: Final = 0.15
-COACHING_GAP: Final = (60, 100)
-COUNSELLOR_COACHING_GAP: Final = (25, 40)
-#: How the coaching happened, per province: face to face, by phone, online [A] (remote
-#: coaching where distances are long: the programme description).
-COACHING_MODES: Final[Mapping[str, tuple[float, float, float]]] = {
-    "17": (0.7, 0.2, 0.1),
-    "16": (0.45, 0.4, 0.15),
-    "19": (0.45, 0.4, 0.15),
-}
-COACHING_NOTES: Final = (
-    None,
-    "Reviewed the steps of psychological first aid",
-    "Self-care and stress after difficult cases",
-    "Questions on the referral pathway",
-    "Practised facilitation of an awareness session",
-    "Listening and safe questions with children",
-)
-
-#: Awareness sessions [A]: days between two sessions of a provider, participants per
-#: session, and the audience as weights of age group × gender.
-AWARENESS_GAP: Final[Mapping[ProviderKind, tuple[int, int]]] = {
-    K.VHSG: (50, 90),
-    K.CCWC: (80, 140),
-    K.HEALTH_CENTRE: (60, 110),
-    K.SCHOOL: (70, 120),
-}
-AWARENESS_SIZE: Final[Mapping[ProviderKind, tuple[int, int]]] = {
-    K.VHSG: (12, 35),
-    K.CCWC: (15, 45),
-    K.HEALTH_CENTRE: (10, 30),
-    K.SCHOOL: (25, 60),
-}
-AUDIENCE: Final[Mapping[ProviderKind, Mapping[tuple[AgeGroup, Gender], float]]] = {
-    K.VHSG: {
-        (A.FROM_25, G.FEMALE): 0.35,
-        (A.FROM_25, G.MALE): 0.15,
-        (A.FROM_18_TO_24, G.FEMALE): 0.10,
-        (A.FROM_18_TO_24, G.MALE): 0.06,
-        (A.FROM_12_TO_17, G.FEMALE): 0.10,
-        (A.FROM_12_TO_17, G.MALE): 0.09,
-        (A.UNDER_12, G.FEMALE): 0.08,
-        (A.UNDER_12, G.MALE): 0.07,
-    },
-    K.CCWC: {
-        (A.FROM_25, G.FEMALE): 0.30,
-        (A.FROM_25, G.MALE): 0.20,
-        (A.FROM_18_TO_24, G.FEMALE): 0.12,
-        (A.FROM_18_TO_24, G.MALE): 0.10,
-        (A.FROM_12_TO_17, G.FEMALE): 0.15,
-        (A.FROM_12_TO_17, G.MALE): 0.13,
-    },
-    K.HEALTH_CENTRE: {
-        (A.FROM_25, G.FEMALE): 0.40,
-        (A.FROM_25, G.MALE): 0.15,
-        (A.FROM_18_TO_24, G.FEMALE): 0.20,
-        (A.FROM_18_TO_24, G.MALE): 0.10,
-        (A.FROM_12_TO_17, G.FEMALE): 0.10,
-        (A.FROM_12_TO_17, G.MALE): 0.05,
-    },
-    K.SCHOOL: {
-        (A.FROM_12_TO_17, G.FEMALE): 0.45,
-        (A.FROM_12_TO_17, G.MALE): 0.42,
-        (A.FROM_18_TO_24, G.FEMALE): 0.05,
-        (A.FROM_18_TO_24, G.MALE): 0.04,
-        (A.FROM_25, G.FEMALE): 0.02,
-        (A.FROM_25, G.MALE): 0.02,
-    },
-}
-#: Chance that a young participant counted themself as non-binary [A].
-NON_BINARY: Final = 0.08
-AWARENESS_TOPICS: Final[Mapping[ProviderKind, Mapping[AwarenessTopic, int]]] = {
-    K.VHSG: {
-        AwarenessTopic.POSITIVE_PARENTING: 3,
-        AwarenessTopic.VIOLENCE_AGAINST_CHILDREN: 3,
-        AwarenessTopic.WHERE_TO_GET_HELP: 2,
-        AwarenessTopic.MENTAL_HEALTH: 2,
-    },
-    K.CCWC: {
-        AwarenessTopic.CHILD_RIGHTS: 3,
-        AwarenessTopic.VIOLENCE_AGAINST_CHILDREN: 3,
-        AwarenessTopic.GBV: 2,
-        AwarenessTopic.WHERE_TO_GET_HELP: 2,
-    },
-    K.HEALTH_CENTRE: {
-        AwarenessTopic.MENTAL_HEALTH: 4,
-        AwarenessTopic.GBV: 2,
-        AwarenessTopic.WHERE_TO_GET_HELP: 2,
-    },
-    K.SCHOOL: {
-        AwarenessTopic.ONLINE_SAFETY: 3,
-        AwarenessTopic.MENTAL_HEALTH: 3,
-        AwarenessTopic.CHILD_RIGHTS: 2,
-        AwarenessTopic.VIOLENCE_AGAINST_CHILDREN: 2,
-    },
-}
-
-
-# --- the YAML document -------------------------------------------------------------------
-
-
-class Standing(StrEnum):
-    """How up to date a provider's people are in their training."""
-
-    VALID = "valid"
-    LAPSED = "lapsed"
-    EXPIRING = "expiring"
-    NEVER_TRAINED = "never_trained"
-
-
-class StaffEntry(Spec):
-    """One of TPO's own people, written by hand."""
-
-    id: str
-    provider_id: str
-    name: str
-    role: PersonRole
-    gender: Gender | None = None
-    supervised_by: list[str] = Field(default_factory=list)
-
-
-class PeopleRule(Spec):
-    role: PersonRole
-    count: tuple[int, int]
-    women: float = Field(ge=0, le=1)
-
-
-class Calendar(Spec):
-    initial: dict[str, date]
-    refresher: dict[str, date]
-    catch_up: list[date] = Field(min_length=3, max_length=3)
-    online_refresher: date
-    coaching_from: date
-    awareness_from: date
-
-
-class Names(Spec):
-    family: list[str] = Field(min_length=1)
-    female: list[str] = Field(min_length=1)
-    male: list[str] = Field(min_length=1)
-
-
-class TrainingDocument(Spec):
-    """``capacity.yaml``."""
-
-    as_of: date
-    random_seed: int
-    trainer: str
-    staff: list[StaffEntry]
-    people: dict[ProviderKind, PeopleRule]
-    curriculum: dict[PersonRole, list[TrainingTopic]]
-    days: dict[TrainingTopic, int]
-    default_days: int = Field(ge=1)
-    calendar: Calendar
-    degraded: dict[Standing, dict[ProviderKind, int]]
-    keep_trained: list[str]
-    names: Names
-
-
-def load_training_document(directory: Traversable | None = None) -> TrainingDocument:
-    root = directory if directory is not None else files("seed") / "programme"
-    return parse_document(TrainingDocument, root, "capacity.yaml")
-
-
-# --- what the generators make ----------------------------------------------------------
-
-
-@dataclass(slots=True)
-class TrainingData:
-    """People, trainings, attendance, coaching and awareness sessions, in loading order
-    (a supervisor before the people they supervise)."""
-
-    people: list[Person] = field(default_factory=list)
-    sessions: list[TrainingSession] = field(default_factory=list)
-    attendance: list[Attendance] = field(default_factory=list)
-    coaching: list[CoachingSession] = field(default_factory=list)
-    awareness: list[AwarenessSession] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        return (
-            len(self.people)
-            + len(self.sessions)
-            + len(self.attendance)
-            + len(self.coaching)
-            + len(self.awareness)
-        )
-
-    def check(self) -> None:
-        """Unique ids; raises :class:`SeedError` otherwise."""
-        check_unique("person", [p.id for p in self.people])
-        check_unique("training session", [s.id for s in self.sessions])
-        check_unique("attendance", [f"{a.session_id}/{a.person_id}" for a in self.attendance])
-        check_unique("coaching session", [c.id for c in self.coaching])
-        check_unique("awareness session", [s.id for s in self.awareness])
-
-
-def moment(day: date, hour: int = 10) -> datetime:
-    """A fixed time of ``day`` (UTC) to stamp records with, so that loading repeats."""
-    return datetime.combine(day, time(hour), tzinfo=UTC)
-
-
-def session_id(area_code: str | None, topic: TrainingTopic, starts_on: date) -> str:
-    return f"training-{area_code or 'online'}-{TOPIC_CODES[topic]}-{starts_on:%Y%m%d}"
-
-
-class NamePicker:
-    """Synthetic people's names: a family name, then a given name (Khmer order)."""
-
-    def __init__(self, names: Names, rng: random.Random) -> None:
-        self.names = names
-        self.rng = rng
-
-    def draw(self, women: float, taken: Iterable[str] = ()) -> tuple[str, Gender]:
-        used = set(taken)
-        while True:
-            gender = G.FEMALE if self.rng.random() < women else G.MALE
-            given = self.names.female if gender is G.FEMALE else self.names.male
-            name = f"{self.rng.choice(self.names.family)} {self.rng.choice(given)}"
-            if name not in used:
-                return name, gender
-
-
-def district_of(code: str) -> str:
-    """The district an area lies in, by the gazetteer's parent links."""
-    lineage = lineage_codes(code)
-    if len(lineage) < 2:
-        raise SeedError(f"area {code!r} lies in no district")
-    return lineage[1]
-
-
 # --- the programme ---------------------------------------------------------------------
 
 
 class _Programme:
     """Expands ``capacity.yaml`` over the programme providers."""
 
-    def __init__(self, doc: TrainingDocument, providers: Sequence[Provider], geo: Geography):
+    def __init__(
+        self,
+        doc: TrainingDocument,
+        providers: Sequence[Provider],
+        geo: Geography,
+        today: date | None = None,
+    ):
         self.doc = doc
+        #: The day the data describes: ``doc.as_of`` or up to six days after it.
+        self.today = today or doc.as_of
+        self.start = day_start(self.today)
         self.rng = random.Random(doc.random_seed)  # noqa: S311 - reproducible, not a secret
         self.names = NamePicker(doc.names, self.rng)
         self.by_id = {p.id: p for p in providers}
@@ -388,7 +166,7 @@ class _Programme:
                 trainer=self.doc.trainer,
                 refresher=refresher,
                 synthetic=True,
-                created_at=moment(starts_on + timedelta(days=days - 1), 11),
+                created_at=self._stamp(starts_on + timedelta(days=days - 1), 11),
             )
             self.sessions[ident] = found
         return found
@@ -507,7 +285,7 @@ class _Programme:
                 active=active,
                 supervised_by=supervised_by,
                 synthetic=True,
-                updated_at=moment(self.doc.as_of, 0),
+                updated_at=self.start,
             )
         except ValidationError as exc:
             raise SeedError(f"person {ident!r}: {exc}") from exc
@@ -581,7 +359,12 @@ class _Programme:
     def _attend(self, person: Person, sessions: list[TrainingSession]) -> None:
         self.trained[person.id] = sessions
         self.data.attendance.extend(
-            Attendance(session_id=s.id, person_id=person.id, recorded_at=moment(s.ends_on, 11))
+            Attendance(
+                session_id=s.id,
+                person_id=person.id,
+                synthetic=True,
+                recorded_at=self._stamp(s.ends_on, 11),
+            )
             for s in sessions
         )
 
@@ -621,7 +404,8 @@ class _Programme:
                     held_on=day,
                     mode=mode,
                     note=self.rng.choice(COACHING_NOTES),
-                    created_at=moment(day, 9),
+                    synthetic=True,
+                    created_at=self._stamp(day, 9),
                 )
             )
 
@@ -640,85 +424,67 @@ class _Programme:
         low, high = AWARENESS_GAP[provider.kind]
         day = max(self.doc.calendar.awareness_from, min(ready[f] for f in facilitators))
         day += timedelta(days=self.rng.randint(0, low))
-        places = _awareness_places(provider)
-        topics = AWARENESS_TOPICS[provider.kind]
+        places = awareness_places(provider)
+        last = None
         while day <= self.doc.as_of:
             able = [f for f in facilitators if ready[f] <= day]
             if able:
-                self.data.awareness.append(
-                    AwarenessSession(
-                        id=f"awareness-{provider.id}-{day:%Y%m%d}",
-                        provider_id=provider.id,
-                        facilitator_id=self.rng.choice(able),
-                        held_on=day,
-                        area_code=self.rng.choice(places),
-                        topic=self.rng.choices(list(topics), list(topics.values()))[0],
-                        participants=participants(provider.kind, self.rng),
-                        synthetic=True,
-                        created_at=moment(day, 12),
-                    )
-                )
+                self._awareness_session(provider, day, self.rng.choice(able), places, self.rng)
+                last = day
             day += timedelta(days=self.rng.randint(low, high))
+        today = self.today
+        able = [f for f in facilitators if ready[f] <= today]
+        if self._kept(provider) and last != today and able:
+            # One on the day itself, drawn apart from the main stream of chances.
+            rng = random.Random(f"{self.doc.random_seed}-{provider.id}-{today}")  # noqa: S311
+            self._awareness_session(provider, today, rng.choice(able), places, rng)
 
+    def _awareness_session(
+        self,
+        provider: Provider,
+        day: date,
+        facilitator: str,
+        places: Sequence[str],
+        rng: random.Random,
+    ) -> None:
+        topics = AWARENESS_TOPICS[provider.kind]
+        self.data.awareness.append(
+            AwarenessSession(
+                id=f"awareness-{provider.id}-{day:%Y%m%d}",
+                provider_id=provider.id,
+                facilitator_id=facilitator,
+                held_on=day,
+                area_code=rng.choice(places),
+                topic=rng.choices(list(topics), list(topics.values()))[0],
+                participants=participants(provider.kind, rng),
+                synthetic=True,
+                created_at=self._stamp(day, 12),
+            )
+        )
 
-def _awareness_places(provider: Provider) -> list[str]:
-    """Villages and communes where a provider holds awareness sessions [A]: a VHSG in the
-    villages of its commune; a CCWC in its commune and villages; a health centre in the
-    communes it serves; a school in the communes of its district."""
-    gaz = gazetteer()
-    area = gaz.area(provider.area_code)
-    if area.level is AreaLevel.DISTRICT:
-        return sorted(a.code for a in gaz.within(area.code, AreaLevel.COMMUNE))
-    villages = sorted(a.code for a in gaz.within(area.code, AreaLevel.VILLAGE))
-    if provider.kind is K.VHSG:
-        return villages or [area.code]
-    if provider.kind is K.HEALTH_CENTRE:
-        return sorted(c for c in provider.coverage if gaz.area(c).level is AreaLevel.COMMUNE)
-    return [area.code, *villages]
-
-
-def participants(kind: ProviderKind, rng: random.Random) -> tuple[ParticipantCount, ...]:
-    """Counts by age group and gender for one awareness session (never a name)."""
-    low, high = AWARENESS_SIZE[kind]
-    size = rng.randint(low, high)
-    counts: dict[tuple[AgeGroup, Gender], int] = {}
-    for cell, weight in AUDIENCE[kind].items():
-        n = round(size * weight * rng.uniform(0.6, 1.4))
-        if n > 0:
-            counts[cell] = n
-    young = [a for a in (A.FROM_12_TO_17, A.FROM_18_TO_24) if (a, G.FEMALE) in counts]
-    if young and rng.random() < NON_BINARY:
-        counts[(rng.choice(young), G.NON_BINARY)] = rng.randint(1, 2)
-    if not counts:
-        counts[next(iter(AUDIENCE[kind]))] = size
-    return tuple(ParticipantCount(age_group=a, gender=g, count=n) for (a, g), n in counts.items())
+    def _stamp(self, day: date, hour: int) -> datetime:
+        """When a record of ``day`` was written: ``hour`` o'clock UTC that day, but
+        never after the start of the day the data describes."""
+        return min(moment(day, hour), self.start)
 
 
 def programme_training(
-    providers: Sequence[Provider] | None = None, directory: Traversable | None = None
+    providers: Sequence[Provider] | None = None,
+    directory: Traversable | None = None,
+    *,
+    today: date | None = None,
 ) -> TrainingData:
-    """The programme's people, trainings, attendance, coaching and awareness sessions.
+    """The programme's people, trainings, attendance, coaching and awareness sessions,
+    as of ``today`` (by default today in Cambodia: :func:`seeding_day`).
 
     ``providers`` default to :func:`seed.loader.load_programme`'s; ``directory`` holds
     ``areas.yaml`` and ``capacity.yaml`` (the packaged ``programme`` folder by default).
     Raises :class:`SeedError` when the files do not fit the providers.
     """
     root = directory if directory is not None else files("seed") / "programme"
-    doc = load_training_document(root)
+    day = today or seeding_day()
+    doc = load_training_document(root).seeded_on(day)
     if providers is None:
         providers, _ = load_programme(directory)
     geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))
-    return _Programme(doc, providers, geo).build()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of records are made:
-    none of them is garbage, and its passes over them would take most of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _Programme(doc, providers, geo, day).build()

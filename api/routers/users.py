@@ -84,7 +84,8 @@ def get_user(caller: CallerDep, user_id: str) -> UserOut:
 
 @router.post("/users/{user_id}/deactivate", responses=problems(404, 409))
 def deactivate_user(runtime: RuntimeDep, caller: CallerDep, user_id: str) -> UserOut:
-    """Deactivate an account: its tokens stop working at once."""
+    """Deactivate an account: its tokens stop working at once. Your own account and the
+    last active administrator cannot be deactivated (409)."""
     user = accounts.set_active(caller, user_id, active=False)
     runtime.principals.forget_all()
     return UserOut.of(user)

@@ -22,6 +22,7 @@ from api.web.session import Web, WebDep, check_csrf
 from referral_graph.domain.errors import Conflict, InvalidInput
 from referral_graph.domain.queries import Page
 from referral_graph.security.model import Role
+from referral_graph.security.passwords import password_problem
 from referral_graph.services import accounts
 from referral_graph.services.accounts import NewUser
 from referral_graph.services.admin import list_users
@@ -83,6 +84,8 @@ def _user_errors(form: UserForm) -> dict[str, str]:
         errors["username"] = "err_required"
     if len(form.password) < accounts.MIN_PASSWORD:
         errors["password"] = "err_password"  # noqa: S105 (a message id)
+    elif password_problem(form.password, form.username.strip()) is not None:
+        errors["password"] = "err_password_weak"  # noqa: S105 (a message id)
     roles = {r.value for r in Role if r is not Role.SYSTEM}
     if form.role not in roles:
         errors["role"] = "err_required"
@@ -133,8 +136,6 @@ def create_user(ctx: WebDep, form: Annotated[UserForm, Form()]) -> Response:
 )
 def deactivate_user(ctx: WebDep, user_id: str) -> Response:
     ctx.allow("POST", "/api/v1/users/{user_id}/deactivate")
-    if user_id == ctx.principal.user_id:
-        raise InvalidInput("You cannot deactivate your own account.", field="user_id")
     caller = ctx.caller(f"/app/admin/users/{user_id}/deactivate", {})
     accounts.set_active(caller, user_id, active=False)
     ctx.runtime.principals.forget_all()

@@ -127,6 +127,7 @@ def page(
             principal=principal,
             version=asset_version(),
             title=title,
+            sample_data=runtime.sample_data.present(),
             **context,
         )
     )

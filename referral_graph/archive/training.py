@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from referral_graph.domain.queries import every
 from referral_graph.domain.training import (
     Attendance,
     AwarenessSession,
@@ -22,7 +23,6 @@ from referral_graph.domain.training import (
 from referral_graph.store.port import (
     AwarenessQuery,
     CoachingQuery,
-    Listing,
     Page,
     PeopleQuery,
     TrainingQuery,
@@ -34,32 +34,22 @@ KINDS = ("person", "training_session", "attendance", "coaching", "awareness")
 PAGE = 1000
 
 
-def _pages(fetch: Callable[[Page], Listing[Any]]) -> Iterator[Any]:
-    offset = 0
-    while True:
-        items = fetch(Page(limit=PAGE, offset=offset)).items
-        yield from items
-        if len(items) < PAGE:
-            return
-        offset += PAGE
-
-
 def training_archive_records(tx: Transaction) -> Iterator[Record]:
     policy = tx.get_training_policy()
     if policy is not None:
         yield {"kind": "capacity_policy", "data": policy.model_dump(mode="json")}
-    for p in _pages(lambda page: tx.list_people(PeopleQuery(), page)):
+    for p in every(lambda page: tx.list_people(PeopleQuery(), page), PAGE):
         yield {"kind": "person", "data": p.model_dump(mode="json")}
     sessions: list[str] = []
-    for s in _pages(lambda page: tx.list_training_sessions(TrainingQuery(), page)):
+    for s in every(lambda page: tx.list_training_sessions(TrainingQuery(), page), PAGE):
         sessions.append(s.id)
         yield {"kind": "training_session", "data": s.model_dump(mode="json")}
     for session_id in sessions:
         for a in tx.session_attendance(session_id):
             yield {"kind": "attendance", "data": a.model_dump(mode="json")}
-    for c in _pages(lambda page: tx.list_coaching(CoachingQuery(), page)):
+    for c in every(lambda page: tx.list_coaching(CoachingQuery(), page), PAGE):
         yield {"kind": "coaching", "data": c.model_dump(mode="json")}
-    for w in _pages(lambda page: tx.list_awareness_sessions(AwarenessQuery(), page)):
+    for w in every(lambda page: tx.list_awareness_sessions(AwarenessQuery(), page), PAGE):
         yield {"kind": "awareness", "data": w.model_dump(mode="json")}
 
 

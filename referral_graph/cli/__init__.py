@@ -1,4 +1,8 @@
-"""The ``referral-graph`` command line: serve, seed, demo."""
+"""The ``referral-graph`` command line: serve, seed, demo, accounts, operations.
+
+Every command first reads the settings; settings that cannot work (the development
+secret in production, say) stop it with one line on standard error and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,33 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
+from pydantic import ValidationError
 from rich.table import Table
 
 from referral_graph.bootstrap import build_runtime
+from referral_graph.cli.accounts import create_user_command, reset_password_command
 from referral_graph.cli.audit import report as report_command
 from referral_graph.cli.backup import backup_command, restore_command
+from referral_graph.cli.common import console, fail
 from referral_graph.cli.interop import app as interop_app
+from referral_graph.cli.seeding import app as seed_app
+from referral_graph.cli.seeding import remove_sample_data_command
 from referral_graph.cli.training import import_attendance, training_report
-from referral_graph.settings import get_settings
+from referral_graph.domain.errors import ReferralGraphError
+from referral_graph.settings import Mode, get_settings, settings_problem
 
 app = typer.Typer(help="Referral network coordination for child protection in Cambodia.")
 app.add_typer(interop_app)
-console = Console(width=None if Console().is_terminal else 160)
+app.add_typer(seed_app)
+
+
+@app.callback()
+def main() -> None:
+    """Referral network coordination for child protection in Cambodia."""
+    try:
+        get_settings()
+    except ValidationError as exc:
+        fail(f"Cannot start: {settings_problem(exc)}.", 2)
 
 
 @app.command()
@@ -28,7 +45,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000)")] = None,
     workers: Annotated[int, typer.Option(min=1, max=16)] = 1,
 ) -> None:
-    """Serve the API (and seed the programme network into an empty store)."""
+    """Serve the API (in development, seeding the programme network and its sample data
+    into an empty store)."""
     import os
     import signal
 
@@ -64,49 +82,19 @@ def serve(
 
 
 @app.command()
-def seed(
-    reset: Annotated[bool, typer.Option(help="Delete everything in the store first.")] = False,
-    national: Annotated[
-        bool, typer.Option(help="Load the synthetic national network (every province).")
-    ] = False,
-    seed_number: Annotated[int, typer.Option("--seed", help="National generator seed.")] = 2025,
-) -> None:
-    """Load the programme network (or with --national, the whole country's), with the
-    people of its community providers and their trainings."""
-    from seed.national import national_writes
-    from seed.seeding import is_empty, programme_writes
-
-    runtime = build_runtime(get_settings())
-    store = runtime.store
-    try:
-        if reset:
-            store.reset()
-        elif not is_empty(store):
-            console.print("The store already holds a network; use --reset to replace it.")
-            raise typer.Exit(0)
-        batch = 500
-        writes = national_writes(seed_number, batch) if national else programme_writes(batch)
-        sizes: dict[str, int] = {}
-        for write in writes:
-            sizes[write.what] = sizes.get(write.what, 0) + write.size
-        with Progress(console=console) as progress:
-            task = progress.add_task("Seeding", total=sum(sizes.values()))
-            for write in writes:
-                store.write(write.work)
-                progress.advance(task, write.size)
-        summary = ", ".join(f"{n} {what}" for what, n in sizes.items())
-        console.print(f"Seeded {summary} into the {store.name} store.")
-    finally:
-        store.close()
-
-
-@app.command()
 def demo() -> None:
-    """Walk a sample case in Angkor Chum: CCWC → health centre → TPO counsellor."""
+    """Walk a sample case in Angkor Chum: CCWC → health centre → TPO counsellor
+    (development only: it seeds sample data and makes an invented case)."""
     from referral_graph.cli.demo import run_demo
     from seed.seeding import seed_if_empty
 
-    runtime = build_runtime(get_settings())
+    settings = get_settings()
+    if settings.mode is Mode.PRODUCTION:
+        fail(
+            "Refused: `demo` makes an invented case and sample data, which a production "
+            "store must not hold (REFERRAL_GRAPH_MODE=production)."
+        )
+    runtime = build_runtime(settings)
     try:
         seed_if_empty(runtime.store)
         case, hops = run_demo(runtime.store, runtime.now() - timedelta(days=3))
@@ -146,62 +134,41 @@ def demo() -> None:
     console.print(table)
 
 
-@app.command("create-user")
-def create_user_command(
-    username: Annotated[str, typer.Option(help="Login name.")],
-    role: Annotated[str, typer.Option(help="admin, ccwc, provider, supervisor, coordinator")],
-    provider: Annotated[
-        str | None, typer.Option(help="Provider id (ccwc/provider/supervisor)")
-    ] = None,
-    area: Annotated[str | None, typer.Option(help="Area code, or KH (coordinator)")] = None,
-    password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
-    ] = "",
-) -> None:
-    """Create an account (the first admin, for instance); the password is asked for."""
-    from referral_graph.security.model import Role
-    from referral_graph.services.accounts import NewUser, create_user
-
-    runtime = build_runtime(get_settings())
-    try:
-        user = create_user(
-            runtime.system(),
-            NewUser(
-                username=username,
-                password=password,
-                role=Role(role),
-                provider_id=provider,
-                area_code=area,
-            ),
-        )
-    finally:
-        runtime.store.close()
-    console.print(f"Created {user.username} ({user.role.value}).")
-
-
 @app.command()
 def retention(
     years: Annotated[
-        float | None, typer.Option(help="Years after closure (default: the setting).")
+        float | None,
+        typer.Option(min=1, help="Years after closure, at least 1 (default: the setting)."),
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="Only count what would be purged.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Purge cases closed long ago: only anonymous timing statistics remain."""
+    """Purge cases closed long ago: only anonymous timing statistics remain. Asks first
+    (--yes for cron); each purged case gets an access record, and the run is logged."""
+    from referral_graph.logging_setup import configure_logging
     from referral_graph.services.retention import purge_closed_cases
 
+    configure_logging("INFO")
     settings = get_settings()
+    chosen = settings.retention_years if years is None else years
     runtime = build_runtime(settings)
     try:
-        report = purge_closed_cases(
-            runtime.store,
-            runtime.now(),
-            years=years or settings.retention_years,
-            dry_run=dry_run,
+        now = runtime.now()
+        found = purge_closed_cases(runtime.store, now, years=chosen, dry_run=True)
+        console.print(
+            f"{found.purged} case(s) closed before {found.cutoff:%Y-%m-%d} "
+            f"({chosen:g} years ago) {'would be' if dry_run else 'will be'} purged."
         )
+        if dry_run or found.purged == 0:
+            return
+        if not yes and not typer.confirm("Purge them?", default=False):
+            fail("Nothing was purged.")
+        report = purge_closed_cases(runtime.store, now, years=chosen)
+    except ReferralGraphError as exc:
+        fail(f"Cannot purge: {exc.detail}")
     finally:
         runtime.store.close()
-    verb = "would be purged" if report.dry_run else "purged"
-    console.print(f"{report.purged} case(s) closed before {report.cutoff:%Y-%m-%d} {verb}.")
+    console.print(f"{report.purged} case(s) closed before {report.cutoff:%Y-%m-%d} purged.")
 
 
 @app.command()
@@ -222,6 +189,9 @@ def tick() -> None:
     console.print(f"{len(fired)} alerts fired.")
 
 
+app.command("create-user")(create_user_command)
+app.command("reset-password")(reset_password_command)
+app.command("remove-sample-data")(remove_sample_data_command)
 app.command("report")(report_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)

@@ -12,13 +12,15 @@
     ├── Conflict                 409  the request contradicts the current state
     │   ├── IllegalTransition    409  a status change the lifecycle does not allow
     │   ├── StaleVersion         409  someone else changed it first (compare-and-set)
-    │   └── ConsentMissing       409  a referral of a case without recorded consent
+    │   ├── ConsentMissing       409  a referral of a case without recorded consent
+    │   ├── SampleDataInUse      409  real records refer to the sample data to remove
+    │   └── AccountProtected     409  the last active admin, or one's own account
     └── StoreUnavailable         503  the store cannot be reached right now
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class ReferralGraphError(Exception):
@@ -113,3 +115,22 @@ class ConsentMissing(Conflict):
 
 class StoreUnavailable(ReferralGraphError):
     title = "Store unavailable"
+
+
+class SampleDataInUse(Conflict):
+    title = "Sample data in use"
+
+    def __init__(self, blockers: Mapping[str, int]) -> None:
+        listed = "; ".join(f"{n} {what}" for what, n in blockers.items())
+        super().__init__(
+            f"Records that are not sample data refer to sample data ({listed}); change or "
+            "remove them first. Nothing was removed."
+        )
+        self.blockers = dict(blockers)
+
+
+class AccountProtected(Conflict):
+    title = "Account cannot be deactivated"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, field="user_id")

@@ -98,7 +98,7 @@ class Person(Model):
     supervised_by: tuple[Identifier, ...] = Field(
         (), description="People who supervise or coach this person (SUPERVISES edges)."
     )
-    synthetic: bool = Field(False, description="Invented for the seed, not a real person.")
+    synthetic: bool = Field(False, description="Sample data: invented, not a real person.")
     version: int = 1
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -121,7 +121,7 @@ class TrainingSession(Model):
     venue: str | None = Field(None, max_length=200)
     trainer: ShortText
     refresher: bool = False
-    synthetic: bool = False
+    synthetic: bool = Field(False, description="Sample data, not a real training.")
     created_at: datetime = Field(default_factory=utc_now)
 
     @field_validator("area_code")
@@ -144,6 +144,7 @@ class Attendance(Model):
     session_id: Identifier
     person_id: Identifier
     completed: bool = True
+    synthetic: bool = Field(False, description="Sample data, not a real attendance.")
     recorded_at: datetime = Field(default_factory=utc_now)
 
     _tz = field_validator("recorded_at")(as_utc)
@@ -158,6 +159,7 @@ class CoachingSession(Model):
     held_on: date
     mode: DeliveryMode = DeliveryMode.IN_PERSON
     note: str | None = Field(None, max_length=500)
+    synthetic: bool = Field(False, description="Sample data, not real coaching.")
     created_at: datetime = Field(default_factory=utc_now)
 
     @model_validator(mode="after")
@@ -183,7 +185,7 @@ class AwarenessSession(Model):
     area_code: str = Field(description="The village or commune where it was held.")
     topic: AwarenessTopic
     participants: tuple[ParticipantCount, ...] = Field(min_length=1)
-    synthetic: bool = False
+    synthetic: bool = Field(False, description="Sample data, not a real session.")
     created_at: datetime = Field(default_factory=utc_now)
 
     @field_validator("area_code")

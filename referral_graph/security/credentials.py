@@ -60,8 +60,12 @@ def issue_access_token(user: User, now: datetime, secret: str, ttl: timedelta) -
     return jwt.encode(claims, secret, algorithm=ALGORITHM), jti
 
 
-def read_access_token(token: str, secret: str, now: datetime) -> Principal:
-    """The principal a valid token names; ``Unauthenticated`` for anything else."""
+def read_access_token(
+    token: str, secret: str, now: datetime, *, max_lifetime: timedelta | None = None
+) -> Principal:
+    """The principal a valid token names; ``Unauthenticated`` for anything else, a token
+    whose lifetime (``exp - iat``) exceeds ``max_lifetime`` included (a forged
+    long-lived token is refused even when its signature holds)."""
     try:
         claims = jwt.decode(
             token,
@@ -73,6 +77,9 @@ def read_access_token(token: str, secret: str, now: datetime) -> Principal:
         raise Unauthenticated("The access token is not valid.") from None
     if claims.get("typ") != "access" or int(claims["exp"]) <= int(now.timestamp()):
         raise Unauthenticated("The access token has expired; sign in again or refresh.")
+    lifetime = int(claims["exp"]) - int(claims["iat"])
+    if max_lifetime is not None and lifetime > max_lifetime.total_seconds():
+        raise Unauthenticated("The access token is not valid: it lives longer than allowed.")
     try:
         role = Role(claims["role"])
     except (KeyError, ValueError):

@@ -12,9 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from referral_graph.domain.errors import (
+    AccountProtected,
     InvalidInput,
     NotFound,
     TooManyAttempts,
@@ -22,7 +30,7 @@ from referral_graph.domain.errors import (
 )
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.models import Identifier
-from referral_graph.domain.queries import AccessQuery, Listing, Page
+from referral_graph.domain.queries import AccessQuery, Listing, Page, every
 from referral_graph.security.credentials import (
     API_TOKEN_PREFIX,
     DUMMY_HASH,
@@ -42,21 +50,36 @@ from referral_graph.security.model import (
     User,
     Username,
 )
+from referral_graph.security.passwords import MIN_LENGTH, password_problem
 from referral_graph.services.caller import Caller
-from referral_graph.settings import Settings
+from referral_graph.settings import InsecureSecret, Settings
 from referral_graph.store.port import Store, Transaction
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = MIN_LENGTH
 
 
 class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: Username
-    password: str = Field(min_length=MIN_PASSWORD, max_length=200, repr=False)
+    password: str = Field(
+        min_length=MIN_PASSWORD,
+        max_length=200,
+        repr=False,
+        description="At least 10 characters; not a common or breached password, not the "
+        "username, not easy to guess.",
+    )
     role: Role
     provider_id: Identifier | None = None
     area_code: str | None = Field(None, pattern=r"^(KH|\d{2}|\d{4}|\d{6})$")
+
+    @field_validator("password")
+    @classmethod
+    def _strong(cls, password: str, info: ValidationInfo) -> str:
+        problem = password_problem(password, info.data.get("username"))
+        if problem is not None:
+            raise ValueError(f"the password is refused: {problem}")
+        return password
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +126,9 @@ def create_user(caller: Caller, new: NewUser) -> User:
                 password_hash=hash_password(wanted.password),
                 created_at=now,
             )
-        except ValueError as exc:
-            raise InvalidInput(str(exc), field="role") from None
+        except ValidationError as exc:  # the role needs a provider or an area
+            reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            raise InvalidInput(f"{reason[:1].upper()}{reason[1:]}.", field="role") from None
         tx.add_user(user)
         return user
 
@@ -112,10 +136,16 @@ def create_user(caller: Caller, new: NewUser) -> User:
 
 
 def set_active(caller: Caller, user_id: str, active: bool) -> User:
-    """Activate or deactivate an account (a deactivated one's tokens stop working)."""
+    """Activate or deactivate an account. Nobody deactivates their own account
+    (the caller), and the last active administrator stays: both answer
+    ``AccountProtected`` (409), decided in the transaction that writes."""
 
     def work(tx: Transaction) -> User:
-        user = _user(tx, user_id)
+        user = tx.get_user(user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        if not active and user.active:
+            _may_deactivate(tx, user, caller.principal.user_id)
         updated = user.model_copy(update={"active": active, "version": user.version + 1})
         tx.save_user(updated, user.version)
         return updated
@@ -123,11 +153,58 @@ def set_active(caller: Caller, user_id: str, active: bool) -> User:
     return caller.store.write(work)
 
 
+def _may_deactivate(tx: Transaction, user: User, acting_user_id: str | None) -> None:
+    if user.id == acting_user_id:
+        raise AccountProtected("You cannot deactivate your own account; another administrator can.")
+    if user.role is Role.ADMIN:
+        admins = (u for u in every(tx.list_users) if u.role is Role.ADMIN and u.active)
+        if not any(u.id != user.id for u in admins):
+            raise AccountProtected(
+                f"{user.username!r} is the last active administrator; create or activate "
+                "another administrator first."
+            )
+
+
+def reset_password(caller: Caller, username: str, password: str) -> User:
+    """Give an account a new password (the one-time demo passwords, a forgotten one):
+    its sign-in failures are cleared and its refresh tokens revoked, so every session
+    signs in again."""
+
+    def work(tx: Transaction) -> User:
+        user = tx.get_user_by_username(username)
+        if user is None:
+            raise InvalidInput(f"No account named {username!r}.", field="username")
+        problem = password_problem(password, user.username)
+        if problem is not None:
+            raise InvalidInput(f"The password is refused: {problem}.", field="password")
+        updated = user.model_copy(
+            update={"password_hash": hash_password(password), "version": user.version + 1}
+        )
+        tx.save_user(updated, user.version)
+        tx.clear_login_failures(user.username)
+        for token in tx.list_tokens(user.id):
+            if token.kind == "refresh" and token.revoked_at is None:
+                tx.revoke_token(token.id, caller.now)
+        return updated
+
+    return caller.store.write(work)
+
+
+def _token_secret(settings: Settings) -> str:
+    """The signing secret; the development one is refused in production."""
+    try:
+        return settings.token_secret()
+    except InsecureSecret:
+        raise Unauthenticated(
+            "Sign-in is disabled: the server runs in production with the development secret."
+        ) from None
+
+
 def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> Tokens:
     access, _jti = issue_access_token(
         user,
         now,
-        settings.secret_key.get_secret_value(),
+        _token_secret(settings),
         timedelta(minutes=settings.access_token_minutes),
     )
     refresh = opaque_token()
@@ -291,7 +368,12 @@ def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) 
             return principal_of(user, record.id, record.expires_at)
 
         return store.read(by_api_token)
-    claimed = read_access_token(bearer, settings.secret_key.get_secret_value(), now)
+    claimed = read_access_token(
+        bearer,
+        _token_secret(settings),
+        now,
+        max_lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
 
     def still_valid(tx: Transaction) -> Principal:
         if tx.find_token(digest(f"jti:{claimed.token_id}")) is not None:

@@ -17,9 +17,36 @@ from referral_graph.domain.models import Case, Pathway, Provider, Referral, Refe
 from referral_graph.domain.queries import Listing, Page
 from referral_graph.domain.training import Attendance, Person, TrainingSession
 
+#: The kinds of sample record, as :meth:`ArchivePort.remove_sample_data` counts them.
+SAMPLE_KINDS = (
+    "awareness sessions",
+    "coaching sessions",
+    "attendance",
+    "people",
+    "training sessions",
+)
+
 
 class ArchivePort(ABC):
-    """Seeding, export and restore, metrics, retention and access-log housekeeping."""
+    """Seeding, export and restore, sample data, metrics, retention and access-log
+    housekeeping."""
+
+    # --- sample data (#20) -------------------------------------------------------------
+    @abstractmethod
+    def sample_data_present(self) -> bool:
+        """Whether any sample record (``synthetic``: a person, training session,
+        attendance, coaching or awareness session) is stored; cheap."""
+
+    @abstractmethod
+    def remove_sample_data(self, *, dry_run: bool = False) -> dict[str, int]:
+        """Delete every sample record and nothing else, in this transaction; how many
+        of each kind (:data:`SAMPLE_KINDS`), or with ``dry_run`` how many would go.
+
+        Sample records are those marked ``synthetic``, and attendance and coaching
+        whose people and session are all sample records (written before they carried
+        the mark). Raises ``Conflict`` (nothing deleted) while a record that is not
+        sample data refers to one: a real person supervised by a sample person, a real
+        attendance or coaching of or by one, a real awareness session it facilitated."""
 
     # --- seeding ---------------------------------------------------------------------
     @abstractmethod

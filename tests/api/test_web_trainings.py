@@ -10,7 +10,7 @@ import base64
 import io
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from referral_graph.store.port import (
     TrainingQuery,
     Transaction,
 )
+from seed.training_data import load_training_document, seeding_day
 from tests.api.web_forms import (
     assert_in_khmer,
     assert_needs_session,
@@ -47,8 +48,18 @@ from tests.e2e.test_web_pages import KHMER, csrf_of, sign_in
 
 Site = tuple[FastAPI, Runtime, ShiftableClock]
 GBV = TrainingTopic.GBV
-#: A session of the seed, held in Angkor Chum district (1701, in the coordinator's 17).
-SEEDED = "training-1701-fac-20261026"
+
+
+def _seeded() -> str:
+    """A session of the seed, held in Angkor Chum district (1701, in the coordinator's
+    17): on 26 October 2026 in the YAML's calendar, which moves by whole weeks to the day
+    the sample data is seeded."""
+    doc = load_training_document()
+    held = date(2026, 10, 26) + (doc.seeded_on(seeding_day()).as_of - doc.as_of)
+    return f"training-1701-fac-{held:%Y%m%d}"
+
+
+SEEDED = _seeded()
 ROW = re.compile(r'<tr data-row="(\d+)" data-column="([^"]+)">')
 
 

@@ -456,7 +456,15 @@ def history_problems(referral: Referral, events: list[ReferralEvent], cases: set
 
 
 #: What a transition may change after creation.
-MUTABLE = {"status", "status_reason", "outcome", "updated_at", "step_times", "next_alert_at"}
+MUTABLE = {
+    "status",
+    "status_reason",
+    "status_reason_code",
+    "outcome",
+    "updated_at",
+    "step_times",
+    "next_alert_at",
+}
 
 
 def content_problems(call: Call, answer: Any, snap: Snapshot) -> list[str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,9 @@ from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.services.routing import Routing
 from seed.seeding import seed_programme
 
+#: The day the programme seed describes in these scenarios (its YAML's ``as_of``).
+SEEDED_ON = date(2026, 11, 25)
+
 
 @pytest.fixture(scope="module")
 def programme_store(tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
@@ -15,7 +19,7 @@ def programme_store(tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
     path: Path = tmp_path_factory.mktemp("programme") / "programme.sqlite3"
     store = SqliteStore(path)
     store.initialise()
-    seed_programme(store)
+    seed_programme(store, today=SEEDED_ON)
     return store
 
 

@@ -4,6 +4,12 @@ the error page."""
 from __future__ import annotations
 
 FRAME: dict[str, tuple[str, str]] = {
+    "sample_data_banner": (
+        "Sample data: the people, trainings, coaching and awareness sessions shown here "
+        "include invented records for trying the system out, not real ones.",
+        "ទិន្នន័យគំរូ៖ បុគ្គលិក វគ្គបណ្ដុះបណ្ដាល ការបង្ហាត់បង្ហាញ និងវគ្គលើកកម្ពស់ការយល់ដឹង "
+        "ដែលបង្ហាញនៅទីនេះ មានកំណត់ត្រាដែលបង្កើតឡើងសម្រាប់សាកល្បងប្រព័ន្ធ មិនមែនជាកំណត់ត្រាពិតទេ។",
+    ),
     # --- frame -----------------------------------------------------------------------
     "app_name": ("Referral network", "បណ្ដាញបញ្ជូនករណី"),
     "skip": ("Skip to content", "រំលងទៅមាតិកា"),

@@ -112,6 +112,10 @@ NETWORK: dict[str, tuple[str, str]] = {
         "អ្នកផ្ដល់សេវាដែលទទួល មិនផ្ដល់សេវានេះទេ។",
     ),
     "err_password": ("At least 10 characters.", "យ៉ាងហោចណាស់ ១០ តួអក្សរ។"),
+    "err_password_weak": (
+        "Too common or easy to guess, or it contains the username: choose another.",
+        "ងាយទាយពេក ឬប្រើញឹកញាប់ពេក ឬមានឈ្មោះអ្នកប្រើនៅក្នុងនោះ៖ សូមជ្រើសរើសមួយផ្សេងទៀត។",
+    ),
     "err_needs_provider": ("This role needs a provider.", "តួនាទីនេះត្រូវភ្ជាប់ជាមួយអ្នកផ្ដល់សេវា។"),
     "err_needs_area": ("A coordinator needs an area.", "អ្នកសម្របសម្រួលត្រូវមានតំបន់។"),
     "err_taken": ("This username is taken.", "ឈ្មោះអ្នកប្រើនេះមានគេប្រើរួចហើយ។"),

@@ -30,6 +30,7 @@ from referral_graph.adapters.neo4j.mapping import (
     training_session_row,
 )
 from referral_graph.adapters.neo4j.plumbing import batches, page_of
+from referral_graph.adapters.neo4j.sample_data import Neo4jSampleData
 from referral_graph.adapters.neo4j.training import PERSON_BODY, SUPERVISION, Neo4jTraining
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
@@ -98,7 +99,7 @@ LOAD_ATTENDANCE: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id}), (s:TrainingSession {id: row.session_id})
 MERGE (p)-[a:ATTENDED {session_id: row.session_id, person_id: row.person_id}]->(s)
-SET a.completed = row.completed, a.recorded_at = row.recorded_at
+SET a.completed = row.completed, a.recorded_at = row.recorded_at, a.synthetic = row.synthetic
 RETURN count(*) AS written
 """
 
@@ -148,7 +149,7 @@ SET e.doc = row.doc
 """
 
 
-class Neo4jArchive(Neo4jDirectory, Neo4jCases, Neo4jTraining, ArchivePort):
+class Neo4jArchive(Neo4jSampleData, Neo4jDirectory, Neo4jCases, Neo4jTraining, ArchivePort):
     """The archive part of a Neo4j transaction (over the directory, cases and training
     parts, whose queries and checks it reuses). The access log is indexed as it is
     appended: there is nothing to settle (``settle_access`` is the port's no-op)."""

@@ -271,6 +271,7 @@ def attendance_row(a: Attendance) -> Row:
         "person_id": a.person_id,
         "completed": a.completed,
         "recorded_at": a.recorded_at,
+        "synthetic": a.synthetic,
     }
 
 
@@ -282,6 +283,7 @@ def coaching_row(c: CoachingSession) -> Row:
         "held_on": c.held_on,
         "mode": c.mode.value,
         "created_at": c.created_at,
+        "synthetic": c.synthetic,
         "doc": c.model_dump_json(),
     }
 

@@ -6,9 +6,16 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationDisabledClassification,
+    NotificationMinimumSeverity,
+    Session,
+)
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -49,6 +56,20 @@ CALL (n) {
   DETACH DELETE n
 } IN TRANSACTIONS OF $batch ROWS
 """
+
+#: Which notifications the server sends with results (the driver logs each one, at INFO
+#: or WARNING, on ``neo4j.notifications``). Only warnings, and none about a label or a
+#: property no node has yet (every query of an empty store, thousands on a first start)
+#: or about performance (the store matches by indexed ids on purpose): what is left —
+#: deprecations, unsupported features, security, topology — is worth a log line.
+NOTIFICATIONS: dict[str, Any] = {
+    "notifications_min_severity": NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_classifications": [
+        NotificationDisabledClassification.UNRECOGNIZED,
+        NotificationDisabledClassification.PERFORMANCE,
+        NotificationDisabledClassification.HINT,
+    ],
+}
 
 #: Pauses between attempts: 0.2 s, doubling, at most 2 s (and never past the deadline).
 FIRST_PAUSE, LONGEST_PAUSE = 0.2, 2.0
@@ -109,6 +130,7 @@ class Neo4jStore(Store):
             auth=(user, password),
             connection_timeout=connection_timeout,
             max_transaction_retry_time=0.0,
+            **NOTIFICATIONS,
         )
 
     @property

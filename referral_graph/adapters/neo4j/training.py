@@ -5,7 +5,8 @@ Graph::
     (:Person)-[:WORKS_FOR]->(:Provider)
     (:Person)-[:SUPERVISES {position}]->(:Person)
     (:TrainingSession)-[:HELD_IN]->(:Area)                (in person only)
-    (:Person)-[:ATTENDED {session_id, person_id, completed, recorded_at}]->(:TrainingSession)
+    (:Person)-[:ATTENDED {session_id, person_id, completed, recorded_at,
+                          synthetic}]->(:TrainingSession)
     (:Person)-[:COACHES]->(:CoachingSession)-[:COACHED]->(:Person)
     (:Provider)-[:RAN]->(:AwarenessSession)-[:HELD_IN]->(:Area)
     (:Person)-[:FACILITATED]->(:AwarenessSession)          (when a facilitator is named)
@@ -190,7 +191,8 @@ RECORD_ATTENDANCE: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id}), (s:TrainingSession {id: row.session_id})
 MERGE (p)-[a:ATTENDED {session_id: row.session_id, person_id: row.person_id}]->(s)
-  ON CREATE SET a.completed = row.completed, a.recorded_at = row.recorded_at, a._new = true
+  ON CREATE SET a.completed = row.completed, a.recorded_at = row.recorded_at, a._new = true,
+                a.synthetic = row.synthetic
 WITH a, a._new IS NOT NULL
         OR ($replay AND a.completed = row.completed AND a.recorded_at = row.recorded_at)
         AS counted
@@ -201,7 +203,7 @@ RETURN count(CASE WHEN counted THEN 1 END) AS created
 SESSION_ATTENDANCE: LiteralString = """
 MATCH (p:Person)-[a:ATTENDED]->(:TrainingSession {id: $id})
 RETURN a.session_id AS session_id, p.id AS person_id, a.completed AS completed,
-       a.recorded_at AS recorded_at
+       a.recorded_at AS recorded_at, coalesce(a.synthetic, false) AS synthetic
 ORDER BY p.id
 """
 
@@ -391,6 +393,7 @@ class Neo4jTraining(CypherRunner, TrainingPort):
                 person_id=str(r["person_id"]),
                 completed=bool(r["completed"]),
                 recorded_at=native_time(r["recorded_at"]),
+                synthetic=bool(r["synthetic"]),
             )
             for r in self._records(SESSION_ATTENDANCE, id=session_id)
         ]

@@ -17,6 +17,7 @@ from referral_graph.adapters.sqlite.directory import (
     SqliteDirectory,
     pathway_values,
 )
+from referral_graph.adapters.sqlite.sample_data import SqliteSampleData
 from referral_graph.adapters.sqlite.sql import page_of_docs
 from referral_graph.adapters.sqlite.training import SqliteTraining
 from referral_graph.domain.errors import Conflict
@@ -26,7 +27,7 @@ from referral_graph.domain.training import Attendance, Person, TrainingSession
 from referral_graph.store.port import ArchivePort, Listing, Page
 
 
-class SqliteArchive(SqliteDirectory, SqliteCases, SqliteTraining, ArchivePort):
+class SqliteArchive(SqliteSampleData, SqliteDirectory, SqliteCases, SqliteTraining, ArchivePort):
     """The archive part of a SQLite transaction (over the directory, cases and training
     parts, whose writers it reuses)."""
 

@@ -43,8 +43,11 @@ class SqliteStore(Store):
         self._writer = threading.RLock()
 
     def _connect(self) -> sqlite3.Connection:
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a folder that cannot be made (permissions, a file there)
+            raise StoreUnavailable(f"Cannot open the SQLite store at {self.path}: {exc}") from exc
         try:
             conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=0
