@@ -20,7 +20,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     user     token
     case         gap
     referral     followed at once by its events, oldest first: event event ...
-    alert        outbox      access
+    alert        alert_seen  outbox      access
     end          counts per kind, and the SHA-256 of every line before it
 
 Import refuses an archive whose ``end`` line is missing or whose checksum or counts do
@@ -56,6 +56,11 @@ from typing import IO, Any, cast
 
 from referral_graph.adapters.sqlite.schema import latest_version
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.archive.alerts import (
+    AlertsLoading,
+    alerts_archive_counts,
+    alerts_archive_records,
+)
 from referral_graph.archive.training import (
     TrainingLoading,
     training_archive_counts,
@@ -367,6 +372,7 @@ def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
             yield {"kind": "event", "data": e.model_dump(mode="json")}
     for a in _pages(lambda page: tx.list_alerts(AlertQuery(), page)):
         yield {"kind": "alert", "data": a.model_dump(mode="json")}
+    yield from alerts_archive_records(tx)
     for state in OUTBOX_STATES:
         for m in _pages(partial(tx.list_outbox, state)):
             yield {"kind": "outbox", "data": _outbox_data(m)}
@@ -498,7 +504,7 @@ def read_archive(path: Path) -> Iterator[Record]:
 
 
 @dataclass
-class _Loader(TrainingLoading):
+class _Loader(TrainingLoading, AlertsLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -719,6 +725,7 @@ def _store_counts(tx: Transaction) -> dict[str, int]:
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
         **training_archive_counts(tx),
+        **alerts_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -762,6 +769,7 @@ _COUNTED = (
     "case",
     "referral",
     "alert",
+    "alert_seen",
     "outbox",
     "access",
     "person",

@@ -11,12 +11,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection
 
 from referral_graph.domain.alerting import AlertSeen
+from referral_graph.domain.models import TimelinessAlert
 from referral_graph.domain.queries import Listing, Page
 from referral_graph.security.model import User
 
 
 class AlertsPort(ABC):
     """Alerts marked seen, and the people to tell."""
+
+    @abstractmethod
+    def get_alert(self, alert_id: str) -> TimelinessAlert | None: ...
 
     @abstractmethod
     def mark_alert_seen(self, seen: AlertSeen) -> AlertSeen:

@@ -16,6 +16,7 @@ from referral_graph.adapters.neo4j.mapping import native_time
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, page_of
 from referral_graph.domain.alerting import AlertSeen
 from referral_graph.domain.errors import Conflict
+from referral_graph.domain.models import TimelinessAlert
 from referral_graph.security.model import User
 from referral_graph.store.port import AlertsPort, Listing, Page
 
@@ -24,6 +25,8 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX user_provider IF NOT EXISTS FOR (n:User) ON (n.provider_id)",
     "CREATE INDEX user_area IF NOT EXISTS FOR (n:User) ON (n.area_code)",
 )
+
+GET_ALERT: LiteralString = "MATCH (a:Alert {id: $id}) RETURN a.doc AS doc"
 
 MARK_SEEN: LiteralString = """
 MATCH (u:User {id: $user_id})
@@ -67,6 +70,10 @@ def _seen(row: Any) -> AlertSeen:
 class Neo4jAlerts(CypherRunner, AlertsPort):
     """The alerts part of a Neo4j transaction."""
 
+    def get_alert(self, alert_id: str) -> TimelinessAlert | None:
+        doc = self._doc(GET_ALERT, id=alert_id)
+        return None if doc is None else TimelinessAlert.model_validate_json(doc)
+
     def mark_alert_seen(self, seen: AlertSeen) -> AlertSeen:
         record = self._one(
             MARK_SEEN,
@@ -99,7 +106,5 @@ class Neo4jAlerts(CypherRunner, AlertsPort):
         docs = self._docs(USERS_TO_TELL, providers=sorted(providers), areas=sorted(areas))
         users = [User.model_validate_json(d) for d in docs]
         return [
-            u
-            for u in users
-            if u.active and (u.provider_id in providers or u.area_code in areas)
+            u for u in users if u.active and (u.provider_id in providers or u.area_code in areas)
         ]

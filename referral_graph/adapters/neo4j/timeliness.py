@@ -1,9 +1,9 @@
 """Timeliness on Neo4j: the SLA policy, the scheduler's queue and its alerts, the due
 list, the audit's hop facts, and the outbox.
 
-Graph: ``(:Referral)-[:HAS_ALERT]->(:Alert)`` (the alert keeps whom it ``notify``-ies); ``(:OutboxMessage)`` stands alone; the
-SLA policy is ``(:Meta {key: 'sla_policy'})``. Inserts that must happen once (alerts,
-outbox messages) MERGE on their id.
+Graph: ``(:Referral)-[:HAS_ALERT]->(:Alert)`` (an alert keeps its ``notify`` list);
+``(:OutboxMessage)`` stands alone; the SLA policy is ``(:Meta {key: 'sla_policy'})``.
+Inserts that must happen once (alerts, outbox messages) MERGE on their id.
 See :class:`referral_graph.store.timeliness.TimelinessPort`.
 """
 

@@ -26,7 +26,5 @@ from referral_graph.adapters.neo4j.timeliness import Neo4jTimeliness
 from referral_graph.store.port import Transaction
 
 
-class Neo4jTransaction(
-    Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Neo4jAlerts, Transaction
-):
+class Neo4jTransaction(Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Neo4jAlerts, Transaction):
     """The port over Cypher, inside one managed transaction."""

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from referral_graph.adapters.sqlite.sql import Row, SqlitePart, page_of_rows
 from referral_graph.domain.alerting import AlertSeen
 from referral_graph.domain.isotime import iso, parse_iso
+from referral_graph.domain.models import TimelinessAlert
 from referral_graph.security.model import User
 from referral_graph.store.port import AlertsPort, Listing, Page
 
@@ -29,6 +30,10 @@ def _marks(values: Collection[str]) -> str:
 
 class SqliteAlerts(SqlitePart, AlertsPort):
     """The alerts part of a SQLite transaction."""
+
+    def get_alert(self, alert_id: str) -> TimelinessAlert | None:
+        row = self.conn.execute("SELECT doc FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+        return None if row is None else TimelinessAlert.model_validate_json(row[0])
 
     def mark_alert_seen(self, seen: AlertSeen) -> AlertSeen:
         self.conn.execute(

@@ -24,7 +24,5 @@ from referral_graph.adapters.sqlite.timeliness import SqliteTimeliness
 from referral_graph.store.port import Transaction
 
 
-class SqliteTransaction(
-    SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteAlerts, Transaction
-):
+class SqliteTransaction(SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteAlerts, Transaction):
     """The port over one SQLite connection inside ``BEGIN`` … ``COMMIT``."""
