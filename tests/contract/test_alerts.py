@@ -18,7 +18,7 @@ from referral_graph.domain.sla import AlertKind, Window
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.security.model import Role, User
 from referral_graph.store.port import AlertQuery, OutboxMessage, Page, Store
-from tests.contract.helpers import HOUR, add, case, referral
+from tests.contract.helpers import HOUR, add, referral
 from tests.factories import T0
 
 SETTINGS = NotificationSettings(
