@@ -4,6 +4,7 @@ configured. Plain-text UTF-8 mail, so Khmer reads in any mail program."""
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from referral_graph.domain.alerting import Channel
 from referral_graph.notify.port import DeliveryFailed, Notice, NoticeSender
 
 Security = Literal["starttls", "ssl", "none"]
+
+#: Python folds a long non-ASCII subject into several encoded words with the space
+#: between two Khmer words *outside* them, where RFC 2047 readers drop it ("៖ ករណី"
+#: arrives as "៖ករណី"). Headers up to RFC 5322's hard limit stay in one encoded word.
+UNFOLDED = email.policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,7 @@ class SmtpSender(NoticeSender):
         self.config = config
 
     def message(self, notice: Notice) -> EmailMessage:
-        msg = EmailMessage()
+        msg = EmailMessage(policy=UNFOLDED)
         msg["From"] = self.config.sender
         msg["To"] = notice.to
         msg["Subject"] = notice.subject
