@@ -45,7 +45,8 @@ _SETTING_FIELDS = {
 
 
 def item_views(found: AlertPage) -> list[dict[str, Any]]:
-    """What each alert shows: the alert, its case code, the two ends' providers."""
+    """What each alert shows: the alert, its case code, the two ends' providers and
+    those suggested for an emergency."""
     return [
         {
             "alert": i.alert,
@@ -54,6 +55,7 @@ def item_views(found: AlertPage) -> list[dict[str, Any]]:
             "sender": found.providers.get(i.sender_id or ""),
             "seen_at": i.seen_at,
             "seen_by": [s.username for s in i.seen_by],
+            "suggested": [found.providers.get(p) for p in i.alert.suggestions],
         }
         for i in found.items
     ]

@@ -56,7 +56,7 @@ class AlertItem:
 class AlertPage:
     items: list[AlertItem]
     count: int
-    providers: dict[str, Provider] = field(default_factory=dict)  # both ends, by id
+    providers: dict[str, Provider] = field(default_factory=dict)  # ends, suggested; by id
 
 
 def _overseen(tx: Transaction, supervisor_id: str) -> list[str]:
@@ -107,7 +107,7 @@ def _page(tx: Transaction, principal: Principal, listing: Listing[TimelinessAler
     for a in alerts:
         referral = referrals.get(a.referral_id)
         sender = None if referral is None else referral.from_provider_id
-        ends |= {a.provider_id, *([sender] if sender else [])}
+        ends |= {a.provider_id, *([sender] if sender else []), *a.suggestions}
         mine = tuple(s for s in seen if s.alert_id == a.id)
         own = next((s.at for s in mine if s.user_id == principal.user_id), None)
         items.append(AlertItem(a, codes.get(a.case_id), sender, own, mine))
