@@ -5,10 +5,11 @@ When the tick fires an alert it calls :func:`queue_notices` in the same transact
 one outbox message (topic ``notice.<channel>``) per person told and channel they chose,
 due at the :func:`~referral_graph.domain.alerting.delivery_time` — working time for
 working-day windows, after the person's quiet hours unless it is an emergency. The
-message holds the facts of the alert (the case code, the window, the providers' names,
-never the child's details), not the words: :func:`deliver_notices` reads the person's
-settings again when it is due, so a changed address, language or quiet hours applies
-to what is still waiting, and renders it in their language.
+message holds the facts of the alert (the case, the window, the providers' names, never
+the child's details), not the words nor the case code (retention replaces it):
+:func:`deliver_notices` reads the person's settings and the code when it is due, so a
+changed address, language or quiet hours applies to what is still waiting, and renders
+it in their language.
 """
 
 from __future__ import annotations
@@ -113,8 +114,7 @@ def queue_notices(
         "window": alert.window.value,
         "risk": alert.risk.value,
         "referral_id": referral.id,
-        "case_id": case.id,
-        "case_code": case.code,
+        "case_id": case.id,  # its code is read when sent: retention may change it
         "due_at": alert.due_at.isoformat(),
         "receiver": _names(receiver, referral.to_provider_id),
         "sender": _names(providers.get(referral.from_provider_id), referral.from_provider_id),
@@ -166,6 +166,7 @@ def _finished(message: OutboxMessage, why: str) -> OutboxMessage:
 def _attempt(
     message: OutboxMessage,
     user: User | None,
+    case_code: str | None,
     now: datetime,
     senders: Mapping[Channel, NoticeSender],
     policy: DeliveryPolicy,
@@ -176,6 +177,8 @@ def _attempt(
     channel = Channel(payload["channel"])
     if user is None or not user.active:
         return _finished(message, "the account is no longer active")
+    if case_code is None:
+        return _finished(message, "the case is gone")
     settings = user.notifications
     address = settings.address(channel)
     if channel not in settings.channels or not address:
@@ -194,7 +197,7 @@ def _attempt(
     )
     if due > now:  # quiet hours or working time changed since it was queued
         return replace(message, next_attempt_at=due)
-    subject, text = render(payload, settings.language, sla.timezone)
+    subject, text = render({**payload, "case_code": case_code}, settings.language, sla.timezone)
     attempts = message.attempts + 1
     try:
         sender.send(Notice(channel, address, subject, text))
@@ -223,6 +226,9 @@ def _attempt(
     )
 
 
+Due = tuple[list[OutboxMessage], dict[str, User], dict[str, str], SlaPolicy]
+
+
 def deliver_notices(
     store: Store,
     now: datetime,
@@ -237,18 +243,32 @@ def deliver_notices(
     policy = policy or DeliveryPolicy()
     plan = plan or NoticePlan(channels=frozenset(senders))
 
-    def read(tx: Transaction) -> tuple[list[OutboxMessage], dict[str, User], SlaPolicy]:
+    def read(tx: Transaction) -> Due:
         due = tx.outbox_due(now, batch, notices=True)
         users = {}
         for user_id in {str(m.payload.get("user_id")) for m in due}:
             user = tx.get_user(user_id)
             if user is not None:
                 users[user_id] = user
-        return due, users, tx.get_sla_policy() or packaged_policy()
+        codes = {}
+        for case_id in {str(m.payload.get("case_id")) for m in due}:
+            case = tx.get_case(case_id)
+            if case is not None:
+                codes[case_id] = case.code
+        return due, users, codes, tx.get_sla_policy() or packaged_policy()
 
-    due, users, sla = store.read(read)
+    due, users, codes, sla = store.read(read)
     results = [
-        _attempt(m, users.get(str(m.payload.get("user_id"))), now, senders, policy, plan, sla)
+        _attempt(
+            m,
+            users.get(str(m.payload.get("user_id"))),
+            codes.get(str(m.payload.get("case_id"))),
+            now,
+            senders,
+            policy,
+            plan,
+            sla,
+        )
         for m in due
     ]
 
