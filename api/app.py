@@ -29,6 +29,7 @@ from api.observability import install_observability
 from api.policy import rule_for
 from api.responses import problems
 from api.routers import (
+    alerts,
     audit,
     auth,
     awareness,
@@ -129,6 +130,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         users,
         pathways,
         timeliness,
+        alerts,
         audit,
         fhir,
         directory_io,

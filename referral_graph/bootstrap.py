@@ -9,12 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from referral_graph.domain.alerting import Channel, WorkingHours
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.domain.models import utc_now
+from referral_graph.notify.gateways import GatewayConfig, RapidProSms, TelegramBot
+from referral_graph.notify.port import NoticeSender
+from referral_graph.notify.smtp import SmtpConfig, SmtpSender
 from referral_graph.policies.sla import load_policy_file, packaged_policy
 from referral_graph.security.model import Principal
 from referral_graph.security.principals import PrincipalCache
 from referral_graph.services import accounts
+from referral_graph.services.alert_notices import NoticePlan
 from referral_graph.services.caller import Caller
 from referral_graph.services.demo_users import create_demo_users
 from referral_graph.services.routing import Routing
@@ -44,6 +49,31 @@ def make_store(settings: Settings) -> Store:
     return SqliteStore(settings.sqlite_path)
 
 
+def notice_senders(settings: Settings) -> dict[Channel, NoticeSender]:
+    """The channels the settings configure (none unless their server and credentials
+    are set: nothing is sent unconfigured)."""
+    senders: dict[Channel, NoticeSender] = {}
+    if settings.smtp_host and settings.smtp_from:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        senders[Channel.EMAIL] = SmtpSender(
+            SmtpConfig(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.smtp_from,
+                security=settings.smtp_security,
+                username=settings.smtp_username,
+                password=password,
+            )
+        )
+    if settings.sms_gateway_url and settings.sms_gateway_token:
+        token = settings.sms_gateway_token.get_secret_value()
+        senders[Channel.SMS] = RapidProSms(GatewayConfig(settings.sms_gateway_url, token))
+    if settings.telegram_bot_token:
+        token = settings.telegram_bot_token.get_secret_value()
+        senders[Channel.TELEGRAM] = TelegramBot(GatewayConfig(settings.telegram_api_url, token))
+    return senders
+
+
 @dataclass
 class Runtime:
     """Everything a request handler or a command needs, built once per process."""
@@ -55,8 +85,11 @@ class Runtime:
     write_behind: WriteBehind = field(init=False)
     principals: PrincipalCache = field(init=False)
     sample_data: SampleDataMark = field(init=False)
+    #: Channels to people beyond webhooks (e-mail, SMS, Telegram), from the settings.
+    senders: dict[Channel, NoticeSender] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.senders = notice_senders(self.settings)
         self.write_behind = WriteBehind(self.store)
         self.sample_data = SampleDataMark(self.store, self.settings.sample_data_cache_seconds)
         self.principals = PrincipalCache(self.settings.principal_cache_seconds)
@@ -69,6 +102,16 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock()
+
+    @property
+    def notice_plan(self) -> NoticePlan:
+        """What the scheduler queues messages to people with: the configured channels,
+        working hours and the address for links."""
+        return NoticePlan(
+            channels=frozenset(self.senders),
+            hours=WorkingHours.parse(self.settings.notify_working_hours),
+            public_url=self.settings.public_url,
+        )
 
     def system(self) -> Caller:
         """The system, now: the caller of what runs on nobody's behalf (a probe, a metrics

@@ -1,4 +1,5 @@
-"""The server's scheduler: the timeliness tick and webhook delivery, on a timer.
+"""The server's scheduler: the timeliness tick, webhook delivery and messages to people
+(e-mail, SMS, Telegram), on a timer.
 
 Safe to run in several workers or restart at will: every alert has one possible id and
 is inserted only if absent, and delivery records what each webhook has taken.
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.domain.models import Referral, TimelinessAlert
-from referral_graph.services import notifications, timeliness
+from referral_graph.services import alert_notices, notifications, timeliness
 from referral_graph.services.notifications import Webhook
 
 log = logging.getLogger("referral_graph.scheduler")
@@ -33,13 +34,18 @@ def reroute_with(runtime: Runtime) -> timeliness.Rerouter:
 
 
 def run_once(runtime: Runtime) -> list[TimelinessAlert]:
+    """Fire what is due (queuing messages to the people told), forget old idempotency
+    answers, and deliver the outbox to webhooks and to people."""
     now = runtime.now()
-    fired = timeliness.tick(runtime.store, now, reroute=reroute_with(runtime))
+    plan = runtime.notice_plan
+    fired = timeliness.tick(runtime.store, now, reroute=reroute_with(runtime), notices=plan)
     forget = now - timedelta(hours=runtime.settings.idempotency_hours)
     runtime.store.write(lambda tx: tx.forget_idempotency(forget))
     hooks = [Webhook(w.url, w.secret.get_secret_value()) for w in runtime.settings.webhooks]
     if hooks:
         notifications.deliver(runtime.store, now, hooks)
+    if runtime.senders:
+        alert_notices.deliver_notices(runtime.store, now, runtime.senders, plan=plan)
     return fired
 
 

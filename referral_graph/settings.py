@@ -11,10 +11,20 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from referral_graph.domain.alerting import WorkingHours
 
 
 class StoreKind(StrEnum):
@@ -97,6 +107,33 @@ class Settings(BaseSettings):
     webhooks: list[WebhookSetting] = Field(
         default_factory=list, description='JSON list: [{"url": "...", "secret": "..."}].'
     )
+    # --- alerts to people (e-mail, SMS, Telegram); a channel left unset sends nothing --
+    smtp_host: str | None = Field(None, description="Mail server for e-mail alerts.")
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="starttls (587), ssl (465), or none (a local relay only)."
+    )
+    smtp_from: str | None = Field(None, description="From address of e-mail alerts.")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    sms_gateway_url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="Base URL of a RapidPro-compatible SMS gateway (broadcasts API).",
+    )
+    sms_gateway_token: SecretStr | None = None
+    telegram_bot_token: SecretStr | None = Field(None, description="The network's bot.")
+    telegram_api_url: str = Field("https://api.telegram.org", pattern=r"^https?://")
+    notify_working_hours: str = Field(
+        "07:30-17:00",
+        pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+        description="Local hours in which alerts of working-day windows are sent.",
+    )
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="The server's address as people reach it, for links in messages.",
+    )
     worker_threads: int = Field(
         8,
         ge=1,
@@ -121,6 +158,12 @@ class Settings(BaseSettings):
         "(the page banner and the Sample-Data header).",
     )
 
+    @field_validator("notify_working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        WorkingHours.parse(value)  # a ValueError names the setting
+        return value
+
     @model_validator(mode="after")
     def _safe_in_production(self) -> Self:
         if self.mode is Mode.PRODUCTION:
@@ -136,6 +179,15 @@ class Settings(BaseSettings):
                 raise ValueError("NEO4J_PASSWORD must not be a default in production")
             if self.demo_users:
                 self.demo_users = False
+            if (
+                self.smtp_host
+                and self.smtp_security == "none"
+                and (self.smtp_host not in ("localhost", "127.0.0.1", "::1"))
+            ):
+                raise ValueError(
+                    "REFERRAL_GRAPH_SMTP_SECURITY=none sends mail unencrypted: only to a "
+                    "relay on this machine in production"
+                )
         if self.seed_on_start is None:
             self.seed_on_start = self.mode is Mode.DEVELOPMENT
         return self

@@ -1,4 +1,5 @@
-"""Deadlines: the policy, overdue and due-soon handoffs, alerts and dead letters."""
+"""Deadlines: the policy, overdue and due-soon handoffs, the tick and dead letters
+(alerts: ``api/routers/alerts.py``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from api.deps import CallerDep, PageDep, RuntimeDep
 from api.responses import problems
 from api.schemas import Envelope
 from referral_graph.domain.models import Referral, TimelinessAlert
-from referral_graph.domain.queries import AlertQuery
 from referral_graph.domain.records import OutboxMessage
-from referral_graph.domain.sla import AlertKind, SlaPolicy
+from referral_graph.domain.sla import SlaPolicy
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.scheduler import run_once
 from referral_graph.services import notifications, timeliness
@@ -86,20 +86,6 @@ def due_soon(
         risk=risk,
     )
     return Envelope.of(found, page)
-
-
-@router.get("/alerts", responses=problems(404))
-def alerts(
-    caller: CallerDep,
-    page: PageDep,
-    referral_id: str | None = None,
-    provider_id: str | None = None,
-    kind: AlertKind | None = None,
-) -> Envelope[TimelinessAlert]:
-    """Reminders and escalations about your provider (or one you supervise), newest
-    first."""
-    query = AlertQuery(referral_id=referral_id, provider_id=provider_id, kind=kind)
-    return Envelope.of(timeliness.alerts(caller, query, page), page)
 
 
 @router.post("/timeliness/tick", responses=problems())

@@ -25,6 +25,7 @@ from api.middleware import BodyTooLarge
 from api.web import (
     admin,
     admin_users,
+    alerts,
     auth,
     cases,
     coaching,
@@ -154,6 +155,7 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
         trainings,
         training_import,
         training_session,
+        alerts,
     ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))

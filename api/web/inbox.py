@@ -18,7 +18,9 @@ from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, urgency
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.queries import Page
 from referral_graph.services import referrals
+from referral_graph.services.alerts import unseen_alerts
 from referral_graph.services.inbox import InboxRow, inbox_row, overseen_providers
 from referral_graph.services.inbox import inbox as inbox_of
 from referral_graph.services.referrals import Step
@@ -79,6 +81,7 @@ def inbox(
         observer=pid != ctx.principal.provider_id,
         overseen=overseen_providers(ctx.reader),
         flash=_message(ctx, done, err),
+        alert_banner=unseen_alerts(ctx.reader, Page(limit=3)),
     )
 
 

@@ -16,8 +16,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api.web import i18n
 from api.web.i18n import Lang
 from api.web.session import base_of, csrf_token, lang_of, runtime_of
+from referral_graph.bootstrap import Runtime
 from referral_graph.domain.models import Provider
+from referral_graph.security.alert_share import ALERT_ROLES
 from referral_graph.security.model import Principal
+from referral_graph.services.alerts import unseen_count
+from referral_graph.services.caller import Caller
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
@@ -100,6 +104,14 @@ class Tr:
         return provider_name(provider, self.lang, fallback)
 
 
+def _alert_count(runtime: Runtime, principal: Principal | None) -> int | None:
+    """How many alerts the signed-in person has not marked seen (the menu shows it);
+    None for a role that has no alerts (or no one signed in)."""
+    if principal is None or principal.role not in ALERT_ROLES:
+        return None
+    return unseen_count(Caller(principal, runtime.store, runtime.now()))
+
+
 def page(
     request: Request,
     template: str,
@@ -125,6 +137,7 @@ def page(
             here=here,
             csrf=csrf_token(request),
             principal=principal,
+            alert_count=_alert_count(runtime, principal),
             version=asset_version(),
             title=title,
             sample_data=runtime.sample_data.present(),

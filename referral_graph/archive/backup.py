@@ -27,7 +27,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     user     token
     case         gap
     referral     followed at once by its events, oldest first: event event ...
-    alert        outbox      access
+    alert        alert_seen  outbox      access
     end          counts per kind, and the SHA-256 of every line before it
 
 Import refuses an archive whose ``end`` line is missing or whose checksum or counts do

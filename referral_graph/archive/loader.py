@@ -19,6 +19,7 @@ from referral_graph.archive.common import (
     seconds_since,
 )
 from referral_graph.archive.reader import read_archive, verify_archive
+from referral_graph.archive.alerts import AlertsLoading, alerts_archive_counts
 from referral_graph.archive.training import TrainingLoading, training_archive_counts
 from referral_graph.archive.writer import export_store
 from referral_graph.domain.isotime import opt_parse_iso, parse_iso
@@ -49,7 +50,7 @@ from referral_graph.write_behind import settle_journal
 
 
 @dataclass
-class ArchiveLoader(TrainingLoading):
+class ArchiveLoader(TrainingLoading, AlertsLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -270,6 +271,7 @@ def store_counts(tx: Transaction) -> dict[str, int]:
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
         **training_archive_counts(tx),
+        **alerts_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -313,6 +315,7 @@ _COUNTED = (
     "case",
     "referral",
     "alert",
+    "alert_seen",
     "outbox",
     "access",
     "person",

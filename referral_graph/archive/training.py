@@ -64,7 +64,7 @@ def training_archive_counts(tx: Transaction) -> dict[str, int]:
 
 
 class TrainingLoading:
-    """The loader's handlers for capacity records (mixed into ``backup._Loader``)."""
+    """The loader's handlers for capacity records (mixed into ``loader.ArchiveLoader``)."""
 
     training_policy: TrainingPolicy | None
     people: list[Person]

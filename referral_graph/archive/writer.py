@@ -25,6 +25,7 @@ from referral_graph.archive.common import (
     fsync_file,
     seconds_since,
 )
+from referral_graph.archive.alerts import alerts_archive_records
 from referral_graph.archive.training import training_archive_records
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.isotime import opt_iso
@@ -143,6 +144,7 @@ def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
             yield {"kind": "event", "data": e.model_dump(mode="json")}
     for a in every(lambda page: tx.list_alerts(AlertQuery(), page), PAGE_SIZE):
         yield {"kind": "alert", "data": a.model_dump(mode="json")}
+    yield from alerts_archive_records(tx)
     for state in OUTBOX_STATES:
         for m in every(partial(tx.list_outbox, state), PAGE_SIZE):
             yield {"kind": "outbox", "data": _outbox_data(m)}

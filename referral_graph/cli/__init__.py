@@ -173,7 +173,8 @@ def retention(
 
 @app.command()
 def tick() -> None:
-    """Fire due reminders and escalations and deliver webhooks once (for cron)."""
+    """Fire due reminders and escalations, and deliver webhooks and messages to people
+    (e-mail, SMS, Telegram) once (for cron)."""
     from referral_graph.scheduler import run_once
 
     runtime = build_runtime(get_settings())

@@ -58,9 +58,17 @@ class InboxQuery:
 
 @dataclass(frozen=True, slots=True)
 class AlertQuery:
+    """Reminders and escalations, newest first. ``provider_id`` is the receiver;
+    ``parties`` selects alerts about handoffs sent or received by one of them, or whose
+    escalation names one of them (``notify``); ``area`` is the child's village at any
+    level; ``unseen_by`` leaves out what that user marked seen."""
+
     referral_id: str | None = None
     provider_id: str | None = None
     kind: AlertKind | None = None
+    parties: tuple[str, ...] | None = None
+    area: str | None = None
+    unseen_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,10 @@ class ServiceGap:
     at: datetime
 
 
+#: Topics of outbox messages to people (e-mail, SMS, Telegram), not to webhooks.
+NOTICE_TOPIC_PREFIX = "notice."
+
+
 @dataclass(slots=True)
 class OutboxMessage:
     """An event waiting to be delivered to the configured webhooks."""

@@ -9,6 +9,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from referral_graph.domain.alerting import NotificationSettings
 from referral_graph.domain.models import Identifier
 
 
@@ -56,6 +57,10 @@ class User(BaseModel):
     password_hash: str = Field(repr=False)
     active: bool = True
     created_at: datetime
+    notifications: NotificationSettings = Field(
+        default_factory=NotificationSettings,
+        description="How the person hears of alerts beyond the web app (their choice).",
+    )
     version: int = 1
 
     @model_validator(mode="after")

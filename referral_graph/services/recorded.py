@@ -48,6 +48,7 @@ _OBJECT_PARAMS = (
     "task_id",
     "request_id",
     "message_id",
+    "alert_id",
 )
 
 

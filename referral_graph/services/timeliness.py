@@ -10,13 +10,11 @@ writes each fired alert to the outbox in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
-from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert
-from referral_graph.domain.queries import AlertQuery, DueQuery, Listing, Page
+from referral_graph.domain.queries import DueQuery, Listing, Page
 from referral_graph.domain.sla import (
     AlertKind,
     PendingAlert,
@@ -27,9 +25,8 @@ from referral_graph.domain.sla import (
 )
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.policies.sla import packaged_policy
-from referral_graph.security.model import Role
 from referral_graph.security.policy import coordinator_area, redact_referral
-from referral_graph.services.access import check_inbox
+from referral_graph.services.alert_notices import NoticePlan, queue_notices
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import OutboxMessage, Store, Transaction
 
@@ -78,19 +75,6 @@ def due_handoffs(
     )
     listing = caller.store.read(lambda tx: tx.referrals_due(query, page))
     return Listing(items=[redact_referral(r) for r in listing.items], count=listing.count)
-
-
-def alerts(caller: Caller, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
-    """Reminders and escalations about the caller's provider (or one they supervise),
-    newest first; the system sees every provider's."""
-    principal = caller.principal
-    if principal.role is not Role.SYSTEM:
-        provider_id = query.provider_id or principal.provider_id
-        if provider_id is None:
-            raise InvalidInput("Name the provider.", field="provider_id")
-        check_inbox(caller.store, principal, provider_id)
-        query = replace(query, provider_id=provider_id)
-    return caller.store.read(lambda tx: tx.list_alerts(query, page))
 
 
 def ensure_policy(store: Store, policy: SlaPolicy) -> None:
@@ -173,11 +157,14 @@ def tick(
     *,
     reroute: Rerouter | None = None,
     batch: int = 500,
+    notices: NoticePlan | None = None,
 ) -> list[TimelinessAlert]:
     """Fire every reminder and escalation due at ``now``; returns those fired now.
 
     ``reroute(referral, now)`` suggests providers for emergencies not acknowledged in
-    time (routing's open-now alternatives); without it, none are suggested.
+    time (routing's open-now alternatives); without it, none are suggested. With
+    ``notices`` (the channels configured), the messages to the people told of each
+    alert are queued in the transaction that fires it (``services.alert_notices``).
     """
     fired: list[TimelinessAlert] = []
     for _round in range(MAX_ROUNDS):
@@ -190,7 +177,7 @@ def tick(
                 if needs_rerouting(r, now):
                     suggestions[r.id] = tuple(reroute(r, now))
         chunk = candidates
-        fired += store.write(lambda tx: _fire(tx, chunk, now, suggestions))  # noqa: B023
+        fired += store.write(lambda tx: _fire(tx, chunk, now, suggestions, notices))  # noqa: B023
         if len(candidates) < batch:
             break
     return fired
@@ -201,9 +188,11 @@ def _fire(
     candidates: list[Referral],
     now: datetime,
     suggestions: dict[str, tuple[str, ...]],
+    notices: NoticePlan | None = None,
 ) -> list[TimelinessAlert]:
     fired: list[TimelinessAlert] = []
     providers = tx.get_providers({r.to_provider_id for r in candidates})
+    policy = policy_in_force(tx) if notices is not None and notices.channels else None
     for stale in candidates:
         referral = tx.get_referral(stale.id)
         if referral is None or referral.next_alert_at is None or referral.next_alert_at > now:
@@ -227,6 +216,9 @@ def _fire(
             if tx.add_alert(alert):
                 tx.enqueue(_alert_message(alert))
                 fired.append(alert)
+                case = tx.get_case(referral.case_id) if policy is not None else None
+                if notices is not None and policy is not None and case is not None:
+                    queue_notices(tx, alert, referral, case, policy, notices)
         later = [p.at for p in pending if p.at > now]
         tx.set_next_alert_at(referral.id, referral.version, min(later, default=None))
     return fired

@@ -19,6 +19,7 @@ and names one concern, so a function that needs one concern can say so in its ty
 :class:`CasesPort`         cases, referrals and their events, the inbox
 :class:`TimelinessPort`    SLA policy, alerts, due lists, audit facts, the outbox
 :class:`AccountsPort`      users, tokens, sign-in failures, access log, idempotency
+:class:`AlertsPort`        alerts marked seen, the people to tell of an alert
 :class:`TrainingPort`      people, training sessions, attendance, coaching, awareness
 :class:`ArchivePort`       seeding, export and restore, metrics, retention, housekeeping
 =========================  ==============================================================
@@ -61,6 +62,7 @@ from referral_graph.domain.records import (
     ServiceGap,
 )
 from referral_graph.store.accounts import AccountsPort
+from referral_graph.store.alerts import AlertsPort
 from referral_graph.store.archive import ArchivePort
 from referral_graph.store.cases import CasesPort
 from referral_graph.store.directory import DirectoryPort
@@ -72,6 +74,7 @@ __all__ = [
     "AccessQuery",
     "AccountsPort",
     "AlertQuery",
+    "AlertsPort",
     "ArchivePort",
     "AwarenessQuery",
     "CasesPort",
@@ -103,7 +106,7 @@ T = TypeVar("T")
 
 
 class Transaction(
-    DirectoryPort, CasesPort, TimelinessPort, AccountsPort, TrainingPort, ArchivePort
+    DirectoryPort, CasesPort, TimelinessPort, AccountsPort, AlertsPort, TrainingPort, ArchivePort
 ):
     """Reads and writes inside one store transaction: every role port."""
 

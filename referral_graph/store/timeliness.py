@@ -62,8 +62,11 @@ class TimelinessPort(ABC):
         """Add a message (ignored if one with its id exists)."""
 
     @abstractmethod
-    def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first."""
+    def outbox_due(
+        self, now: datetime, limit: int, *, notices: bool = False
+    ) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first: those for webhooks,
+        or with ``notices`` those to people (topics starting ``notice.``)."""
 
     @abstractmethod
     def save_outbox(self, message: OutboxMessage) -> None:

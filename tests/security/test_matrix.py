@@ -341,6 +341,43 @@ def capacity_policy_put(w: World, role: str, own: bool) -> tuple[str, str, dict[
     return "PUT", "/api/v1/capacity-policy", {"json": policy}
 
 
+def fired_alert(w: World, own: bool) -> str:
+    """An escalation about a fresh referral: ours (sent by ccwc-a to hc-a, which sup
+    oversees, for a child in Angkor Chum) or foreign (Stung Treng)."""
+    from referral_graph.domain.models import TimelinessAlert
+    from referral_graph.domain.sla import AlertKind, Window
+
+    r = w.referral(foreign=not own)
+    alert = TimelinessAlert(
+        id=f"alert:{r.id}:acknowledge:escalation",
+        referral_id=r.id,
+        case_id=r.case_id,
+        provider_id=r.to_provider_id,
+        window=Window.ACKNOWLEDGE,
+        kind=AlertKind.ESCALATION,
+        risk=r.risk,
+        due_at=w.clock(),
+        fired_at=w.clock(),
+        notify=(r.from_provider_id,),
+    )
+    w.store.write(lambda tx: tx.add_alert(alert))
+    return alert.id
+
+
+def alert_seen(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    return "POST", f"/api/v1/alerts/{fired_alert(w, own)}/seen", {}
+
+
+def my_settings(method: str) -> Any:
+    body = {"channels": ["email"], "email": "me@example.org", "language": "en"}
+
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        kwargs = {"json": body} if method == "PUT" else {}
+        return method, "/api/v1/me/notification-settings", kwargs
+
+    return build
+
+
 #: route → how to build a request for (role, own object?); objects are fresh per cell.
 MATRIX: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/logout"): lambda w, r, o: ("POST", "/api/v1/auth/logout", {"json": {}}),
@@ -406,6 +443,15 @@ MATRIX: dict[tuple[str, str], Any] = {
         "/api/v1/audit/due-soon?area={}", lambda r, o: _area(o)
     ),
     ("GET", "/api/v1/alerts"): scoped_get("/api/v1/alerts?provider_id={}", _provider),
+    ("POST", "/api/v1/alerts/{alert_id}/seen"): alert_seen,
+    ("GET", "/api/v1/me/notification-settings"): my_settings("GET"),
+    ("PUT", "/api/v1/me/notification-settings"): my_settings("PUT"),
+    ("GET", "/api/v1/users/{user_id}/notification-settings"): users_route(
+        "GET", "/notification-settings"
+    ),
+    ("PUT", "/api/v1/users/{user_id}/notification-settings"): users_route(
+        "PUT", "/notification-settings", {"channels": ["sms"], "phone": "+85512345678"}
+    ),
     ("POST", "/api/v1/timeliness/tick"): lambda w, r, o: ("POST", "/api/v1/timeliness/tick", {}),
     ("GET", "/api/v1/outbox/dead-letters"): get("/api/v1/outbox/dead-letters"),
     ("POST", "/api/v1/outbox/{message_id}/requeue"): requeue,
@@ -535,6 +581,8 @@ AREA_SCOPED |= {
 #: Roles that reach every object of a route (capacity building: supervisors coach, and
 #: admins keep the directory, across the network): their foreign request is like the own.
 SEES_ALL: dict[tuple[str, str], set[str]] = {
+    # a coordinator may narrow their area's alerts to any provider (a filter, not a reach)
+    ("GET", "/api/v1/alerts"): {"coordinator"},
     ("GET", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
     ("POST", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
     ("GET", "/api/v1/people/{person_id}"): {"supervisor", "admin"},

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from api.web.i18n.alerts import ALERTS
 from api.web.i18n.capacity import CAPACITY
 from api.web.i18n.formats import (
     LANGS,
@@ -84,7 +85,9 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
     return joined
 
 
-MESSAGES: dict[str, tuple[str, str]] = _joined(FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS)
+MESSAGES: dict[str, tuple[str, str]] = _joined(
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS
+)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

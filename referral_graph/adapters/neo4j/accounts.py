@@ -200,6 +200,8 @@ def _user_row(user: User) -> dict[str, Any]:
         "id": user.id,
         "username": user.username,
         "version": user.version,
+        "provider_id": user.provider_id,  # the people to tell of an alert (.alerts)
+        "area_code": user.area_code,
         "doc": user.model_dump_json(),
     }
 

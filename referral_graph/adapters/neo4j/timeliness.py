@@ -1,9 +1,9 @@
 """Timeliness on Neo4j: the SLA policy, the scheduler's queue and its alerts, the due
 list, the audit's hop facts, and the outbox.
 
-Graph: ``(:Referral)-[:HAS_ALERT]->(:Alert)``; ``(:OutboxMessage)`` stands alone; the
-SLA policy is ``(:Meta {key: 'sla_policy'})``. Inserts that must happen once (alerts,
-outbox messages) MERGE on their id.
+Graph: ``(:Referral)-[:HAS_ALERT]->(:Alert)`` (an alert keeps its ``notify`` list);
+``(:OutboxMessage)`` stands alone; the SLA policy is ``(:Meta {key: 'sla_policy'})``.
+Inserts that must happen once (alerts, outbox messages) MERGE on their id.
 See :class:`referral_graph.store.timeliness.TimelinessPort`.
 """
 
@@ -16,9 +16,10 @@ from neo4j import Record
 from neo4j.time import DateTime
 
 from referral_graph.adapters.neo4j.mapping import native_time
-from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, page_of, where
+from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, inside, page_of, where
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
     AlertQuery,
@@ -72,6 +73,12 @@ ALERT_FILTERS: dict[str, LiteralString] = {
     "referral_id": "x.referral_id = $referral_id",
     "provider_id": "x.provider_id = $provider_id",
     "kind": "x.kind = $kind",
+    # the handoff's two ends, or named by the escalation (alerts fired before ``notify``
+    # was kept as a property match by their ends only)
+    "parties": "(EXISTS { MATCH (r:Referral)-[:HAS_ALERT]->(x)"
+    " WHERE r.from_provider_id IN $parties OR r.to_provider_id IN $parties }"
+    " OR any(p IN coalesce(x.notify, []) WHERE p IN $parties))",
+    "unseen_by": "NOT EXISTS { MATCH (:User {id: $unseen_by})-[:SAW]->(x) }",
 }
 
 #: The due list and the hop facts both read referrals with their case's village.
@@ -110,6 +117,7 @@ MERGE (m:OutboxMessage {id: $row.id})
 
 OUTBOX_DUE: LiteralString = """
 MATCH (m:OutboxMessage) WHERE m.state = 'pending' AND m.next_attempt_at <= $now
+  AND (m.topic STARTS WITH $notice_prefix) = $notices
 RETURN m.doc AS doc
 ORDER BY m.next_attempt_at, m.id
 LIMIT $limit
@@ -158,6 +166,7 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
             "risk": alert.risk.value,
             "due_at": alert.due_at,
             "fired_at": alert.fired_at,
+            "notify": list(alert.notify),
             "doc": alert.model_dump_json(),
         }
         record = self._one(ADD_ALERT, row=row)
@@ -179,8 +188,17 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
             "referral_id": query.referral_id,
             "provider_id": query.provider_id,
             "kind": None if query.kind is None else query.kind.value,
+            "parties": None if query.parties is None else list(query.parties),
+            "unseen_by": query.unseen_by,
         }
         filters, params = filtered(values, ALERT_FILTERS)
+        if query.area is not None:
+            predicate, area_params = inside("c.village_code", query.area)
+            filters.append(
+                "EXISTS { MATCH (r:Referral)-[:HAS_ALERT]->(x) MATCH (r)-[:FOR]->(c:Case)"
+                " WHERE " + predicate + " }"
+            )
+            params.update(area_params)
         text = ALERTS + where(filters) + page_of("x", "x.fired_at DESC, x.id")
         return self._page(text, page, TimelinessAlert.model_validate_json, **params)
 
@@ -217,8 +235,13 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
         }
         self._records(ENQUEUE, row=row)
 
-    def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        return [OutboxMessage.from_json(d) for d in self._docs(OUTBOX_DUE, now=now, limit=limit)]
+    def outbox_due(
+        self, now: datetime, limit: int, *, notices: bool = False
+    ) -> list[OutboxMessage]:
+        docs = self._docs(
+            OUTBOX_DUE, now=now, limit=limit, notices=notices, notice_prefix=NOTICE_TOPIC_PREFIX
+        )
+        return [OutboxMessage.from_json(d) for d in docs]
 
     def save_outbox(self, message: OutboxMessage) -> None:
         row = {

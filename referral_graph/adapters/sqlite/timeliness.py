@@ -12,6 +12,7 @@ from referral_graph.adapters.sqlite.sql import Filters, SqlitePart, page_of_docs
 from referral_graph.domain.areas import scope
 from referral_graph.domain.isotime import iso, opt_iso, parse_iso
 from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
     AlertQuery,
@@ -39,6 +40,16 @@ def _fact(row: tuple[object, ...]) -> HopFact:
         if values[i] is not None:
             values[i] = parse_iso(values[i])
     return HopFact(*values)  # type: ignore[arg-type]
+
+
+def _area_condition(area: str) -> tuple[str, list[object]]:
+    """Referrals ``r`` of children living in ``area`` (any level)."""
+    if len(area) in (2, 4):
+        # provinces and districts always prefix their villages' codes
+        column = "r.province_code" if len(area) == 2 else "r.district_code"
+        scope(area)  # refuses codes that are not in the gazetteer
+        return f"{column} = ?", [area]
+    return scope_sql("r.village_code", area)
 
 
 class SqliteTimeliness(SqlitePart, TimelinessPort):
@@ -95,23 +106,35 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
 
     def list_alerts(self, query: AlertQuery, page: Page) -> Listing[TimelinessAlert]:
         f = Filters()
-        f.given("referral_id = ?", query.referral_id)
-        f.given("provider_id = ?", query.provider_id)
-        f.given("kind = ?", query.kind, lambda k: k.value)
+        f.given("a.referral_id = ?", query.referral_id)
+        f.given("a.provider_id = ?", query.provider_id)
+        f.given("a.kind = ?", query.kind, lambda k: k.value)
+        if query.parties is not None:
+            # the handoff's two ends (indexed on referrals), or named by the escalation
+            marks = ",".join("?" * len(query.parties))
+            f.add(
+                f"(a.referral_id IN (SELECT id FROM referrals WHERE from_provider_id IN ({marks})"
+                f" UNION SELECT id FROM referrals WHERE to_provider_id IN ({marks}))"
+                f" OR EXISTS (SELECT 1 FROM json_each(a.doc, '$.notify') n"
+                f" WHERE n.value IN ({marks})))",
+                list(query.parties) * 3,
+            )
+        if query.area is not None:
+            column, args = _area_condition(query.area)
+            f.add(f"a.referral_id IN (SELECT r.id FROM referrals r WHERE {column})", args)
+        f.given(
+            "NOT EXISTS (SELECT 1 FROM alert_seen s WHERE s.alert_id = a.id AND s.user_id = ?)",
+            query.unseen_by,
+        )
         read = TimelinessAlert.model_validate_json
-        order = "fired_at DESC, id"
-        return page_of_docs(self.conn, read, "alerts", f.conditions, f.args, order, page)
+        order = "a.fired_at DESC, a.id"
+        return page_of_docs(self.conn, read, "alerts a", f.conditions, f.args, order, page)
 
     def referrals_due(self, query: DueQuery, page: Page) -> Listing[Referral]:
         f = Filters("r.pending_due_at IS NOT NULL")
         f.given("r.pending_due_at < ?", query.before, iso)
-        if query.area is not None and len(query.area) in (2, 4):
-            # provinces and districts always prefix their villages' codes
-            column = "r.province_code" if len(query.area) == 2 else "r.district_code"
-            scope(query.area)  # refuses codes that are not in the gazetteer
-            f.add(f"{column} = ?", [query.area])
-        elif query.area is not None:
-            f.add(*scope_sql("r.village_code", query.area))
+        if query.area is not None:
+            f.add(*_area_condition(query.area))
         f.given("r.to_provider_id = ?", query.provider_id)
         f.given("r.risk = ?", query.risk, lambda r: r.value)
         order = "r.pending_due_at, r.id"
@@ -146,11 +169,13 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
             ),
         )
 
-    def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+    def outbox_due(
+        self, now: datetime, limit: int, *, notices: bool = False
+    ) -> list[OutboxMessage]:
         rows = self.conn.execute(
             "SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT ?",
-            (iso(now), limit),
+            " AND (topic GLOB ?) = ? ORDER BY next_attempt_at, id LIMIT ?",
+            (iso(now), f"{NOTICE_TOPIC_PREFIX}*", int(notices), limit),
         ).fetchall()
         return [OutboxMessage.from_json(r[0]) for r in rows]
 

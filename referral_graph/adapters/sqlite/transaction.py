@@ -5,6 +5,7 @@
 :mod:`.cases`                 cases, referrals, events, the inbox
 :mod:`.timeliness`            SLA policy, alerts, due list, hop facts, outbox
 :mod:`.accounts`              users, tokens, sign-in failures, access log, idempotency
+:mod:`.alerts`                alerts marked seen, the people to tell
 :mod:`.training`              people, sessions, attendance, coaching, awareness
 :mod:`.archive`               seeding, export and restore, retention, housekeeping
 ============================  ==================================================
@@ -17,10 +18,11 @@ one concern stand side by side.
 from __future__ import annotations
 
 from referral_graph.adapters.sqlite.accounts import SqliteAccounts
+from referral_graph.adapters.sqlite.alerts import SqliteAlerts
 from referral_graph.adapters.sqlite.archive import SqliteArchive
 from referral_graph.adapters.sqlite.timeliness import SqliteTimeliness
 from referral_graph.store.port import Transaction
 
 
-class SqliteTransaction(SqliteArchive, SqliteTimeliness, SqliteAccounts, Transaction):
+class SqliteTransaction(SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteAlerts, Transaction):
     """The port over one SQLite connection inside ``BEGIN`` … ``COMMIT``."""
