@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from referral_graph.archive.alerts import AlertsLoading, alerts_archive_counts
 from referral_graph.archive.common import (
     BATCH_SIZE,
     OUTBOX_STATES,
@@ -19,7 +20,6 @@ from referral_graph.archive.common import (
     seconds_since,
 )
 from referral_graph.archive.reader import read_archive, verify_archive
-from referral_graph.archive.alerts import AlertsLoading, alerts_archive_counts
 from referral_graph.archive.training import TrainingLoading, training_archive_counts
 from referral_graph.archive.writer import export_store
 from referral_graph.domain.isotime import opt_parse_iso, parse_iso

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, cast
 
+from referral_graph.archive.alerts import alerts_archive_records
 from referral_graph.archive.common import (
     ARCHIVE_FORMAT,
     ARCHIVE_VERSION,
@@ -25,7 +26,6 @@ from referral_graph.archive.common import (
     fsync_file,
     seconds_since,
 )
-from referral_graph.archive.alerts import alerts_archive_records
 from referral_graph.archive.training import training_archive_records
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.isotime import opt_iso
