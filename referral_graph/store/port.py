@@ -54,10 +54,12 @@ from referral_graph.domain.queries import (
     area_prefixes,
 )
 from referral_graph.domain.records import (
+    CaseFile,
     HopFact,
     IdempotencyRecord,
     OutboxMessage,
     ProviderActivity,
+    ReferralFile,
     ServiceGap,
 )
 from referral_graph.store.accounts import AccountsPort
@@ -74,6 +76,7 @@ __all__ = [
     "AlertQuery",
     "ArchivePort",
     "AwarenessQuery",
+    "CaseFile",
     "CasesPort",
     "CoachingQuery",
     "DirectoryPort",
@@ -89,6 +92,7 @@ __all__ = [
     "PeopleQuery",
     "ProviderActivity",
     "ProviderQuery",
+    "ReferralFile",
     "ServiceGap",
     "Store",
     "TimelinessPort",

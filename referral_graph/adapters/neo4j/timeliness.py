@@ -18,6 +18,7 @@ from neo4j.time import DateTime
 from referral_graph.adapters.neo4j.mapping import native_time
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, page_of, where
 from referral_graph.domain.errors import Conflict
+from referral_graph.domain.isotime import iso
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
@@ -103,9 +104,11 @@ RETURN x.id AS id, x.case_id AS case_id, x.from_provider_id AS from_provider_id,
 ORDER BY x.created_at, x.id
 """
 
+#: Deferred: written with the unit's next statement (times come as text, see mapping.py).
 ENQUEUE: LiteralString = """
 MERGE (m:OutboxMessage {id: $row.id})
-  ON CREATE SET m += $row
+  ON CREATE SET m += $row, m.created_at = datetime($row.created_at),
+    m.next_attempt_at = datetime($row.next_attempt_at)
 """
 
 OUTBOX_DUE: LiteralString = """
@@ -211,11 +214,11 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
             "id": message.id,
             "topic": message.topic,
             "state": message.state,
-            "created_at": message.created_at,
-            "next_attempt_at": message.next_attempt_at or message.created_at,
+            "created_at": iso(message.created_at),
+            "next_attempt_at": iso(message.next_attempt_at or message.created_at),
             "doc": message.to_json(),
         }
-        self._records(ENQUEUE, row=row)
+        self._defer(ENQUEUE, row=row)
 
     def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         return [OutboxMessage.from_json(d) for d in self._docs(OUTBOX_DUE, now=now, limit=limit)]
