@@ -118,6 +118,20 @@ ORDER BY m.next_attempt_at, m.id
 LIMIT $limit
 """
 
+#: Locks each due message, then looks again: of two concurrent claims, the second waits
+#: for the first to commit and then finds the messages no longer due.
+CLAIM_OUTBOX: LiteralString = """
+MATCH (m:OutboxMessage) WHERE m.state = 'pending' AND m.next_attempt_at <= $now
+WITH m ORDER BY m.next_attempt_at, m.id LIMIT $limit
+SET m._lock = true
+REMOVE m._lock
+WITH m WHERE m.state = 'pending' AND m.next_attempt_at <= $now
+WITH m, m.next_attempt_at AS due
+SET m.next_attempt_at = $until
+RETURN m.doc AS doc
+ORDER BY due, m.id
+"""
+
 SAVE_OUTBOX: LiteralString = """
 MATCH (m:OutboxMessage {id: $row.id})
 SET m.state = $row.state, m.next_attempt_at = $row.next_attempt_at, m.doc = $row.doc
@@ -222,6 +236,10 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
 
     def outbox_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         return [OutboxMessage.from_json(d) for d in self._docs(OUTBOX_DUE, now=now, limit=limit)]
+
+    def claim_outbox(self, now: datetime, until: datetime, limit: int) -> list[OutboxMessage]:
+        docs = self._docs(CLAIM_OUTBOX, now=now, until=until, limit=limit)
+        return [OutboxMessage.from_json(d) for d in docs]
 
     def save_outbox(self, message: OutboxMessage) -> None:
         row = {
