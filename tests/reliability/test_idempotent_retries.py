@@ -64,7 +64,13 @@ def same_answer_once_replayed(answers: list[Any], status: int) -> None:
     assert sorted(str(r) for _, _, r in answers) == ["None", "true"], answers
 
 
-def test_forty_retries_of_a_step_in_flight_replay_it(served: Served) -> None:  # noqa: F811
+def test_retries_in_flight_replay_the_first_answer(served: Served) -> None:  # noqa: F811
+    """One server start (most of the time) for both kinds: steps, then creations."""
+    forty_retries_of_a_step(served)
+    retries_of_new_cases_and_referrals(served)
+
+
+def forty_retries_of_a_step(served: Served) -> None:  # noqa: F811
     referral_ids = [new_referral(served) for _ in range(PAIRS)]
     pairs = []
     for n, referral_id in enumerate(referral_ids):
@@ -82,9 +88,7 @@ def test_forty_retries_of_a_step_in_flight_replay_it(served: Served) -> None:  #
             assert events == ["requested", "received"], (referral_id, events)
 
 
-def test_retries_of_a_new_referral_and_a_new_case_in_flight_make_one(
-    served: Served,  # noqa: F811
-) -> None:
+def retries_of_new_cases_and_referrals(served: Served) -> None:  # noqa: F811
     opening = {
         "opened_by_provider_id": CCWC,
         "age": 12,
