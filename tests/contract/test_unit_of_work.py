@@ -53,6 +53,8 @@ class Wire:
     queries: int = 0  # Neo4j RUN messages; SQLite statements other than BEGIN/COMMIT
     round_trips: int = 0  # Neo4j only: writes to the socket
     texts: list[str] = field(default_factory=list)
+    begins: list[str] = field(default_factory=list)  # Neo4j: what each BEGIN carried
+    bookmarks: list[str] = field(default_factory=list)  # Neo4j: what each COMMIT answered
 
 
 class _BoltLog(logging.Handler):
@@ -68,6 +70,9 @@ class _BoltLog(logging.Handler):
         message = record.getMessage()
         if re.search(r"C: BEGIN\b", message):
             self.wire.transactions += 1
+            self.wire.begins.append(message)
+        elif found := re.search(r"S: SUCCESS \{'bookmark': '([^']+)'", message):
+            self.wire.bookmarks.append(found[1])
         elif re.search(r"C: RUN\b", message):
             self.wire.queries += 1
             self.wire.texts.append(message)
@@ -274,3 +279,21 @@ def test_the_same_key_for_another_request_is_refused(
     assert refused.value.field == "Idempotency-Key"
     events = referrals.get_referral(Caller.system(network, clock()), referred.id).events
     assert [e.to_status for e in events] == [S.REQUESTED, S.RECEIVED]
+
+
+def test_reads_carry_the_bookmarks_of_this_process_writes(
+    network: Store, clock: FakeClock, referred: Referral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Neo4j a read asks for READ access (a cluster's driver sends it to a follower or
+    read replica) and carries the bookmark of the write before it (the follower waits
+    until it has that write): read-your-writes within a process."""
+    if network.name != "neo4j":
+        pytest.skip("bookmarks and access modes are Neo4j's")
+    with counted(network, monkeypatch) as wire:
+        step(network, clock, referred.id, S.RECEIVED)
+        seen = referrals.get_referral(Caller.system(network, clock()), referred.id)
+    assert seen.referral.status is S.RECEIVED
+    write, read = wire.begins
+    assert "'mode': 'r'" not in write and "'mode': 'r'" in read, wire.begins
+    assert len(wire.bookmarks) == 2, wire
+    assert wire.bookmarks[0] in read, (wire.bookmarks, read)
