@@ -36,6 +36,7 @@ from referral_graph.services.caller import Caller
 from referral_graph.services.recorded import RecordedStore, Replay
 from referral_graph.services.referrals import ReferralRequest, ReferralWithEvents, Step
 from referral_graph.store.port import AccessQuery, Page, Store
+from tests.contract.helpers import access as access_record
 from tests.factories import FakeClock, consent, opening
 
 T = TypeVar("T")
@@ -297,3 +298,19 @@ def test_reads_carry_the_bookmarks_of_this_process_writes(
     assert "'mode': 'r'" not in write and "'mode': 'r'" in read, wire.begins
     assert len(wire.bookmarks) == 2, wire
     assert wire.bookmarks[0] in read, (wire.bookmarks, read)
+
+
+def test_a_batch_of_writes_is_one_statement_of_its_size(
+    any_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many writes of one kind in one unit (the access records of reads, written behind
+    in batches) go to Neo4j as one statement whose text does not grow with them."""
+    records = [access_record(f"acc-{i:04d}", object_id=f"case-{i % 7}") for i in range(600)]
+    with counted(any_store, monkeypatch) as wire:
+        any_store.write(lambda tx: [tx.append_access(r) for r in records])
+    assert wire.transactions == 1
+    if any_store.name == "neo4j":
+        assert wire.queries == 1, wire.texts
+        assert len(wire.texts[0].split("' {", 1)[0]) < 1_000  # the text, not its rows
+    found = any_store.read(lambda tx: tx.list_access(AccessQuery(object_id="case-3"), Page()))
+    assert found.count == len([r for r in records if r.object_id == "case-3"])

@@ -74,15 +74,47 @@ class Deferred:
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def compose(writes: Sequence[Deferred], then: LiteralString = "") -> tuple[str, dict[str, Any]]:
+def _runs(writes: Sequence[Deferred], largest: int) -> list[list[Deferred]]:
+    """``writes`` in order, consecutive result-less writes of one body grouped (at most
+    ``largest`` to a group)."""
+    runs: list[list[Deferred]] = []
+    for write in writes:
+        last = runs[-1] if runs else None
+        if (
+            last is not None
+            and write.result is None
+            and last[0].result is None
+            and last[0].body == write.body
+            and "CALL" not in write.body  # a nested scope would not see the row
+            and len(last) < largest
+        ):
+            last.append(write)
+        else:
+            runs.append([write])
+    return runs
+
+
+def compose(
+    writes: Sequence[Deferred], then: LiteralString = "", largest: int = 5_000
+) -> tuple[str, dict[str, Any]]:
     """One statement running ``writes`` in order, each in its own subquery with its
     parameters renamed ``w<i>_<name>``, answering one row with column ``w<i>`` for each
     write that has a ``result``; or, with ``then`` (a whole query of its own), the
-    result-less writes followed by ``then``, which answers as it would alone."""
+    result-less writes followed by ``then``, which answers as it would alone.
+
+    Consecutive result-less writes of one body (a batch of access records, say) become
+    one subquery over ``UNWIND`` of their parameters: a statement's text and plan stay
+    the same size however many there are."""
     parts: list[str] = []
     params: dict[str, Any] = {}
     answers: list[str] = []
-    for i, write in enumerate(writes):
+    for i, run in enumerate(_runs(writes, largest)):
+        write = run[0]
+        if len(run) > 1:
+            body = _PARAMETER.sub(lambda m, i=i: f"w{i}.{m[1]}", write.body)  # type: ignore[misc]
+            params[f"w{i}"] = [w.params for w in run]
+            parts.append(f"CALL () {{\nUNWIND $w{i} AS w{i}\n{body}\n}}")
+            continue
         body = _PARAMETER.sub(lambda m, i=i: f"$w{i}_{m[1]}", write.body)  # type: ignore[misc]
         params.update({f"w{i}_{name}": value for name, value in write.params.items()})
         if write.result is None:
@@ -180,7 +212,7 @@ class CypherRunner:
             self.flush()
         if self._deferred:
             writes, self._deferred = self._deferred, []
-            text, all_params = compose(writes, then=query)
+            text, all_params = compose(writes, then=query, largest=self.batch_size)
             clash = set(all_params) & set(params)
             assert not clash, f"parameters {clash} would be shadowed"
             return self._run(text, {**all_params, **params})
@@ -208,11 +240,12 @@ class CypherRunner:
         if not writes:
             return
         self._claims, self._deferred = [], []
-        text, params = compose(writes)
+        text, params = compose(writes, largest=self.batch_size)
         record = self._run(text, params)[0]
-        for i, write in enumerate(writes):
-            if write.check is not None:
-                write.check(list(record[f"w{i}"]))
+        for i, run in enumerate(_runs(writes, self.batch_size)):
+            check = run[0].check
+            if check is not None:  # a write with a check has a result: a run of its own
+                check(list(record[f"w{i}"]))
 
     def _one(self, query: LiteralString, **params: Any) -> Record | None:
         records = self._records(query, **params)
