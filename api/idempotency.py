@@ -4,6 +4,12 @@ The key is scoped to the signed-in user. The first answer is stored in the same
 transaction as the change it reports, so a crash between the commit and the reply
 cannot make a retry change anything twice. The same key with a different request
 answers 422; keys are forgotten after ``REFERRAL_GRAPH_IDEMPOTENCY_HOURS``.
+
+This dependency only reads the header and fingerprints the request: the key is
+looked up, claimed and answered inside the write's own transaction
+(:class:`~referral_graph.services.recorded.RecordedStore`), so a request is one
+transaction, and a retry sent while the first is in flight waits for it and replays its
+answer instead of meeting the state it left (a 409).
 """
 
 from __future__ import annotations
@@ -12,15 +18,11 @@ import hashlib
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
-from api.deps import RuntimeDep
 from api.security import authorize
-from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.records import IdempotencyRecord
-from referral_graph.services.recorded import Replay, find_answer
 
 REPLAYED = "Idempotency-Replayed"
 
@@ -40,7 +42,6 @@ def request_hash(method: str, path: str, body: bytes) -> str:
 
 async def idempotency(
     request: Request,
-    runtime: RuntimeDep,
     _authorized: Annotated[None, Depends(authorize)],
     idempotency_key: Annotated[
         str | None,
@@ -57,15 +58,6 @@ async def idempotency(
     principal = request.state.principal
     scoped = f"{principal.user_id}:{idempotency_key}"
     digest = request_hash(request.method, request.url.path, await request.body())
-    # Off the event loop: a store that is down must not stall every other request.
-    found = await run_in_threadpool(find_answer, runtime.store, scoped)
-    if found is not None:
-        if found.request_hash != digest:
-            raise InvalidInput(
-                "This Idempotency-Key was used for a different request.",
-                field="Idempotency-Key",
-            )
-        raise Replay(found)
     route = request.scope.get("route")
     status = route.status_code if isinstance(route, APIRoute) and route.status_code else 200
     request.state.idempotency = (scoped, digest, status)

@@ -77,9 +77,15 @@ def served(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     }
     log_path = Path(env.get("BENCH_LOG", "/tmp/referral-graph-bench-server.log"))
     log = open(log_path, "w")  # noqa: SIM115
+    # A/B: BENCH_SERVER_SOURCE names another checkout (e.g. the base commit, from `git
+    # archive`) whose server is measured instead, on the same store and load.
+    source = os.environ.get("BENCH_SERVER_SOURCE")
+    if source:
+        full["PYTHONPATH"] = os.pathsep.join(filter(None, [source, full.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "referral_graph.cli", "serve", "--workers", str(workers)],
         env=full,
+        cwd=source or None,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -104,7 +110,11 @@ def served(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     finally:
         served_rss_mb[url] = _peak_rss_mb(proc.pid)
         proc.terminate()
-        proc.wait(timeout=30)
+        try:  # a loaded machine can take long to flush what was written behind
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
         log.close()
 
 

@@ -14,13 +14,18 @@
     │   ├── StaleVersion         409  someone else changed it first (compare-and-set)
     │   ├── ConsentMissing       409  a referral of a case without recorded consent
     │   ├── SampleDataInUse      409  real records refer to the sample data to remove
-    │   └── AccountProtected     409  the last active admin, or one's own account
+    │   ├── AccountProtected     409  the last active admin, or one's own account
+    │   └── IdempotencyKeyTaken  409  an Idempotency-Key already answered (replayed)
     └── StoreUnavailable         503  the store cannot be reached right now
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # records import the models, which import these errors
+    from referral_graph.domain.records import IdempotencyRecord
 
 
 class ReferralGraphError(Exception):
@@ -134,3 +139,15 @@ class AccountProtected(Conflict):
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, field="user_id")
+
+
+class IdempotencyKeyTaken(Conflict):
+    """A write tried to store the answer to an ``Idempotency-Key`` that already has one:
+    the request was sent before (the API answers with ``first`` instead, unchanged;
+    ``None`` if the store could not read it back)."""
+
+    title = "Idempotency-Key used already"
+
+    def __init__(self, first: IdempotencyRecord | None) -> None:
+        super().__init__("This Idempotency-Key was used already.", field="Idempotency-Key")
+        self.first = first

@@ -1,6 +1,7 @@
 """Records a store keeps beside the domain's models: what routing learns of a
 provider's activity, gaps found while routing, outbox messages, audit facts of a hop
-and the first answer to an idempotent request."""
+and the first answer to an idempotent request; and the files a store reads at once for
+a write (a referral or a case with what deciding on it needs)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
 from referral_graph.domain.vocabulary import Service
 
 
@@ -128,3 +130,25 @@ class IdempotencyRecord:
     status: int
     body: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFile:
+    """A referral with what a step on it needs, read at once (one statement on a store
+    across the network): its case (``None`` if gone), the providers at both ends and its
+    events, oldest first."""
+
+    referral: Referral
+    case: Case | None
+    providers: dict[str, Provider]
+    events: list[ReferralEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """A case with its referrals in path order and the providers they name (the opener,
+    both ends of each referral, and any others asked for), read at once."""
+
+    case: Case
+    referrals: list[Referral]
+    providers: dict[str, Provider]

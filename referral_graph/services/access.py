@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from referral_graph.domain.errors import NotFound
-from referral_graph.domain.models import Case, Provider, Referral
+from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
 from referral_graph.domain.paths import holder
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import (
@@ -40,10 +40,16 @@ def _providers(tx: Transaction, referrals: list[Referral], case: Case) -> dict[s
 
 
 def case_seen(
-    tx: Transaction, principal: Principal, case: Case, referrals: list[Referral]
+    tx: Transaction,
+    principal: Principal,
+    case: Case,
+    referrals: list[Referral],
+    providers: dict[str, Provider] | None = None,
 ) -> SeenCase:
-    """What the principal sees of a case already read in ``tx`` (404 if nothing)."""
-    providers = _providers(tx, referrals, case)
+    """What the principal sees of a case already read in ``tx`` (404 if nothing);
+    ``providers``: those its referrals name, if already read (a ``CaseFile``'s)."""
+    if providers is None:
+        providers = _providers(tx, referrals, case)
     access = case_access(principal, case, referrals, providers)
     if access is None:
         raise NotFound("case", case.id)
@@ -78,19 +84,19 @@ class SeenReferral:
     referral: Referral
     case: Case
     access: Access
+    events: list[ReferralEvent]  # all of them, oldest first (unredacted)
 
 
 def referral_seen(tx: Transaction, principal: Principal, referral_id: str) -> SeenReferral:
-    """What the principal sees of a referral, read in ``tx`` (404 if nothing)."""
-    referral = tx.get_referral(referral_id)
-    case = None if referral is None else tx.get_case(referral.case_id)
-    if referral is None or case is None:
+    """What the principal sees of a referral, read in ``tx`` as one file (the referral,
+    its case, both ends and its events: one statement on Neo4j); 404 if nothing."""
+    found = tx.referral_file(referral_id)
+    if found is None or found.case is None:
         raise NotFound("referral", referral_id)
-    providers = tx.get_providers({referral.from_provider_id, referral.to_provider_id})
-    access = referral_access(principal, referral, case, providers)
+    access = referral_access(principal, found.referral, found.case, found.providers)
     if access is None:
         raise NotFound("referral", referral_id)
-    return SeenReferral(referral, case, access)
+    return SeenReferral(found.referral, found.case, access, found.events)
 
 
 def seen_referral(store: Store, principal: Principal, referral_id: str) -> SeenReferral:

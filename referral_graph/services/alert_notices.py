@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from referral_graph.domain.alerting import (
     Channel,
@@ -239,12 +239,16 @@ def deliver_notices(
     batch: int = 100,
 ) -> list[OutboxMessage]:
     """One delivery round over the messages to people due at ``now``; returns them as
-    saved (delivered, rescheduled, retried later, or dead letters)."""
+    saved (delivered, rescheduled, retried later, or dead letters).
+
+    Like webhook delivery, the round claims what it will send for as long as sending
+    may take, so that with several schedulers each person is told once."""
     policy = policy or DeliveryPolicy()
     plan = plan or NoticePlan(channels=frozenset(senders))
+    held = timedelta(seconds=policy.timeout_seconds * max(1, len(senders)) * batch + 60)
 
     def read(tx: Transaction) -> Due:
-        due = tx.outbox_due(now, batch, notices=True)
+        due = tx.claim_outbox(now, now + held, batch, notices=True)
         users = {}
         for user_id in {str(m.payload.get("user_id")) for m in due}:
             user = tx.get_user(user_id)
@@ -257,7 +261,7 @@ def deliver_notices(
                 codes[case_id] = case.code
         return due, users, codes, tx.get_sla_policy() or packaged_policy()
 
-    due, users, codes, sla = store.read(read)
+    due, users, codes, sla = store.write(read)
     results = [
         _attempt(
             m,

@@ -16,7 +16,7 @@ from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Servic
 from referral_graph.security.policy import Access, may_act_for
 from referral_graph.services.access import SeenCase, case_seen
 from referral_graph.services.caller import Caller
-from referral_graph.store.port import Transaction
+from referral_graph.store.port import CaseFile, Transaction
 
 
 class CaseOpening(BaseModel):
@@ -39,23 +39,27 @@ class CaseOpening(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
-def _case(tx: Transaction, case_id: str) -> Case:
-    case = tx.get_case(case_id)
-    if case is None:
+def _file(tx: Transaction, case_id: str) -> CaseFile:
+    """The case with its referrals and their providers, in one read."""
+    found = tx.case_file(case_id)
+    if found is None:
         raise NotFound("case", case_id)
-    return case
+    return found
 
 
 def _seen(tx: Transaction, caller: Caller, case_id: str) -> SeenCase:
-    return case_seen(tx, caller.principal, _case(tx, case_id), tx.case_referrals(case_id))
+    found = _file(tx, case_id)
+    return case_seen(tx, caller.principal, found.case, found.referrals, found.providers)
 
 
-def _owned(tx: Transaction, caller: Caller, case_id: str) -> Case:
-    """The case, if the caller holds it in full (its own CCWC); else not found."""
-    seen = _seen(tx, caller, case_id)
+def _owned(tx: Transaction, caller: Caller, case_id: str) -> CaseFile:
+    """The case's file, if the caller holds the case in full (its own CCWC); else not
+    found."""
+    found = _file(tx, case_id)
+    seen = case_seen(tx, caller.principal, found.case, found.referrals, found.providers)
     if seen.access is not Access.FULL:
         raise NotFound("case", case_id)
-    return seen.case
+    return found
 
 
 def see_case(caller: Caller, case_id: str) -> SeenCase:
@@ -66,7 +70,7 @@ def see_case(caller: Caller, case_id: str) -> SeenCase:
 
 def get_case(caller: Caller, case_id: str) -> Case:
     """The case as the caller may see it in full (a system caller, the case's CCWC)."""
-    return caller.store.read(lambda tx: _owned(tx, caller, case_id))
+    return caller.store.read(lambda tx: _owned(tx, caller, case_id).case)
 
 
 def open_case(caller: Caller, opening: CaseOpening) -> Case:
@@ -114,7 +118,7 @@ def record_consent(caller: Caller, case_id: str, consent: Consent) -> Case:
     """Record who consented to referral, and when (the case's own CCWC)."""
 
     def work(tx: Transaction) -> Case:
-        case = _owned(tx, caller, case_id)
+        case = _owned(tx, caller, case_id).case
         updated = case.model_copy(update={"consent": consent, "version": case.version + 1})
         tx.save_case(updated, case.version)
         return updated
@@ -127,10 +131,11 @@ def close_case(caller: Caller, case_id: str) -> Case:
     now = caller.now
 
     def work(tx: Transaction) -> Case:
-        case = _owned(tx, caller, case_id)
+        found = _owned(tx, caller, case_id)
+        case = found.case
         if case.status is CaseStatus.CLOSED:
             raise Conflict("The case is already closed.")
-        still_open = [r.id for r in tx.case_referrals(case_id) if not r.status.is_closed]
+        still_open = [r.id for r in found.referrals if not r.status.is_closed]
         if still_open:
             raise Conflict(
                 f"{len(still_open)} referral(s) of this case are still open: "

@@ -4,9 +4,10 @@ case Bundle, and the bulk export.
 Each takes a :class:`~referral_graph.services.caller.Caller` and decides in its own
 transaction what the caller may see. The FHIR view carries the free-text reason, so a
 caller who sees a referral only pseudonymously (a coordinator) is told it does not
-exist, as with any referral it may not see. Updates go through
-:func:`referral_graph.services.referrals.move_referral`: the same lifecycle rules,
-party check, compare-and-set, idempotency and audit as the JSON API.
+exist, as with any referral it may not see. Updates take the step of
+:func:`referral_graph.services.referrals.move_referral` (``take_step``) in one unit of
+work: the same lifecycle rules, party check, compare-and-set, idempotency and audit as
+the JSON API.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from referral_graph.domain.errors import NotFound, StaleVersion
+from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.queries import InboxQuery, ProviderQuery, every
@@ -24,26 +26,32 @@ from referral_graph.interop.fhir_ids import candidates, domain_id, fhir_id
 from referral_graph.interop.fhir_search import Search
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import Access
-from referral_graph.services.access import case_seen, referral_seen
+from referral_graph.services.access import SeenReferral, case_seen, referral_seen
 from referral_graph.services.caller import Caller
-from referral_graph.services.referrals import ReferralWithEvents, Step, move_referral
+from referral_graph.services.referrals import ReferralWithEvents, Step, take_step
 from referral_graph.store.port import Transaction
 
 _EVERY_STATUS = tuple(ReferralStatus)
 
 
-def _referral(tx: Transaction, principal: Principal, ident: str) -> Referral:
+def _seen(tx: Transaction, principal: Principal, ident: str) -> SeenReferral:
     """The referral a FHIR (or domain) id names, if the caller may see it in full or
     as its handoff; otherwise not found."""
     for candidate in candidates(ident):
-        found = tx.get_referral(candidate)
-        if found is None or ident not in (found.id, fhir_id(found.id)):
+        try:
+            seen = referral_seen(tx, principal, candidate)
+        except NotFound:
             continue
-        seen = referral_seen(tx, principal, found.id)
+        if ident not in (seen.referral.id, fhir_id(seen.referral.id)):
+            continue
         if seen.access is Access.PSEUDONYMOUS:
             break
-        return seen.referral
+        return seen
     raise NotFound("referral", ident)
+
+
+def _referral(tx: Transaction, principal: Principal, ident: str) -> Referral:
+    return _seen(tx, principal, ident).referral
 
 
 def read_task(caller: Caller, ident: str) -> Json:
@@ -139,20 +147,29 @@ def update_task(caller: Caller, ident: str, body: object, *, if_match: int | Non
     """Move a referral by updating its Task (see :mod:`referral_graph.interop.fhir_inbound`).
     A Task that changes nothing answers as it is; ``if_match`` (the ``If-Match``
     version) refuses a stale update with ``StaleVersion``."""
-    current = caller.store.read(lambda tx: _referral(tx, caller.principal, ident))
-    if if_match is not None and if_match != current.version:
-        raise StaleVersion("referral", ident, current.status.value)
-    change = fhir_inbound.read_update(body, ident, fhir.as_json(fhir.task(current)))
-    if change is None:
-        return fhir.as_json(fhir.task(current))
-    step = Step(
-        status=change.status,
-        reason=change.reason,
-        outcome=change.outcome,
-        note=change.note,
-        expected_version=current.version,
-    )
-    moved = move_referral(caller, current.id, step)
+    event_id = new_id("evt")  # before the unit of work, as move_referral draws it
+
+    def work(tx: Transaction) -> ReferralWithEvents:
+        seen = _seen(tx, caller.principal, ident)
+        current = seen.referral
+        if if_match is not None and if_match != current.version:
+            raise StaleVersion("referral", ident, current.status.value)
+        change = fhir_inbound.read_update(body, ident, fhir.as_json(fhir.task(current)))
+        if change is None:
+            return ReferralWithEvents(referral=current, events=seen.events)
+        step = Step(
+            status=change.status,
+            reason=change.reason,
+            outcome=change.outcome,
+            note=change.note,
+            expected_version=current.version,
+        )
+        return take_step(tx, caller, seen, step, event_id)
+
+    # One unit of work (read, check, step, access record, idempotent answer): a retry of
+    # an update that landed replays its answer, where a read first would have refused
+    # it as stale (If-Match names the version before the first update).
+    moved = caller.store.write(work)
     return fhir.as_json(fhir.task(moved.referral))
 
 

@@ -125,10 +125,17 @@ def deliver(
     policy: DeliveryPolicy | None = None,
     batch: int = 100,
 ) -> list[OutboxMessage]:
-    """One delivery round over the messages due at ``now``; returns them as saved."""
+    """One delivery round over the messages due at ``now``; returns them as saved.
+
+    The round first claims what it will send, for as long as sending may take: with
+    several schedulers (worker processes, instances on one Neo4j) each message goes out
+    once, not once per scheduler that saw it due (measured with two instances ticking
+    every second: some alerts reached the webhook twice). A round that dies after
+    claiming leaves its messages due again when the claim runs out."""
     policy = policy or DeliveryPolicy()
     post = post or http_post(policy.timeout_seconds)
-    due = store.read(lambda tx: tx.outbox_due(now, batch))
+    held = timedelta(seconds=policy.timeout_seconds * max(1, len(hooks)) * batch + 60)
+    due = store.write(lambda tx: tx.claim_outbox(now, now + held, batch))
     results = [_attempt(m, hooks, now, post, policy) for m in due]
 
     def save(tx: Transaction) -> None:

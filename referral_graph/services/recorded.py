@@ -12,11 +12,16 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from itertools import count
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from pydantic import BaseModel
 
-from referral_graph.domain.errors import Conflict
+from referral_graph.domain.errors import (
+    IdempotencyKeyTaken,
+    InvalidInput,
+    ReferralGraphError,
+    StoreUnavailable,
+)
 from referral_graph.domain.ids import new_ordered_id
 from referral_graph.domain.records import IdempotencyRecord
 from referral_graph.security.model import AccessRecord, Principal
@@ -32,11 +37,6 @@ class Replay(Exception):
     def __init__(self, record: IdempotencyRecord) -> None:
         super().__init__(record.key)
         self.record = record
-
-
-def find_answer(store: Store, key: str) -> IdempotencyRecord | None:
-    """The first answer given to a request with this (user-scoped) key, if any."""
-    return store.read(lambda tx: tx.get_idempotency(key))
 
 
 _OBJECT_PARAMS = (
@@ -109,6 +109,18 @@ class RecordedStore(Store):
         self._seq = count()
 
     def write(self, work: Callable[[Transaction], T]) -> T:
+        """``work``, its access record and (with a key) its answer, in one transaction.
+
+        With an ``Idempotency-Key`` nothing is looked up first: the answer is stored
+        with the change, and the store refuses a key already answered
+        (``IdempotencyKeyTaken``, carrying the first answer, which is then replayed).
+        A retry of a request still in flight waits for it on the key: SQLite's writers
+        take turns (``BEGIN IMMEDIATE``), and Neo4j writes the key first of the unit's
+        writes, where a second transaction with the same key waits on its lock until
+        the first commits. A retry that fails before it gets there (it reads the state
+        the first request left: an illegal step, a stale version) replays too, if the
+        key has an answer by then (one more read, on failures only)."""
+
         def logged(tx: Transaction) -> T:
             result = work(tx)
             entry = record(
@@ -130,15 +142,33 @@ class RecordedStore(Store):
 
         try:
             return self.inner.write(logged)
-        except Conflict as exc:
-            if self._idempotency is None or exc.field != "Idempotency-Key":
+        except IdempotencyKeyTaken as exc:
+            if self._idempotency is None:
                 raise
-            # Another request with the same key won the race: answer as it did.
-            key, digest, _status = self._idempotency
-            first = self.inner.read(lambda tx: tx.get_idempotency(key))
-            if first is None or first.request_hash != digest:
+            self._replay(exc.first or self._answer(), exc)
+        except ReferralGraphError as exc:
+            if self._idempotency is None or isinstance(exc, StoreUnavailable):
                 raise
-            raise Replay(first) from None
+            # Did a request with this key land meanwhile (the first of a retry)? Read on
+            # the primary (a write transaction), where the first one committed.
+            self._replay(self._answer(), exc)
+
+    def _answer(self) -> IdempotencyRecord | None:
+        assert self._idempotency is not None
+        key = self._idempotency[0]
+        return self.inner.write(lambda tx: tx.get_idempotency(key))
+
+    def _replay(self, first: IdempotencyRecord | None, error: ReferralGraphError) -> NoReturn:
+        """Answer as the first request with this key did; ``error`` if there was none."""
+        assert self._idempotency is not None
+        if first is None:
+            raise error
+        if first.request_hash != self._idempotency[1]:
+            raise InvalidInput(
+                "This Idempotency-Key was used for a different request.",
+                field="Idempotency-Key",
+            ) from None
+        raise Replay(first) from None
 
     def read(self, work: Callable[[Transaction], T]) -> T:
         return self.inner.read(work)

@@ -43,7 +43,7 @@ from referral_graph.security.policy import (
     redact_events,
     redact_referral,
 )
-from referral_graph.services.access import case_seen, referral_seen
+from referral_graph.services.access import SeenReferral, case_seen, referral_seen
 from referral_graph.services.caller import Caller
 from referral_graph.services.timeliness import policy_in_force, referral_event_message
 from referral_graph.store.port import Transaction
@@ -110,7 +110,7 @@ def get_referral(caller: Caller, referral_id: str) -> ReferralWithEvents:
 
     def work(tx: Transaction) -> ReferralWithEvents:
         seen = referral_seen(tx, caller.principal, referral_id)
-        events = tx.referral_events(referral_id)
+        events = seen.events
         if seen.access is Access.PSEUDONYMOUS:
             return ReferralWithEvents(
                 referral=redact_referral(seen.referral), events=redact_events(events)
@@ -136,17 +136,18 @@ def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
     referral_id, event_id = new_id("ref"), new_id("evt")
 
     def work(tx: Transaction) -> Referral:
-        case = tx.get_case(request.case_id)
-        if case is None:
+        ends = (request.from_provider_id, request.to_provider_id)
+        found = tx.case_file(request.case_id, also=ends)  # one read for all that follows
+        if found is None:
             raise NotFound("case", request.case_id)
-        case_seen(tx, caller.principal, case, tx.case_referrals(case.id))  # 404 if not seen
+        case, providers = found.case, found.providers
+        case_seen(tx, caller.principal, case, found.referrals, providers)  # 404 if not seen
         if case.status != CaseStatus.OPEN:
             raise InvalidInput("The case is closed.", field="case_id")
         if case.consent is None:
             raise ConsentMissing(case.id)
         if request.from_provider_id == request.to_provider_id:
             raise InvalidInput("A provider cannot refer to itself.", field="to_provider_id")
-        providers = tx.get_providers([request.from_provider_id, request.to_provider_id])
         for field in ("from_provider_id", "to_provider_id"):
             ident = getattr(request, field)
             if ident not in providers or not providers[ident].active:
@@ -172,8 +173,10 @@ def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
                     field="continues_referral_id",
                 )
         else:
-            previous = tx.get_referral(request.continues_referral_id)
-            if previous is None or previous.case_id != case.id:
+            previous = next(
+                (r for r in found.referrals if r.id == request.continues_referral_id), None
+            )
+            if previous is None:
                 raise InvalidInput(
                     "continues_referral_id names no referral of this case.",
                     field="continues_referral_id",
@@ -236,8 +239,6 @@ def _check_party(party: Party | None, step: Step) -> None:
 def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithEvents:
     """Move a referral to its next status, with compare-and-set on its version. The
     caller's part in the handoff is read from the referral in the same transaction."""
-    now, actor = caller.now, caller.actor
-
     # Drawn before the unit of work: a store that runs it again after a commit whose
     # answer was lost (Neo4j) finds this very step on record and answers with it, rather
     # than refusing its own step as a conflict.
@@ -245,57 +246,66 @@ def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithE
 
     def work(tx: Transaction) -> ReferralWithEvents:
         seen = referral_seen(tx, caller.principal, referral_id)
-        _check_party(party_of(caller.principal, seen.referral, seen.case), step)
-        current = seen.referral
-        history = tx.referral_events(referral_id)
-        if history and history[-1].id == event_id:
-            return ReferralWithEvents(referral=current, events=history)
-        if step.expected_version is not None and step.expected_version != current.version:
-            raise StaleVersion("referral", referral_id, current.status.value)
-        check_transition(
-            current.status,
-            StepRequest(
-                step.status,
-                reason=step.reason,
-                outcome=step.outcome,
-                note=step.note,
-                reason_code=step.reason_code,
-            ),
-        )
-        code = check_reason(step.status, step.reason_code, step.reason)
-        version = current.version + 1
-        step_times = dict(current.step_times)
-        step_times.setdefault(step.status, now)
-        updated = current.model_copy(
-            update={
-                "status": step.status,
-                "status_reason": step.reason if step.reason else current.status_reason,
-                "status_reason_code": code or current.status_reason_code,
-                "outcome": step.outcome if step.outcome else current.outcome,
-                "updated_at": now,
-                "step_times": step_times,
-                "version": version,
-                "next_alert_at": first_alert_time(step.status, current.created_at, current.due),
-            }
-        )
-        event = ReferralEvent(
-            id=event_id,
-            referral_id=referral_id,
-            sequence=version,
-            at=now,
-            actor=actor,
-            from_status=current.status,
-            to_status=step.status,
-            reason=step.reason,
-            reason_code=code,
-            outcome=step.outcome,
-            note=step.note,
-        )
-        tx.save_referral(updated, current.version, event)
-        tx.enqueue(referral_event_message(updated, now))
-        return ReferralWithEvents(referral=updated, events=[*history, event])
+        return take_step(tx, caller, seen, step, event_id)
 
     return caller.store.write(work)
+
+
+def take_step(
+    tx: Transaction, caller: Caller, seen: SeenReferral, step: Step, event_id: str
+) -> ReferralWithEvents:
+    """The step on a referral read in ``tx`` (``seen``), written in ``tx``: the part of
+    :func:`move_referral` other use cases share (a FHIR Task update). ``event_id`` is
+    drawn before the unit of work (see there)."""
+    now, actor = caller.now, caller.actor
+    _check_party(party_of(caller.principal, seen.referral, seen.case), step)
+    current, history = seen.referral, seen.events
+    if history and history[-1].id == event_id:
+        return ReferralWithEvents(referral=current, events=history)
+    if step.expected_version is not None and step.expected_version != current.version:
+        raise StaleVersion("referral", current.id, current.status.value)
+    check_transition(
+        current.status,
+        StepRequest(
+            step.status,
+            reason=step.reason,
+            outcome=step.outcome,
+            note=step.note,
+            reason_code=step.reason_code,
+        ),
+    )
+    code = check_reason(step.status, step.reason_code, step.reason)
+    version = current.version + 1
+    step_times = dict(current.step_times)
+    step_times.setdefault(step.status, now)
+    updated = current.model_copy(
+        update={
+            "status": step.status,
+            "status_reason": step.reason if step.reason else current.status_reason,
+            "status_reason_code": code or current.status_reason_code,
+            "outcome": step.outcome if step.outcome else current.outcome,
+            "updated_at": now,
+            "step_times": step_times,
+            "version": version,
+            "next_alert_at": first_alert_time(step.status, current.created_at, current.due),
+        }
+    )
+    event = ReferralEvent(
+        id=event_id,
+        referral_id=current.id,
+        sequence=version,
+        at=now,
+        actor=actor,
+        from_status=current.status,
+        to_status=step.status,
+        reason=step.reason,
+        reason_code=code,
+        outcome=step.outcome,
+        note=step.note,
+    )
+    tx.save_referral(updated, current.version, event)
+    tx.enqueue(referral_event_message(updated, now))
+    return ReferralWithEvents(referral=updated, events=[*history, event])
 
 
 def case_path(caller: Caller, case_id: str) -> list[Hop]:

@@ -8,9 +8,11 @@ referral, restores and the retention purge are the archive port's.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 
 from referral_graph.domain.models import Case, Referral, ReferralEvent
 from referral_graph.domain.queries import InboxQuery, Listing, Page
+from referral_graph.domain.records import CaseFile, ReferralFile
 
 
 class CasesPort(ABC):
@@ -58,6 +60,19 @@ class CasesPort(ABC):
     @abstractmethod
     def case_referrals(self, case_id: str) -> list[Referral]:
         """Every referral of a case, in path order (hop, then creation time)."""
+
+    # --- files: what a write decides on, read at once --------------------------------
+    @abstractmethod
+    def referral_file(self, referral_id: str) -> ReferralFile | None:
+        """The referral with its case, the providers at both ends and its events (what
+        a step on it is decided on), in one read; ``None`` if there is no such referral.
+        A store across the network reads it in one statement."""
+
+    @abstractmethod
+    def case_file(self, case_id: str, also: Iterable[str] = ()) -> CaseFile | None:
+        """The case with its referrals in path order and the providers they name, plus
+        the providers ``also`` names (those that exist), in one read; ``None`` if there
+        is no such case."""
 
     @abstractmethod
     def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:

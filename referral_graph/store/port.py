@@ -55,10 +55,12 @@ from referral_graph.domain.queries import (
     area_prefixes,
 )
 from referral_graph.domain.records import (
+    CaseFile,
     HopFact,
     IdempotencyRecord,
     OutboxMessage,
     ProviderActivity,
+    ReferralFile,
     ServiceGap,
 )
 from referral_graph.store.accounts import AccountsPort
@@ -77,6 +79,7 @@ __all__ = [
     "AlertsPort",
     "ArchivePort",
     "AwarenessQuery",
+    "CaseFile",
     "CasesPort",
     "CoachingQuery",
     "DirectoryPort",
@@ -92,6 +95,7 @@ __all__ = [
     "PeopleQuery",
     "ProviderActivity",
     "ProviderQuery",
+    "ReferralFile",
     "ServiceGap",
     "Store",
     "TimelinessPort",

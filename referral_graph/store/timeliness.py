@@ -69,6 +69,16 @@ class TimelinessPort(ABC):
         or with ``notices`` those to people (topics starting ``notice.``)."""
 
     @abstractmethod
+    def claim_outbox(
+        self, now: datetime, until: datetime, limit: int, *, notices: bool = False
+    ) -> list[OutboxMessage]:
+        """Pending messages due at ``now``, oldest first (for webhooks, or with
+        ``notices`` those to people), each held until ``until``: its
+        next attempt moves there, so that no other deliverer (another worker, another
+        instance) takes it meanwhile, and it is due again then if this one never
+        records an outcome. Two concurrent claims never return the same message."""
+
+    @abstractmethod
     def save_outbox(self, message: OutboxMessage) -> None:
         """Record a delivery attempt's outcome."""
 

@@ -4,11 +4,12 @@ escalations) through the services with a controlled clock."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from operator import methodcaller
 
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert, utc_now
+from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import AlertKind, Deadlines, Window
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.policies.sla import packaged_policy
@@ -202,6 +203,65 @@ def test_outbox_queue(any_store: Store) -> None:
     m4 = message("msg-4", 3, state="dead")
     any_store.write(lambda tx: tx.enqueue(m4))
     assert listed("dead") == ([m4, dead], 2)
+
+
+def test_outbox_claims_hold_messages_for_one_deliverer(any_store: Store) -> None:
+    """A claim moves each due message's next attempt to the end of the claim: a second
+    deliverer does not take it meanwhile, and it is due again when the claim runs out
+    without an outcome recorded."""
+    for m in (message("msg-1", 0), message("msg-2", 1), message("msg-3", 2)):
+        any_store.write(methodcaller("enqueue", m))
+    now, until = T0 + 3 * HOUR, T0 + 4 * HOUR
+
+    def claim(at: datetime, limit: int = 10) -> list[str]:
+        held = any_store.write(lambda tx: tx.claim_outbox(at, until, limit))
+        return [m.id for m in held]
+
+    assert claim(now, limit=2) == ["msg-1", "msg-2"]
+    assert claim(now) == ["msg-3"]
+    assert claim(now) == []
+    assert claim(until) == ["msg-1", "msg-2", "msg-3"]  # nobody recorded an outcome
+
+
+def test_claims_keep_webhooks_and_messages_to_people_apart(any_store: Store) -> None:
+    """Webhook delivery and delivery to people claim separately: neither takes (and
+    delays) the other's messages."""
+    hook = message("msg-hook", 0)
+    notice = OutboxMessage(
+        id="msg-notice",
+        topic=NOTICE_TOPIC_PREFIX + "escalation",
+        payload={"user_id": "user-1", "case_id": "case-1"},
+        created_at=T0,
+    )
+    for m in (hook, notice):
+        any_store.write(methodcaller("enqueue", m))
+    now, until = T0 + HOUR, T0 + 2 * HOUR
+
+    def claim(*, notices: bool) -> list[str]:
+        held = any_store.write(lambda tx: tx.claim_outbox(now, until, 10, notices=notices))
+        return [m.id for m in held]
+
+    assert claim(notices=True) == ["msg-notice"]
+    assert claim(notices=True) == []
+    assert claim(notices=False) == ["msg-hook"]
+    assert claim(notices=False) == []
+
+
+def test_concurrent_claims_never_share_a_message(any_store: Store) -> None:
+    for i in range(24):
+        any_store.write(methodcaller("enqueue", message(f"msg-{i:02d}", 0)))
+    now = T0 + HOUR
+
+    def claim(_: int = 0) -> list[OutboxMessage]:
+        return any_store.write(lambda tx: tx.claim_outbox(now, now + HOUR, 6))
+
+    results = race(8, claim)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    claimed = [m.id for r in results if isinstance(r, list) for m in r]
+    assert len(claimed) == len(set(claimed)) >= 6  # each message at most once
+    while more := claim():  # the rest, to whoever asks next
+        claimed += [m.id for m in more]
+    assert sorted(claimed) == [f"msg-{i:02d}" for i in range(24)]
 
 
 # --- audit -------------------------------------------------------------------------

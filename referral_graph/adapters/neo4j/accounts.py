@@ -18,7 +18,8 @@ from neo4j import Record
 
 from referral_graph.adapters.neo4j.mapping import native_time, opt_native_time
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, page_of, where
-from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.errors import Conflict, IdempotencyKeyTaken, StaleVersion
+from referral_graph.domain.isotime import iso
 from referral_graph.security.model import AccessRecord, TokenRecord, User
 from referral_graph.store.port import (
     AccessQuery,
@@ -149,7 +150,7 @@ DELETE f
 #: rather than leaving the first one standing in its place unnoticed.
 APPEND_ACCESS: LiteralString = """
 CREATE (a:AccessRecord)
-SET a = $row
+SET a = $row, a.at = datetime($row.at)
 """
 
 ACCESS_LOG: LiteralString = "MATCH (x:AccessRecord)\n"
@@ -174,18 +175,22 @@ RETURN r.key AS key, r.request_hash AS request_hash, r.status AS status, r.body 
        r.created_at AS created_at
 """
 
-#: MERGE on the unique key: of two concurrent inserts, the loser meets the winner's node.
+#: MERGE on the unique key: of two concurrent inserts, the loser waits on the winner's
+#: lock of the key (the constraint's index entry) until it commits, then meets its node.
+#: Deferred and run first of a unit's writes (a claim): a request retried while the
+#: first is still in flight waits there, before it has changed anything, and then
+#: answers as the first did. Answers the first answer when the key was taken.
 SAVE_IDEMPOTENCY: LiteralString = """
 MERGE (r:IdempotencyRecord {key: $key})
-  ON CREATE SET r._new = true
-WITH r
+  ON CREATE SET r._new = true, r.request_hash = $request_hash, r.status = $status,
+    r.body = $body, r.created_at = datetime($created_at)
 WITH r, r._new IS NOT NULL AS created
 REMOVE r._new
-WITH r, created WHERE created
-SET r.request_hash = $request_hash, r.status = $status, r.body = $body,
-    r.created_at = $created_at
-RETURN r.key AS key
 """
+
+TAKEN_BY: LiteralString = (
+    "CASE WHEN created THEN null ELSE r {.key, .request_hash, .status, .body, .created_at} END"
+)
 
 FORGET_IDEMPOTENCY: LiteralString = """
 MATCH (r:IdempotencyRecord) WHERE r.created_at < $before
@@ -231,6 +236,16 @@ def _access(row: dict[str, Any]) -> AccessRecord:
         path=str(row["path"]),
         object_id=row["object_id"],
         client=row["client"],
+    )
+
+
+def _idempotency(row: Record | dict[str, Any]) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        key=str(row["key"]),
+        request_hash=str(row["request_hash"]),
+        status=int(row["status"]),
+        body=str(row["body"]),
+        created_at=native_time(row["created_at"]),
     )
 
 
@@ -319,7 +334,7 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
     def append_access(self, record: AccessRecord) -> None:
         row = {
             "id": record.id,
-            "at": record.at,
+            "at": iso(record.at),  # text: the server parses it (see mapping.py)
             "user_id": record.user_id,
             "username": record.username,
             "role": record.role,
@@ -329,7 +344,7 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
             "object_id": record.object_id,
             "client": record.client,
         }
-        self._records(APPEND_ACCESS, row=row)
+        self._defer(APPEND_ACCESS, row=row)  # with the unit's next statement
 
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
         values = {"object_id": query.object_id, "user_id": query.user_id}
@@ -339,27 +354,28 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
     # --- idempotency -----------------------------------------------------------------
     def get_idempotency(self, key: str) -> IdempotencyRecord | None:
         row = self._one(GET_IDEMPOTENCY, key=key)
-        if row is None:
-            return None
-        return IdempotencyRecord(
-            key=str(row["key"]),
-            request_hash=str(row["request_hash"]),
-            status=int(row["status"]),
-            body=str(row["body"]),
-            created_at=native_time(row["created_at"]),
-        )
+        return None if row is None else _idempotency(row)
 
     def save_idempotency(self, record: IdempotencyRecord) -> None:
-        saved = self._one(
+        """Deferred, and run before the unit's other deferred writes (see
+        :data:`SAVE_IDEMPOTENCY`); a taken key raises ``IdempotencyKeyTaken`` with the
+        first answer when the unit ends (or at its next query)."""
+
+        def check(taken: list[Any]) -> None:
+            if taken:
+                raise IdempotencyKeyTaken(_idempotency(taken[0]))
+
+        self._defer(
             SAVE_IDEMPOTENCY,
+            result=TAKEN_BY,
+            check=check,
+            first=True,
             key=record.key,
             request_hash=record.request_hash,
             status=record.status,
             body=record.body,
-            created_at=record.created_at,
+            created_at=iso(record.created_at),
         )
-        if saved is None:
-            raise Conflict("This Idempotency-Key was used already.", field="Idempotency-Key")
 
     def forget_idempotency(self, before: datetime) -> int:
         row = self._one(FORGET_IDEMPOTENCY, before=before)

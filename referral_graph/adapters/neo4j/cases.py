@@ -9,7 +9,8 @@ See :class:`referral_graph.store.cases.CasesPort`.
 
 from __future__ import annotations
 
-from typing import LiteralString
+from collections.abc import Iterable
+from typing import Any, LiteralString
 
 from referral_graph.adapters.neo4j.mapping import (
     CASE_TIMES,
@@ -22,8 +23,15 @@ from referral_graph.adapters.neo4j.mapping import (
 )
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, page_of
 from referral_graph.domain.errors import Conflict, StaleVersion
-from referral_graph.domain.models import Case, Referral, ReferralEvent
-from referral_graph.store.port import CasesPort, InboxQuery, Listing, Page
+from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
+from referral_graph.store.port import (
+    CaseFile,
+    CasesPort,
+    InboxQuery,
+    Listing,
+    Page,
+    ReferralFile,
+)
 
 # --- cases -------------------------------------------------------------------------
 
@@ -72,7 +80,6 @@ CALL (c, ok) {
   MATCH (village:Area {code: c.village_code})
   CREATE (c)-[:LIVES_IN]->(village)
 }
-RETURN ok
 """
 )
 
@@ -112,7 +119,6 @@ SET e = $event"""
     + set_datetimes("e", "$event", EVENT_TIMES)
     + """
 FOREACH (p IN CASE WHEN prev IS NULL THEN [] ELSE [prev] END | CREATE (r)-[:CONTINUES]->(p))
-RETURN r.id AS id
 """
 )
 
@@ -132,7 +138,6 @@ CALL (r, ok) {
     + set_datetimes("e", "$event", EVENT_TIMES)
     + """
 }
-RETURN ok, status
 """
 )
 
@@ -157,6 +162,42 @@ RETURN r.doc AS doc
 ORDER BY r.hop, r.created_at, r.id
 """
 
+#: A referral with its case, both ends and its events, in one statement (what a step
+#: on it is decided on; see ``CasesPort.referral_file``).
+REFERRAL_FILE: LiteralString = """
+MATCH (r:Referral {id: $id})
+OPTIONAL MATCH (c:Case {id: r.case_id})
+CALL (r) {
+  OPTIONAL MATCH (r)-[:HAS_EVENT]->(e:ReferralEvent)
+  WITH e ORDER BY e.sequence
+  RETURN collect(e.doc) AS events
+}
+CALL (r) {
+  UNWIND [r.from_provider_id, r.to_provider_id] AS pid
+  MATCH (p:Provider {id: pid})
+  RETURN collect(p.doc) AS providers
+}
+RETURN r.doc AS referral, c.doc AS case, events, providers
+"""
+
+#: A case with its referrals in path order and the providers they (and ``$also``) name.
+CASE_FILE: LiteralString = """
+MATCH (c:Case {id: $id})
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:FOR]-(r:Referral)
+  WITH r ORDER BY r.hop, r.created_at, r.id
+  RETURN collect(r) AS referrals
+}
+CALL (c, referrals) {
+  UNWIND [c.opened_by_provider_id] + $also + [r IN referrals | r.from_provider_id]
+         + [r IN referrals | r.to_provider_id] AS pid
+  WITH DISTINCT pid
+  MATCH (p:Provider {id: pid})
+  RETURN collect(p.doc) AS providers
+}
+RETURN c.doc AS case, [r IN referrals | r.doc] AS referrals, providers
+"""
+
 #: The hint keeps the planner on the composite ``referral_inbox`` index: left alone it
 #: may seek ``referral_to_provider`` and filter every referral the provider ever had
 #: (2–3× slower for a busy provider; see docs/graph-model.md).
@@ -171,7 +212,7 @@ class Neo4jCases(CypherRunner, CasesPort):
 
     # --- cases -----------------------------------------------------------------------
     def add_case(self, case: Case) -> None:
-        self._merge_areas([case.village_code])
+        self._defer_areas([case.village_code])  # folded into the insert
         if self._one(ADD_CASE, row=case_row(case, text_times=True)) is not None:
             return
         if self._landed(STORED_CASE, case, id=case.id):
@@ -185,14 +226,23 @@ class Neo4jCases(CypherRunner, CasesPort):
         raise Conflict(f"A case with id {case.id!r} or code {case.code!r} exists.")
 
     def save_case(self, case: Case, expected_version: int) -> None:
-        self._merge_areas([case.village_code])
-        record = self._one(
-            SAVE_CASE, row=case_row(case, text_times=True), expected=expected_version
-        )
-        if record is None or not record["ok"]:
+        """Deferred: ``StaleVersion`` comes with the unit's next statement, or its end."""
+
+        def check(found: list[Any]) -> None:
+            if found and found[0]:
+                return
             if self._landed(STORED_CASE, case, version=expected_version + 1, id=case.id):
                 return  # a replay: the first commit saved exactly this
             raise StaleVersion("case", case.id)
+
+        self._defer_areas([case.village_code])
+        self._defer(
+            SAVE_CASE,
+            result="ok",
+            check=check,
+            row=case_row(case, text_times=True),
+            expected=expected_version,
+        )
 
     def get_case(self, case_id: str) -> Case | None:
         doc = self._doc(GET_CASE, id=case_id)
@@ -211,37 +261,41 @@ class Neo4jCases(CypherRunner, CasesPort):
 
     # --- referrals -------------------------------------------------------------------
     def add_referral(self, referral: Referral, event: ReferralEvent) -> None:
-        record = self._one(
+        """Deferred: a ``Conflict`` comes with the unit's next statement, or its end."""
+
+        def check(inserted: list[Any]) -> None:
+            if inserted:
+                return
+            if self._landed(STORED_REFERRAL_EVENT, event, id=referral.id, event_id=event.id):
+                # A replay: the referral holds this very creation event (its id was drawn
+                # for this unit of work), so the first commit inserted both. Compared on
+                # the event, whose content never changes, not on the referral (the
+                # scheduler may have moved its next_alert_at since).
+                return
+            if self._exists("Referral", referral.id):
+                raise Conflict(f"A referral with id {referral.id!r} exists.", field="id")
+            raise Conflict(
+                f"Referral {referral.id!r} names a case, provider or referral that does not exist."
+            )
+
+        self._defer(
             ADD_REFERRAL,
+            result="r.id",
+            check=check,
             row=referral_row(referral, text_times=True),
             event=event_row(event, text_times=True),
-        )
-        if record is not None:
-            return
-        if self._landed(STORED_REFERRAL_EVENT, event, id=referral.id, event_id=event.id):
-            # A replay: the referral holds this very creation event (its id was drawn for
-            # this unit of work), so the first commit inserted both. Compared on the
-            # event, whose content never changes, not on the referral (the scheduler may
-            # have moved its next_alert_at since).
-            return
-        if self._exists("Referral", referral.id):
-            raise Conflict(f"A referral with id {referral.id!r} exists.", field="id")
-        raise Conflict(
-            f"Referral {referral.id!r} names a case, provider or referral that does not exist."
         )
 
     def save_referral(
         self, referral: Referral, expected_version: int, event: ReferralEvent
     ) -> None:
-        record = self._one(
-            SAVE_REFERRAL,
-            row=referral_row(referral, text_times=True),
-            expected=expected_version,
-            event=event_row(event, text_times=True),
-        )
-        if record is None:
-            raise StaleVersion("referral", referral.id)
-        if not record["ok"]:
+        """Deferred: ``StaleVersion`` comes with the unit's next statement, or its end."""
+
+        def check(found: list[Any]) -> None:
+            if not found:
+                raise StaleVersion("referral", referral.id)
+            if found[0]["ok"]:
+                return
             if self._landed(
                 STORED_REFERRAL_EVENT,
                 event,
@@ -250,7 +304,16 @@ class Neo4jCases(CypherRunner, CasesPort):
                 event_id=event.id,
             ):
                 return  # a replay: the referral is one step on, and that step is this event
-            raise StaleVersion("referral", referral.id, record["status"])
+            raise StaleVersion("referral", referral.id, found[0]["status"])
+
+        self._defer(
+            SAVE_REFERRAL,
+            result="{ok: ok, status: status}",
+            check=check,
+            row=referral_row(referral, text_times=True),
+            expected=expected_version,
+            event=event_row(event, text_times=True),
+        )
 
     def get_referral(self, referral_id: str) -> Referral | None:
         doc = self._doc(GET_REFERRAL, id=referral_id)
@@ -264,6 +327,30 @@ class Neo4jCases(CypherRunner, CasesPort):
 
     def case_referrals(self, case_id: str) -> list[Referral]:
         return [Referral.model_validate_json(d) for d in self._docs(CASE_REFERRALS, id=case_id)]
+
+    # --- files -----------------------------------------------------------------------
+    def referral_file(self, referral_id: str) -> ReferralFile | None:
+        record = self._one(REFERRAL_FILE, id=referral_id)
+        if record is None:
+            return None
+        providers = (Provider.model_validate_json(d) for d in record["providers"])
+        return ReferralFile(
+            Referral.model_validate_json(record["referral"]),
+            None if record["case"] is None else Case.model_validate_json(record["case"]),
+            {p.id: p for p in providers},
+            [ReferralEvent.model_validate_json(d) for d in record["events"]],
+        )
+
+    def case_file(self, case_id: str, also: Iterable[str] = ()) -> CaseFile | None:
+        record = self._one(CASE_FILE, id=case_id, also=list(also))
+        if record is None:
+            return None
+        providers = (Provider.model_validate_json(d) for d in record["providers"])
+        return CaseFile(
+            Case.model_validate_json(record["case"]),
+            [Referral.model_validate_json(d) for d in record["referrals"]],
+            {p.id: p for p in providers},
+        )
 
     def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:
         text = INBOX + page_of("r", "r.created_at, r.id")

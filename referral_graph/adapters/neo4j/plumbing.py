@@ -3,11 +3,23 @@
 Every listing ends in :func:`page_of` and is read by :meth:`CypherRunner._page`: one
 row with the total and the requested page, from one spelling of the filters (built by
 :func:`filtered`), so that the count and the page can never disagree.
+
+**Deferred writes.** A write whose answer the unit of work does not need at once (an
+access record, an outbox message, a compare-and-set that only has to fail loudly, the
+idempotent answer) is *deferred* (:meth:`CypherRunner._defer`): it waits until the next
+query, or the end of the unit of work, and then all that wait run as **one** statement,
+each in a ``CALL () { … }`` subquery of its own (:func:`compose`). A step on a referral
+is then one read statement and one write statement, where it was a query per write;
+each query is a round trip and a plan execution on both sides (measured on the build
+machine: 1 transaction of 10 queries 285 tx/s, of 2 queries 477 tx/s). Writes that
+answer nothing are folded into the front of the next query instead, when one comes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import ManagedTransaction, Record
@@ -41,6 +53,78 @@ OPTIONAL MATCH (n:{label} {{id: id}})
 WITH id, n WHERE n IS NULL
 RETURN collect(id) AS missing
 """
+
+
+@dataclass(slots=True)
+class Deferred:
+    """A write waiting for the statement that carries it (see the module docstring).
+
+    ``body`` is Cypher with its own parameters (``params``) and no ``RETURN``. With a
+    ``result`` expression the write answers ``collect(result)`` (so always exactly one
+    row, an empty list when the body matched nothing), which ``check`` is given once the
+    statement has run; it raises if the write did not do what it had to. Without one it
+    must end in an updating clause (it runs as a unit subquery)."""
+
+    body: LiteralString
+    params: dict[str, Any]
+    result: LiteralString | None = None
+    check: Callable[[list[Any]], None] | None = None
+
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _runs(writes: Sequence[Deferred], largest: int) -> list[list[Deferred]]:
+    """``writes`` in order, consecutive result-less writes of one body grouped (at most
+    ``largest`` to a group)."""
+    runs: list[list[Deferred]] = []
+    for write in writes:
+        last = runs[-1] if runs else None
+        if (
+            last is not None
+            and write.result is None
+            and last[0].result is None
+            and last[0].body == write.body
+            and "CALL" not in write.body  # a nested scope would not see the row
+            and len(last) < largest
+        ):
+            last.append(write)
+        else:
+            runs.append([write])
+    return runs
+
+
+def compose(
+    writes: Sequence[Deferred], then: LiteralString = "", largest: int = 5_000
+) -> tuple[str, dict[str, Any]]:
+    """One statement running ``writes`` in order, each in its own subquery with its
+    parameters renamed ``w<i>_<name>``, answering one row with column ``w<i>`` for each
+    write that has a ``result``; or, with ``then`` (a whole query of its own), the
+    result-less writes followed by ``then``, which answers as it would alone.
+
+    Consecutive result-less writes of one body (a batch of access records, say) become
+    one subquery over ``UNWIND`` of their parameters: a statement's text and plan stay
+    the same size however many there are."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    answers: list[str] = []
+    for i, run in enumerate(_runs(writes, largest)):
+        write = run[0]
+        if len(run) > 1:
+            body = _PARAMETER.sub(lambda m, i=i: f"w{i}.{m[1]}", write.body)  # type: ignore[misc]
+            params[f"w{i}"] = [w.params for w in run]
+            parts.append(f"CALL () {{\nUNWIND $w{i} AS w{i}\n{body}\n}}")
+            continue
+        body = _PARAMETER.sub(lambda m, i=i: f"$w{i}_{m[1]}", write.body)  # type: ignore[misc]
+        params.update({f"w{i}_{name}": value for name, value in write.params.items()})
+        if write.result is None:
+            parts.append(f"CALL () {{\n{body}\n}}")
+        else:
+            parts.append(f"CALL () {{\n{body}\nRETURN collect({write.result}) AS w{i}\n}}")
+            answers.append(f"w{i}")
+    if then:
+        return "\n".join([*parts, then]), params
+    return "\n".join([*parts, "RETURN " + (", ".join(answers) or "true AS done")]), params
 
 
 def batches(rows: Sequence[Row], size: int) -> Iterable[list[Row]]:
@@ -112,12 +196,56 @@ class CypherRunner:
         self.tx = tx
         self.batch_size = batch_size
         self.replay = replay
+        self._claims: list[Deferred] = []  # run before the other deferred writes
+        self._deferred: list[Deferred] = []
 
-    def _records(self, query: LiteralString, **params: Any) -> list[Record]:
+    def _run(self, query: str, params: Mapping[str, Any]) -> list[Record]:
         try:
-            return list(self.tx.run(query, params))
+            return list(self.tx.run(query, params))  # type: ignore[arg-type]
         except ConstraintError as exc:  # a concurrent insert won the race for a key
             raise Conflict(f"An id or code is already taken: {exc.message}") from exc
+
+    def _records(self, query: LiteralString, **params: Any) -> list[Record]:
+        """Run ``query`` after the deferred writes (folded into it when none of them
+        answers anything, else as a statement of their own first)."""
+        if self._claims or any(w.result is not None for w in self._deferred):
+            self.flush()
+        if self._deferred:
+            writes, self._deferred = self._deferred, []
+            text, all_params = compose(writes, then=query, largest=self.batch_size)
+            clash = set(all_params) & set(params)
+            assert not clash, f"parameters {clash} would be shadowed"
+            return self._run(text, {**all_params, **params})
+        return self._run(query, params)
+
+    def _defer(
+        self,
+        body: LiteralString,
+        /,
+        *,
+        result: LiteralString | None = None,
+        check: Callable[[list[Any]], None] | None = None,
+        first: bool = False,
+        **params: Any,
+    ) -> None:
+        """Write ``body`` with the next statement (see :class:`Deferred`); ``first``:
+        before every other deferred write (a claim that concurrent transactions queue
+        on, so that they wait before they change anything else)."""
+        (self._claims if first else self._deferred).append(Deferred(body, params, result, check))
+
+    def flush(self) -> None:
+        """Run the deferred writes now, as one statement, and check their answers (the
+        store calls this at the end of every unit of work)."""
+        writes = [*self._claims, *self._deferred]
+        if not writes:
+            return
+        self._claims, self._deferred = [], []
+        text, params = compose(writes, largest=self.batch_size)
+        record = self._run(text, params)[0]
+        for i, run in enumerate(_runs(writes, self.batch_size)):
+            check = run[0].check
+            if check is not None:  # a write with a check has a result: a run of its own
+                check(list(record[f"w{i}"]))
 
     def _one(self, query: LiteralString, **params: Any) -> Record | None:
         records = self._records(query, **params)
@@ -180,6 +308,11 @@ class CypherRunner:
         if missing:
             kind = {"TrainingSession": "training session"}.get(label, label.lower())
             raise Conflict(f"No {kind} with id {', '.join(repr(m) for m in missing)}.", field=field)
+
+    def _defer_areas(self, codes: Iterable[str]) -> None:
+        """:meth:`_merge_areas`, deferred (a case's village before its insert)."""
+        for batch in batches(area_rows(codes), self.batch_size):
+            self._defer(MERGE_AREAS, areas=batch)
 
     def _merge_areas(self, codes: Iterable[str]) -> None:
         for batch in batches(area_rows(codes), self.batch_size):

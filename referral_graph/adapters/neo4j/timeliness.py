@@ -18,6 +18,7 @@ from neo4j.time import DateTime
 from referral_graph.adapters.neo4j.mapping import native_time
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, inside, page_of, where
 from referral_graph.domain.errors import Conflict
+from referral_graph.domain.isotime import iso
 from referral_graph.domain.models import Referral, TimelinessAlert
 from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import SlaPolicy
@@ -110,9 +111,11 @@ RETURN x.id AS id, x.case_id AS case_id, x.from_provider_id AS from_provider_id,
 ORDER BY x.created_at, x.id
 """
 
+#: Deferred: written with the unit's next statement (times come as text, see mapping.py).
 ENQUEUE: LiteralString = """
 MERGE (m:OutboxMessage {id: $row.id})
-  ON CREATE SET m += $row
+  ON CREATE SET m += $row, m.created_at = datetime($row.created_at),
+    m.next_attempt_at = datetime($row.next_attempt_at)
 """
 
 OUTBOX_DUE: LiteralString = """
@@ -121,6 +124,21 @@ MATCH (m:OutboxMessage) WHERE m.state = 'pending' AND m.next_attempt_at <= $now
 RETURN m.doc AS doc
 ORDER BY m.next_attempt_at, m.id
 LIMIT $limit
+"""
+
+#: Locks each due message, then looks again: of two concurrent claims, the second waits
+#: for the first to commit and then finds the messages no longer due.
+CLAIM_OUTBOX: LiteralString = """
+MATCH (m:OutboxMessage) WHERE m.state = 'pending' AND m.next_attempt_at <= $now
+  AND (m.topic STARTS WITH $notice_prefix) = $notices
+WITH m ORDER BY m.next_attempt_at, m.id LIMIT $limit
+SET m._lock = true
+REMOVE m._lock
+WITH m WHERE m.state = 'pending' AND m.next_attempt_at <= $now
+WITH m, m.next_attempt_at AS due
+SET m.next_attempt_at = $until
+RETURN m.doc AS doc
+ORDER BY due, m.id
 """
 
 SAVE_OUTBOX: LiteralString = """
@@ -229,17 +247,30 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
             "id": message.id,
             "topic": message.topic,
             "state": message.state,
-            "created_at": message.created_at,
-            "next_attempt_at": message.next_attempt_at or message.created_at,
+            "created_at": iso(message.created_at),
+            "next_attempt_at": iso(message.next_attempt_at or message.created_at),
             "doc": message.to_json(),
         }
-        self._records(ENQUEUE, row=row)
+        self._defer(ENQUEUE, row=row)
 
     def outbox_due(
         self, now: datetime, limit: int, *, notices: bool = False
     ) -> list[OutboxMessage]:
         docs = self._docs(
             OUTBOX_DUE, now=now, limit=limit, notices=notices, notice_prefix=NOTICE_TOPIC_PREFIX
+        )
+        return [OutboxMessage.from_json(d) for d in docs]
+
+    def claim_outbox(
+        self, now: datetime, until: datetime, limit: int, *, notices: bool = False
+    ) -> list[OutboxMessage]:
+        docs = self._docs(
+            CLAIM_OUTBOX,
+            now=now,
+            until=until,
+            limit=limit,
+            notices=notices,
+            notice_prefix=NOTICE_TOPIC_PREFIX,
         )
         return [OutboxMessage.from_json(d) for d in docs]
 

@@ -413,6 +413,7 @@ class Neo4jTraining(CypherRunner, TrainingPort):
 
     def training_facts(self) -> Iterator[tuple[str, str, str, date]]:
         days: dict[Date, date] = {}  # sessions share their days: convert each once
+        self.flush()  # streamed, so not through ``_records``
         for provider_id, person_id, topic, on in self.tx.run(TRAINING_FACTS):
             day = days.get(on)
             if day is None:

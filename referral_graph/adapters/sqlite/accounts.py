@@ -17,7 +17,7 @@ from referral_graph.adapters.sqlite.sql import (
     page_of_docs,
     page_of_rows,
 )
-from referral_graph.domain.errors import Conflict, StaleVersion
+from referral_graph.domain.errors import Conflict, IdempotencyKeyTaken, StaleVersion
 from referral_graph.domain.isotime import iso, opt_iso, opt_parse_iso, parse_iso
 from referral_graph.security.model import AccessRecord, TokenRecord, User
 from referral_graph.store.port import (
@@ -201,9 +201,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
                 ),
             )
         except sqlite3.IntegrityError as exc:
-            raise Conflict(
-                "This Idempotency-Key was used already.", field="Idempotency-Key"
-            ) from exc
+            raise IdempotencyKeyTaken(self.get_idempotency(record.key)) from exc
 
     def forget_idempotency(self, before: datetime) -> int:
         cur = self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(before),))

@@ -9,13 +9,21 @@ See :class:`referral_graph.store.cases.CasesPort`.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
-from referral_graph.adapters.sqlite.sql import SqlitePart, page_of_docs
+from referral_graph.adapters.sqlite.sql import SqlitePart, in_chunks, page_of_docs
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.isotime import iso, opt_iso
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Case, Referral, ReferralEvent
-from referral_graph.store.port import CasesPort, InboxQuery, Listing, Page
+from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
+from referral_graph.store.port import (
+    CaseFile,
+    CasesPort,
+    InboxQuery,
+    Listing,
+    Page,
+    ReferralFile,
+)
 
 
 def _step(referral: Referral, status: ReferralStatus) -> str | None:
@@ -188,3 +196,31 @@ class SqliteCases(SqlitePart, CasesPort):
         args = [query.provider_id, *statuses]
         read = Referral.model_validate_json
         return page_of_docs(self.conn, read, "referrals", where, args, "created_at, id", page)
+
+    # --- files -----------------------------------------------------------------------
+    def _providers(self, ids: Iterable[str]) -> dict[str, Provider]:
+        sql = "SELECT doc FROM providers WHERE id IN ({marks})"
+        found = (Provider.model_validate_json(r[0]) for r in in_chunks(self.conn, sql, ids))
+        return {p.id: p for p in found}
+
+    def referral_file(self, referral_id: str) -> ReferralFile | None:
+        """The port's reads one after the other: in process each is a few µs."""
+        referral = self.get_referral(referral_id)
+        if referral is None:
+            return None
+        return ReferralFile(
+            referral,
+            self.get_case(referral.case_id),
+            self._providers([referral.from_provider_id, referral.to_provider_id]),
+            self.referral_events(referral_id),
+        )
+
+    def case_file(self, case_id: str, also: Iterable[str] = ()) -> CaseFile | None:
+        case = self.get_case(case_id)
+        if case is None:
+            return None
+        referrals = self.case_referrals(case_id)
+        ids = [case.opened_by_provider_id, *also]
+        for r in referrals:
+            ids += [r.from_provider_id, r.to_provider_id]
+        return CaseFile(case, referrals, self._providers(ids))

@@ -179,6 +179,17 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
         ).fetchall()
         return [OutboxMessage.from_json(r[0]) for r in rows]
 
+    def claim_outbox(
+        self, now: datetime, until: datetime, limit: int, *, notices: bool = False
+    ) -> list[OutboxMessage]:
+        """Exclusive because writes are: ``BEGIN IMMEDIATE`` admits one writer."""
+        due = self.outbox_due(now, limit, notices=notices)
+        self.conn.executemany(
+            "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+            [(iso(until), m.id) for m in due],
+        )
+        return due
+
     def save_outbox(self, message: OutboxMessage) -> None:
         self.conn.execute(
             "UPDATE outbox SET state = ?, next_attempt_at = ?, doc = ? WHERE id = ?",
