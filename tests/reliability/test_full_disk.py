@@ -26,11 +26,11 @@ from api.app import create_app
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import StoreFull
+from referral_graph.domain.queries import Page
 from referral_graph.security.model import Role
 from referral_graph.services.accounts import NewUser, create_user
 from referral_graph.services.caller import Caller
 from referral_graph.settings import Settings
-from referral_graph.domain.queries import Page
 from tests.factories import T0, FakeClock, load_small_network, opening
 
 PASSWORD = "correct horse battery"
@@ -190,7 +190,8 @@ def fill(disk: Path) -> Path:
                 while True:
                     os.write(fd, b"\0" * size)
             except OSError as exc:
-                assert exc.errno == errno.ENOSPC, exc
+                if exc.errno != errno.ENOSPC:
+                    raise
     finally:
         os.close(fd)
     return filler
