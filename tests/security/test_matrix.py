@@ -538,9 +538,10 @@ AREA_SCOPED |= {
 #: admins keep the directory, across the network): their foreign request is like the own.
 SEES_ALL: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
-    ("POST", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
+    # a supervisor changes only the people it oversees (reads are everyone's)
+    ("POST", "/api/v1/providers/{provider_id}/people"): {"admin"},
     ("GET", "/api/v1/people/{person_id}"): {"supervisor", "admin"},
-    ("PATCH", "/api/v1/people/{person_id}"): {"supervisor", "admin"},
+    ("PATCH", "/api/v1/people/{person_id}"): {"admin"},
     ("GET", "/api/v1/people/{person_id}/competencies"): {"supervisor", "admin"},
     ("GET", "/api/v1/people/{person_id}/supervisees"): {"supervisor", "admin"},
     ("GET", "/api/v1/awareness-sessions"): {"supervisor", "admin"},
