@@ -181,6 +181,7 @@ def _principal(request: Request, runtime: Runtime) -> Principal:
         try:
             tokens = accounts.refresh(runtime.store, now, refresh, settings)
         except Unauthenticated:
+            runtime.principals.forget_all()  # a family may have been revoked just now
             end_session(request)
         else:
             set_session(request, tokens)

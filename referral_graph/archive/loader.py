@@ -122,6 +122,7 @@ class ArchiveLoader(TrainingLoading):
             created_at=parse_iso(data["created_at"]),
             expires_at=opt_parse_iso(data["expires_at"]),
             revoked_at=opt_parse_iso(data["revoked_at"]),
+            family_id=data.get("family_id"),  # archives before token families lack it
         )
         self._queue(lambda tx: tx.add_token(token))
 

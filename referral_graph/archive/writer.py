@@ -53,6 +53,7 @@ def _token_data(t: TokenRecord) -> Record:
         "created_at": opt_iso(t.created_at),
         "expires_at": opt_iso(t.expires_at),
         "revoked_at": opt_iso(t.revoked_at),
+        "family_id": t.family_id,
     }
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 
 from referral_graph.domain.errors import (
     AccountProtected,
+    Conflict,
     InvalidInput,
     NotFound,
     TooManyAttempts,
@@ -40,6 +41,7 @@ from referral_graph.security.credentials import (
     opaque_token,
     principal_of,
     read_access_token,
+    revoked_family_hash,
     verify_password,
 )
 from referral_graph.security.model import (
@@ -185,6 +187,8 @@ def reset_password(caller: Caller, username: str, password: str) -> User:
         for token in tx.list_tokens(user.id):
             if token.kind == "refresh" and token.revoked_at is None:
                 tx.revoke_token(token.id, caller.now)
+                if token.family_id is not None:
+                    revoke_family(tx, user.id, token.family_id, caller.now)
         return updated
 
     return caller.store.write(work)
@@ -200,12 +204,17 @@ def _token_secret(settings: Settings) -> str:
         ) from None
 
 
-def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> Tokens:
+def _issue(
+    tx: Transaction, user: User, now: datetime, settings: Settings, family: str | None = None
+) -> Tokens:
+    """New tokens for ``user``: a new family at sign-in, the same one on refresh."""
+    family = family or new_id("fam")
     access, _jti = issue_access_token(
         user,
         now,
         _token_secret(settings),
         timedelta(minutes=settings.access_token_minutes),
+        family,
     )
     refresh = opaque_token()
     tx.add_token(
@@ -217,9 +226,34 @@ def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> To
             name="sign-in",
             created_at=now,
             expires_at=now + timedelta(days=settings.refresh_token_days),
+            family_id=family,
         )
     )
     return Tokens(access, refresh, settings.access_token_minutes * 60)
+
+
+def revoke_family(tx: Transaction, user_id: str, family_id: str, now: datetime) -> None:
+    """Revoke every refresh token of the family and, through a record of the family
+    itself, every access token that names it (``principal_for`` checks it)."""
+    tx.revoke_token_family(family_id, now)
+    marker = revoked_family_hash(family_id)
+    if tx.find_token(marker) is not None:
+        return
+    try:
+        tx.add_token(
+            TokenRecord(
+                id=f"tok_family_{family_id}",
+                user_id=user_id,
+                kind="revoked_access",
+                token_hash=marker,
+                name="family revoked",
+                created_at=now,
+                expires_at=None,
+                revoked_at=now,
+            )
+        )
+    except Conflict:  # revoked by a concurrent request meanwhile: just as good
+        return
 
 
 def sign_in(
@@ -268,22 +302,44 @@ def _live_token(
     return record, user
 
 
-def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings) -> Tokens:
-    """Trade a live refresh token for new tokens (the old one is revoked: rotation)."""
+REUSED = (
+    "The refresh token was used already: every session it started is signed out; sign in again."
+)
 
-    def work(tx: Transaction) -> Tokens:
+
+def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings) -> Tokens:
+    """Trade a live refresh token for new tokens of its family (the old one is revoked:
+    rotation). A rotated refresh token used again means that two parties hold it, one
+    of them not the user: its successor and the whole family are revoked (OAuth 2.0
+    Security BCP, refresh token rotation) and the answer is ``Unauthenticated``."""
+
+    def work(tx: Transaction) -> Tokens | None:
+        record = tx.find_token(digest(refresh_token))
+        if (
+            record is not None
+            and record.kind == "refresh"
+            and record.revoked_at is not None
+            and record.family_id is not None
+        ):
+            revoke_family(tx, record.user_id, record.family_id, now)
+            return None  # committed, then refused
         record, user = _live_token(
             tx, refresh_token, "refresh", now, "The refresh token is not valid; sign in again."
         )
         tx.revoke_token(record.id, now)
-        return _issue(tx, user, now, settings)
+        return _issue(tx, user, now, settings, record.family_id)
 
-    return store.write(work)
+    tokens = store.write(work)
+    if tokens is None:
+        raise Unauthenticated(REUSED)
+    return tokens
 
 
 def sign_out(caller: Caller, refresh_token: str | None) -> None:
-    """Revoke the caller's access token in use (by its id) and, if given, their refresh
-    token."""
+    """Sign the session out: revoke the access token in use (by its id) and its whole
+    family (every refresh token rotated from the same sign-in, and every access token
+    issued with them), whether or not the refresh token is given; a refresh token of
+    the caller's that is given revokes its family too."""
     who, now, token = caller.principal, caller.now, refresh_token
 
     def work(tx: Transaction) -> None:
@@ -300,10 +356,14 @@ def sign_out(caller: Caller, refresh_token: str | None) -> None:
                     revoked_at=now,
                 )
             )
+        if who.family_id is not None:
+            revoke_family(tx, who.user_id, who.family_id, now)
         if token:
             record = tx.find_token(digest(token))
             if record is not None and record.user_id == who.user_id:
                 tx.revoke_token(record.id, now)
+                if record.family_id is not None:
+                    revoke_family(tx, who.user_id, record.family_id, now)
 
     caller.store.write(work)
 
@@ -376,11 +436,14 @@ def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) 
     )
 
     def still_valid(tx: Transaction) -> Principal:
-        if tx.find_token(digest(f"jti:{claimed.token_id}")) is not None:
+        if tx.find_token(digest(f"jti:{claimed.token_id}")) is not None or (
+            claimed.family_id is not None
+            and tx.find_token(revoked_family_hash(claimed.family_id)) is not None
+        ):
             raise Unauthenticated("The access token was revoked; sign in again.")
         user = tx.get_user(claimed.user_id)
         if user is None or not user.active:
             raise Unauthenticated("The account is no longer active.")
-        return principal_of(user, claimed.token_id, claimed.expires_at)
+        return principal_of(user, claimed.token_id, claimed.expires_at, claimed.family_id)
 
     return store.read(still_valid)

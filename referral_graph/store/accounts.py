@@ -49,6 +49,10 @@ class AccountsPort(ABC):
         """Mark a token revoked; False if there is no such live token."""
 
     @abstractmethod
+    def revoke_token_family(self, family_id: str, at: datetime) -> int:
+        """Mark every live token of the family revoked; how many."""
+
+    @abstractmethod
     def list_tokens(self, user_id: str) -> list[TokenRecord]:
         """A user's refresh and API tokens, newest first (hashes only)."""
 

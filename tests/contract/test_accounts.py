@@ -183,6 +183,27 @@ def test_revoke_token_once(any_store: Store) -> None:
     assert other is not None and other.revoked_at is None
 
 
+def test_a_token_family_is_kept_and_revoked_whole(any_store: Store) -> None:
+    add_users(any_store, user("u-1", "alice"), user("u-2", "bob"))
+    first = token("t-1", family_id="fam-a")
+    rotated = token("t-2", family_id="fam-a", at=T0 + MINUTE)
+    other_session = token("t-3", family_id="fam-b")
+    someone_else = token("t-4", user_id="u-2", family_id="fam-c")
+    api = token("t-5", kind="api")
+    add_tokens(any_store, first, rotated, other_session, someone_else, api)
+    assert any_store.read(lambda tx: tx.find_token("sha256-t-2")) == rotated
+    assert any_store.read(lambda tx: tx.find_token("sha256-t-5")) == api  # no family
+    any_store.write(lambda tx: tx.revoke_token("t-1", T0 + MINUTE))  # rotated away
+
+    revoked_at = T0 + 5 * MINUTE
+    assert any_store.write(lambda tx: tx.revoke_token_family("fam-a", revoked_at)) == 1
+    assert any_store.write(lambda tx: tx.revoke_token_family("fam-a", revoked_at)) == 0
+    after = {t.id: t.revoked_at for t in any_store.read(lambda tx: tx.list_tokens("u-1"))}
+    assert after == {"t-1": T0 + MINUTE, "t-2": revoked_at, "t-3": None, "t-5": None}
+    assert any_store.read(lambda tx: tx.find_token("sha256-t-4")).revoked_at is None
+    assert any_store.write(lambda tx: tx.revoke_token_family("fam-none", revoked_at)) == 0
+
+
 def test_list_tokens_is_refresh_and_api_newest_first(any_store: Store) -> None:
     add_users(any_store, user("u-1", "alice"), user("u-2", "bob"))
     add_tokens(

@@ -34,6 +34,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE",
     "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.token_hash IS UNIQUE",
+    "CREATE INDEX token_family IF NOT EXISTS FOR (n:Token) ON (n.family_id)",
     "CREATE CONSTRAINT access_record_id IF NOT EXISTS FOR (n:AccessRecord) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX login_failure_username IF NOT EXISTS FOR (n:LoginFailure) ON (n.username)",
     "CREATE INDEX access_record_object IF NOT EXISTS FOR (n:AccessRecord) ON (n.object_id)",
@@ -87,7 +88,7 @@ USERS: LiteralString = "MATCH (x:User)\n"
 _TOKEN_FIELDS: LiteralString = """
 RETURN t.id AS id, t.user_id AS user_id, t.kind AS kind, t.token_hash AS token_hash,
        t.name AS name, t.created_at AS created_at, t.expires_at AS expires_at,
-       t.revoked_at AS revoked_at
+       t.revoked_at AS revoked_at, t.family_id AS family_id
 """  # noqa: S105
 
 ADD_TOKEN: LiteralString = """
@@ -117,6 +118,15 @@ REMOVE t._lock
 WITH t WHERE t.revoked_at IS NULL
 SET t.revoked_at = $at
 RETURN t.id AS id
+"""  # noqa: S105
+
+REVOKE_TOKEN_FAMILY: LiteralString = """
+MATCH (t:Token {family_id: $family_id})
+SET t._lock = true
+REMOVE t._lock
+WITH t WHERE t.revoked_at IS NULL
+SET t.revoked_at = $at
+RETURN count(t) AS n
 """  # noqa: S105
 
 LIST_TOKENS: LiteralString = (
@@ -214,6 +224,7 @@ def _token(record: Record) -> TokenRecord:
         created_at=native_time(record["created_at"]),
         expires_at=opt_native_time(record["expires_at"]),
         revoked_at=opt_native_time(record["revoked_at"]),
+        family_id=record["family_id"],
     )
 
 
@@ -284,6 +295,7 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
             "created_at": token.created_at,
             "expires_at": token.expires_at,
             "revoked_at": token.revoked_at,
+            "family_id": token.family_id,
         }
         if self._one(ADD_TOKEN, row=row) is not None:
             return
@@ -298,6 +310,10 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
 
     def revoke_token(self, token_id: str, at: datetime) -> bool:
         return self._one(REVOKE_TOKEN, id=token_id, at=at) is not None
+
+    def revoke_token_family(self, family_id: str, at: datetime) -> int:
+        record = self._one(REVOKE_TOKEN_FAMILY, family_id=family_id, at=at)
+        return 0 if record is None else int(record["n"])
 
     def list_tokens(self, user_id: str) -> list[TokenRecord]:
         return [_token(r) for r in self._records(LIST_TOKENS, user_id=user_id)]

@@ -28,7 +28,9 @@ from referral_graph.store.port import (
     Page,
 )
 
-_TOKEN_COLUMNS = "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at"  # noqa: S105
+_TOKEN_COLUMNS = (
+    "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at, family_id"  # noqa: S105
+)
 ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client"
 
 
@@ -42,6 +44,7 @@ def _token(row: Row) -> TokenRecord:
         created_at=parse_iso(row[5]),
         expires_at=opt_parse_iso(row[6]),
         revoked_at=opt_parse_iso(row[7]),
+        family_id=row[8],
     )
 
 
@@ -98,7 +101,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
     # --- tokens ----------------------------------------------------------------------
     def add_token(self, token: TokenRecord) -> None:
         self.conn.execute(
-            f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 token.id,
                 token.user_id,
@@ -108,6 +111,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
                 iso(token.created_at),
                 opt_iso(token.expires_at),
                 opt_iso(token.revoked_at),
+                token.family_id,
             ),
         )
 
@@ -123,6 +127,13 @@ class SqliteAccounts(SqlitePart, AccountsPort):
             (iso(at), token_id),
         )
         return cur.rowcount == 1
+
+    def revoke_token_family(self, family_id: str, at: datetime) -> int:
+        cur = self.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+            (iso(at), family_id),
+        )
+        return int(cur.rowcount)
 
     def list_tokens(self, user_id: str) -> list[TokenRecord]:
         rows = self.conn.execute(
