@@ -46,7 +46,19 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(7, ge=1, le=90)
-    login_max_failures: int = Field(5, ge=1, le=100)
+    login_max_failures: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Sign-in attempts of one account from one address per window; more "
+        "answer 429 (the account's owner signs in from elsewhere meanwhile).",
+    )
+    login_max_failures_per_source: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins from one address per window, whatever the account.",
+    )
     login_window_minutes: int = Field(15, ge=1, le=24 * 60)
     rate_limit_per_minute: int = Field(
         1200, ge=0, description="Requests per client address per minute; 0 turns it off."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from api.deps import RuntimeDep, UnrecordedCallerDep
@@ -48,11 +48,17 @@ def _tokens(t: accounts.Tokens) -> TokenResponse:
 @router.post("/token", responses=problems(401, 429))
 def sign_in(
     runtime: RuntimeDep,
+    request: Request,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
 ) -> TokenResponse:
-    """Sign in with a username and password (OAuth2 password flow)."""
-    tokens = accounts.sign_in(runtime.store, runtime.now(), username, password, runtime.settings)
+    """Sign in with a username and password (OAuth2 password flow). Five wrong
+    passwords for one account from one address lock that address out of it for 15
+    minutes (429 with ``Retry-After``); twenty from one address lock it out of all."""
+    client = request.client.host if request.client else None
+    tokens = accounts.sign_in(
+        runtime.store, runtime.now(), username, password, runtime.settings, client
+    )
     return _tokens(tokens)
 
 

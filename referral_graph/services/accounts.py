@@ -256,28 +256,56 @@ def revoke_family(tx: Transaction, user_id: str, family_id: str, now: datetime) 
         return
 
 
+#: The source of an attempt whose client address is unknown.
+UNKNOWN_SOURCE = "unknown"
+
+_THROTTLED = {
+    "account": ("Too many failed sign-ins for this account from your address; wait and try again."),
+    "source": "Too many failed sign-ins from your address; wait and try again.",
+}
+
+
 def sign_in(
-    store: Store, now: datetime, username: str, password: str, settings: Settings
+    store: Store,
+    now: datetime,
+    username: str,
+    password: str,
+    settings: Settings,
+    source: str | None = None,
 ) -> Tokens:
-    """Check the password (throttled after repeated failures) and issue tokens."""
+    """Check the password and issue tokens, throttled per account *and* source address.
+
+    Each attempt is recorded as a failure *before* its password is checked, in the
+    transaction that counts the earlier ones (``claim_login_attempt``): of twenty
+    guesses sent at once, at most ``login_max_failures`` reach the password check.
+    An account is locked for one source address only: five anonymous guesses from
+    elsewhere do not lock its owner out (``login_max_failures`` per account and
+    source, ``login_max_failures_per_source`` per source across accounts, in
+    ``login_window_minutes``). A right password clears that account's attempts from
+    that source (never the source's attempts at other accounts)."""
     window = timedelta(minutes=settings.login_window_minutes)
+    where = source or UNKNOWN_SOURCE
 
-    def check(tx: Transaction) -> User | None:
-        if tx.login_failures_since(username, now - window) >= settings.login_max_failures:
-            raise TooManyAttempts(
-                "Too many failed sign-ins for this account; wait and try again.",
-                retry_after=int(window.total_seconds()),
-            )
-        return tx.get_user_by_username(username)
+    def claim(tx: Transaction) -> tuple[str | None, User | None]:
+        refused = tx.claim_login_attempt(
+            username,
+            where,
+            now,
+            now - window,
+            settings.login_max_failures,
+            settings.login_max_failures_per_source,
+        )
+        return refused, None if refused else tx.get_user_by_username(username)
 
-    user = store.read(check)
+    refused, user = store.write(claim)
+    if refused is not None:
+        raise TooManyAttempts(_THROTTLED[refused], retry_after=int(window.total_seconds()))
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not ok or not user.active:
-        store.write(lambda tx: tx.record_login_failure(username, now))
-        raise Unauthenticated("Wrong username or password.")
+        raise Unauthenticated("Wrong username or password.")  # the attempt stays counted
 
     def issue(tx: Transaction) -> Tokens:
-        tx.clear_login_failures(username)
+        tx.clear_login_failures(username, where)
         return _issue(tx, user, now, settings)
 
     return store.write(issue)

@@ -60,10 +60,29 @@ class AccountsPort(ABC):
     def record_login_failure(self, username: str, at: datetime) -> None: ...
 
     @abstractmethod
-    def login_failures_since(self, username: str, since: datetime) -> int: ...
+    def login_failures_since(self, username: str, since: datetime) -> int:
+        """Failures of ``username`` since ``since``, from any source."""
 
     @abstractmethod
-    def clear_login_failures(self, username: str) -> None: ...
+    def claim_login_attempt(
+        self,
+        username: str,
+        source: str,
+        at: datetime,
+        since: datetime,
+        per_account: int,
+        per_source: int,
+    ) -> str | None:
+        """Record a sign-in attempt of ``username`` from ``source`` (a client address)
+        as a failure *before* its password is checked, unless ``per_account`` attempts
+        of that username from that source, or ``per_source`` from that source for any
+        username, were recorded since ``since``: then record nothing and answer which
+        limit was reached (``"account"`` or ``"source"``). Counting and recording are
+        one step: of concurrent claims, at most the limit succeed."""
+
+    @abstractmethod
+    def clear_login_failures(self, username: str, source: str | None = None) -> None:
+        """Forget the failures of ``username`` from ``source`` (every source: None)."""
 
     # --- access log ------------------------------------------------------------------
     @abstractmethod

@@ -248,6 +248,50 @@ def test_login_failures_count_since_a_time_and_clear(any_store: Store) -> None:
     any_store.write(lambda tx: tx.clear_login_failures("nobody"))  # nothing to clear
 
 
+def claim(store: Store, username: str, source: str, at: datetime = T0) -> str | None:
+    return store.write(
+        lambda tx: tx.claim_login_attempt(username, source, at, T0 - 15 * MINUTE, 3, 5)
+    )
+
+
+def test_sign_in_attempts_are_claimed_per_account_and_source(any_store: Store) -> None:
+    assert [claim(any_store, "admin", "203.0.113.9") for _ in range(4)] == [
+        None,
+        None,
+        None,
+        "account",  # a fourth from the same address: refused, not recorded
+    ]
+    assert claim(any_store, "admin", "198.51.100.7") is None  # its owner, elsewhere
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 4
+    # per source, whatever the account: 3 above and 2 more make 5, the limit
+    assert claim(any_store, "bob", "203.0.113.9") is None
+    assert claim(any_store, "carol", "203.0.113.9") is None
+    assert claim(any_store, "dave", "203.0.113.9") == "source"
+    # older attempts do not count
+    assert (
+        any_store.write(
+            lambda tx: tx.claim_login_attempt("admin", "203.0.113.9", T0, T0 + MINUTE, 3, 5)
+        )
+        is None
+    )
+
+    any_store.write(lambda tx: tx.clear_login_failures("admin", "198.51.100.7"))
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 4
+    assert claim(any_store, "admin", "203.0.113.9") == "account"  # its source's stay
+    any_store.write(lambda tx: tx.clear_login_failures("admin"))  # every source
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 0
+    assert claim(any_store, "erin", "203.0.113.9") is None  # the source's count went down
+
+
+def test_concurrent_sign_in_attempts_cannot_outrun_the_count(any_store: Store) -> None:
+    results = race(20, lambda i: claim(any_store, "admin", "203.0.113.9"))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert results.count(None) == 3  # exactly the limit claimed, whatever the interleaving
+    assert results.count("account") == 17
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 3
+
+
 # --- access log --------------------------------------------------------------------
 
 

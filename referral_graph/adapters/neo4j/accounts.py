@@ -1,6 +1,7 @@
 """Accounts, tokens, sign-in throttling, the access log and idempotency on Neo4j.
 
-Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, at})``,
+Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, source, at})`` (and
+``(:LoginThrottle {key})``, locked to count sign-in attempts one at a time),
 ``(:AccessRecord)`` and ``(:IdempotencyRecord {key})`` (unique by key) stand alone. A
 user keeps its model as JSON in ``doc`` (plus the ``id``, ``username`` and ``version``
 that queries match on); tokens, access and idempotency records keep their fields as
@@ -37,6 +38,9 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX token_family IF NOT EXISTS FOR (n:Token) ON (n.family_id)",
     "CREATE CONSTRAINT access_record_id IF NOT EXISTS FOR (n:AccessRecord) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX login_failure_username IF NOT EXISTS FOR (n:LoginFailure) ON (n.username)",
+    "CREATE INDEX login_failure_source IF NOT EXISTS FOR (n:LoginFailure) ON (n.source)",
+    "CREATE CONSTRAINT login_throttle_key IF NOT EXISTS"
+    " FOR (n:LoginThrottle) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX access_record_object IF NOT EXISTS FOR (n:AccessRecord) ON (n.object_id)",
     "CREATE INDEX access_record_user IF NOT EXISTS FOR (n:AccessRecord) ON (n.user_id)",
     "CREATE INDEX access_record_at IF NOT EXISTS FOR (n:AccessRecord) ON (n.at)",
@@ -152,6 +156,33 @@ CLEAR_LOGIN_FAILURES: LiteralString = """
 MATCH (f:LoginFailure {username: $username})
 DELETE f
 """
+
+CLEAR_LOGIN_FAILURES_FROM: LiteralString = """
+MATCH (f:LoginFailure {username: $username})
+WHERE coalesce(f.source, '') = $source
+DELETE f
+"""
+
+#: Takes the write lock of one node per throttled key (the account from the source, and
+#: the source), in key order, before counting: concurrent claims of a key wait for each
+#: other, and each counts what the one before it committed.
+LOCK_LOGIN_KEYS: LiteralString = """
+UNWIND $keys AS key
+MERGE (k:LoginThrottle {key: key})
+SET k._lock = true
+REMOVE k._lock
+RETURN count(k) AS locked
+"""
+
+LOGIN_ATTEMPTS: LiteralString = """
+OPTIONAL MATCH (f:LoginFailure {source: $source})
+WHERE f.at >= $since
+RETURN count(f) AS from_source, count(CASE WHEN f.username = $username THEN 1 END) AS account
+"""
+
+RECORD_LOGIN_ATTEMPT: LiteralString = (
+    "CREATE (:LoginFailure {username: $username, source: $source, at: $at})"
+)
 
 # --- access log --------------------------------------------------------------------
 
@@ -326,8 +357,32 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
         record = self._one(LOGIN_FAILURES_SINCE, username=username, since=since)
         return 0 if record is None else int(record["n"])
 
-    def clear_login_failures(self, username: str) -> None:
-        self._records(CLEAR_LOGIN_FAILURES, username=username)
+    def claim_login_attempt(
+        self,
+        username: str,
+        source: str,
+        at: datetime,
+        since: datetime,
+        per_account: int,
+        per_source: int,
+    ) -> str | None:
+        keys = sorted({f"source:{source}", f"account:{username}|{source}"})
+        self._records(LOCK_LOGIN_KEYS, keys=keys)
+        row = self._one(LOGIN_ATTEMPTS, username=username, source=source, since=since)
+        account = 0 if row is None else int(row["account"])
+        from_source = 0 if row is None else int(row["from_source"])
+        if account >= per_account:
+            return "account"
+        if from_source >= per_source:
+            return "source"
+        self._records(RECORD_LOGIN_ATTEMPT, username=username, source=source, at=at)
+        return None
+
+    def clear_login_failures(self, username: str, source: str | None = None) -> None:
+        if source is None:
+            self._records(CLEAR_LOGIN_FAILURES, username=username)
+        else:
+            self._records(CLEAR_LOGIN_FAILURES_FROM, username=username, source=source)
 
     # --- access log ------------------------------------------------------------------
     def append_access(self, record: AccessRecord) -> None:

@@ -156,8 +156,41 @@ class SqliteAccounts(SqlitePart, AccountsPort):
         ).fetchone()
         return int(row[0])
 
-    def clear_login_failures(self, username: str) -> None:
-        self.conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+    def claim_login_attempt(
+        self,
+        username: str,
+        source: str,
+        at: datetime,
+        since: datetime,
+        per_account: int,
+        per_source: int,
+    ) -> str | None:
+        """One write transaction (``BEGIN IMMEDIATE``): claims are serialised."""
+        (account,) = self.conn.execute(
+            "SELECT count(*) FROM login_failures WHERE username = ? AND source = ? AND at >= ?",
+            (username, source, iso(since)),
+        ).fetchone()
+        if account >= per_account:
+            return "account"
+        (from_source,) = self.conn.execute(
+            "SELECT count(*) FROM login_failures WHERE source = ? AND at >= ?",
+            (source, iso(since)),
+        ).fetchone()
+        if from_source >= per_source:
+            return "source"
+        self.conn.execute(
+            "INSERT INTO login_failures (username, at, source) VALUES (?, ?, ?)",
+            (username, iso(at), source),
+        )
+        return None
+
+    def clear_login_failures(self, username: str, source: str | None = None) -> None:
+        if source is None:
+            self.conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        else:
+            self.conn.execute(
+                "DELETE FROM login_failures WHERE username = ? AND source = ?", (username, source)
+            )
 
     # --- access log ------------------------------------------------------------------
     def append_access(self, record: AccessRecord) -> None:
