@@ -189,6 +189,7 @@ class ArchiveLoader(TrainingLoading):
             path=data["path"],
             object_id=data["object_id"],
             client=data["client"],
+            case_id=data.get("case_id"),  # archives before #20 lack it
         )
         self._queue(lambda tx: tx.append_access(record))
 

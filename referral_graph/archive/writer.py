@@ -69,6 +69,7 @@ def _access_data(a: AccessRecord) -> Record:
         "path": a.path,
         "object_id": a.object_id,
         "client": a.client,
+        "case_id": a.case_id,
     }
 
 

@@ -480,15 +480,24 @@ def import_attendance(
     sessions, people and attendance in one transaction. ``reach`` limits the providers
     whose people the caller may name, ``add_reach`` those it may add people to (None:
     as ``reach``); ``area`` (a coordinator's) where new in-person sessions may be held."""
-    limits = {"reach": reach, "area": area, "add_reach": add_reach}
-    if dry_run:
-        plan = store.read(
-            lambda tx: plan_import(tx, sheet, now=now, today=today, dry_run=True, **limits)
+
+    def planned(tx: Transaction, dry: bool) -> Plan:
+        return plan_import(
+            tx,
+            sheet,
+            now=now,
+            today=today,
+            dry_run=dry,
+            reach=reach,
+            area=area,
+            add_reach=add_reach,
         )
-        return plan.report
+
+    if dry_run:
+        return store.read(lambda tx: planned(tx, True)).report
 
     def work(tx: Transaction) -> AttendanceImportReport:
-        plan = plan_import(tx, sheet, now=now, today=today, dry_run=False, **limits)
+        plan = planned(tx, False)
         if plan.report.errors:
             return plan.report
         for session in plan.new_sessions.values():

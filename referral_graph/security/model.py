@@ -113,15 +113,18 @@ class TokenRecord:
 
 @dataclass(frozen=True, slots=True)
 class AccessRecord:
-    """One read of case data or one write: who, as what, did what, when, from where."""
+    """One read of case data, one write, or one refused attempt at a foreign case or
+    referral: who, as what, did what, when, from where, and the case it concerned (so
+    that "who looked at this case" finds reads through its referrals too)."""
 
     id: str
     at: datetime
     user_id: str
     username: str
     role: str
-    action: str  # read | write
+    action: str  # read | write | denied
     method: str
     path: str
     object_id: str | None
     client: str | None
+    case_id: str | None = None

@@ -2,7 +2,9 @@
 
 Each function loads an object and asks ``referral_graph.security.policy`` (pure rules
 over objects already loaded) what the principal may see of it. A principal who may not
-see an object is told it does not exist (``NotFound``, 404), so ids cannot be probed.
+see an object is told it does not exist (``NotFound``, 404), so ids cannot be probed;
+both the reads and the refused attempts are noted for the access log
+(:mod:`referral_graph.services.witness`).
 Use cases call these inside their own transaction (``case_seen``, ``referral_seen``);
 the ``seen_*`` forms read in a transaction of their own.
 """
@@ -21,6 +23,7 @@ from referral_graph.security.policy import (
     referral_access,
     visible_referrals,
 )
+from referral_graph.services import witness
 from referral_graph.store.port import Store, Transaction
 
 
@@ -40,13 +43,25 @@ def _providers(tx: Transaction, referrals: list[Referral], case: Case) -> dict[s
 
 
 def case_seen(
-    tx: Transaction, principal: Principal, case: Case, referrals: list[Referral]
+    tx: Transaction,
+    principal: Principal,
+    case: Case,
+    referrals: list[Referral],
+    *,
+    witnessed: bool = True,
 ) -> SeenCase:
-    """What the principal sees of a case already read in ``tx`` (404 if nothing)."""
+    """What the principal sees of a case already read in ``tx`` (404 if nothing).
+    The read, or the refusal, is noted for the access log (:mod:`.witness`) unless
+    ``witnessed`` is false: a use case that only filters with it notes what it hands
+    out itself."""
     providers = _providers(tx, referrals, case)
     access = case_access(principal, case, referrals, providers)
     if access is None:
+        if witnessed:
+            witness.refused(case.id, case.id)
         raise NotFound("case", case.id)
+    if witnessed:
+        witness.saw([case.id])
     return SeenCase(
         case, access, visible_referrals(principal, access, referrals, providers), providers
     )
@@ -70,7 +85,9 @@ def check_routing(principal: Principal, case: Case, referrals: list[Referral]) -
     if access is None or (
         access is not Access.FULL and holder(case, referrals) != principal.provider_id
     ):
+        witness.refused(case.id, case.id)
         raise NotFound("case", case.id)
+    witness.saw([case.id])
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +97,11 @@ class SeenReferral:
     access: Access
 
 
-def referral_seen(tx: Transaction, principal: Principal, referral_id: str) -> SeenReferral:
-    """What the principal sees of a referral, read in ``tx`` (404 if nothing)."""
+def referral_seen(
+    tx: Transaction, principal: Principal, referral_id: str, *, witnessed: bool = True
+) -> SeenReferral:
+    """What the principal sees of a referral, read in ``tx`` (404 if nothing); noted
+    for the access log under the referral's case as :func:`case_seen` does."""
     referral = tx.get_referral(referral_id)
     case = None if referral is None else tx.get_case(referral.case_id)
     if referral is None or case is None:
@@ -89,7 +109,11 @@ def referral_seen(tx: Transaction, principal: Principal, referral_id: str) -> Se
     providers = tx.get_providers({referral.from_provider_id, referral.to_provider_id})
     access = referral_access(principal, referral, case, providers)
     if access is None:
+        if witnessed:
+            witness.refused(referral_id, case.id)
         raise NotFound("referral", referral_id)
+    if witnessed:
+        witness.saw([case.id])
     return SeenReferral(referral, case, access)
 
 
@@ -109,6 +133,8 @@ def inbox_seen(tx: Transaction, principal: Principal, provider_id: str) -> Provi
     none, or if the inbox is not the principal's to see)."""
     provider = tx.get_provider(provider_id)
     if provider is None or not _may_see_inbox(principal, provider):
+        if provider is not None:
+            witness.refused(provider_id, None)
         raise NotFound("provider", provider_id)
     return provider
 

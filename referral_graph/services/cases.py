@@ -14,6 +14,7 @@ from referral_graph.domain.ids import new_case_code, new_id
 from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
 from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Service
 from referral_graph.security.policy import Access, may_act_for
+from referral_graph.services import witness
 from referral_graph.services.access import SeenCase, case_seen
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import Transaction
@@ -54,6 +55,7 @@ def _owned(tx: Transaction, caller: Caller, case_id: str) -> Case:
     """The case, if the caller holds it in full (its own CCWC); else not found."""
     seen = _seen(tx, caller, case_id)
     if seen.access is not Access.FULL:
+        witness.refused(case_id, case_id)
         raise NotFound("case", case_id)
     return seen.case
 

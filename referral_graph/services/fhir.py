@@ -24,6 +24,7 @@ from referral_graph.interop.fhir_ids import candidates, domain_id, fhir_id
 from referral_graph.interop.fhir_search import Search
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import Access
+from referral_graph.services import witness
 from referral_graph.services.access import case_seen, referral_seen
 from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralWithEvents, Step, move_referral
@@ -39,9 +40,15 @@ def _referral(tx: Transaction, principal: Principal, ident: str) -> Referral:
         found = tx.get_referral(candidate)
         if found is None or ident not in (found.id, fhir_id(found.id)):
             continue
-        seen = referral_seen(tx, principal, found.id)
+        try:
+            seen = referral_seen(tx, principal, found.id, witnessed=False)
+        except NotFound:
+            witness.refused(found.id, found.case_id)
+            raise
         if seen.access is Access.PSEUDONYMOUS:
+            witness.refused(found.id, found.case_id)
             break
+        witness.saw([found.case_id])
         return seen.referral
     raise NotFound("referral", ident)
 
@@ -71,9 +78,17 @@ def case_bundle(caller: Caller, ident: str, *, base: str = fhir.DEFAULT_BASE) ->
 
     def work(tx: Transaction) -> Json:
         case = _case(tx, ident)
-        seen = case_seen(tx, caller.principal, case, tx.case_referrals(case.id))
+        try:
+            seen = case_seen(
+                tx, caller.principal, case, tx.case_referrals(case.id), witnessed=False
+            )
+        except NotFound:
+            witness.refused(case.id, case.id)
+            raise
         if seen.access is not Access.FULL:
+            witness.refused(case.id, case.id)
             raise NotFound("case", ident)
+        witness.saw([case.id])
         providers = tx.get_providers(fhir.involved_provider_ids(case, seen.referrals))
         bundle = fhir.case_bundle(
             case, seen.referrals, providers.values(), at=caller.now, base=base
@@ -116,7 +131,7 @@ def _reachable(tx: Transaction, principal: Principal, search: Search) -> list[Re
     visible: list[Referral] = []
     for referral in found.values():
         try:
-            seen = referral_seen(tx, principal, referral.id)
+            seen = referral_seen(tx, principal, referral.id, witnessed=False)
         except NotFound:
             continue
         if seen.access is not Access.PSEUDONYMOUS:
@@ -130,6 +145,8 @@ def search(caller: Caller, query: Search, *, base: str = fhir.DEFAULT_BASE) -> J
 
     def work(tx: Transaction) -> Json:
         found = fhir_search.select(query, _reachable(tx, caller.principal, query))
+        handed = found[query.offset : query.offset + query.count] if query.count else []
+        witness.saw(r.case_id for r in handed)  # the page's cases, for the access log
         return fhir_search.searchset(query, found, base=base, at=caller.now)
 
     return caller.store.read(work)
@@ -175,7 +192,7 @@ def referred_case_ids(caller: Caller) -> list[str]:
 
 def _full(tx: Transaction, caller: Caller, case: Case) -> bool:
     try:
-        seen = case_seen(tx, caller.principal, case, tx.case_referrals(case.id))
+        seen = case_seen(tx, caller.principal, case, tx.case_referrals(case.id), witnessed=False)
     except NotFound:
         return False
     return seen.access is Access.FULL

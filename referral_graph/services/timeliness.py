@@ -29,6 +29,7 @@ from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Role
 from referral_graph.security.policy import coordinator_area, redact_referral
+from referral_graph.services import witness
 from referral_graph.services.access import check_inbox
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import OutboxMessage, Store, Transaction
@@ -77,6 +78,7 @@ def due_handoffs(
         risk=risk,
     )
     listing = caller.store.read(lambda tx: tx.referrals_due(query, page))
+    witness.saw(r.case_id for r in listing.items)
     return Listing(items=[redact_referral(r) for r in listing.items], count=listing.count)
 
 

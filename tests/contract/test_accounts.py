@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from referral_graph.domain.errors import Conflict, StaleVersion
-from referral_graph.security.model import Role, TokenRecord, User
+from referral_graph.security.model import AccessRecord, Role, TokenRecord, User
 from referral_graph.store.port import AccessQuery, IdempotencyRecord, Page, Store
 from tests.contract.helpers import access, race, successes
 from tests.factories import T0
@@ -330,6 +330,29 @@ def test_access_log_lists_newest_first_with_filters_and_counts(any_store: Store)
 
     everything = any_store.read(lambda tx: tx.list_access(AccessQuery(), Page()))
     assert everything.items == list(reversed(records))  # every field comes back
+
+
+def test_access_records_are_found_by_their_case(any_store: Store) -> None:
+    records = [
+        access("a-1", object_id="case-1", case_id="case-1"),
+        access("a-2", at=T0 + MINUTE, object_id="ref-1", case_id="case-1", path="/referrals"),
+        access("a-3", at=T0 + 2 * MINUTE, object_id="ref-9", case_id="case-9", action="denied"),
+        access("a-4", at=T0 + 3 * MINUTE, object_id=None, case_id="case-1", path="/fhir/Bundle"),
+        access("a-5", at=T0 + 4 * MINUTE, object_id="hc-b", action="denied"),
+    ]
+    for r in records:
+        any_store.write(lambda tx, r=r: tx.append_access(r))
+
+    def found(**filters: str) -> list[AccessRecord]:
+        query = AccessQuery(**filters)
+        return any_store.read(lambda tx: tx.list_access(query, Page())).items
+
+    assert [r.id for r in found(case_id="case-1")] == ["a-4", "a-2", "a-1"]
+    assert found(case_id="case-9") == [records[2]]  # every field comes back, action too
+    assert [r.id for r in found(case_id="case-1", object_id="ref-1")] == ["a-2"]
+    assert found(object_id="hc-b")[0].case_id is None
+    any_store.write(lambda tx: tx.settle_access(100))  # settled into the indexed log
+    assert [r.id for r in found(case_id="case-1")] == ["a-4", "a-2", "a-1"]
 
 
 def test_access_records_at_one_instant_are_ordered_by_id(any_store: Store) -> None:

@@ -44,6 +44,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX access_record_object IF NOT EXISTS FOR (n:AccessRecord) ON (n.object_id)",
     "CREATE INDEX access_record_user IF NOT EXISTS FOR (n:AccessRecord) ON (n.user_id)",
     "CREATE INDEX access_record_at IF NOT EXISTS FOR (n:AccessRecord) ON (n.at)",
+    "CREATE INDEX access_record_case IF NOT EXISTS FOR (n:AccessRecord) ON (n.case_id)",
     "CREATE CONSTRAINT idempotency_key IF NOT EXISTS"
     " FOR (n:IdempotencyRecord) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX idempotency_created IF NOT EXISTS FOR (n:IdempotencyRecord) ON (n.created_at)",
@@ -198,13 +199,15 @@ ACCESS_LOG: LiteralString = "MATCH (x:AccessRecord)\n"
 ACCESS_FILTERS: dict[str, LiteralString] = {
     "object_id": "x.object_id = $object_id",
     "user_id": "x.user_id = $user_id",
+    "case_id": "x.case_id = $case_id",
 }
 
 #: A page of access records is of property maps (records have no ``doc``).
 ACCESS_PAGE: LiteralString = page_of(
     "x",
     "x.at DESC, x.id",
-    "x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id, .client}",
+    "x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id, .client,"
+    " .case_id}",
 )
 
 # --- idempotency -------------------------------------------------------------------
@@ -271,6 +274,7 @@ def _access(row: dict[str, Any]) -> AccessRecord:
         path=str(row["path"]),
         object_id=row["object_id"],
         client=row["client"],
+        case_id=row.get("case_id"),
     )
 
 
@@ -397,11 +401,12 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
             "path": record.path,
             "object_id": record.object_id,
             "client": record.client,
+            "case_id": record.case_id,
         }
         self._records(APPEND_ACCESS, row=row)
 
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
-        values = {"object_id": query.object_id, "user_id": query.user_id}
+        values = {"object_id": query.object_id, "user_id": query.user_id, "case_id": query.case_id}
         filters, params = filtered(values, ACCESS_FILTERS)
         return self._page(ACCESS_LOG + where(filters) + ACCESS_PAGE, page, _access, **params)
 

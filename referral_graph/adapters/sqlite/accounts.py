@@ -31,7 +31,7 @@ from referral_graph.store.port import (
 _TOKEN_COLUMNS = (
     "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at, family_id"  # noqa: S105
 )
-ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client"
+ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client, case_id"
 
 
 def _token(row: Row) -> TokenRecord:
@@ -60,6 +60,7 @@ def _access(r: Row) -> AccessRecord:
         path=r[7],
         object_id=r[8],
         client=r[9],
+        case_id=r[10],
     )
 
 
@@ -195,7 +196,8 @@ class SqliteAccounts(SqlitePart, AccountsPort):
     # --- access log ------------------------------------------------------------------
     def append_access(self, record: AccessRecord) -> None:
         self.conn.execute(
-            f"INSERT INTO access_journal ({ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO access_journal ({ACCESS_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.id,
                 iso(record.at),
@@ -207,6 +209,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
                 record.path,
                 record.object_id,
                 record.client,
+                record.case_id,
             ),
         )
 
@@ -215,6 +218,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
         f = Filters()
         f.given("object_id = ?", query.object_id)
         f.given("user_id = ?", query.user_id)
+        f.given("case_id = ?", query.case_id)
         sources = ["access_log", "access_journal"]
         order = "at DESC, id"
         return page_of_rows(
