@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from referral_graph.archive.common import (
@@ -37,6 +38,7 @@ from referral_graph.security.model import AccessRecord, TokenRecord, User
 from referral_graph.store.port import (
     AccessQuery,
     AlertQuery,
+    IdempotencyRecord,
     OutboxMessage,
     Page,
     PathwayQuery,
@@ -193,6 +195,16 @@ class ArchiveLoader(TrainingLoading):
         )
         self._queue(lambda tx: tx.append_access(record))
 
+    def _on_idempotency(self, data: Record) -> None:
+        kept = IdempotencyRecord(
+            key=data["key"],
+            request_hash=data["request_hash"],
+            status=int(data["status"]),
+            body=data["body"],
+            created_at=parse_iso(data["created_at"]),
+        )
+        self._queue(lambda tx: tx.save_idempotency(kept))
+
     # --- machinery -------------------------------------------------------------------
     def _close_referral(self) -> None:
         referral, events = self.referral, self.events
@@ -271,6 +283,7 @@ def store_counts(tx: Transaction) -> dict[str, int]:
         "alert": tx.list_alerts(AlertQuery(), Page(limit=1)).count,
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
+        "idempotency": tx.list_idempotency(Page(limit=1)).count,
         **training_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
@@ -317,6 +330,7 @@ _COUNTED = (
     "alert",
     "outbox",
     "access",
+    "idempotency",
     "person",
     "training_session",
     "coaching",
@@ -335,12 +349,14 @@ def import_store(store: Store, archive: Path, *, reset: bool = False) -> BackupR
     return BackupResult(archive, archive.stat().st_size, seconds_since(started), counts)
 
 
-def copy_store(source: Store, target: Store, *, reset: bool = False) -> dict[str, int]:
+def copy_store(
+    source: Store, target: Store, *, reset: bool = False, keys_since: datetime | None = None
+) -> dict[str, int]:
     """Copy everything from ``source`` into an empty ``target`` through the port.
 
     The source is read in one read transaction into a temporary archive first (a
     consistent snapshot, and no transaction of the source held open while writing)."""
     with tempfile.TemporaryDirectory(prefix="referral-graph-copy-") as folder:
         path = Path(folder) / "copy.jsonl"
-        export_store(source, path)
+        export_store(source, path, keys_since=keys_since)
         return import_store(target, path, reset=reset).counts

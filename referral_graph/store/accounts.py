@@ -102,5 +102,13 @@ class AccountsPort(ABC):
         """Insert; ``Conflict`` (field ``Idempotency-Key``) if the key is taken."""
 
     @abstractmethod
+    def list_idempotency(
+        self, page: Page, since: datetime | None = None
+    ) -> Listing[IdempotencyRecord]:
+        """Records made at or after ``since`` (all: None), oldest first, then by key:
+        archives carry those still inside their window, so that a retry after a restore
+        replays instead of writing twice."""
+
+    @abstractmethod
     def forget_idempotency(self, before: datetime) -> int:
         """Drop records older than ``before``; how many."""

@@ -478,3 +478,23 @@ def test_old_records_are_forgotten(any_store: Store) -> None:
     assert gone == 1
     assert any_store.read(lambda tx: tx.get_idempotency("a")) is None
     assert any_store.read(lambda tx: tx.get_idempotency("b")) is not None
+
+
+def test_records_are_listed_oldest_first_since_a_time(any_store: Store) -> None:
+    made = [
+        record("b", timedelta(hours=-1)),
+        record("a", timedelta(hours=-30)),
+        record("c", timedelta(hours=-1)),
+        record("d"),
+    ]
+    for r in made:
+        any_store.write(lambda tx, r=r: tx.save_idempotency(r))
+
+    def keys(page: Page, since: datetime | None = None) -> tuple[list[str], int]:
+        listing = any_store.read(lambda tx: tx.list_idempotency(page, since))
+        return [r.key for r in listing.items], listing.count
+
+    assert keys(Page()) == (["a", "b", "c", "d"], 4)
+    assert keys(Page(), T0 - timedelta(hours=24)) == (["b", "c", "d"], 3)
+    assert keys(Page(limit=1, offset=1), T0 - timedelta(hours=24)) == (["c"], 3)
+    assert any_store.read(lambda tx: tx.list_idempotency(Page(limit=1))).items == [made[1]]

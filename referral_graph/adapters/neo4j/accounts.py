@@ -231,6 +231,14 @@ SET r.request_hash = $request_hash, r.status = $status, r.body = $body,
 RETURN r.key AS key
 """
 
+IDEMPOTENCY_RECORDS: LiteralString = "MATCH (x:IdempotencyRecord)\n"
+
+IDEMPOTENCY_SINCE: LiteralString = "WHERE x.created_at >= $since\n"
+
+IDEMPOTENCY_PAGE: LiteralString = page_of(
+    "x", "x.created_at, x.key", "x {.key, .request_hash, .status, .body, .created_at}"
+)
+
 FORGET_IDEMPOTENCY: LiteralString = """
 MATCH (r:IdempotencyRecord) WHERE r.created_at < $before
 WITH r LIMIT 100000
@@ -275,6 +283,16 @@ def _access(row: dict[str, Any]) -> AccessRecord:
         object_id=row["object_id"],
         client=row["client"],
         case_id=row.get("case_id"),
+    )
+
+
+def _idempotency(row: dict[str, Any]) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        key=str(row["key"]),
+        request_hash=str(row["request_hash"]),
+        status=int(row["status"]),
+        body=str(row["body"]),
+        created_at=native_time(row["created_at"]),
     )
 
 
@@ -434,6 +452,14 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
         )
         if saved is None:
             raise Conflict("This Idempotency-Key was used already.", field="Idempotency-Key")
+
+    def list_idempotency(
+        self, page: Page, since: datetime | None = None
+    ) -> Listing[IdempotencyRecord]:
+        if since is None:
+            return self._page(IDEMPOTENCY_RECORDS + IDEMPOTENCY_PAGE, page, _idempotency)
+        query = IDEMPOTENCY_RECORDS + IDEMPOTENCY_SINCE + IDEMPOTENCY_PAGE
+        return self._page(query, page, _idempotency, since=since)
 
     def forget_idempotency(self, before: datetime) -> int:
         row = self._one(FORGET_IDEMPOTENCY, before=before)

@@ -48,6 +48,13 @@ def _token(row: Row) -> TokenRecord:
     )
 
 
+_IDEMPOTENCY_COLUMNS = "key, request_hash, status, body, created_at"
+
+
+def _idempotency(row: Row) -> IdempotencyRecord:
+    return IdempotencyRecord(row[0], row[1], int(row[2]), row[3], parse_iso(row[4]))
+
+
 def _access(r: Row) -> AccessRecord:
     return AccessRecord(
         id=r[0],
@@ -252,6 +259,22 @@ class SqliteAccounts(SqlitePart, AccountsPort):
             raise Conflict(
                 "This Idempotency-Key was used already.", field="Idempotency-Key"
             ) from exc
+
+    def list_idempotency(
+        self, page: Page, since: datetime | None = None
+    ) -> Listing[IdempotencyRecord]:
+        f = Filters()
+        f.given("created_at >= ?", None if since is None else iso(since))
+        return page_of_rows(
+            self.conn,
+            _idempotency,
+            "idempotency",
+            f.conditions,
+            f.args,
+            "created_at, key",
+            page,
+            columns=_IDEMPOTENCY_COLUMNS,
+        )
 
     def forget_idempotency(self, before: datetime) -> int:
         cur = self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(before),))
