@@ -7,8 +7,9 @@ sees of a case is decided in the transaction that reads it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from referral_graph.domain import free_text
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
 from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
@@ -36,8 +37,12 @@ class CaseOpening(BaseModel):
     )
     wants_lgbtiq_affirming: bool = False
     consent: Consent | None = None
-    contact_arrangement: str | None = Field(None, max_length=500)
-    note: str | None = Field(None, max_length=2000)
+    contact_arrangement: str | None = Field(
+        None, max_length=500, description=free_text.CONTACT_ARRANGEMENT
+    )
+    note: str | None = Field(None, max_length=2000, description=free_text.CASE_NOTE)
+
+    _no_personal_details = field_validator("note")(free_text.refuse_personal_details)
 
 
 def _case(tx: Transaction, case_id: str) -> Case:

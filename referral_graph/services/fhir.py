@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from referral_graph.domain.errors import NotFound, StaleVersion
+from pydantic import ValidationError
+
+from referral_graph.domain.errors import InvalidInput, NotFound, StaleVersion
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.queries import InboxQuery, ProviderQuery, every
@@ -162,13 +164,19 @@ def update_task(caller: Caller, ident: str, body: object, *, if_match: int | Non
     change = fhir_inbound.read_update(body, ident, fhir.as_json(fhir.task(current)))
     if change is None:
         return fhir.as_json(fhir.task(current))
-    step = Step(
-        status=change.status,
-        reason=change.reason,
-        outcome=change.outcome,
-        note=change.note,
-        expected_version=current.version,
-    )
+    try:
+        step = Step(
+            status=change.status,
+            reason=change.reason,
+            outcome=change.outcome,
+            note=change.note,
+            expected_version=current.version,
+        )
+    except ValidationError as exc:  # a phone number in the status reason, say
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first.get("loc") else "status"
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(f"{field}: {reason}.", field=field) from None
     moved = move_referral(caller, current.id, step)
     return fhir.as_json(fhir.task(moved.referral))
 
