@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import cast
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -132,6 +133,7 @@ def install_front_door(app: FastAPI, allowed_hosts: list[str], trusted_proxies: 
 
     def build_front_door() -> ASGIApp:
         inner = AllowedHosts(build_stack(), allowed_hosts)
-        return ProxyHeadersMiddleware(inner, trusted_hosts=trusted_proxies)  # type: ignore[arg-type]
+        door = ProxyHeadersMiddleware(inner, trusted_hosts=trusted_proxies)  # type: ignore[arg-type]
+        return cast(ASGIApp, door)  # uvicorn types the ASGI callable its own way
 
     app.build_middleware_stack = build_front_door  # type: ignore[method-assign]

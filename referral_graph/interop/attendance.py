@@ -476,28 +476,15 @@ def import_attendance(
     area: str | None = None,
     add_reach: Reach = None,
 ) -> AttendanceImportReport:
-    """Check every row; then, unless ``dry_run`` or any row failed, write the new
-    sessions, people and attendance in one transaction. ``reach`` limits the providers
-    whose people the caller may name, ``add_reach`` those it may add people to (None:
-    as ``reach``); ``area`` (a coordinator's) where new in-person sessions may be held."""
-
-    def planned(tx: Transaction, dry: bool) -> Plan:
-        return plan_import(
-            tx,
-            sheet,
-            now=now,
-            today=today,
-            dry_run=dry,
-            reach=reach,
-            area=area,
-            add_reach=add_reach,
-        )
-
+    """Check every row; then, unless ``dry_run`` or any row failed, write the new sessions,
+    people and attendance in one transaction. Whose people the caller names: ``reach``;
+    adds: ``add_reach`` (else ``reach``); new in-person sessions' area: ``area``."""
+    kept: dict[str, Any] = dict(now=now, today=today, reach=reach, area=area, add_reach=add_reach)  # noqa: C408
     if dry_run:
-        return store.read(lambda tx: planned(tx, True)).report
+        return store.read(lambda tx: plan_import(tx, sheet, dry_run=True, **kept)).report
 
     def work(tx: Transaction) -> AttendanceImportReport:
-        plan = planned(tx, False)
+        plan = plan_import(tx, sheet, dry_run=False, **kept)
         if plan.report.errors:
             return plan.report
         for session in plan.new_sessions.values():
