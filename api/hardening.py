@@ -1,11 +1,16 @@
-"""Security headers and a per-client rate limit (both plain ASGI middleware)."""
+"""Security headers, a per-client rate limit, and the front door: which Host names the
+server answers to and which proxies' ``X-Forwarded-*`` headers it believes (all plain
+ASGI middleware)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import cast
 
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.asgi import HttpMiddleware, Watched, send_problem
 
@@ -15,10 +20,14 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
+    # No inline script, handler or style anywhere (templates load files from /static;
+    # htmx is told not to inject its indicator style, cytoscape finds its stylesheet
+    # already linked; the docs page starts Swagger UI from a file): an injected
+    # <script> or style attribute is not run.
     (
         b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     ),
     (b"cache-control", b"no-store"),
 ]
@@ -77,3 +86,54 @@ class RateLimit(HttpMiddleware):
             "Too many requests from this address; slow down.",
             headers=[(b"retry-after", b"60")],
         )
+
+
+class AllowedHosts(HttpMiddleware):
+    """Answer only requests whose ``Host`` is one of ``hosts`` (``*.example.org`` matches
+    its subdomains; ``*`` matches anything): any other gets 400 (problem details) before
+    the app sees it, so a forged ``Host`` never reaches a redirect or an absolute URL
+    the app builds from it (trailing-slash redirects, the FHIR ``fullUrl`` links).
+    ``/health`` answers any host (probes name the container's address)."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
+        super().__init__(app)
+        self.any = "*" in hosts
+        self.exact = {h.lower() for h in hosts if not h.startswith("*.")}
+        self.suffixes = tuple(h.lower()[1:] for h in hosts if h.startswith("*."))
+
+    def allowed(self, host: str) -> bool:
+        name = host.lower()
+        name = name[1 : name.index("]")] if name.startswith("[") and "]" in name else name
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name  # a port
+        return name in self.exact or (bool(name) and name.endswith(self.suffixes))
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+        if self.any or scope["path"] == "/health" or self.allowed(host):
+            await self.app(scope, receive, send)
+            return
+        await send_problem(
+            send,
+            400,
+            "Unknown host",
+            f"This server does not answer to the host {host[:100]!r} "
+            "(REFERRAL_GRAPH_ALLOWED_HOSTS).",
+            field="Host",
+        )
+
+
+def install_front_door(app: FastAPI, allowed_hosts: list[str], trusted_proxies: list[str]) -> None:
+    """Put the host check and the forwarded headers outside everything else (even the
+    request log and metrics, so that they see the real client): ``X-Forwarded-For``
+    and ``X-Forwarded-Proto`` are believed only from ``trusted_proxies`` (addresses or
+    networks; none by default), through uvicorn's own ``ProxyHeadersMiddleware``.
+    ``serve`` turns uvicorn's proxy handling off, which would otherwise believe any
+    client at 127.0.0.1."""
+    build_stack = app.build_middleware_stack
+
+    def build_front_door() -> ASGIApp:
+        inner = AllowedHosts(build_stack(), allowed_hosts)
+        door = ProxyHeadersMiddleware(inner, trusted_hosts=trusted_proxies)  # type: ignore[arg-type]
+        return cast(ASGIApp, door)  # uvicorn types the ASGI callable its own way
+
+    app.build_middleware_stack = build_front_door  # type: ignore[method-assign]

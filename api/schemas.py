@@ -174,7 +174,11 @@ class CaseHandoffView(BaseModel):
     needs: list[Service]
     language: Language
     wants_lgbtiq_affirming: bool
-    contact_arrangement: str | None = None
+    contact_arrangement: str | None = Field(
+        None,
+        description="Only for the provider that holds the case (accepted, in progress, on "
+        "hold); never once it declined or its part is over.",
+    )
     status: str
 
     @classmethod

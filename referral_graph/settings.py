@@ -43,6 +43,8 @@ class Mode(StrEnum):
 
 
 DEV_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+#: The hosts a production server answers to unless REFERRAL_GRAPH_ALLOWED_HOSTS says more.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class Settings(BaseSettings):
@@ -56,13 +58,36 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(7, ge=1, le=90)
-    login_max_failures: int = Field(5, ge=1, le=100)
+    login_max_failures: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Sign-in attempts of one account from one address per window; more "
+        "answer 429 (the account's owner signs in from elsewhere meanwhile).",
+    )
+    login_max_failures_per_source: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins from one address per window, whatever the account.",
+    )
     login_window_minutes: int = Field(15, ge=1, le=24 * 60)
     rate_limit_per_minute: int = Field(
         1200, ge=0, description="Requests per client address per minute; 0 turns it off."
     )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed cross-site; none by default."
+    )
+    allowed_hosts: list[str] | None = Field(
+        None,
+        description='JSON list of the host names the server answers to ("*.example.org" '
+        'for subdomains, "*" for any); others get 400. Default: any in development, '
+        "localhost and 127.0.0.1 only in production.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="JSON list of the addresses or networks of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; none by default.",
     )
     idempotency_hours: float = Field(
         24, gt=0, le=24 * 90, description="How long an Idempotency-Key is remembered."
@@ -190,7 +215,15 @@ class Settings(BaseSettings):
                 )
         if self.seed_on_start is None:
             self.seed_on_start = self.mode is Mode.DEVELOPMENT
+        if self.allowed_hosts is None:
+            production = self.mode is Mode.PRODUCTION
+            self.allowed_hosts = list(LOCAL_HOSTS) if production else ["*"]
         return self
+
+    @property
+    def hosts(self) -> list[str]:
+        """The host names answered (``allowed_hosts`` as validated)."""
+        return self.allowed_hosts if self.allowed_hosts is not None else ["*"]
 
     def token_secret(self) -> str:
         """The secret access tokens are signed and checked with; the development secret

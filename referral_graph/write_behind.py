@@ -130,17 +130,21 @@ class WriteBehind:
         try:
             self.store.write(work)
         except ReferralGraphError as exc:
-            if isinstance(exc, StoreUnavailable):
-                self._keep(records)
+            if isinstance(exc, StoreUnavailable):  # down, or its disk is full: no trace
+                log.warning(
+                    "could not write %d deferred records (%s); will retry", len(records), exc.detail
+                )
+                self._keep(records, logged=True)
                 raise
             self._one_by_one(records)  # one of them cannot be written, the others can
         except Exception:
             self._keep(records)
             raise
 
-    def _keep(self, records: list[Work]) -> None:
+    def _keep(self, records: list[Work], *, logged: bool = False) -> None:
         """The store failed: keep them all; the next round tries again."""
-        log.exception("could not write %d deferred records; will retry", len(records))
+        if not logged:
+            log.exception("could not write %d deferred records; will retry", len(records))
         for r in records:
             self._queue.put(r)
 

@@ -9,7 +9,7 @@ from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.schemas import CaseHandoffView, CasePath, HopOut
 from referral_graph.domain.models import Case, Consent
-from referral_graph.security.policy import Access
+from referral_graph.security.policy import Access, sees_contact
 from referral_graph.services import cases, referrals
 from referral_graph.services.cases import CaseOpening
 
@@ -31,7 +31,8 @@ def get_case(caller: CallerDep, case_id: str) -> Case | CaseHandoffView:
     seen = cases.see_case(caller, case_id)
     if seen.access is Access.FULL:
         return seen.case
-    return CaseHandoffView.of(seen.case, with_contact=seen.access is Access.HANDOFF)
+    contact = sees_contact(caller.principal, seen.case, seen.referrals)
+    return CaseHandoffView.of(seen.case, with_contact=contact)
 
 
 @router.put("/{case_id}/consent", responses=problems(404, 409), dependencies=[IdempotencyDep])

@@ -122,6 +122,7 @@ class AccessOut(Copied):
     path: str
     object_id: str | None
     client: str | None
+    case_id: str | None
 
 
 @router.get("/access-log", responses=problems())
@@ -131,10 +132,20 @@ def access_log(
     page: PageDep,
     object_id: Annotated[str | None, Query(max_length=100)] = None,
     user_id: Annotated[str | None, Query(max_length=100)] = None,
+    case_id: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Every read, write and refused attempt concerning this case, "
+            "through its referrals, FHIR Tasks and Bundle too.",
+        ),
+    ] = None,
 ) -> Envelope[AccessOut]:
-    """Who read or changed what, newest first: "who looked at this case, and when"."""
+    """Who read or changed what, newest first: "who looked at this case, and when"
+    (``case_id``). ``action`` is ``read``, ``write`` or ``denied`` (an attempt at a
+    case or referral the account may not see, answered as not found)."""
     runtime.write_behind.flush()
-    listing = accounts.list_access(caller, AccessQuery(object_id, user_id), page)
+    listing = accounts.list_access(caller, AccessQuery(object_id, user_id, case_id), page)
     return Envelope(
         data=[AccessOut.of(r) for r in listing.items],
         count=listing.count,

@@ -21,6 +21,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import RETRY_AFTER_SECONDS
 from api.middleware import BodyTooLarge
 from api.web import (
     admin,
@@ -104,8 +105,10 @@ def _install_errors(app: FastAPI) -> None:
             status, message = 409, "err_conflict"
         elif isinstance(exc, TooManyAttempts):
             status, message = 429, "signin_locked"
-        elif isinstance(exc, StoreUnavailable):
-            status = 503
+        elif isinstance(exc, StoreUnavailable):  # a full disk too: nothing was written
+            response = _error_page(request, 503, "err_unavailable")
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         return _error_page(request, status, message)
 
     async def bad_request(request: Request, exc: Exception) -> Response:

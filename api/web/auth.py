@@ -91,7 +91,10 @@ def sign_in(
     runtime = runtime_of(request)
     name = username.strip().lower()
     try:
-        tokens = accounts.sign_in(runtime.store, runtime.now(), name, password, runtime.settings)
+        client = request.client.host if request.client else None
+        tokens = accounts.sign_in(
+            runtime.store, runtime.now(), name, password, runtime.settings, client
+        )
     except (Unauthenticated, TooManyAttempts) as exc:
         locked = isinstance(exc, TooManyAttempts)
         return page(

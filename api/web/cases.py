@@ -29,7 +29,13 @@ from referral_graph.domain.vocabulary import (
 )
 from referral_graph.routing.reasons import LANGUAGE_NAMES
 from referral_graph.routing.recommend import Recommendations
-from referral_graph.security.policy import Access, may_act_for, party_of, redact_referral
+from referral_graph.security.policy import (
+    Access,
+    may_act_for,
+    party_of,
+    redact_referral,
+    sees_contact,
+)
 from referral_graph.services import cases, referrals
 from referral_graph.services.access import SeenCase
 from referral_graph.services.cases import CaseOpening
@@ -38,6 +44,9 @@ from referral_graph.services.providers import own_provider, provider_of
 from referral_graph.services.referrals import ReferralRequest
 
 router = APIRouter()
+
+#: The error a reason or note holding a phone number or a date of birth gets.
+PERSONAL = "err_personal_details"
 
 #: Services a CCWC refers a child for, in the order the form lists them.
 NEEDS = (
@@ -175,7 +184,9 @@ def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, st
         for e in exc.errors():
             loc = [str(p) for p in e.get("loc", ())]
             name = loc[0] if loc else "form"
-            errors["consent_recorded_by" if name == "recorded_by" else name] = "err_invalid"
+            refused = "holds a phone number" in e["msg"] or "holds a date of birth" in e["msg"]
+            key = PERSONAL if refused else "err_invalid"
+            errors["consent_recorded_by" if name == "recorded_by" else name] = key
         return None, errors
     return opening, errors
 
@@ -277,7 +288,7 @@ def render_case(
             flash = t("referred_ok", ctx.lang, name=tr.name(receiver))
     elif done in {s.value for s in ReferralStatus}:
         flash = t("step_saved", ctx.lang, status=label("step", str(done), ctx.lang))
-    if error is None and err in ("err_conflict", "err_reason", "err_outcome"):
+    if error is None and err in ("err_conflict", "err_reason", "err_outcome", PERSONAL):
         error = t(str(err), ctx.lang)
     ctx.log_read("/app/cases/{case_id}", case.id)
     return page(
@@ -289,6 +300,7 @@ def render_case(
         title_values={"code": case.code},
         case=case,
         access=seen.access.value,
+        sees_contact=sees_contact(ctx.principal, case, seen.referrals),
         village=village_name(case.village_code, ctx.lang),
         hops=hops,
         found=found,
@@ -343,7 +355,9 @@ def refer(ctx: WebDep, case_id: str, form: Annotated[ReferForm, Form()]) -> Resp
             continues_referral_id=_holding_referral(seen, provider_id),
             recommendation_rank=rank,
         )
-    except ValidationError:
+    except ValidationError as exc:
+        if any(e.get("loc") == ("reason",) for e in exc.errors()):  # a phone number, say
+            return render_case(ctx, case_id, error=t(PERSONAL, ctx.lang), status=422)
         raise NotFound("recommendation", form.pick[:64]) from None
     caller = ctx.caller("/app/cases/{case_id}/referrals", {"case_id": case_id})
     try:

@@ -19,6 +19,7 @@ from api.web.views import actions_for, urgency
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.queries import Page
+from referral_graph.security.policy import CONTACT_STATUSES
 from referral_graph.services import referrals
 from referral_graph.services.alerts import unseen_alerts
 from referral_graph.services.inbox import InboxRow, inbox_row, overseen_providers
@@ -49,6 +50,9 @@ def _row(ctx: Web, row: InboxRow) -> dict[str, Any]:
         "urgency": urgency(referral, ctx.now),
         "actions": actions_for(referral, party),
         "receiver_side": party is not None and party.value == "receiver",
+        # the contact arrangement: only while this provider holds the case
+        "sees_contact": referral.status in CONTACT_STATUSES
+        and referral.to_provider_id == ctx.principal.provider_id,
         "can_refer_onward": (
             referral.holds_case
             and referral.to_provider_id == ctx.principal.provider_id
@@ -89,7 +93,7 @@ def _message(ctx: Web, done: str | None, err: str | None) -> tuple[str, str] | N
     """A short note after a step: ('ok' | 'error', text), from known codes only."""
     if done in {s.value for s in ReferralStatus}:
         return "ok", t("step_saved", ctx.lang, status=label("step", str(done), ctx.lang))
-    if err in ("err_conflict", "err_reason", "err_outcome"):
+    if err in ("err_conflict", "err_reason", "err_outcome", "err_personal_details"):
         return "error", t(str(err), ctx.lang)
     return None
 
@@ -103,18 +107,23 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
     done: str | None = None
     err: str | None = None
     try:
-        body = Step(
+        body: Step | None = Step(
             status=ReferralStatus(form.status),
             reason=form.reason.strip() or None,
             outcome=form.outcome.strip() or None,
             expected_version=form.expected_version,
         )
-    except (ValueError, ValidationError):
+    except ValidationError as exc:
+        if not any(e.get("loc") in (("reason",), ("outcome",)) for e in exc.errors()):
+            raise InvalidInput("Unknown step.", field="status") from None
+        body, err = None, "err_personal_details"  # a phone number in the reason, say
+    except ValueError:
         raise InvalidInput("Unknown step.", field="status") from None
     caller = ctx.caller("/app/referrals/{referral_id}/step", {"referral_id": referral_id})
     try:
-        referrals.move_referral(caller, referral_id, body)
-        done = body.status.value
+        if body is not None:
+            referrals.move_referral(caller, referral_id, body)
+            done = body.status.value
     except Conflict:
         err = "err_conflict"
     except InvalidInput as exc:

@@ -27,6 +27,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
 ASSETS = (
     "web/app.css",
+    "web/capacity.css",
+    "web/trainings.css",
     "vendor/htmx/htmx.min.js",
     "web/network.css",
     "web/network.js",

@@ -25,7 +25,7 @@ from api.web.i18n import Lang, as_lang
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.errors import Forbidden, Unauthenticated
 from referral_graph.security.model import Principal, Role
-from referral_graph.services import accounts
+from referral_graph.services import accounts, witness
 from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building import local_today
 from referral_graph.services.recorded import RecordedStore, record
@@ -181,6 +181,7 @@ def _principal(request: Request, runtime: Runtime) -> Principal:
         try:
             tokens = accounts.refresh(runtime.store, now, refresh, settings)
         except Unauthenticated:
+            runtime.principals.forget_all()  # a family may have been revoked just now
             end_session(request)
         else:
             set_session(request, tokens)
@@ -253,23 +254,30 @@ class Web:
         return Caller(self.principal, self.runtime.store, self.now)
 
     def log_read(self, path: str, object_id: str | None) -> None:
-        """Record a read of case data in the access log (as the API does)."""
+        """Record a read of case data in the access log (as the API does): one record
+        per case the page read (``referral_graph.services.witness``), filed under it."""
         client = self.request.client.host if self.request.client else None
-        entry = record(
-            self.principal,
-            self.runtime.now(),
-            "read",
-            self.request.method,
-            path,
-            object_id,
-            client,
-        )
-        self.runtime.write_behind.append_access(entry)
+        seen = witness.current()
+        cases: list[str | None] = [*(seen.case_ids if seen is not None else [])] or [None]
+        for case_id in cases:
+            entry = record(
+                self.principal,
+                self.runtime.now(),
+                "read",
+                self.request.method,
+                path,
+                object_id or case_id,
+                client,
+                case_id,
+            )
+            self.runtime.write_behind.append_access(entry)
 
 
 def web_context(request: Request) -> Web:
     runtime = runtime_of(request)
     principal = _principal(request, runtime)
+    # Who asked, for the access log's record of refused attempts (``api.access_log``).
+    request.scope.setdefault("state", {})["principal"] = principal
     return Web(request, runtime, principal, lang_of(request), base_of(request))
 
 

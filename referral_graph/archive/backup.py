@@ -28,6 +28,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     case         gap
     referral     followed at once by its events, oldest first: event event ...
     alert        alert_seen  outbox      access
+    idempotency  the answers kept for Idempotency-Keys still inside their window
     end          counts per kind, and the SHA-256 of every line before it
 
 Import refuses an archive whose ``end`` line is missing or whose checksum or counts do
@@ -39,8 +40,16 @@ would need every intermediate state, which the store does not keep; inserting th
 final state with the whole history reproduces exactly what the store held.
 
 Not in the archive: sign-in failure counts (throttling state that expires in minutes)
-and the ids of revoked *access* tokens (the port cannot list them; the tokens expire
-within ``access_token_minutes``). A SQLite file backup keeps both.
+and the ids of revoked *access* tokens and token families (the port cannot list them;
+the tokens expire within ``access_token_minutes``, and a revoked family's refresh
+tokens are in the archive, revoked). A SQLite file backup keeps them all.
+
+**Checksums.** An archive's ``end`` line holds the SHA-256 of every line before it: a
+changed byte anywhere (a child's age in a case line) fails it, and nothing is written.
+A SQLite backup file carries the SHA-256 of every row of every table, taken when it
+was made (table ``backup_seal``); restore recomputes it before anything is written, so
+a changed byte inside a record is refused too (``PRAGMA integrity_check`` sees only the
+file's structure).
 """
 
 from __future__ import annotations
@@ -84,11 +93,14 @@ def archive_kind(path: Path) -> str:
         return "sqlite" if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC else "jsonl"
 
 
-def restore(path: Path, store: Store, *, reset: bool = False) -> BackupResult:
-    """Restore a SQLite backup file or an archive, whichever ``path`` is."""
+def restore(
+    path: Path, store: Store, *, reset: bool = False, unsealed: bool = False
+) -> BackupResult:
+    """Restore a SQLite backup file or an archive, whichever ``path`` is (``unsealed``:
+    a SQLite file without a content checksum too)."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"No backup at {path}.")
     if archive_kind(path) == "sqlite":
-        return restore_sqlite(path, store, reset=reset)
+        return restore_sqlite(path, store, reset=reset, unsealed=unsealed)
     return import_store(store, path, reset=reset)

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from referral_graph.archive.alerts import AlertsLoading, alerts_archive_counts
@@ -38,6 +39,7 @@ from referral_graph.security.model import AccessRecord, TokenRecord, User
 from referral_graph.store.port import (
     AccessQuery,
     AlertQuery,
+    IdempotencyRecord,
     OutboxMessage,
     Page,
     PathwayQuery,
@@ -123,6 +125,7 @@ class ArchiveLoader(TrainingLoading, AlertsLoading):
             created_at=parse_iso(data["created_at"]),
             expires_at=opt_parse_iso(data["expires_at"]),
             revoked_at=opt_parse_iso(data["revoked_at"]),
+            family_id=data.get("family_id"),  # archives before token families lack it
         )
         self._queue(lambda tx: tx.add_token(token))
 
@@ -189,8 +192,19 @@ class ArchiveLoader(TrainingLoading, AlertsLoading):
             path=data["path"],
             object_id=data["object_id"],
             client=data["client"],
+            case_id=data.get("case_id"),  # archives before #20 lack it
         )
         self._queue(lambda tx: tx.append_access(record))
+
+    def _on_idempotency(self, data: Record) -> None:
+        kept = IdempotencyRecord(
+            key=data["key"],
+            request_hash=data["request_hash"],
+            status=int(data["status"]),
+            body=data["body"],
+            created_at=parse_iso(data["created_at"]),
+        )
+        self._queue(lambda tx: tx.save_idempotency(kept))
 
     # --- machinery -------------------------------------------------------------------
     def _close_referral(self) -> None:
@@ -270,6 +284,7 @@ def store_counts(tx: Transaction) -> dict[str, int]:
         "alert": tx.list_alerts(AlertQuery(), Page(limit=1)).count,
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
+        "idempotency": tx.list_idempotency(Page(limit=1)).count,
         **training_archive_counts(tx),
         **alerts_archive_counts(tx),
     }
@@ -318,6 +333,7 @@ _COUNTED = (
     "alert_seen",
     "outbox",
     "access",
+    "idempotency",
     "person",
     "training_session",
     "coaching",
@@ -336,12 +352,14 @@ def import_store(store: Store, archive: Path, *, reset: bool = False) -> BackupR
     return BackupResult(archive, archive.stat().st_size, seconds_since(started), counts)
 
 
-def copy_store(source: Store, target: Store, *, reset: bool = False) -> dict[str, int]:
+def copy_store(
+    source: Store, target: Store, *, reset: bool = False, keys_since: datetime | None = None
+) -> dict[str, int]:
     """Copy everything from ``source`` into an empty ``target`` through the port.
 
     The source is read in one read transaction into a temporary archive first (a
     consistent snapshot, and no transaction of the source held open while writing)."""
     with tempfile.TemporaryDirectory(prefix="referral-graph-copy-") as folder:
         path = Path(folder) / "copy.jsonl"
-        export_store(source, path)
+        export_store(source, path, keys_since=keys_since)
         return import_store(target, path, reset=reset).counts

@@ -10,6 +10,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import IO, cast
@@ -35,6 +36,7 @@ from referral_graph.security.model import AccessRecord, TokenRecord
 from referral_graph.store.port import (
     AccessQuery,
     AlertQuery,
+    IdempotencyRecord,
     OutboxMessage,
     PathwayQuery,
     ProviderQuery,
@@ -54,6 +56,7 @@ def _token_data(t: TokenRecord) -> Record:
         "created_at": opt_iso(t.created_at),
         "expires_at": opt_iso(t.expires_at),
         "revoked_at": opt_iso(t.revoked_at),
+        "family_id": t.family_id,
     }
 
 
@@ -69,6 +72,7 @@ def _access_data(a: AccessRecord) -> Record:
         "path": a.path,
         "object_id": a.object_id,
         "client": a.client,
+        "case_id": a.case_id,
     }
 
 
@@ -107,8 +111,22 @@ def _gaps(tx: Transaction) -> Iterator[ServiceGap]:
                 yield gap
 
 
-def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
-    """Every record of the store, in archive order (without the ``end`` line)."""
+def _idempotency_data(r: IdempotencyRecord) -> Record:
+    return {
+        "key": r.key,
+        "request_hash": r.request_hash,
+        "status": r.status,
+        "body": r.body,
+        "created_at": opt_iso(r.created_at),
+    }
+
+
+def archive_records(
+    tx: Transaction, store_name: str = "", *, keys_since: datetime | None = None
+) -> Iterator[Record]:
+    """Every record of the store, in archive order (without the ``end`` line); of the
+    idempotency records, those made since ``keys_since`` (every one the store keeps:
+    None)."""
     yield {
         "kind": "header",
         "data": {
@@ -150,6 +168,8 @@ def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
             yield {"kind": "outbox", "data": _outbox_data(m)}
     for x in every(lambda page: tx.list_access(AccessQuery(), page), PAGE_SIZE):
         yield {"kind": "access", "data": _access_data(x)}
+    for k in every(lambda page: tx.list_idempotency(page, keys_since), PAGE_SIZE):
+        yield {"kind": "idempotency", "data": _idempotency_data(k)}
 
 
 def _line(record: Record) -> bytes:
@@ -178,8 +198,9 @@ def _write_archive(records: Iterable[Record], unfinished: Path, compress: bool) 
     return dict(counts)
 
 
-def export_store(store: Store, out: Path) -> BackupResult:
-    """Write every record of ``store`` to the archive ``out`` (one read transaction)."""
+def export_store(store: Store, out: Path, *, keys_since: datetime | None = None) -> BackupResult:
+    """Write every record of ``store`` to the archive ``out`` (one read transaction);
+    idempotency records made since ``keys_since`` (all kept: None)."""
     started = time.perf_counter()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +208,7 @@ def export_store(store: Store, out: Path) -> BackupResult:
 
     def work(tx: Transaction) -> dict[str, int]:
         # Writes the whole file on each run: a store may run the work again.
-        records = archive_records(tx, store.name)
+        records = archive_records(tx, store.name, keys_since=keys_since)
         return _write_archive(records, unfinished, out.name.endswith(".gz"))
 
     try:

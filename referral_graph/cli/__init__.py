@@ -78,6 +78,9 @@ def serve(
         timeout_graceful_shutdown=20,
         log_config=logging_config(level),  # applied in each worker process too
         access_log=False,
+        # The app believes X-Forwarded-* from REFERRAL_GRAPH_TRUSTED_PROXIES only
+        # (api.hardening.install_front_door); uvicorn's own would believe 127.0.0.1.
+        proxy_headers=False,
     )
 
 

@@ -12,6 +12,7 @@ empty store (``--reset`` empties it first) and should run with the server stoppe
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -80,7 +81,9 @@ def backup_command(
             result = backup_sqlite(store, out)
         else:
             store.initialise()
-            result = export_store(store, out)
+            # Idempotency-Keys still inside their window: a retry after a restore replays.
+            window = timedelta(hours=settings.idempotency_hours)
+            result = export_store(store, out, keys_since=datetime.now(UTC) - window)
     except ReferralGraphError as exc:
         console.print(f"[red]Backup failed: {exc.detail}[/red]")
         raise typer.Exit(1) from None
@@ -103,12 +106,20 @@ def restore_command(
     reset: Annotated[
         bool, typer.Option(help="Delete everything in the store first (else it must be empty).")
     ] = False,
+    unsealed: Annotated[
+        bool,
+        typer.Option(
+            help="Restore a SQLite backup made before backups carried a content checksum "
+            "(nothing shows such a file is unchanged)."
+        ),
+    ] = False,
 ) -> None:
-    """Restore a backup into an empty store (stop the server first)."""
+    """Restore a backup into an empty store (stop the server first). A backup whose
+    content checksum fails (a changed record) is refused before anything is written."""
     store = make_store(get_settings())
     try:
         store.initialise()
-        result = restore(source, store, reset=reset)
+        result = restore(source, store, reset=reset, unsealed=unsealed)
     except ReferralGraphError as exc:
         console.print(f"[red]Restore failed: {exc.detail}[/red]")
         raise typer.Exit(1) from None

@@ -17,6 +17,7 @@
     │   ├── AccountProtected     409  the last active admin, or one's own account
     │   └── IdempotencyKeyTaken  409  an Idempotency-Key already answered (replayed)
     └── StoreUnavailable         503  the store cannot be reached right now
+        └── StoreFull            503  its disk is full: nothing was written (reads go on)
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ class ConsentMissing(Conflict):
 
 class StoreUnavailable(ReferralGraphError):
     title = "Store unavailable"
+
+
+class StoreFull(StoreUnavailable):
+    """The store's disk (or its size limit) is full: the write was rolled back whole.
+    Reads still work; writes work again once space is freed (answered 503 with
+    ``Retry-After``, as a store that cannot be reached)."""
+
+    title = "Store full"
 
 
 class SampleDataInUse(Conflict):

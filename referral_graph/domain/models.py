@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from referral_graph.domain.areas import gazetteer, lineage_codes
 from referral_graph.domain.contact_points import ContactPerson, Phone
 from referral_graph.domain.errors import UnknownArea
+from referral_graph.domain.free_text import CASE_NOTE, CONSENT_RECORDED_BY, CONTACT_ARRANGEMENT
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
 from referral_graph.domain.reasons import ClosureReason, StepReason
 from referral_graph.domain.sla import PENDING_WINDOW, AlertKind, Deadlines, Window
@@ -204,8 +205,14 @@ class Pathway(Model):
 class Consent(Model):
     """Consent to share and refer, recorded before any referral."""
 
-    given_by: Annotated[str, Field(pattern=r"^(child|caregiver|guardian|court_order)$")]
-    recorded_by: ShortText
+    given_by: Annotated[
+        str,
+        Field(
+            pattern=r"^(child|caregiver|guardian|court_order)$",
+            description="Who gave consent, as a kind of person (never their name).",
+        ),
+    ]
+    recorded_by: ShortText = Field(description=CONSENT_RECORDED_BY)
     recorded_at: datetime
 
     _tz = field_validator("recorded_at")(as_utc)
@@ -273,8 +280,8 @@ class Case(Model):
     village_code: str
     wants_lgbtiq_affirming: bool = False
     consent: Consent | None = None
-    contact_arrangement: str | None = Field(None, max_length=500)
-    note: str | None = Field(None, max_length=2000)
+    contact_arrangement: str | None = Field(None, max_length=500, description=CONTACT_ARRANGEMENT)
+    note: str | None = Field(None, max_length=2000, description=CASE_NOTE)
     opened_by_provider_id: Identifier
     opened_by: ShortText
     opened_at: datetime

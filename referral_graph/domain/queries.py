@@ -95,6 +95,7 @@ class HistoryQuery:
 class AccessQuery:
     object_id: str | None = None
     user_id: str | None = None
+    case_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,6 +205,7 @@ class _Checker:
     today: date
     reach: Reach
     area: str | None
+    add_reach: Reach = None  # the providers new people may be added to (None: reach's)
     _providers: dict[str, Provider | None] = field(default_factory=dict)
     _named: dict[str, dict[str, list[Person]]] = field(default_factory=dict)
     _attended: dict[str, set[str]] = field(default_factory=dict)
@@ -344,6 +345,10 @@ class _Checker:
             return None
         if same:
             return same[0]
+        adds = self.add_reach or self.reach
+        if adds is not None and not adds(provider):
+            row.fail("provider_id", f"you may not add people to {provider.id!r}")
+            return None
         role = row.one("role", PersonRole, "role") or DEFAULT_ROLES.get(
             provider.kind, PersonRole.OTHER
         )
@@ -439,13 +444,14 @@ def plan_import(
     dry_run: bool,
     reach: Reach = None,
     area: str | None = None,
+    add_reach: Reach = None,
 ) -> Plan:
     """Check every row against the store as ``tx`` sees it; write nothing."""
     plan = Plan(AttendanceImportReport(dry_run=dry_run))
     report = plan.report
     header_errors = _header_errors(sheet)
     report.errors += header_errors
-    checker = _Checker(tx, plan, now, today, reach, area)
+    checker = _Checker(tx, plan, now, today, reach, area, add_reach)
     for number, cells in sheet.rows:
         row = Row(SHEET, number, cells)
         if "" in cells:
@@ -468,21 +474,17 @@ def import_attendance(
     dry_run: bool = False,
     reach: Reach = None,
     area: str | None = None,
+    add_reach: Reach = None,
 ) -> AttendanceImportReport:
-    """Check every row; then, unless ``dry_run`` or any row failed, write the new
-    sessions, people and attendance in one transaction. ``reach`` limits the providers
-    whose people the caller may name or add; ``area`` (a coordinator's) where new
-    in-person sessions may be held."""
+    """Check every row; then, unless ``dry_run`` or any row failed, write the new sessions,
+    people and attendance in one transaction. Whose people the caller names: ``reach``;
+    adds: ``add_reach`` (else ``reach``); new in-person sessions' area: ``area``."""
+    kept: dict[str, Any] = dict(now=now, today=today, reach=reach, area=area, add_reach=add_reach)  # noqa: C408
     if dry_run:
-        plan = store.read(
-            lambda tx: plan_import(
-                tx, sheet, now=now, today=today, dry_run=True, reach=reach, area=area
-            )
-        )
-        return plan.report
+        return store.read(lambda tx: plan_import(tx, sheet, dry_run=True, **kept)).report
 
     def work(tx: Transaction) -> AttendanceImportReport:
-        plan = plan_import(tx, sheet, now=now, today=today, dry_run=False, reach=reach, area=area)
+        plan = plan_import(tx, sheet, dry_run=False, **kept)
         if plan.report.errors:
             return plan.report
         for session in plan.new_sessions.values():

@@ -43,8 +43,11 @@ def opaque_token(prefix: str = "") -> str:
     return prefix + secrets.token_urlsafe(32)
 
 
-def issue_access_token(user: User, now: datetime, secret: str, ttl: timedelta) -> tuple[str, str]:
-    """A signed, short-lived access token and its id (``jti``)."""
+def issue_access_token(
+    user: User, now: datetime, secret: str, ttl: timedelta, family: str | None = None
+) -> tuple[str, str]:
+    """A signed, short-lived access token and its id (``jti``); ``family`` names the
+    sign-in it descends from (claim ``fam``), so that revoking the family stops it."""
     jti = secrets.token_hex(16)
     claims: dict[str, Any] = {
         "sub": user.id,
@@ -57,6 +60,8 @@ def issue_access_token(user: User, now: datetime, secret: str, ttl: timedelta) -
         "exp": int((now + ttl).timestamp()),
         "typ": "access",
     }
+    if family is not None:
+        claims["fam"] = family
     return jwt.encode(claims, secret, algorithm=ALGORITHM), jti
 
 
@@ -94,11 +99,15 @@ def read_access_token(
         area_code=claims.get("area"),
         token_id=str(claims["jti"]),
         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+        family_id=str(claims["fam"]) if claims.get("fam") else None,
     )
 
 
 def principal_of(
-    user: User, token_id: str | None = None, expires_at: datetime | None = None
+    user: User,
+    token_id: str | None = None,
+    expires_at: datetime | None = None,
+    family_id: str | None = None,
 ) -> Principal:
     return Principal(
         user_id=user.id,
@@ -108,4 +117,10 @@ def principal_of(
         area_code=user.area_code,
         token_id=token_id,
         expires_at=expires_at,
+        family_id=family_id,
     )
+
+
+def revoked_family_hash(family_id: str) -> str:
+    """The hash under which a revoked family is recorded (as a revoked access token)."""
+    return digest(f"family:{family_id}")

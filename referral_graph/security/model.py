@@ -85,6 +85,7 @@ class Principal:
     area_code: str | None = None
     token_id: str | None = None
     expires_at: datetime | None = None  # when the token it came with stops working
+    family_id: str | None = None  # the sign-in its access token descends from
 
     @property
     def label(self) -> str:
@@ -96,9 +97,12 @@ SYSTEM = Principal(user_id="system", username="system", role=Role.SYSTEM)
 
 @dataclass(frozen=True, slots=True)
 class TokenRecord:
-    """A refresh token, an integration's API token, or a revoked access token's id.
+    """A refresh token, an integration's API token, or a revoked access token's id (or a
+    revoked family's, which stops every access token of the family).
 
-    Only a SHA-256 of the secret is kept; the secret is shown once.
+    Only a SHA-256 of the secret is kept; the secret is shown once. A refresh token's
+    ``family_id`` names the sign-in it descends from by rotation: signing out, or
+    using a rotated refresh token again, revokes the whole family.
     """
 
     id: str
@@ -109,19 +113,23 @@ class TokenRecord:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None = None
+    family_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AccessRecord:
-    """One read of case data or one write: who, as what, did what, when, from where."""
+    """One read of case data, one write, or one refused attempt at a foreign case or
+    referral: who, as what, did what, when, from where, and the case it concerned (so
+    that "who looked at this case" finds reads through its referrals too)."""
 
     id: str
     at: datetime
     user_id: str
     username: str
     role: str
-    action: str  # read | write
+    action: str  # read | write | denied
     method: str
     path: str
     object_id: str | None
     client: str | None
+    case_id: str | None = None

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from referral_graph.domain.areas import area_contains
 from referral_graph.domain.errors import Forbidden
-from referral_graph.domain.lifecycle import Party
+from referral_graph.domain.lifecycle import CLOSED_STATUSES, HOLDING_STATUSES, Party
 from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
 from referral_graph.security.model import Principal, Role
 
@@ -66,6 +66,27 @@ def case_access(
     if role is Role.COORDINATOR and in_area(principal, case.village_code):
         return Access.PSEUDONYMOUS
     return None
+
+
+#: The statuses in which a referral's receiver holds the case and so may reach the
+#: child: accepted, in progress, on hold (not before accepting, not once declined,
+#: failed, cancelled or completed).
+CONTACT_STATUSES = frozenset(HOLDING_STATUSES - CLOSED_STATUSES)
+
+
+def sees_contact(principal: Principal, case: Case, referrals: Iterable[Referral]) -> bool:
+    """Whether the principal may read the case's contact arrangement, the one place for
+    contact details: its own CCWC (and the system), and a provider that holds the case
+    through a referral to it (:data:`CONTACT_STATUSES`). A provider that declined, or
+    whose part is over, no longer does."""
+    if principal.role is Role.SYSTEM:
+        return True
+    if principal.role is Role.CCWC and case.opened_by_provider_id == principal.provider_id:
+        return True
+    return principal.role in (Role.CCWC, Role.PROVIDER) and any(
+        r.to_provider_id == principal.provider_id and r.status in CONTACT_STATUSES
+        for r in referrals
+    )
 
 
 def visible_referrals(

@@ -2,7 +2,9 @@
 
 Each function loads an object and asks ``referral_graph.security.policy`` (pure rules
 over objects already loaded) what the principal may see of it. A principal who may not
-see an object is told it does not exist (``NotFound``, 404), so ids cannot be probed.
+see an object is told it does not exist (``NotFound``, 404), so ids cannot be probed;
+both the reads and the refused attempts are noted for the access log
+(:mod:`referral_graph.services.witness`).
 Use cases call these inside their own transaction (``case_seen``, ``referral_seen``);
 the ``seen_*`` forms read in a transaction of their own.
 """
@@ -21,6 +23,7 @@ from referral_graph.security.policy import (
     referral_access,
     visible_referrals,
 )
+from referral_graph.services import witness
 from referral_graph.store.port import Store, Transaction
 
 
@@ -45,14 +48,23 @@ def case_seen(
     case: Case,
     referrals: list[Referral],
     providers: dict[str, Provider] | None = None,
+    *,
+    witnessed: bool = True,
 ) -> SeenCase:
     """What the principal sees of a case already read in ``tx`` (404 if nothing);
-    ``providers``: those its referrals name, if already read (a ``CaseFile``'s)."""
+    ``providers``: those its referrals name, if already read (a ``CaseFile``'s). The
+    read, or the refusal, is noted for the access log (:mod:`.witness`) unless
+    ``witnessed`` is false: a use case that only filters with it notes what it hands
+    out itself."""
     if providers is None:
         providers = _providers(tx, referrals, case)
     access = case_access(principal, case, referrals, providers)
     if access is None:
+        if witnessed:
+            witness.refused(case.id, case.id)
         raise NotFound("case", case.id)
+    if witnessed:
+        witness.saw([case.id])
     return SeenCase(
         case, access, visible_referrals(principal, access, referrals, providers), providers
     )
@@ -76,7 +88,9 @@ def check_routing(principal: Principal, case: Case, referrals: list[Referral]) -
     if access is None or (
         access is not Access.FULL and holder(case, referrals) != principal.provider_id
     ):
+        witness.refused(case.id, case.id)
         raise NotFound("case", case.id)
+    witness.saw([case.id])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +101,22 @@ class SeenReferral:
     events: list[ReferralEvent]  # all of them, oldest first (unredacted)
 
 
-def referral_seen(tx: Transaction, principal: Principal, referral_id: str) -> SeenReferral:
+def referral_seen(
+    tx: Transaction, principal: Principal, referral_id: str, *, witnessed: bool = True
+) -> SeenReferral:
     """What the principal sees of a referral, read in ``tx`` as one file (the referral,
-    its case, both ends and its events: one statement on Neo4j); 404 if nothing."""
+    its case, both ends and its events: one statement on Neo4j); 404 if nothing. Noted
+    for the access log under the referral's case as :func:`case_seen` does."""
     found = tx.referral_file(referral_id)
     if found is None or found.case is None:
         raise NotFound("referral", referral_id)
     access = referral_access(principal, found.referral, found.case, found.providers)
     if access is None:
+        if witnessed:
+            witness.refused(referral_id, found.case.id)
         raise NotFound("referral", referral_id)
+    if witnessed:
+        witness.saw([found.case.id])
     return SeenReferral(found.referral, found.case, access, found.events)
 
 
@@ -115,6 +136,8 @@ def inbox_seen(tx: Transaction, principal: Principal, provider_id: str) -> Provi
     none, or if the inbox is not the principal's to see)."""
     provider = tx.get_provider(provider_id)
     if provider is None or not _may_see_inbox(principal, provider):
+        if provider is not None:
+            witness.refused(provider_id, None)
         raise NotFound("provider", provider_id)
     return provider
 

@@ -23,6 +23,7 @@ from pydantic import (
 
 from referral_graph.domain.errors import (
     AccountProtected,
+    Conflict,
     InvalidInput,
     NotFound,
     TooManyAttempts,
@@ -40,6 +41,7 @@ from referral_graph.security.credentials import (
     opaque_token,
     principal_of,
     read_access_token,
+    revoked_family_hash,
     verify_password,
 )
 from referral_graph.security.model import (
@@ -185,6 +187,8 @@ def reset_password(caller: Caller, username: str, password: str) -> User:
         for token in tx.list_tokens(user.id):
             if token.kind == "refresh" and token.revoked_at is None:
                 tx.revoke_token(token.id, caller.now)
+                if token.family_id is not None:
+                    revoke_family(tx, user.id, token.family_id, caller.now)
         return updated
 
     return caller.store.write(work)
@@ -200,12 +204,17 @@ def _token_secret(settings: Settings) -> str:
         ) from None
 
 
-def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> Tokens:
+def _issue(
+    tx: Transaction, user: User, now: datetime, settings: Settings, family: str | None = None
+) -> Tokens:
+    """New tokens for ``user``: a new family at sign-in, the same one on refresh."""
+    family = family or new_id("fam")
     access, _jti = issue_access_token(
         user,
         now,
         _token_secret(settings),
         timedelta(minutes=settings.access_token_minutes),
+        family,
     )
     refresh = opaque_token()
     tx.add_token(
@@ -217,33 +226,86 @@ def _issue(tx: Transaction, user: User, now: datetime, settings: Settings) -> To
             name="sign-in",
             created_at=now,
             expires_at=now + timedelta(days=settings.refresh_token_days),
+            family_id=family,
         )
     )
     return Tokens(access, refresh, settings.access_token_minutes * 60)
 
 
-def sign_in(
-    store: Store, now: datetime, username: str, password: str, settings: Settings
-) -> Tokens:
-    """Check the password (throttled after repeated failures) and issue tokens."""
-    window = timedelta(minutes=settings.login_window_minutes)
-
-    def check(tx: Transaction) -> User | None:
-        if tx.login_failures_since(username, now - window) >= settings.login_max_failures:
-            raise TooManyAttempts(
-                "Too many failed sign-ins for this account; wait and try again.",
-                retry_after=int(window.total_seconds()),
+def revoke_family(tx: Transaction, user_id: str, family_id: str, now: datetime) -> None:
+    """Revoke every refresh token of the family and, through a record of the family
+    itself, every access token that names it (``principal_for`` checks it)."""
+    tx.revoke_token_family(family_id, now)
+    marker = revoked_family_hash(family_id)
+    if tx.find_token(marker) is not None:
+        return
+    try:
+        tx.add_token(
+            TokenRecord(
+                id=f"tok_family_{family_id}",
+                user_id=user_id,
+                kind="revoked_access",
+                token_hash=marker,
+                name="family revoked",
+                created_at=now,
+                expires_at=None,
+                revoked_at=now,
             )
-        return tx.get_user_by_username(username)
+        )
+    except Conflict:  # revoked by a concurrent request meanwhile: just as good
+        return
 
-    user = store.read(check)
+
+#: The source of an attempt whose client address is unknown.
+UNKNOWN_SOURCE = "unknown"
+
+_THROTTLED = {
+    "account": ("Too many failed sign-ins for this account from your address; wait and try again."),
+    "source": "Too many failed sign-ins from your address; wait and try again.",
+}
+
+
+def sign_in(
+    store: Store,
+    now: datetime,
+    username: str,
+    password: str,
+    settings: Settings,
+    source: str | None = None,
+) -> Tokens:
+    """Check the password and issue tokens, throttled per account *and* source address.
+
+    Each attempt is recorded as a failure *before* its password is checked, in the
+    transaction that counts the earlier ones (``claim_login_attempt``): of twenty
+    guesses sent at once, at most ``login_max_failures`` reach the password check.
+    An account is locked for one source address only: five anonymous guesses from
+    elsewhere do not lock its owner out (``login_max_failures`` per account and
+    source, ``login_max_failures_per_source`` per source across accounts, in
+    ``login_window_minutes``). A right password clears that account's attempts from
+    that source (never the source's attempts at other accounts)."""
+    window = timedelta(minutes=settings.login_window_minutes)
+    where = source or UNKNOWN_SOURCE
+
+    def claim(tx: Transaction) -> tuple[str | None, User | None]:
+        refused = tx.claim_login_attempt(
+            username,
+            where,
+            now,
+            now - window,
+            settings.login_max_failures,
+            settings.login_max_failures_per_source,
+        )
+        return refused, None if refused else tx.get_user_by_username(username)
+
+    refused, user = store.write(claim)
+    if refused is not None:
+        raise TooManyAttempts(_THROTTLED[refused], retry_after=int(window.total_seconds()))
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not ok or not user.active:
-        store.write(lambda tx: tx.record_login_failure(username, now))
-        raise Unauthenticated("Wrong username or password.")
+        raise Unauthenticated("Wrong username or password.")  # the attempt stays counted
 
     def issue(tx: Transaction) -> Tokens:
-        tx.clear_login_failures(username)
+        tx.clear_login_failures(username, where)
         return _issue(tx, user, now, settings)
 
     return store.write(issue)
@@ -268,22 +330,44 @@ def _live_token(
     return record, user
 
 
-def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings) -> Tokens:
-    """Trade a live refresh token for new tokens (the old one is revoked: rotation)."""
+REUSED = (
+    "The refresh token was used already: every session it started is signed out; sign in again."
+)
 
-    def work(tx: Transaction) -> Tokens:
+
+def refresh(store: Store, now: datetime, refresh_token: str, settings: Settings) -> Tokens:
+    """Trade a live refresh token for new tokens of its family (the old one is revoked:
+    rotation). A rotated refresh token used again means that two parties hold it, one
+    of them not the user: its successor and the whole family are revoked (OAuth 2.0
+    Security BCP, refresh token rotation) and the answer is ``Unauthenticated``."""
+
+    def work(tx: Transaction) -> Tokens | None:
+        record = tx.find_token(digest(refresh_token))
+        if (
+            record is not None
+            and record.kind == "refresh"
+            and record.revoked_at is not None
+            and record.family_id is not None
+        ):
+            revoke_family(tx, record.user_id, record.family_id, now)
+            return None  # committed, then refused
         record, user = _live_token(
             tx, refresh_token, "refresh", now, "The refresh token is not valid; sign in again."
         )
         tx.revoke_token(record.id, now)
-        return _issue(tx, user, now, settings)
+        return _issue(tx, user, now, settings, record.family_id)
 
-    return store.write(work)
+    tokens = store.write(work)
+    if tokens is None:
+        raise Unauthenticated(REUSED)
+    return tokens
 
 
 def sign_out(caller: Caller, refresh_token: str | None) -> None:
-    """Revoke the caller's access token in use (by its id) and, if given, their refresh
-    token."""
+    """Sign the session out: revoke the access token in use (by its id) and its whole
+    family (every refresh token rotated from the same sign-in, and every access token
+    issued with them), whether or not the refresh token is given; a refresh token of
+    the caller's that is given revokes its family too."""
     who, now, token = caller.principal, caller.now, refresh_token
 
     def work(tx: Transaction) -> None:
@@ -300,10 +384,14 @@ def sign_out(caller: Caller, refresh_token: str | None) -> None:
                     revoked_at=now,
                 )
             )
+        if who.family_id is not None:
+            revoke_family(tx, who.user_id, who.family_id, now)
         if token:
             record = tx.find_token(digest(token))
             if record is not None and record.user_id == who.user_id:
                 tx.revoke_token(record.id, now)
+                if record.family_id is not None:
+                    revoke_family(tx, who.user_id, record.family_id, now)
 
     caller.store.write(work)
 
@@ -376,11 +464,14 @@ def principal_for(store: Store, now: datetime, bearer: str, settings: Settings) 
     )
 
     def still_valid(tx: Transaction) -> Principal:
-        if tx.find_token(digest(f"jti:{claimed.token_id}")) is not None:
+        if tx.find_token(digest(f"jti:{claimed.token_id}")) is not None or (
+            claimed.family_id is not None
+            and tx.find_token(revoked_family_hash(claimed.family_id)) is not None
+        ):
             raise Unauthenticated("The access token was revoked; sign in again.")
         user = tx.get_user(claimed.user_id)
         if user is None or not user.active:
             raise Unauthenticated("The account is no longer active.")
-        return principal_of(user, claimed.token_id, claimed.expires_at)
+        return principal_of(user, claimed.token_id, claimed.expires_at, claimed.family_id)
 
     return store.read(still_valid)

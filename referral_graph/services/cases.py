@@ -7,13 +7,15 @@ sees of a case is decided in the transaction that reads it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from referral_graph.domain import free_text
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
 from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
 from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Service
 from referral_graph.security.policy import Access, may_act_for
+from referral_graph.services import witness
 from referral_graph.services.access import SeenCase, case_seen
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import CaseFile, Transaction
@@ -35,8 +37,12 @@ class CaseOpening(BaseModel):
     )
     wants_lgbtiq_affirming: bool = False
     consent: Consent | None = None
-    contact_arrangement: str | None = Field(None, max_length=500)
-    note: str | None = Field(None, max_length=2000)
+    contact_arrangement: str | None = Field(
+        None, max_length=500, description=free_text.CONTACT_ARRANGEMENT
+    )
+    note: str | None = Field(None, max_length=2000, description=free_text.CASE_NOTE)
+
+    _no_personal_details = field_validator("note")(free_text.refuse_personal_details)
 
 
 def _file(tx: Transaction, case_id: str) -> CaseFile:
@@ -58,6 +64,7 @@ def _owned(tx: Transaction, caller: Caller, case_id: str) -> CaseFile:
     found = _file(tx, case_id)
     seen = case_seen(tx, caller.principal, found.case, found.referrals, found.providers)
     if seen.access is not Access.FULL:
+        witness.refused(case_id, case_id)
         raise NotFound("case", case_id)
     return found
 

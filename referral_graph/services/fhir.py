@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from referral_graph.domain.errors import NotFound, StaleVersion
+from pydantic import ValidationError
+
+from referral_graph.domain.errors import InvalidInput, NotFound, StaleVersion
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral
@@ -26,6 +28,7 @@ from referral_graph.interop.fhir_ids import candidates, domain_id, fhir_id
 from referral_graph.interop.fhir_search import Search
 from referral_graph.security.model import Principal, Role
 from referral_graph.security.policy import Access
+from referral_graph.services import witness
 from referral_graph.services.access import SeenReferral, case_seen, referral_seen
 from referral_graph.services.caller import Caller
 from referral_graph.services.referrals import ReferralWithEvents, Step, take_step
@@ -36,16 +39,23 @@ _EVERY_STATUS = tuple(ReferralStatus)
 
 def _seen(tx: Transaction, principal: Principal, ident: str) -> SeenReferral:
     """The referral a FHIR (or domain) id names, if the caller may see it in full or
-    as its handoff; otherwise not found."""
+    as its handoff; otherwise not found (and a refused attempt at one that exists is
+    noted for the access log)."""
     for candidate in candidates(ident):
         try:
-            seen = referral_seen(tx, principal, candidate)
+            seen = referral_seen(tx, principal, candidate, witnessed=False)
         except NotFound:
+            hidden = tx.get_referral(candidate)  # only on the way to a 404
+            if hidden is not None and ident in (hidden.id, fhir_id(hidden.id)):
+                witness.refused(hidden.id, hidden.case_id)
+                raise
             continue
         if ident not in (seen.referral.id, fhir_id(seen.referral.id)):
             continue
         if seen.access is Access.PSEUDONYMOUS:
+            witness.refused(seen.referral.id, seen.case.id)
             break
+        witness.saw([seen.case.id])
         return seen
     raise NotFound("referral", ident)
 
@@ -79,9 +89,17 @@ def case_bundle(caller: Caller, ident: str, *, base: str = fhir.DEFAULT_BASE) ->
 
     def work(tx: Transaction) -> Json:
         case = _case(tx, ident)
-        seen = case_seen(tx, caller.principal, case, tx.case_referrals(case.id))
+        try:
+            seen = case_seen(
+                tx, caller.principal, case, tx.case_referrals(case.id), witnessed=False
+            )
+        except NotFound:
+            witness.refused(case.id, case.id)
+            raise
         if seen.access is not Access.FULL:
+            witness.refused(case.id, case.id)
             raise NotFound("case", ident)
+        witness.saw([case.id])
         providers = tx.get_providers(fhir.involved_provider_ids(case, seen.referrals))
         bundle = fhir.case_bundle(
             case, seen.referrals, providers.values(), at=caller.now, base=base
@@ -124,7 +142,7 @@ def _reachable(tx: Transaction, principal: Principal, search: Search) -> list[Re
     visible: list[Referral] = []
     for referral in found.values():
         try:
-            seen = referral_seen(tx, principal, referral.id)
+            seen = referral_seen(tx, principal, referral.id, witnessed=False)
         except NotFound:
             continue
         if seen.access is not Access.PSEUDONYMOUS:
@@ -138,6 +156,8 @@ def search(caller: Caller, query: Search, *, base: str = fhir.DEFAULT_BASE) -> J
 
     def work(tx: Transaction) -> Json:
         found = fhir_search.select(query, _reachable(tx, caller.principal, query))
+        handed = found[query.offset : query.offset + query.count] if query.count else []
+        witness.saw(r.case_id for r in handed)  # the page's cases, for the access log
         return fhir_search.searchset(query, found, base=base, at=caller.now)
 
     return caller.store.read(work)
@@ -157,13 +177,19 @@ def update_task(caller: Caller, ident: str, body: object, *, if_match: int | Non
         change = fhir_inbound.read_update(body, ident, fhir.as_json(fhir.task(current)))
         if change is None:
             return ReferralWithEvents(referral=current, events=seen.events)
-        step = Step(
-            status=change.status,
-            reason=change.reason,
-            outcome=change.outcome,
-            note=change.note,
-            expected_version=current.version,
-        )
+        try:
+            step = Step(
+                status=change.status,
+                reason=change.reason,
+                outcome=change.outcome,
+                note=change.note,
+                expected_version=current.version,
+            )
+        except ValidationError as exc:  # a phone number in the status reason, say
+            first = exc.errors()[0]
+            field = str(first["loc"][0]) if first.get("loc") else "status"
+            reason = str(first["msg"]).removeprefix("Value error, ")
+            raise InvalidInput(f"{field}: {reason}.", field=field) from None
         return take_step(tx, caller, seen, step, event_id)
 
     # One unit of work (read, check, step, access record, idempotent answer): a retry of
@@ -192,7 +218,7 @@ def referred_case_ids(caller: Caller) -> list[str]:
 
 def _full(tx: Transaction, caller: Caller, case: Case) -> bool:
     try:
-        seen = case_seen(tx, caller.principal, case, tx.case_referrals(case.id))
+        seen = case_seen(tx, caller.principal, case, tx.case_referrals(case.id), witnessed=False)
     except NotFound:
         return False
     return seen.access is Access.FULL

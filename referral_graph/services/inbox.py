@@ -26,6 +26,7 @@ from referral_graph.domain.queries import (
 )
 from referral_graph.security.model import Role
 from referral_graph.security.policy import party_of
+from referral_graph.services import witness
 from referral_graph.services.access import inbox_seen, referral_seen
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import Transaction
@@ -78,6 +79,7 @@ def inbox(
     def work(tx: Transaction) -> Inbox:
         provider = inbox_seen(tx, caller.principal, provider_id)
         listing = tx.inbox(query, page)
+        witness.saw(r.case_id for r in listing.items)
         if not (with_cases or with_rows):
             return Inbox(provider, listing)
         cases = {

@@ -2,8 +2,8 @@
 
 Each message is POSTed to every configured webhook that has not yet taken it; a webhook
 takes it by answering 2xx. A message that some webhook keeps refusing is retried with
-exponential backoff and, after ``max_attempts``, moved to the dead-letter list that a
-coordinator can see (and requeue).
+exponential backoff and, after ``max_attempts``, moved to the dead-letter list that an
+administrator, or a coordinator of the case's area, can see (and requeue).
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 import httpx
 
 from referral_graph.domain.errors import NotFound
-from referral_graph.domain.queries import Listing
+from referral_graph.domain.queries import Listing, every
+from referral_graph.security.model import Principal, Role
+from referral_graph.security.policy import in_area
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import OutboxMessage, Page, Store, Transaction
 
@@ -147,19 +150,42 @@ def deliver(
     return results
 
 
+def _reaches(tx: Transaction, principal: Principal, message: OutboxMessage) -> bool:
+    """Whether a dead letter is the principal's to see and requeue: every one for
+    administrators (and the system); for a coordinator those about a case of their area
+    (a message names its case by id); nobody else's."""
+    if principal.role in (Role.ADMIN, Role.SYSTEM):
+        return True
+    case_id = message.payload.get("case_id")
+    if principal.role is not Role.COORDINATOR or not isinstance(case_id, str):
+        return False
+    case = tx.get_case(case_id)
+    return case is not None and in_area(principal, case.village_code)
+
+
+def _dead(tx: Transaction, principal: Principal) -> list[OutboxMessage]:
+    return [m for m in every(partial(tx.list_outbox, "dead")) if _reaches(tx, principal, m)]
+
+
 def dead_letters(caller: Caller, page: Page) -> Listing[OutboxMessage]:
-    """Notifications no webhook would take after every retry."""
-    return caller.store.read(lambda tx: tx.list_outbox("dead", page))
+    """Notifications no webhook would take after every retry: all of them for an
+    administrator, those about cases of their area for a coordinator (dead letters
+    are few: they are read whole and filtered)."""
+
+    def work(tx: Transaction) -> Listing[OutboxMessage]:
+        dead = _dead(tx, caller.principal)
+        return Listing(dead[page.offset : page.offset + page.limit], len(dead))
+
+    return caller.store.read(work)
 
 
 def requeue(caller: Caller, message_id: str) -> OutboxMessage:
     """Give a dead letter another round of attempts (``NotFound`` if there is no such
-    dead letter)."""
+    dead letter, or it is not the caller's to requeue: see :func:`dead_letters`)."""
     now = caller.now
 
     def work(tx: Transaction) -> OutboxMessage | None:
-        dead = tx.list_outbox("dead", Page(limit=100_000)).items
-        found = [m for m in dead if m.id == message_id]
+        found = [m for m in _dead(tx, caller.principal) if m.id == message_id]
         if not found:
             return None
         revived = replace(found[0], state="pending", attempts=0, next_attempt_at=now)

@@ -23,8 +23,10 @@ from referral_graph.domain.errors import (
     StoreUnavailable,
 )
 from referral_graph.domain.ids import new_ordered_id
+from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.records import IdempotencyRecord
 from referral_graph.security.model import AccessRecord, Principal
+from referral_graph.services import witness
 from referral_graph.store.port import Store, Transaction
 
 T = TypeVar("T")
@@ -68,6 +70,7 @@ def record(
     path: str,
     object_id: str | None,
     client: str | None,
+    case_id: str | None = None,
 ) -> AccessRecord:
     return AccessRecord(
         id=new_ordered_id("acc"),
@@ -80,7 +83,20 @@ def record(
         path=path,
         object_id=object_id,
         client=client,
+        case_id=case_id,
     )
+
+
+def case_of(result: object) -> str | None:
+    """The case a write's result concerns: a case, a referral (or a referral with its
+    events); else the one case the write's transaction read, if only one."""
+    if isinstance(result, Case):
+        return result.id
+    inner = getattr(result, "referral", result)
+    if isinstance(inner, Referral):
+        return inner.case_id
+    seen = witness.current()
+    return seen.case_ids[0] if seen is not None and len(seen.case_ids) == 1 else None
 
 
 class RecordedStore(Store):
@@ -131,6 +147,7 @@ class RecordedStore(Store):
                 self._path,
                 object_id_of(self._params, result),
                 self._client,
+                case_of(result),
             )
             tx.append_access(entry)
             if self._idempotency is not None:

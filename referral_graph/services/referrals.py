@@ -8,8 +8,9 @@ receiver's steps; the sender or a coordinator cancels).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from referral_graph.domain import free_text
 from referral_graph.domain.errors import (
     ConsentMissing,
     Forbidden,
@@ -58,7 +59,7 @@ class ReferralRequest(BaseModel):
     from_provider_id: Identifier
     to_provider_id: Identifier
     service: Service
-    reason: LongText
+    reason: LongText = Field(description=free_text.REFERRAL_REASON)
     risk: RiskLevel | None = Field(None, description="Defaults to the case's risk level.")
     continues_referral_id: Identifier | None = Field(
         None,
@@ -67,6 +68,8 @@ class ReferralRequest(BaseModel):
     recommendation_rank: int | None = Field(
         None, ge=1, le=100, description="Rank of this provider in the recommendation followed."
     )
+
+    _no_personal_details = field_validator("reason")(free_text.refuse_personal_details)
 
 
 class Step(BaseModel):
@@ -84,12 +87,19 @@ class Step(BaseModel):
     reason: str | None = Field(
         None,
         max_length=1000,
-        description="Free text, seen only by the two ends of the handoff and the case's CCWC.",
+        description="Why (a decline, a failure, a cancellation, a hold), in a few words. "
+        + free_text.STEP_TEXT,
     )
-    outcome: str | None = Field(None, max_length=1000)
-    note: str | None = Field(None, max_length=2000)
+    outcome: str | None = Field(
+        None, max_length=1000, description="What came of it. " + free_text.STEP_TEXT
+    )
+    note: str | None = Field(None, max_length=2000, description=free_text.STEP_TEXT)
     expected_version: int | None = Field(
         None, ge=1, description="Refuse with 409 unless the referral is at this version."
+    )
+
+    _no_personal_details = field_validator("reason", "outcome", "note")(
+        free_text.refuse_personal_details
     )
 
 

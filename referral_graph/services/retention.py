@@ -58,7 +58,7 @@ def purge_closed_cases(
         principal = replace(SYSTEM, username=actor)
         for case in due:
             # The record's id is drawn once, outside the work a store may run again.
-            entry = record(principal, now, "write", "PURGE", "retention", case.id, None)
+            entry = record(principal, now, "write", "PURGE", "retention", case.id, None, case.id)
             store.write(lambda tx, c=case, e=entry: _purge(tx, c, now, e))  # type: ignore[misc]
             purged += 1
         if len(due) < batch:

@@ -26,6 +26,7 @@ from referral_graph.domain.sla import (
 from referral_graph.domain.vocabulary import RiskLevel
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.policy import coordinator_area, redact_referral
+from referral_graph.services import witness
 from referral_graph.services.alert_notices import NoticePlan, queue_notices
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import OutboxMessage, Store, Transaction
@@ -74,6 +75,7 @@ def due_handoffs(
         risk=risk,
     )
     listing = caller.store.read(lambda tx: tx.referrals_due(query, page))
+    witness.saw(r.case_id for r in listing.items)
     return Listing(items=[redact_referral(r) for r in listing.items], count=listing.count)
 
 

@@ -49,6 +49,10 @@ class AccountsPort(ABC):
         """Mark a token revoked; False if there is no such live token."""
 
     @abstractmethod
+    def revoke_token_family(self, family_id: str, at: datetime) -> int:
+        """Mark every live token of the family revoked; how many."""
+
+    @abstractmethod
     def list_tokens(self, user_id: str) -> list[TokenRecord]:
         """A user's refresh and API tokens, newest first (hashes only)."""
 
@@ -56,10 +60,29 @@ class AccountsPort(ABC):
     def record_login_failure(self, username: str, at: datetime) -> None: ...
 
     @abstractmethod
-    def login_failures_since(self, username: str, since: datetime) -> int: ...
+    def login_failures_since(self, username: str, since: datetime) -> int:
+        """Failures of ``username`` since ``since``, from any source."""
 
     @abstractmethod
-    def clear_login_failures(self, username: str) -> None: ...
+    def claim_login_attempt(
+        self,
+        username: str,
+        source: str,
+        at: datetime,
+        since: datetime,
+        per_account: int,
+        per_source: int,
+    ) -> str | None:
+        """Record a sign-in attempt of ``username`` from ``source`` (a client address)
+        as a failure *before* its password is checked, unless ``per_account`` attempts
+        of that username from that source, or ``per_source`` from that source for any
+        username, were recorded since ``since``: then record nothing and answer which
+        limit was reached (``"account"`` or ``"source"``). Counting and recording are
+        one step: of concurrent claims, at most the limit succeed."""
+
+    @abstractmethod
+    def clear_login_failures(self, username: str, source: str | None = None) -> None:
+        """Forget the failures of ``username`` from ``source`` (every source: None)."""
 
     # --- access log ------------------------------------------------------------------
     @abstractmethod
@@ -77,6 +100,14 @@ class AccountsPort(ABC):
     @abstractmethod
     def save_idempotency(self, record: IdempotencyRecord) -> None:
         """Insert; ``Conflict`` (field ``Idempotency-Key``) if the key is taken."""
+
+    @abstractmethod
+    def list_idempotency(
+        self, page: Page, since: datetime | None = None
+    ) -> Listing[IdempotencyRecord]:
+        """Records made at or after ``since`` (all: None), oldest first, then by key:
+        archives carry those still inside their window, so that a retry after a restore
+        replays instead of writing twice."""
 
     @abstractmethod
     def forget_idempotency(self, before: datetime) -> int:

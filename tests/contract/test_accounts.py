@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from referral_graph.domain.errors import Conflict, StaleVersion
-from referral_graph.security.model import Role, TokenRecord, User
+from referral_graph.security.model import AccessRecord, Role, TokenRecord, User
 from referral_graph.store.port import AccessQuery, IdempotencyRecord, Page, Store
 from tests.contract.helpers import access, race, successes
 from tests.factories import T0
@@ -183,6 +183,27 @@ def test_revoke_token_once(any_store: Store) -> None:
     assert other is not None and other.revoked_at is None
 
 
+def test_a_token_family_is_kept_and_revoked_whole(any_store: Store) -> None:
+    add_users(any_store, user("u-1", "alice"), user("u-2", "bob"))
+    first = token("t-1", family_id="fam-a")
+    rotated = token("t-2", family_id="fam-a", at=T0 + MINUTE)
+    other_session = token("t-3", family_id="fam-b")
+    someone_else = token("t-4", user_id="u-2", family_id="fam-c")
+    api = token("t-5", kind="api")
+    add_tokens(any_store, first, rotated, other_session, someone_else, api)
+    assert any_store.read(lambda tx: tx.find_token("sha256-t-2")) == rotated
+    assert any_store.read(lambda tx: tx.find_token("sha256-t-5")) == api  # no family
+    any_store.write(lambda tx: tx.revoke_token("t-1", T0 + MINUTE))  # rotated away
+
+    revoked_at = T0 + 5 * MINUTE
+    assert any_store.write(lambda tx: tx.revoke_token_family("fam-a", revoked_at)) == 1
+    assert any_store.write(lambda tx: tx.revoke_token_family("fam-a", revoked_at)) == 0
+    after = {t.id: t.revoked_at for t in any_store.read(lambda tx: tx.list_tokens("u-1"))}
+    assert after == {"t-1": T0 + MINUTE, "t-2": revoked_at, "t-3": None, "t-5": None}
+    assert any_store.read(lambda tx: tx.find_token("sha256-t-4")).revoked_at is None
+    assert any_store.write(lambda tx: tx.revoke_token_family("fam-none", revoked_at)) == 0
+
+
 def test_list_tokens_is_refresh_and_api_newest_first(any_store: Store) -> None:
     add_users(any_store, user("u-1", "alice"), user("u-2", "bob"))
     add_tokens(
@@ -227,6 +248,50 @@ def test_login_failures_count_since_a_time_and_clear(any_store: Store) -> None:
     any_store.write(lambda tx: tx.clear_login_failures("nobody"))  # nothing to clear
 
 
+def claim(store: Store, username: str, source: str, at: datetime = T0) -> str | None:
+    return store.write(
+        lambda tx: tx.claim_login_attempt(username, source, at, T0 - 15 * MINUTE, 3, 5)
+    )
+
+
+def test_sign_in_attempts_are_claimed_per_account_and_source(any_store: Store) -> None:
+    assert [claim(any_store, "admin", "203.0.113.9") for _ in range(4)] == [
+        None,
+        None,
+        None,
+        "account",  # a fourth from the same address: refused, not recorded
+    ]
+    assert claim(any_store, "admin", "198.51.100.7") is None  # its owner, elsewhere
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 4
+    # per source, whatever the account: 3 above and 2 more make 5, the limit
+    assert claim(any_store, "bob", "203.0.113.9") is None
+    assert claim(any_store, "carol", "203.0.113.9") is None
+    assert claim(any_store, "dave", "203.0.113.9") == "source"
+    # older attempts do not count
+    assert (
+        any_store.write(
+            lambda tx: tx.claim_login_attempt("admin", "203.0.113.9", T0, T0 + MINUTE, 3, 5)
+        )
+        is None
+    )
+
+    any_store.write(lambda tx: tx.clear_login_failures("admin", "198.51.100.7"))
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 4
+    assert claim(any_store, "admin", "203.0.113.9") == "account"  # its source's stay
+    any_store.write(lambda tx: tx.clear_login_failures("admin"))  # every source
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 0
+    assert claim(any_store, "erin", "203.0.113.9") is None  # the source's count went down
+
+
+def test_concurrent_sign_in_attempts_cannot_outrun_the_count(any_store: Store) -> None:
+    results = race(20, lambda i: claim(any_store, "admin", "203.0.113.9"))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert results.count(None) == 3  # exactly the limit claimed, whatever the interleaving
+    assert results.count("account") == 17
+    assert any_store.read(lambda tx: tx.login_failures_since("admin", T0 - MINUTE)) == 3
+
+
 # --- access log --------------------------------------------------------------------
 
 
@@ -265,6 +330,29 @@ def test_access_log_lists_newest_first_with_filters_and_counts(any_store: Store)
 
     everything = any_store.read(lambda tx: tx.list_access(AccessQuery(), Page()))
     assert everything.items == list(reversed(records))  # every field comes back
+
+
+def test_access_records_are_found_by_their_case(any_store: Store) -> None:
+    records = [
+        access("a-1", object_id="case-1", case_id="case-1"),
+        access("a-2", at=T0 + MINUTE, object_id="ref-1", case_id="case-1", path="/referrals"),
+        access("a-3", at=T0 + 2 * MINUTE, object_id="ref-9", case_id="case-9", action="denied"),
+        access("a-4", at=T0 + 3 * MINUTE, object_id=None, case_id="case-1", path="/fhir/Bundle"),
+        access("a-5", at=T0 + 4 * MINUTE, object_id="hc-b", action="denied"),
+    ]
+    for r in records:
+        any_store.write(lambda tx, r=r: tx.append_access(r))
+
+    def found(**filters: str) -> list[AccessRecord]:
+        query = AccessQuery(**filters)
+        return any_store.read(lambda tx: tx.list_access(query, Page())).items
+
+    assert [r.id for r in found(case_id="case-1")] == ["a-4", "a-2", "a-1"]
+    assert found(case_id="case-9") == [records[2]]  # every field comes back, action too
+    assert [r.id for r in found(case_id="case-1", object_id="ref-1")] == ["a-2"]
+    assert found(object_id="hc-b")[0].case_id is None
+    any_store.write(lambda tx: tx.settle_access(100))  # settled into the indexed log
+    assert [r.id for r in found(case_id="case-1")] == ["a-4", "a-2", "a-1"]
 
 
 def test_access_records_at_one_instant_are_ordered_by_id(any_store: Store) -> None:
@@ -390,3 +478,23 @@ def test_old_records_are_forgotten(any_store: Store) -> None:
     assert gone == 1
     assert any_store.read(lambda tx: tx.get_idempotency("a")) is None
     assert any_store.read(lambda tx: tx.get_idempotency("b")) is not None
+
+
+def test_records_are_listed_oldest_first_since_a_time(any_store: Store) -> None:
+    made = [
+        record("b", timedelta(hours=-1)),
+        record("a", timedelta(hours=-30)),
+        record("c", timedelta(hours=-1)),
+        record("d"),
+    ]
+    for r in made:
+        any_store.write(lambda tx, r=r: tx.save_idempotency(r))
+
+    def keys(page: Page, since: datetime | None = None) -> tuple[list[str], int]:
+        listing = any_store.read(lambda tx: tx.list_idempotency(page, since))
+        return [r.key for r in listing.items], listing.count
+
+    assert keys(Page()) == (["a", "b", "c", "d"], 4)
+    assert keys(Page(), T0 - timedelta(hours=24)) == (["b", "c", "d"], 3)
+    assert keys(Page(limit=1, offset=1), T0 - timedelta(hours=24)) == (["c"], 3)
+    assert any_store.read(lambda tx: tx.list_idempotency(Page(limit=1))).items == [made[1]]

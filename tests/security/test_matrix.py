@@ -233,10 +233,11 @@ def requeue(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
 
     from referral_graph.store.port import OutboxMessage
 
+    about = w.referral(foreign=not own)  # a coordinator requeues those of their area
     dead = OutboxMessage(
         id=f"msg_{uuid.uuid4().hex}",
         topic="t",
-        payload={},
+        payload={"case_id": about.case_id, "referral_id": about.id},
         created_at=w.clock(),
         state="dead",
         attempts=8,
@@ -531,6 +532,7 @@ UNSCOPED = {
     ("POST", "/api/v1/cases"),
     ("POST", "/api/v1/referrals"),
 }
+UNSCOPED -= {("POST", "/api/v1/outbox/{message_id}/requeue")}  # a dead letter of another area
 
 #: What an allowed role gets for a foreign object (404: ids cannot be probed), except
 #: where the route takes the foreign thing in the body or a filter.
@@ -584,15 +586,17 @@ SEES_ALL: dict[tuple[str, str], set[str]] = {
     # a coordinator may narrow their area's alerts to any provider (a filter, not a reach)
     ("GET", "/api/v1/alerts"): {"coordinator"},
     ("GET", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
-    ("POST", "/api/v1/providers/{provider_id}/people"): {"supervisor", "admin"},
+    # a supervisor changes only the people it oversees (reads are everyone's)
+    ("POST", "/api/v1/providers/{provider_id}/people"): {"admin"},
     ("GET", "/api/v1/people/{person_id}"): {"supervisor", "admin"},
-    ("PATCH", "/api/v1/people/{person_id}"): {"supervisor", "admin"},
+    ("PATCH", "/api/v1/people/{person_id}"): {"admin"},
     ("GET", "/api/v1/people/{person_id}/competencies"): {"supervisor", "admin"},
     ("GET", "/api/v1/people/{person_id}/supervisees"): {"supervisor", "admin"},
     ("GET", "/api/v1/awareness-sessions"): {"supervisor", "admin"},
     ("POST", "/api/v1/awareness-sessions"): {"supervisor"},
     ("POST", "/api/v1/trainings/{session_id}/attendance"): {"supervisor", "admin"},
     ("POST", "/api/v1/coaching"): {"supervisor"},
+    ("POST", "/api/v1/outbox/{message_id}/requeue"): {"admin"},
 }
 
 NON_PUBLIC = sorted(k for k, rule in RULES.items() if not rule.public)

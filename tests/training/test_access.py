@@ -107,9 +107,68 @@ def test_only_admins_replace_the_policy_and_only_coaches_record_coaching(world: 
         assert call(world, role, "PUT", f"{API}/capacity-policy", json=policy).status_code == 403
     assert call(world, "admin", "PUT", f"{API}/capacity-policy", json=policy).status_code == 200
     body = {
-        "person_id": someone(world, "hc-b"),
+        "person_id": someone(world, "hc-b"),  # TPO's supervisor coaches programme-wide
         "coach_id": someone(world, "sup"),
         "held_on": "2026-03-01",
     }
     assert call(world, "admin", "POST", f"{API}/coaching", json=body).status_code == 403
     assert call(world, "supervisor", "POST", f"{API}/coaching", json=body).status_code == 201
+
+
+def test_a_supervisor_reads_everyone_s_people_but_changes_only_those_it_oversees(
+    world: World,
+) -> None:
+    """#20 item 9: a provincial department's account moved a health centre's nurse of
+    another province elsewhere, which can drop a service from routing."""
+    overseen = someone(world, "hc-a")  # hc-a is overseen by the supervisor's "sup"
+    elsewhere = someone(world, "hc-b")  # Stung Treng: overseen by nobody it knows
+    for person in (overseen, elsewhere):  # reads stay as they are
+        assert call(world, "supervisor", "GET", f"{API}/people/{person}").status_code == 200
+    assert call(world, "supervisor", "GET", f"{API}/providers/hc-b/people").status_code == 200
+
+    move = {"provider_id": "hc-a"}
+    refused = call(world, "supervisor", "PATCH", f"{API}/people/{elsewhere}", json=move)
+    assert refused.status_code == 404, refused.text
+    deactivate = call(
+        world, "supervisor", "PATCH", f"{API}/people/{elsewhere}", json={"active": False}
+    )
+    assert deactivate.status_code == 404
+    added = call(
+        world,
+        "supervisor",
+        "POST",
+        f"{API}/providers/hc-b/people",
+        json={"name": "X", "role": "other"},
+    )
+    assert added.status_code == 404
+    away = call(
+        world, "supervisor", "PATCH", f"{API}/people/{overseen}", json={"provider_id": "hc-b"}
+    )
+    assert (away.status_code, away.json()["field"]) == (422, "provider_id")
+    sheet = (
+        b"session_id,topic,starts_on,trainer,mode,provider_id,name\n"
+        b"t-x,gbv,2026-02-02,TPO,online,hc-b,New\n"
+    )
+    imported = call(
+        world,
+        "supervisor",
+        "POST",
+        f"{API}/trainings/attendance-import?dry_run=true",
+        files={"file": ("a.csv", sheet, "text/csv")},
+    ).json()
+    assert [(e["column"], e["reason"]) for e in imported["errors"]] == [
+        ("provider_id", "you may not add people to 'hc-b'")
+    ]
+    unchanged = call(world, "admin", "GET", f"{API}/people/{elsewhere}").json()
+    assert (unchanged["provider_id"], unchanged["active"]) == ("hc-b", True)
+
+    fine = call(world, "supervisor", "PATCH", f"{API}/people/{overseen}", json={"contact": "097"})
+    assert fine.status_code == 200
+    own = call(
+        world,
+        "supervisor",
+        "POST",
+        f"{API}/providers/sup/people",
+        json={"name": "Y", "role": "other"},
+    )
+    assert own.status_code == 201

@@ -86,6 +86,9 @@ def test_the_compose_environment_is_what_the_settings_read(monkeypatch: Any) -> 
     values = {"REFERRAL_GRAPH_SECRET_KEY": "s" * 48, "NEO4J_PASSWORD": "a-real-neo4j-password"}
     for key, value in env.items():
         required = REQUIRED.match(value)
+        defaulted = re.fullmatch(r"\$\{(?P<name>\w+):-(?P<default>.*)\}", value)
+        if defaulted:  # as compose reads ${NAME:-default} with NAME unset
+            value = defaulted["default"]
         monkeypatch.setenv(key, values[required["name"]] if required else value)
     settings = Settings()
     assert settings.mode == "production"
@@ -95,6 +98,8 @@ def test_the_compose_environment_is_what_the_settings_read(monkeypatch: Any) -> 
     assert settings.host == "0.0.0.0"
     assert settings.demo_users is False
     assert settings.seed_on_start is False
+    assert settings.hosts == ["localhost", "127.0.0.1"]  # and nothing forwarded is believed
+    assert settings.trusted_proxies == []
 
 
 def test_dockerfile_installs_the_package_and_serves() -> None:

@@ -39,6 +39,7 @@ from api.web.i18n.formats import (
 from api.web.i18n.frame import FRAME
 from api.web.i18n.network import NETWORK
 from api.web.i18n.referrals import REFERRALS
+from api.web.i18n.safety import SAFETY
 from api.web.i18n.tables import (
     GENDERS,
     KINDS,
@@ -86,7 +87,7 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 MESSAGES: dict[str, tuple[str, str]] = _joined(
-    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY
 )
 
 

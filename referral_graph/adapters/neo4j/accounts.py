@@ -1,6 +1,7 @@
 """Accounts, tokens, sign-in throttling, the access log and idempotency on Neo4j.
 
-Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, at})``,
+Graph: ``(:User)-[:HOLDS]->(:Token)``; ``(:LoginFailure {username, source, at})`` (and
+``(:LoginThrottle {key})``, locked to count sign-in attempts one at a time),
 ``(:AccessRecord)`` and ``(:IdempotencyRecord {key})`` (unique by key) stand alone. A
 user keeps its model as JSON in ``doc`` (plus the ``id``, ``username`` and ``version``
 that queries match on); tokens, access and idempotency records keep their fields as
@@ -35,11 +36,16 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE",
     "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.token_hash IS UNIQUE",
+    "CREATE INDEX token_family IF NOT EXISTS FOR (n:Token) ON (n.family_id)",
     "CREATE CONSTRAINT access_record_id IF NOT EXISTS FOR (n:AccessRecord) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX login_failure_username IF NOT EXISTS FOR (n:LoginFailure) ON (n.username)",
+    "CREATE INDEX login_failure_source IF NOT EXISTS FOR (n:LoginFailure) ON (n.source)",
+    "CREATE CONSTRAINT login_throttle_key IF NOT EXISTS"
+    " FOR (n:LoginThrottle) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX access_record_object IF NOT EXISTS FOR (n:AccessRecord) ON (n.object_id)",
     "CREATE INDEX access_record_user IF NOT EXISTS FOR (n:AccessRecord) ON (n.user_id)",
     "CREATE INDEX access_record_at IF NOT EXISTS FOR (n:AccessRecord) ON (n.at)",
+    "CREATE INDEX access_record_case IF NOT EXISTS FOR (n:AccessRecord) ON (n.case_id)",
     "CREATE CONSTRAINT idempotency_key IF NOT EXISTS"
     " FOR (n:IdempotencyRecord) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX idempotency_created IF NOT EXISTS FOR (n:IdempotencyRecord) ON (n.created_at)",
@@ -88,7 +94,7 @@ USERS: LiteralString = "MATCH (x:User)\n"
 _TOKEN_FIELDS: LiteralString = """
 RETURN t.id AS id, t.user_id AS user_id, t.kind AS kind, t.token_hash AS token_hash,
        t.name AS name, t.created_at AS created_at, t.expires_at AS expires_at,
-       t.revoked_at AS revoked_at
+       t.revoked_at AS revoked_at, t.family_id AS family_id
 """  # noqa: S105
 
 ADD_TOKEN: LiteralString = """
@@ -120,6 +126,15 @@ SET t.revoked_at = $at
 RETURN t.id AS id
 """  # noqa: S105
 
+REVOKE_TOKEN_FAMILY: LiteralString = """
+MATCH (t:Token {family_id: $family_id})
+SET t._lock = true
+REMOVE t._lock
+WITH t WHERE t.revoked_at IS NULL
+SET t.revoked_at = $at
+RETURN count(t) AS n
+"""  # noqa: S105
+
 LIST_TOKENS: LiteralString = (
     """
 MATCH (:User {id: $user_id})-[:HOLDS]->(t:Token)
@@ -144,6 +159,33 @@ MATCH (f:LoginFailure {username: $username})
 DELETE f
 """
 
+CLEAR_LOGIN_FAILURES_FROM: LiteralString = """
+MATCH (f:LoginFailure {username: $username})
+WHERE coalesce(f.source, '') = $source
+DELETE f
+"""
+
+#: Takes the write lock of one node per throttled key (the account from the source, and
+#: the source), in key order, before counting: concurrent claims of a key wait for each
+#: other, and each counts what the one before it committed.
+LOCK_LOGIN_KEYS: LiteralString = """
+UNWIND $keys AS key
+MERGE (k:LoginThrottle {key: key})
+SET k._lock = true
+REMOVE k._lock
+RETURN count(k) AS locked
+"""
+
+LOGIN_ATTEMPTS: LiteralString = """
+OPTIONAL MATCH (f:LoginFailure {source: $source})
+WHERE f.at >= $since
+RETURN count(f) AS from_source, count(CASE WHEN f.username = $username THEN 1 END) AS account
+"""
+
+RECORD_LOGIN_ATTEMPT: LiteralString = (
+    "CREATE (:LoginFailure {username: $username, source: $source, at: $at})"
+)
+
 # --- access log --------------------------------------------------------------------
 
 #: CREATE, not MERGE: a second record with a taken id fails on the constraint (Conflict)
@@ -158,13 +200,15 @@ ACCESS_LOG: LiteralString = "MATCH (x:AccessRecord)\n"
 ACCESS_FILTERS: dict[str, LiteralString] = {
     "object_id": "x.object_id = $object_id",
     "user_id": "x.user_id = $user_id",
+    "case_id": "x.case_id = $case_id",
 }
 
 #: A page of access records is of property maps (records have no ``doc``).
 ACCESS_PAGE: LiteralString = page_of(
     "x",
     "x.at DESC, x.id",
-    "x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id, .client}",
+    "x {.id, .at, .user_id, .username, .role, .action, .method, .path, .object_id, .client,"
+    " .case_id}",
 )
 
 # --- idempotency -------------------------------------------------------------------
@@ -190,6 +234,14 @@ REMOVE r._new
 
 TAKEN_BY: LiteralString = (
     "CASE WHEN created THEN null ELSE r {.key, .request_hash, .status, .body, .created_at} END"
+)
+
+IDEMPOTENCY_RECORDS: LiteralString = "MATCH (x:IdempotencyRecord)\n"
+
+IDEMPOTENCY_SINCE: LiteralString = "WHERE x.created_at >= $since\n"
+
+IDEMPOTENCY_PAGE: LiteralString = page_of(
+    "x", "x.created_at, x.key", "x {.key, .request_hash, .status, .body, .created_at}"
 )
 
 FORGET_IDEMPOTENCY: LiteralString = """
@@ -221,6 +273,7 @@ def _token(record: Record) -> TokenRecord:
         created_at=native_time(record["created_at"]),
         expires_at=opt_native_time(record["expires_at"]),
         revoked_at=opt_native_time(record["revoked_at"]),
+        family_id=record["family_id"],
     )
 
 
@@ -236,6 +289,7 @@ def _access(row: dict[str, Any]) -> AccessRecord:
         path=str(row["path"]),
         object_id=row["object_id"],
         client=row["client"],
+        case_id=row.get("case_id"),
     )
 
 
@@ -301,6 +355,7 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
             "created_at": token.created_at,
             "expires_at": token.expires_at,
             "revoked_at": token.revoked_at,
+            "family_id": token.family_id,
         }
         if self._one(ADD_TOKEN, row=row) is not None:
             return
@@ -316,6 +371,10 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
     def revoke_token(self, token_id: str, at: datetime) -> bool:
         return self._one(REVOKE_TOKEN, id=token_id, at=at) is not None
 
+    def revoke_token_family(self, family_id: str, at: datetime) -> int:
+        record = self._one(REVOKE_TOKEN_FAMILY, family_id=family_id, at=at)
+        return 0 if record is None else int(record["n"])
+
     def list_tokens(self, user_id: str) -> list[TokenRecord]:
         return [_token(r) for r in self._records(LIST_TOKENS, user_id=user_id)]
 
@@ -327,8 +386,32 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
         record = self._one(LOGIN_FAILURES_SINCE, username=username, since=since)
         return 0 if record is None else int(record["n"])
 
-    def clear_login_failures(self, username: str) -> None:
-        self._records(CLEAR_LOGIN_FAILURES, username=username)
+    def claim_login_attempt(
+        self,
+        username: str,
+        source: str,
+        at: datetime,
+        since: datetime,
+        per_account: int,
+        per_source: int,
+    ) -> str | None:
+        keys = sorted({f"source:{source}", f"account:{username}|{source}"})
+        self._records(LOCK_LOGIN_KEYS, keys=keys)
+        row = self._one(LOGIN_ATTEMPTS, username=username, source=source, since=since)
+        account = 0 if row is None else int(row["account"])
+        from_source = 0 if row is None else int(row["from_source"])
+        if account >= per_account:
+            return "account"
+        if from_source >= per_source:
+            return "source"
+        self._records(RECORD_LOGIN_ATTEMPT, username=username, source=source, at=at)
+        return None
+
+    def clear_login_failures(self, username: str, source: str | None = None) -> None:
+        if source is None:
+            self._records(CLEAR_LOGIN_FAILURES, username=username)
+        else:
+            self._records(CLEAR_LOGIN_FAILURES_FROM, username=username, source=source)
 
     # --- access log ------------------------------------------------------------------
     def append_access(self, record: AccessRecord) -> None:
@@ -343,11 +426,12 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
             "path": record.path,
             "object_id": record.object_id,
             "client": record.client,
+            "case_id": record.case_id,
         }
         self._defer(APPEND_ACCESS, row=row)  # with the unit's next statement
 
     def list_access(self, query: AccessQuery, page: Page) -> Listing[AccessRecord]:
-        values = {"object_id": query.object_id, "user_id": query.user_id}
+        values = {"object_id": query.object_id, "user_id": query.user_id, "case_id": query.case_id}
         filters, params = filtered(values, ACCESS_FILTERS)
         return self._page(ACCESS_LOG + where(filters) + ACCESS_PAGE, page, _access, **params)
 
@@ -376,6 +460,14 @@ class Neo4jAccounts(CypherRunner, AccountsPort):
             body=record.body,
             created_at=iso(record.created_at),
         )
+
+    def list_idempotency(
+        self, page: Page, since: datetime | None = None
+    ) -> Listing[IdempotencyRecord]:
+        if since is None:
+            return self._page(IDEMPOTENCY_RECORDS + IDEMPOTENCY_PAGE, page, _idempotency)
+        query = IDEMPOTENCY_RECORDS + IDEMPOTENCY_SINCE + IDEMPOTENCY_PAGE
+        return self._page(query, page, _idempotency, since=since)
 
     def forget_idempotency(self, before: datetime) -> int:
         row = self._one(FORGET_IDEMPOTENCY, before=before)

@@ -28,8 +28,10 @@ from referral_graph.store.port import (
     Page,
 )
 
-_TOKEN_COLUMNS = "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at"  # noqa: S105
-ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client"
+_TOKEN_COLUMNS = (
+    "id, user_id, kind, token_hash, name, created_at, expires_at, revoked_at, family_id"  # noqa: S105
+)
+ACCESS_COLUMNS = "id, at, user_id, username, role, action, method, path, object_id, client, case_id"
 
 
 def _token(row: Row) -> TokenRecord:
@@ -42,7 +44,15 @@ def _token(row: Row) -> TokenRecord:
         created_at=parse_iso(row[5]),
         expires_at=opt_parse_iso(row[6]),
         revoked_at=opt_parse_iso(row[7]),
+        family_id=row[8],
     )
+
+
+_IDEMPOTENCY_COLUMNS = "key, request_hash, status, body, created_at"
+
+
+def _idempotency(row: Row) -> IdempotencyRecord:
+    return IdempotencyRecord(row[0], row[1], int(row[2]), row[3], parse_iso(row[4]))
 
 
 def _access(r: Row) -> AccessRecord:
@@ -57,6 +67,7 @@ def _access(r: Row) -> AccessRecord:
         path=r[7],
         object_id=r[8],
         client=r[9],
+        case_id=r[10],
     )
 
 
@@ -98,7 +109,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
     # --- tokens ----------------------------------------------------------------------
     def add_token(self, token: TokenRecord) -> None:
         self.conn.execute(
-            f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 token.id,
                 token.user_id,
@@ -108,6 +119,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
                 iso(token.created_at),
                 opt_iso(token.expires_at),
                 opt_iso(token.revoked_at),
+                token.family_id,
             ),
         )
 
@@ -123,6 +135,13 @@ class SqliteAccounts(SqlitePart, AccountsPort):
             (iso(at), token_id),
         )
         return cur.rowcount == 1
+
+    def revoke_token_family(self, family_id: str, at: datetime) -> int:
+        cur = self.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+            (iso(at), family_id),
+        )
+        return int(cur.rowcount)
 
     def list_tokens(self, user_id: str) -> list[TokenRecord]:
         rows = self.conn.execute(
@@ -145,13 +164,47 @@ class SqliteAccounts(SqlitePart, AccountsPort):
         ).fetchone()
         return int(row[0])
 
-    def clear_login_failures(self, username: str) -> None:
-        self.conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+    def claim_login_attempt(
+        self,
+        username: str,
+        source: str,
+        at: datetime,
+        since: datetime,
+        per_account: int,
+        per_source: int,
+    ) -> str | None:
+        """One write transaction (``BEGIN IMMEDIATE``): claims are serialised."""
+        (account,) = self.conn.execute(
+            "SELECT count(*) FROM login_failures WHERE username = ? AND source = ? AND at >= ?",
+            (username, source, iso(since)),
+        ).fetchone()
+        if account >= per_account:
+            return "account"
+        (from_source,) = self.conn.execute(
+            "SELECT count(*) FROM login_failures WHERE source = ? AND at >= ?",
+            (source, iso(since)),
+        ).fetchone()
+        if from_source >= per_source:
+            return "source"
+        self.conn.execute(
+            "INSERT INTO login_failures (username, at, source) VALUES (?, ?, ?)",
+            (username, iso(at), source),
+        )
+        return None
+
+    def clear_login_failures(self, username: str, source: str | None = None) -> None:
+        if source is None:
+            self.conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        else:
+            self.conn.execute(
+                "DELETE FROM login_failures WHERE username = ? AND source = ?", (username, source)
+            )
 
     # --- access log ------------------------------------------------------------------
     def append_access(self, record: AccessRecord) -> None:
         self.conn.execute(
-            f"INSERT INTO access_journal ({ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO access_journal ({ACCESS_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.id,
                 iso(record.at),
@@ -163,6 +216,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
                 record.path,
                 record.object_id,
                 record.client,
+                record.case_id,
             ),
         )
 
@@ -171,6 +225,7 @@ class SqliteAccounts(SqlitePart, AccountsPort):
         f = Filters()
         f.given("object_id = ?", query.object_id)
         f.given("user_id = ?", query.user_id)
+        f.given("case_id = ?", query.case_id)
         sources = ["access_log", "access_journal"]
         order = "at DESC, id"
         return page_of_rows(
@@ -202,6 +257,22 @@ class SqliteAccounts(SqlitePart, AccountsPort):
             )
         except sqlite3.IntegrityError as exc:
             raise IdempotencyKeyTaken(self.get_idempotency(record.key)) from exc
+
+    def list_idempotency(
+        self, page: Page, since: datetime | None = None
+    ) -> Listing[IdempotencyRecord]:
+        f = Filters()
+        f.given("created_at >= ?", None if since is None else iso(since))
+        return page_of_rows(
+            self.conn,
+            _idempotency,
+            "idempotency",
+            f.conditions,
+            f.args,
+            "created_at, key",
+            page,
+            columns=_IDEMPOTENCY_COLUMNS,
+        )
 
     def forget_idempotency(self, before: datetime) -> int:
         cur = self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(before),))

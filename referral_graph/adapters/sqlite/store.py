@@ -12,10 +12,29 @@ from typing import TypeVar
 
 from referral_graph.adapters.sqlite.schema import migrate
 from referral_graph.adapters.sqlite.transaction import SqliteTransaction
-from referral_graph.domain.errors import StoreUnavailable
+from referral_graph.domain.errors import StoreFull, StoreUnavailable
 from referral_graph.store.port import Store, Transaction
 
 T = TypeVar("T")
+
+_FULL = (
+    "The disk of the SQLite store at {path} is full: nothing was written. Reads go on; "
+    "try again once space is freed."
+)
+
+
+def _full(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up for want of space (``SQLITE_FULL``: the disk, or the
+    database's ``max_page_count``)."""
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is left of the transaction. After some errors (``SQLITE_FULL``,
+    ``SQLITE_IOERR``, ``SQLITE_NOMEM``) SQLite has already rolled it back itself, and a
+    ``ROLLBACK`` would then raise "no transaction is active" over the real error."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 class SqliteStore(Store):
@@ -90,13 +109,20 @@ class SqliteStore(Store):
             raise StoreUnavailable(f"The SQLite store at {self.path} is busy: {exc}") from exc
         try:
             result = work(SqliteTransaction(conn))
+        except sqlite3.OperationalError as exc:
+            _rollback(conn)
+            if _full(exc):
+                raise StoreFull(_FULL.format(path=self.path)) from exc
+            raise
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
+            if _full(exc):
+                raise StoreFull(_FULL.format(path=self.path)) from exc
             raise StoreUnavailable(f"The SQLite store could not commit: {exc}") from exc
         return result
 

@@ -32,6 +32,7 @@ from referral_graph.services.capacity_building.common import (
     local_today,
     policy_in_force,
     provider_reach,
+    provider_write_reach,
     replace_policy,
 )
 from referral_graph.services.capacity_building.overview import (
@@ -104,6 +105,7 @@ __all__ = [
     "policy_in_force",
     "provider_people",
     "provider_reach",
+    "provider_write_reach",
     "record_attendance",
     "record_awareness",
     "record_coaching",

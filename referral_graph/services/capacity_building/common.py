@@ -81,7 +81,8 @@ def provider_reach(principal: Principal) -> Reach:
 
     CCWC and provider accounts: their own provider's. Coordinators: those of providers
     located in their area. Supervisors and admins: everyone's (TPO's clinical supervisor
-    coaches community providers across the programme; admins keep the directory). The
+    coaches community providers across the programme; admins keep the directory), though
+    a supervisor changes only those it oversees (:func:`provider_write_reach`). The
     system (command line): everyone's.
     """
     role = principal.role
@@ -93,6 +94,22 @@ def provider_reach(principal: Principal) -> Reach:
     if role is Role.COORDINATOR:
         return lambda provider: in_area(principal, provider.area_code)
     return lambda provider: False
+
+
+def provider_write_reach(principal: Principal) -> Reach:
+    """Whose people a principal may add, change, move or deactivate (what routing's
+    training rule counts).
+
+    As :func:`provider_reach`, except for supervisors, who read everyone's people (and
+    record their attendance and coaching: TPO's clinical supervisor trains and coaches
+    across the programme) but change only the people of their own provider and of the
+    providers they oversee (``Provider.overseen_by``): a provincial department's account
+    could otherwise move a health centre's nurse to another province, and routing would
+    drop the service her training gave it."""
+    if principal.role is not Role.SUPERVISOR:
+        return provider_reach(principal)
+    own = principal.provider_id
+    return lambda provider: own is not None and (provider.id == own or own in provider.overseen_by)
 
 
 def reached_provider(

@@ -22,6 +22,7 @@ from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building.common import (
     policy_in_force,
     provider_reach,
+    provider_write_reach,
     reached_person,
     reached_provider,
 )
@@ -74,8 +75,9 @@ def _supervisors(tx: Transaction, person_id: str, supervised_by: Iterable[str]) 
 
 def add_person(caller: Caller, person: Person) -> Person:
     """Add a person to an existing provider (``NotFound`` if it is not there or not the
-    caller's); everyone in ``supervised_by`` must exist."""
-    reach, at = provider_reach(caller.principal), caller.now
+    caller's to change: :func:`provider_write_reach`); everyone in ``supervised_by``
+    must exist."""
+    reach, at = provider_write_reach(caller.principal), caller.now
 
     def work(tx: Transaction) -> Person:
         reached_provider(tx, person.provider_id, reach)
@@ -96,13 +98,15 @@ def update_person(
     *,
     expected_version: int | None = None,
 ) -> Person:
-    """Apply ``changes`` (validated as a whole) with compare-and-set. Moving a person to
-    another provider needs that provider to exist (and be the caller's too)."""
+    """Apply ``changes`` (validated as a whole) with compare-and-set, to a person the
+    caller may change (:func:`provider_write_reach`; ``NotFound`` otherwise). Moving a
+    person to another provider needs that provider to exist (and be the caller's to
+    change too)."""
     forbidden = FIXED & changes.keys()
     if forbidden:
         field = sorted(forbidden)[0]
         raise InvalidInput(f"{field!r} cannot be changed.", field=field)
-    reach, at = provider_reach(caller.principal), caller.now
+    reach, at = provider_write_reach(caller.principal), caller.now
 
     def work(tx: Transaction) -> Person:
         current = reached_person(tx, person_id, reach)
