@@ -12,13 +12,15 @@
     ├── Conflict                 409  the request contradicts the current state
     │   ├── IllegalTransition    409  a status change the lifecycle does not allow
     │   ├── StaleVersion         409  someone else changed it first (compare-and-set)
-    │   └── ConsentMissing       409  a referral of a case without recorded consent
+    │   ├── ConsentMissing       409  a referral of a case without recorded consent
+    │   ├── DuplicateReferral    409  the same handoff is already open (names it)
+    │   └── NeedsUnmet           409  closing a case while a need is unmet (lists them)
     └── StoreUnavailable         503  the store cannot be reached right now
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 class ReferralGraphError(Exception):
@@ -113,3 +115,34 @@ class ConsentMissing(Conflict):
 
 class StoreUnavailable(ReferralGraphError):
     title = "Store unavailable"
+
+
+class DuplicateReferral(Conflict):
+    """A referral of a case, for a service, to a receiver that already has an open one:
+    the receiver would see the child twice."""
+
+    title = "Already referred"
+
+    def __init__(self, referral_id: str | None, since: str) -> None:
+        named = f" ({referral_id})" if referral_id else ""
+        super().__init__(
+            f"This case is already referred to this provider for this service{named}, "
+            f"waiting since {since}; follow that referral up instead.",
+            field="to_provider_id",
+        )
+        self.referral_id = referral_id
+
+
+class NeedsUnmet(Conflict):
+    """Closing a case while a need is neither met nor waiting, without an override."""
+
+    title = "Needs unmet"
+
+    def __init__(self, unmet: Iterable[str]) -> None:
+        self.unmet_needs = sorted(unmet)
+        super().__init__(
+            "These needs are neither met nor waiting: "
+            f"{', '.join(self.unmet_needs)}. Refer them, set them aside with a reason, or "
+            "close with an override reason.",
+            field="override",
+        )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.vocabulary import Service
 
 
@@ -18,6 +19,14 @@ class ProviderActivity:
 
     open_referrals: int = 0
     acknowledge_seconds: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """A case with every referral of it, in path order (what a work queue reads)."""
+
+    case: Case
+    referrals: list[Referral]
 
 
 @dataclass(frozen=True, slots=True)
