@@ -39,6 +39,7 @@ from referral_graph.domain.queries import (
     OPEN_STATUSES,
     AccessQuery,
     AlertQuery,
+    AttentionQuery,
     AwarenessQuery,
     CoachingQuery,
     DueQuery,
@@ -54,6 +55,7 @@ from referral_graph.domain.queries import (
     area_prefixes,
 )
 from referral_graph.domain.records import (
+    CaseFile,
     HopFact,
     IdempotencyRecord,
     OutboxMessage,
@@ -73,7 +75,9 @@ __all__ = [
     "AccountsPort",
     "AlertQuery",
     "ArchivePort",
+    "AttentionQuery",
     "AwarenessQuery",
+    "CaseFile",
     "CasesPort",
     "CoachingQuery",
     "DirectoryPort",
