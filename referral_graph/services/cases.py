@@ -1,8 +1,9 @@
-"""Use cases of cases: opening one, reading it, recording consent, closing it.
+"""Use cases of cases: opening one, reading it, recording consent (its later life —
+risk and needs, follow-ups, closing, reopening — is ``services.case_life``).
 
 Each takes a :class:`~referral_graph.services.caller.Caller`: a CCWC opens cases only
-for itself, only the case's own CCWC records consent or closes it, and what a caller
-sees of a case is decided in the transaction that reads it.
+for itself, only the case's own CCWC records consent, and what a caller sees of a case
+is decided in the transaction that reads it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
-from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
+from referral_graph.domain.models import MAX_AGE, Case, Consent, Identifier
 from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Service
 from referral_graph.security.policy import Access, may_act_for
 from referral_graph.services.access import SeenCase, case_seen
@@ -39,7 +40,8 @@ class CaseOpening(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
-def _case(tx: Transaction, case_id: str) -> Case:
+def case_of(tx: Transaction, case_id: str) -> Case:
+    """The case, or ``NotFound`` (no access decided: see ``case_seen``)."""
     case = tx.get_case(case_id)
     if case is None:
         raise NotFound("case", case_id)
@@ -47,11 +49,12 @@ def _case(tx: Transaction, case_id: str) -> Case:
 
 
 def _seen(tx: Transaction, caller: Caller, case_id: str) -> SeenCase:
-    return case_seen(tx, caller.principal, _case(tx, case_id), tx.case_referrals(case_id))
+    return case_seen(tx, caller.principal, case_of(tx, case_id), tx.case_referrals(case_id))
 
 
-def _owned(tx: Transaction, caller: Caller, case_id: str) -> Case:
-    """The case, if the caller holds it in full (its own CCWC); else not found."""
+def owned_case(tx: Transaction, caller: Caller, case_id: str) -> Case:
+    """The case, if the caller holds it in full (its own CCWC, the system); else not
+    found (read in ``tx``, with the decision)."""
     seen = _seen(tx, caller, case_id)
     if seen.access is not Access.FULL:
         raise NotFound("case", case_id)
@@ -66,7 +69,7 @@ def see_case(caller: Caller, case_id: str) -> SeenCase:
 
 def get_case(caller: Caller, case_id: str) -> Case:
     """The case as the caller may see it in full (a system caller, the case's CCWC)."""
-    return caller.store.read(lambda tx: _owned(tx, caller, case_id))
+    return caller.store.read(lambda tx: owned_case(tx, caller, case_id))
 
 
 def open_case(caller: Caller, opening: CaseOpening) -> Case:
@@ -114,32 +117,9 @@ def record_consent(caller: Caller, case_id: str, consent: Consent) -> Case:
     """Record who consented to referral, and when (the case's own CCWC)."""
 
     def work(tx: Transaction) -> Case:
-        case = _owned(tx, caller, case_id)
+        case = owned_case(tx, caller, case_id)
         updated = case.model_copy(update={"consent": consent, "version": case.version + 1})
         tx.save_case(updated, case.version)
         return updated
-
-    return caller.store.write(work)
-
-
-def close_case(caller: Caller, case_id: str) -> Case:
-    """Close a case once every referral of it is closed (the case's own CCWC)."""
-    now = caller.now
-
-    def work(tx: Transaction) -> Case:
-        case = _owned(tx, caller, case_id)
-        if case.status is CaseStatus.CLOSED:
-            raise Conflict("The case is already closed.")
-        still_open = [r.id for r in tx.case_referrals(case_id) if not r.status.is_closed]
-        if still_open:
-            raise Conflict(
-                f"{len(still_open)} referral(s) of this case are still open: "
-                f"{', '.join(still_open)}. Close or cancel them first."
-            )
-        closed = case.model_copy(
-            update={"status": CaseStatus.CLOSED, "closed_at": now, "version": case.version + 1}
-        )
-        tx.save_case(closed, case.version)
-        return closed
 
     return caller.store.write(work)
