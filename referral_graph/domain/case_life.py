@@ -118,13 +118,14 @@ def need_added_at(case: Case, need: Service) -> datetime:
     """Since when the case has had ``need``: the last change of needs that added it,
     else the opening of the case."""
     since = case.opened_at
-    had = need in case.needs
     for event in case.history:
-        if event.kind is CaseEventKind.NEEDS_CHANGED and event.needs is not None:
-            now_has = need in event.needs
-            if now_has and not had:
-                since = event.at
-            had = now_has
+        if (
+            event.kind is CaseEventKind.NEEDS_CHANGED
+            and event.needs is not None
+            and need in event.needs
+            and need not in (event.previous_needs or frozenset())
+        ):
+            since = event.at
     return since
 
 
@@ -210,7 +211,14 @@ def changed_case(
     update: dict[str, object] = {}
     if risk is not None and risk is not case.risk:
         events.append(
-            CaseEvent(at=at, actor=actor, kind=CaseEventKind.RISK_CHANGED, risk=risk, note=note)
+            CaseEvent(
+                at=at,
+                actor=actor,
+                kind=CaseEventKind.RISK_CHANGED,
+                risk=risk,
+                previous_risk=case.risk,
+                note=note,
+            )
         )
         update["risk"] = risk
     if needs is not None and needs != case.needs:
@@ -219,13 +227,6 @@ def changed_case(
                 "A case needs at least one need; close the case instead.", field="needs"
             )
         removed = case.needs - needs
-        if removed and set_aside_reason is None:
-            raise InvalidInput(
-                "Say why a need is no longer pursued (set_aside_reason).",
-                field="set_aside_reason",
-            )
-        if set_aside_reason is ClosureReason.OTHER and not (note and note.strip()):
-            raise InvalidInput("The reason 'other' needs a few words in 'note'.", field="note")
         still_open = [r.id for need in sorted(removed) for r in open_for_need(referrals, need)]
         if still_open:
             raise Conflict(
@@ -233,12 +234,20 @@ def changed_case(
                 "cancel it before setting the need aside.",
                 field="needs",
             )
+        if removed and set_aside_reason is None:
+            raise InvalidInput(
+                "Say why a need is no longer pursued (set_aside_reason).",
+                field="set_aside_reason",
+            )
+        if set_aside_reason is ClosureReason.OTHER and not (note and note.strip()):
+            raise InvalidInput("The reason 'other' needs a few words in 'note'.", field="note")
         events.append(
             CaseEvent(
                 at=at,
                 actor=actor,
                 kind=CaseEventKind.NEEDS_CHANGED,
                 needs=needs,
+                previous_needs=case.needs,
                 closure_reason=set_aside_reason if removed else None,
                 note=note,
             )

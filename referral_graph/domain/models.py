@@ -239,6 +239,10 @@ class CaseEvent(Model):
     kind: CaseEventKind
     risk: RiskLevel | None = None
     needs: frozenset[Service] | None = None
+    previous_risk: RiskLevel | None = Field(None, description="The risk before a change.")
+    previous_needs: frozenset[Service] | None = Field(
+        None, description="The needs before a change."
+    )
     closure_reason: ClosureReason | None = None
     follow_up_on: date | None = None
     referral_id: Identifier | None = None

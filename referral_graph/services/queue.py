@@ -188,7 +188,8 @@ def _scope(tx: Transaction, caller: Caller) -> tuple[AttentionQuery | None, froz
             now,
             openers=own if p.role is Role.CCWC else (),
             senders=ends,
-            receivers=own,
+            # a supervisor hears of late hops sent to the providers it oversees
+            receivers=ends if p.role is Role.SUPERVISOR else own,
             limit=MAX_CASES,
         ),
         mine,
@@ -275,15 +276,17 @@ def _set_aside(case: Case) -> NextStep:
     return NextStep(action="set_need_aside", method="PATCH", href=f"/api/v1/cases/{case.id}")
 
 
-def _concerns(context: QueueContext, seen: _Seen, referral: Referral) -> bool:
+def _concerns(context: QueueContext, seen: _Seen, referral: Referral, *, late: bool) -> bool:
     """Whether a hop's trouble is the holder's to act on: the case's own CCWC and the
-    coordinators of its area for every hop, the sender for its own, a supervisor for
-    the hops of the providers it oversees."""
+    coordinators of its area for every hop; the sender (or its supervisor) for the hops
+    it sent; a supervisor also for the late hops sent to the providers it oversees (its
+    escalations)."""
     if seen.access in (Access.FULL, Access.PSEUDONYMOUS):
         return True
-    if context.principal.role is Role.SUPERVISOR:
-        return referral in seen.visible
-    return referral.from_provider_id in context.mine
+    ends = {referral.from_provider_id}
+    if late and context.principal.role is Role.SUPERVISOR:
+        ends.add(referral.to_provider_id)
+    return bool(ends & context.mine)
 
 
 def left_waiting_items(context: QueueContext) -> list[QueueItem]:
@@ -291,7 +294,7 @@ def left_waiting_items(context: QueueContext) -> list[QueueItem]:
     items = []
     for seen in _seen(context):
         for r in left_waiting(seen.case, seen.referrals):
-            if r not in seen.visible or not _concerns(context, seen, r):
+            if r not in seen.visible or not _concerns(context, seen, r, late=False):
                 continue
             steps = [_refer_again(seen.case, r.service)] if _may_refer(context, seen) else []
             if seen.access is Access.FULL:
@@ -330,7 +333,7 @@ def overdue_items(context: QueueContext) -> list[QueueItem]:
                 continue
             if r.to_provider_id == me:
                 continue  # the holder's own step: a to_answer item
-            if not _concerns(context, seen, r):
+            if not _concerns(context, seen, r, late=True):
                 continue
             steps = []
             receiver = context.providers.get(r.to_provider_id)
