@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from referral_graph.domain.reasons import reason_name
-from tests.e2e.conftest import PASSWORD, Phone
+from tests.e2e.conftest import PASSWORD, Phone, save_for_docs
 
 pytestmark = pytest.mark.e2e
 
@@ -91,6 +91,7 @@ def test_a_ccwc_sees_a_decline_first_and_refers_again_in_two_taps(
     else:
         assert "Declined by Char Chhuk Health Centre" in text
     ccwc.check("queue-ccwc")
+    save_for_docs(ccwc, "queue-ccwc")
 
     # tap 1: refer again, from fresh recommendations for that need
     card.locator('a[data-step="refer_again"]').click()
