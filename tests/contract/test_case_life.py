@@ -227,6 +227,29 @@ def test_attention_finds_what_a_queue_needs_in_one_read(queue_world: Store) -> N
     assert _found(queue_world, AttentionQuery(NOW)) == []
 
 
+def test_a_case_with_many_matching_hops_comes_once(network: Store) -> None:
+    due = packaged_policy().deadlines_for(RiskLevel.HIGH, T0)
+    hops = [
+        _hop("h-1", "c-twice", C, S.REQUESTED, due=due),
+        _hop("h-2", "c-twice", M, S.REQUESTED, receiver="tpo-a", due=due),
+    ]
+
+    def load(tx: Transaction) -> None:
+        tx.add_case(case("c-twice", needs={C, M}))
+        for r in hops:
+            tx.add_referral(r, created(r))
+
+    network.write(load)
+    for query in (
+        AttentionQuery(NOW, area="17"),
+        AttentionQuery(NOW, everywhere=True),
+        AttentionQuery(NOW, senders=("ccwc-a",)),
+        AttentionQuery(NOW, receivers=("hc-a", "tpo-a")),
+        AttentionQuery(NOW, openers=("ccwc-a",), senders=("ccwc-a",), area="1701"),
+    ):
+        assert _found(network, query) == ["c-twice"], query
+
+
 # --- the use cases on both stores -------------------------------------------------------
 def _refer(
     store: Store, now: datetime, case_id: str, to: str, service: Service, **extra: Any

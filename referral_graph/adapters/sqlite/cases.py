@@ -256,7 +256,7 @@ class SqliteCases(SqlitePart, CasesPort):
             return []
         rows = self.conn.execute(
             f"WITH hit(case_id) AS ({' UNION '.join(branches)}) SELECT c.id, c.doc FROM cases c"
-            " JOIN hit ON hit.case_id = c.id WHERE c.status = 'open'"
+            " WHERE c.id IN (SELECT case_id FROM hit) AND c.status = 'open'"
             " ORDER BY c.opened_at, c.id LIMIT ?",
             [*args, query.limit],
         ).fetchall()
