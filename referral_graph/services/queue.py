@@ -124,6 +124,16 @@ class QueueItem(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class SeenFile:
+    """An open case as the holder may see it (read once, shared by every producer)."""
+
+    case: Case
+    access: Access
+    referrals: list[Referral]  # all of the case's (for the rules)
+    visible: list[Referral]  # those the holder may see
+
+
+@dataclass(frozen=True, slots=True)
 class QueueContext:
     """What a producer works from, read in the queue's own transaction."""
 
@@ -134,6 +144,7 @@ class QueueContext:
     mine: frozenset[str]  # the providers the holder answers for (own and overseen)
     files: list[CaseFile]  # open cases that may concern the holder, with their referrals
     providers: dict[str, Provider]  # every provider those cases' referrals name
+    seen: list[SeenFile]  # the files the holder may see, with what it sees of each
 
     @property
     def principal(self) -> Principal:
@@ -197,6 +208,18 @@ def _scope(tx: Transaction, caller: Caller) -> tuple[AttentionQuery | None, froz
 
 
 # --- the queue ------------------------------------------------------------------------
+def _seen(
+    principal: Principal, files: Sequence[CaseFile], providers: dict[str, Provider]
+) -> list[SeenFile]:
+    seen = []
+    for f in files:
+        access = case_access(principal, f.case, f.referrals, providers)
+        if access is not None:
+            visible = visible_referrals(principal, access, f.referrals, providers)
+            seen.append(SeenFile(f.case, access, f.referrals, visible))
+    return seen
+
+
 def queue(caller: Caller, page: Page = Page(), *, today: date | None = None) -> Listing[QueueItem]:
     """The caller's work queue, most urgent first (an admin's is empty)."""
 
@@ -208,7 +231,9 @@ def queue(caller: Caller, page: Page = Page(), *, today: date | None = None) -> 
         ids = {
             i for f in files for r in f.referrals for i in (r.from_provider_id, r.to_provider_id)
         }
-        context = QueueContext(caller, tx, day, tz, mine, files, tx.get_providers(ids))
+        providers = tx.get_providers(ids)
+        seen = _seen(caller.principal, files, providers)
+        context = QueueContext(caller, tx, day, tz, mine, files, providers, seen)
         return [item for produce in producers() for item in produce(context)]
 
     items = caller.store.read(work)
@@ -217,28 +242,11 @@ def queue(caller: Caller, page: Page = Page(), *, today: date | None = None) -> 
 
 
 # --- the built-in producers -------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    case: Case
-    access: Access
-    referrals: list[Referral]  # all of the case's (for the rules)
-    visible: list[Referral]  # those the holder may see
-
-
-def _seen(context: QueueContext) -> Iterable[_Seen]:
-    for f in context.files:
-        access = case_access(context.principal, f.case, f.referrals, context.providers)
-        if access is None:
-            continue
-        visible = visible_referrals(context.principal, access, f.referrals, context.providers)
-        yield _Seen(f.case, access, f.referrals, visible)
-
-
 def _case_href(case: Case) -> NextStep:
     return NextStep(action="open_case", method="GET", href=f"/api/v1/cases/{case.id}")
 
 
-def _may_refer(context: QueueContext, seen: _Seen) -> bool:
+def _may_refer(context: QueueContext, seen: SeenFile) -> bool:
     """Whether the holder may refer this case now: its own CCWC, or a provider holding
     it through one of its referrals."""
     me = context.principal.provider_id
@@ -249,7 +257,7 @@ def _may_refer(context: QueueContext, seen: _Seen) -> bool:
     return any(r.to_provider_id == me and r.holds_case for r in seen.visible)
 
 
-def _text_for(context: QueueContext, seen: _Seen, referral: Referral) -> str | None:
+def _text_for(context: QueueContext, seen: SeenFile, referral: Referral) -> str | None:
     me = context.principal.provider_id
     ends = (referral.from_provider_id, referral.to_provider_id)
     if seen.access is Access.FULL or (me is not None and me in ends):
@@ -276,7 +284,7 @@ def _set_aside(case: Case) -> NextStep:
     return NextStep(action="set_need_aside", method="PATCH", href=f"/api/v1/cases/{case.id}")
 
 
-def _concerns(context: QueueContext, seen: _Seen, referral: Referral, *, late: bool) -> bool:
+def _concerns(context: QueueContext, seen: SeenFile, referral: Referral, *, late: bool) -> bool:
     """Whether a hop's trouble is the holder's to act on: the case's own CCWC and the
     coordinators of its area for every hop; the sender (or its supervisor) for the hops
     it sent; a supervisor also for the late hops sent to the providers it oversees (its
@@ -292,7 +300,7 @@ def _concerns(context: QueueContext, seen: _Seen, referral: Referral, *, late: b
 def left_waiting_items(context: QueueContext) -> list[QueueItem]:
     """Hops declined, failed or cancelled whose need was not referred again."""
     items = []
-    for seen in _seen(context):
+    for seen in context.seen:
         for r in left_waiting(seen.case, seen.referrals):
             if r not in seen.visible or not _concerns(context, seen, r, late=False):
                 continue
@@ -326,7 +334,7 @@ def overdue_items(context: QueueContext) -> list[QueueItem]:
     ``to_answer``)."""
     items = []
     role, me = context.principal.role, context.principal.provider_id
-    for seen in _seen(context):
+    for seen in context.seen:
         for r in seen.visible:
             due = r.pending_due_at
             if due is None or due >= context.now or r.status.is_closed:
@@ -374,7 +382,7 @@ def to_answer_items(context: QueueContext) -> list[QueueItem]:
     if me is None or context.principal.role is Role.COORDINATOR:
         return []
     items = []
-    for seen in _seen(context):
+    for seen in context.seen:
         for r in seen.visible:
             if r.to_provider_id != me or r.status not in WAITING_ON_RECEIVER:
                 continue
@@ -408,7 +416,7 @@ def to_answer_items(context: QueueContext) -> list[QueueItem]:
 def unmet_need_items(context: QueueContext) -> list[QueueItem]:
     """Needs of the CCWC's own cases that were never referred."""
     items = []
-    for seen in _seen(context):
+    for seen in context.seen:
         if seen.access is not Access.FULL:
             continue
         for need in never_referred(seen.case, seen.referrals):
@@ -434,7 +442,7 @@ def follow_up_items(context: QueueContext) -> list[QueueItem]:
     """Follow-ups of the CCWC's own cases that fall due today or fell due before."""
     items = []
     zone = ZoneInfo(context.tz)
-    for seen in _seen(context):
+    for seen in context.seen:
         case = seen.case
         if seen.access is not Access.FULL or not follow_up_due(case, context.today):
             continue
@@ -479,6 +487,7 @@ __all__ = [
     "QueueItem",
     "QueueKind",
     "ReasonName",
+    "SeenFile",
     "producers",
     "queue",
     "register",
