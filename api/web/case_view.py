@@ -76,6 +76,10 @@ def _name(providers: Mapping[str, Provider], ident: str, lang: Lang) -> str:
 
 
 def _needs(seen: SeenCase, providers: Mapping[str, Provider], lang: Lang) -> list[NeedRow]:
+    """Each need and where it stands; for a provider or supervisor, who sees only its
+    own hops and so cannot tell, the needs alone (state "")."""
+    if seen.access is Access.HANDOFF:
+        return [NeedRow(n.value, "", "", None) for n in sorted(seen.case.needs)]
     rows = []
     for need, state in need_states(seen.case, seen.referrals).items():
         holder: Referral | None = None

@@ -260,6 +260,9 @@ def test_the_decline_form_picks_a_coded_reason(site: Site) -> None:
             "/app/inbox",
         )
         assert "done=rejected" in done.headers["location"]
+        # a provider sees only its own hops: it is not told whether a need is met
+        page = hc.get(f"/app/cases/{case_id}").text
+        assert 'data-need="psychological_first_aid" data-state=""' in page
     stored = runtime.store.read(lambda tx: tx.get_referral(ref))
     assert stored is not None and stored.status_reason_code is not None
     assert stored.status_reason_code.value == "no_capacity"
