@@ -117,6 +117,7 @@ def refusal(ctx: Web, exc: ReferralGraphError) -> tuple[str, int]:
         "next_on": "err_day_past",
         "on": "err_day_past",
         "set_aside_reason": "err_pick_reason",
+        "closure_reason": "err_pick_reason",
         "note": "err_reason",
         "outcome": "err_outcome",
         "reason": "err_needs_met_reason" if "needs_met" in exc.detail else "err_reason",
@@ -146,7 +147,7 @@ def change(ctx: WebDep, case_id: str, form: Annotated[ChangeForm, Form()]) -> Re
     try:
         body = CaseChange(
             risk=RiskLevel(form.risk) if form.risk else None,
-            needs=[Service(n) for n in dict.fromkeys(form.needs)] or None,
+            needs=[Service(n) for n in dict.fromkeys(form.needs)],
             set_aside_reason=ClosureReason(form.set_aside_reason)
             if form.set_aside_reason
             else None,
@@ -229,7 +230,7 @@ def close(ctx: WebDep, case_id: str, form: Annotated[CloseForm, Form()]) -> Resp
     ctx.allow("POST", "/api/v1/cases/{case_id}/close")
     try:
         if form.reason not in CLOSURE_CODES:
-            raise InvalidInput("Choose a reason.", field="set_aside_reason")
+            raise InvalidInput("Choose a reason.", field="closure_reason")
         if not form.outcome.strip():
             raise InvalidInput("Say what came of it.", field="outcome")
         body = CaseClosing(

@@ -185,6 +185,8 @@ def test_risk_needs_and_follow_ups_from_the_case_page(site: Site, ccwc: TestClie
     assert hop.risk.value == "emergency"  # its deadlines came forward with it
     aside = post_form(ccwc, f"{page}/change", {"risk": "emergency", "needs": ["counselling"]}, page)
     assert aside.status_code == 409 and t("err_need_open", "en") in aside.text
+    none = post_form(ccwc, f"{page}/change", {"risk": "emergency"}, page)  # all unticked
+    assert none.status_code == 422 and t("err_last_need", "en") in none.text
 
     today = programme_today(site[1])
     past = post_form(ccwc, f"{page}/follow-up", {"on": str(today - timedelta(days=1))}, page)
