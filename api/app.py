@@ -38,6 +38,7 @@ from api.routers import (
     health,
     pathways,
     providers,
+    queue,
     referrals,
     routing,
     timeliness,
@@ -155,6 +156,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         training_overview,
         training,
         awareness,
+        queue,
     ):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)

@@ -16,9 +16,11 @@ from api.idempotency import replay_response
 from api.schemas import Problem
 from referral_graph.domain.errors import (
     Conflict,
+    DuplicateReferral,
     Forbidden,
     IllegalTransition,
     InvalidInput,
+    NeedsUnmet,
     NotFound,
     ReferralGraphError,
     StaleVersion,
@@ -105,6 +107,10 @@ def install(app: FastAPI) -> None:
             body.current_status, body.allowed = exc.current, exc.allowed
         if isinstance(exc, StaleVersion):
             body.current_status = exc.current_status
+        if isinstance(exc, DuplicateReferral):
+            body.referral_id = exc.referral_id
+        if isinstance(exc, NeedsUnmet):
+            body.unmet_needs = exc.unmet_needs
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after)}

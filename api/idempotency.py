@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from api.security import authorize
-from referral_graph.domain.records import IdempotencyRecord
+from referral_graph.domain.idempotency import IdempotencyRecord
 
 REPLAYED = "Idempotency-Replayed"
 

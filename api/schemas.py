@@ -55,6 +55,12 @@ class Problem(BaseModel):
     )
     current_status: str | None = None
     allowed: list[str] | None = None
+    referral_id: str | None = Field(
+        None, description="A duplicate referral: the open one it repeats (if yours to see)."
+    )
+    unmet_needs: list[str] | None = Field(
+        None, description="Closing a case: the needs neither met nor waiting."
+    )
 
 
 class Envelope(BaseModel, Generic[T]):

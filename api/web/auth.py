@@ -28,11 +28,12 @@ from referral_graph.services import accounts
 
 router = APIRouter()
 
+#: The first screen after signing in: the children waiting on me (issue #17).
 HOMES: dict[Role, str] = {
-    Role.CCWC: "/cases",
-    Role.PROVIDER: "/inbox",
-    Role.SUPERVISOR: "/inbox",
-    Role.COORDINATOR: "/dashboard",
+    Role.CCWC: "/queue",
+    Role.PROVIDER: "/queue",
+    Role.SUPERVISOR: "/queue",
+    Role.COORDINATOR: "/queue",
     Role.ADMIN: "/directory",
 }
 

@@ -12,12 +12,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
-from api.web.i18n import label, t
+from api.web.case_view import case_life_view, flash_of
+from api.web.i18n import day_text, label, t
 from api.web.places import communes_of, village_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, hop_view, reason_text
-from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
+from referral_graph.domain.errors import Conflict, DuplicateReferral, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import Party, ReferralStatus
 from referral_graph.domain.models import Consent, Provider
 from referral_graph.domain.paths import order_path
@@ -94,6 +95,7 @@ class ReferForm(BaseModel):
 
     pick: str = ""
     reason: str = ""
+    parallel_reason: str = ""
 
 
 def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -262,6 +264,8 @@ def render_case(
     err: str | None = None,
     error: str | None = None,
     status: int = 200,
+    form: str | None = None,
+    parallel: str | None = None,
 ) -> Response:
     ctx.allow("GET", "/api/v1/cases/{case_id}")
     seen = cases.see_case(ctx.reader, case_id)
@@ -288,6 +292,10 @@ def render_case(
             flash = t("referred_ok", ctx.lang, name=tr.name(receiver))
     elif done in {s.value for s in ReferralStatus}:
         flash = t("step_saved", ctx.lang, status=label("step", str(done), ctx.lang))
+    elif done == "planned" and case.follow_up_on is not None:
+        flash = t("planned_ok", ctx.lang, day=day_text(case.follow_up_on, ctx.lang))
+    else:
+        flash = flash_of(ctx, done, service)
     if error is None and err in ("err_conflict", "err_reason", "err_outcome", PERSONAL):
         error = t(str(err), ctx.lang)
     ctx.log_read("/app/cases/{case_id}", case.id)
@@ -311,6 +319,8 @@ def render_case(
         needs=sorted(s.value for s in case.needs),
         flash=flash,
         error=error,
+        open_form=form,
+        **case_life_view(ctx, seen, found, NEEDS, parallel=parallel),
     )
 
 
@@ -322,8 +332,9 @@ def case_page(
     done: str | None = None,
     to: str | None = None,
     err: str | None = None,
+    parallel: str | None = None,
 ) -> Response:
-    return render_case(ctx, case_id, service=service, done=done, to=to, err=err)
+    return render_case(ctx, case_id, service=service, done=done, to=to, err=err, parallel=parallel)
 
 
 @router.post(
@@ -354,6 +365,7 @@ def refer(ctx: WebDep, case_id: str, form: Annotated[ReferForm, Form()]) -> Resp
             reason=reason[:2000],
             continues_referral_id=_holding_referral(seen, provider_id),
             recommendation_rank=rank,
+            parallel_reason=form.parallel_reason.strip()[:1000] or None,
         )
     except ValidationError as exc:
         if any(e.get("loc") == ("reason",) for e in exc.errors()):  # a phone number, say
@@ -362,7 +374,24 @@ def refer(ctx: WebDep, case_id: str, form: Annotated[ReferForm, Form()]) -> Resp
     caller = ctx.caller("/app/cases/{case_id}/referrals", {"case_id": case_id})
     try:
         referrals.make_referral(caller, request)
-    except (InvalidInput, Conflict) as exc:
+    except DuplicateReferral:
+        return render_case(
+            ctx, case_id, service=service.value, error=t("err_duplicate", ctx.lang), status=409
+        )
+    except InvalidInput as exc:
+        if exc.field != "parallel_reason":
+            return render_case(
+                ctx, case_id, error=t("err_generic", ctx.lang, detail=exc.detail), status=422
+            )
+        return render_case(
+            ctx,
+            case_id,
+            service=service.value,
+            error=t("err_parallel_reason", ctx.lang),
+            status=422,
+            parallel=to_id,
+        )
+    except Conflict as exc:
         return render_case(
             ctx, case_id, error=t("err_generic", ctx.lang, detail=exc.detail), status=409
         )

@@ -19,6 +19,7 @@ from api.web.views import actions_for, urgency
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.queries import Page
+from referral_graph.domain.reasons import StepReason
 from referral_graph.security.policy import CONTACT_STATUSES
 from referral_graph.services import referrals
 from referral_graph.services.alerts import unseen_alerts
@@ -33,6 +34,7 @@ class StepForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     status: str = ""
+    reason_code: str = ""
     reason: str = ""
     outcome: str = ""
     expected_version: int | None = None
@@ -109,6 +111,7 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
     try:
         body: Step | None = Step(
             status=ReferralStatus(form.status),
+            reason_code=StepReason(form.reason_code) if form.reason_code else None,
             reason=form.reason.strip() or None,
             outcome=form.outcome.strip() or None,
             expected_version=form.expected_version,
@@ -127,9 +130,9 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
     except Conflict:
         err = "err_conflict"
     except InvalidInput as exc:
-        if exc.field not in ("reason", "outcome"):
+        if exc.field not in ("reason", "reason_code", "outcome"):
             raise
-        err = "err_reason" if exc.field == "reason" else "err_outcome"
+        err = "err_outcome" if exc.field == "outcome" else "err_reason"
     if ctx.request.headers.get("hx-request") == "true":
         return _row_fragment(ctx, referral_id, done, err, form.next)
     target = safe_next(ctx.request, form.next) or f"{ctx.base}/inbox"

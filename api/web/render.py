@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,10 @@ class Tr:
 
     def when(self, moment: datetime | None) -> str:
         return "" if moment is None else i18n.when(moment, self.lang, self.tz)
+
+    def day(self, value: date | None) -> str:
+        """A calendar day: '26 Nov 2026' / '២៦ វិច្ឆិកា ២០២៦'."""
+        return i18n.day_text(value, self.lang)
 
     def dur(self, seconds: float | None) -> str:
         return "" if seconds is None else i18n.duration(seconds, self.lang)

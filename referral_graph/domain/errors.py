@@ -15,18 +15,18 @@
     │   ├── ConsentMissing       409  a referral of a case without recorded consent
     │   ├── SampleDataInUse      409  real records refer to the sample data to remove
     │   ├── AccountProtected     409  the last active admin, or one's own account
-    │   └── IdempotencyKeyTaken  409  an Idempotency-Key already answered (replayed)
+    │   ├── IdempotencyKeyTaken  409  an Idempotency-Key already answered (replayed)
+    │   ├── DuplicateReferral    409  the same handoff is already open (names it)
+    │   └── NeedsUnmet           409  closing a case while a need is unmet (lists them)
     └── StoreUnavailable         503  the store cannot be reached right now
         └── StoreFull            503  its disk is full: nothing was written (reads go on)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
 
-if TYPE_CHECKING:  # records import the models, which import these errors
-    from referral_graph.domain.records import IdempotencyRecord
+from referral_graph.domain.idempotency import IdempotencyRecord
 
 
 class ReferralGraphError(Exception):
@@ -160,3 +160,34 @@ class IdempotencyKeyTaken(Conflict):
     def __init__(self, first: IdempotencyRecord | None) -> None:
         super().__init__("This Idempotency-Key was used already.", field="Idempotency-Key")
         self.first = first
+
+
+class DuplicateReferral(Conflict):
+    """A referral of a case, for a service, to a receiver that already has an open one:
+    the receiver would see the child twice."""
+
+    title = "Already referred"
+
+    def __init__(self, referral_id: str | None, since: str) -> None:
+        named = f" ({referral_id})" if referral_id else ""
+        super().__init__(
+            f"This case is already referred to this provider for this service{named}, "
+            f"waiting since {since}; follow that referral up instead.",
+            field="to_provider_id",
+        )
+        self.referral_id = referral_id
+
+
+class NeedsUnmet(Conflict):
+    """Closing a case while a need is neither met nor waiting, without an override."""
+
+    title = "Needs unmet"
+
+    def __init__(self, unmet: Iterable[str]) -> None:
+        self.unmet_needs = sorted(unmet)
+        super().__init__(
+            "These needs are neither met nor waiting: "
+            f"{', '.join(self.unmet_needs)}. Refer them, set them aside with a reason, or "
+            "close with an override reason.",
+            field="override",
+        )

@@ -246,6 +246,10 @@ class CaseEvent(Model):
     kind: CaseEventKind
     risk: RiskLevel | None = None
     needs: frozenset[Service] | None = None
+    previous_risk: RiskLevel | None = Field(None, description="The risk before a change.")
+    previous_needs: frozenset[Service] | None = Field(
+        None, description="The needs before a change."
+    )
     closure_reason: ClosureReason | None = None
     follow_up_on: date | None = None
     referral_id: Identifier | None = None
@@ -370,6 +374,12 @@ class Referral(Model):
     recommendation_rank: int | None = Field(
         None, ge=1, description="Rank of the chosen provider in the recommendation followed."
     )
+    parallel_reason: str | None = Field(
+        None,
+        max_length=1000,
+        description="Why the case was referred for this need while another referral for "
+        "it was open (free text).",
+    )
     status_reason: str | None = None
     status_reason_code: StepReason | None = Field(
         None, description="The coded reason of a decline, failure or cancellation."
@@ -389,7 +399,14 @@ class Referral(Model):
 
     def purged(self) -> Referral:
         """Without free text (retention)."""
-        return self.model_copy(update={"reason": REMOVED, "status_reason": None, "outcome": None})
+        return self.model_copy(
+            update={
+                "reason": REMOVED,
+                "status_reason": None,
+                "outcome": None,
+                "parallel_reason": None,
+            }
+        )
 
     @property
     def pending_due_at(self) -> datetime | None:

@@ -57,6 +57,25 @@ class InboxQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class AttentionQuery:
+    """Open cases that may need someone's attention (a work queue), each read with all
+    its referrals: the cases ``openers`` opened; and cases with a hop sent to one of
+    ``receivers`` that waits on its receiver's step (requested, received, accepted); or
+    with a hop sent by one of ``senders``, or of a child living in ``area`` (any level;
+    ``everywhere``: any child), that is past its deadline at ``now`` or ended without the
+    service (declined, failed, cancelled) with no referral for that service made since
+    and none open or completed. Oldest case first, at most ``limit``."""
+
+    now: datetime
+    openers: tuple[str, ...] = ()
+    senders: tuple[str, ...] = ()
+    receivers: tuple[str, ...] = ()
+    area: str | None = None
+    everywhere: bool = False
+    limit: int = 500
+
+
+@dataclass(frozen=True, slots=True)
 class AlertQuery:
     """Reminders and escalations, newest first. ``provider_id`` is the receiver;
     ``parties`` selects alerts about handoffs sent or received by one of them, or whose

@@ -6,7 +6,7 @@ a write (a referral or a case with what deciding on it needs)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -122,17 +122,6 @@ class HopFact:
 
 
 @dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    """The first answer to a request sent with an ``Idempotency-Key``."""
-
-    key: str
-    request_hash: str
-    status: int
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class ReferralFile:
     """A referral with what a step on it needs, read at once (one statement on a store
     across the network): its case (``None`` if gone), the providers at both ends and its
@@ -151,4 +140,6 @@ class CaseFile:
 
     case: Case
     referrals: list[Referral]
-    providers: dict[str, Provider]
+    #: Empty when the read did not ask for them: the work queue reads many files and
+    #: then the providers of all of them at once.
+    providers: dict[str, Provider] = field(default_factory=dict)

@@ -165,7 +165,14 @@ WITHHELD = "(withheld)"
 
 def redact_referral(referral: Referral) -> Referral:
     """Without free text: for coordinators, whose reports are pseudonymous."""
-    return referral.model_copy(update={"reason": WITHHELD, "status_reason": None, "outcome": None})
+    return referral.model_copy(
+        update={
+            "reason": WITHHELD,
+            "status_reason": None,
+            "outcome": None,
+            "parallel_reason": None,
+        }
+    )
 
 
 def redact_events(events: Iterable[ReferralEvent]) -> list[ReferralEvent]:

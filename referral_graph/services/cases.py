@@ -1,8 +1,9 @@
-"""Use cases of cases: opening one, reading it, recording consent, closing it.
+"""Use cases of cases: opening one, reading it, recording consent (its later life —
+risk and needs, follow-ups, closing, reopening — is ``services.case_life``).
 
 Each takes a :class:`~referral_graph.services.caller.Caller`: a CCWC opens cases only
-for itself, only the case's own CCWC records consent or closes it, and what a caller
-sees of a case is decided in the transaction that reads it.
+for itself, only the case's own CCWC records consent, and what a caller sees of a case
+is decided in the transaction that reads it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from referral_graph.domain import free_text
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
-from referral_graph.domain.models import MAX_AGE, Case, CaseStatus, Consent, Identifier
+from referral_graph.domain.models import MAX_AGE, Case, Consent, Identifier
 from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Service
 from referral_graph.security.policy import Access, may_act_for
 from referral_graph.services import witness
@@ -45,6 +46,14 @@ class CaseOpening(BaseModel):
     _no_personal_details = field_validator("note")(free_text.refuse_personal_details)
 
 
+def case_of(tx: Transaction, case_id: str) -> Case:
+    """The case, or ``NotFound`` (no access decided: see ``case_seen``)."""
+    case = tx.get_case(case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    return case
+
+
 def _file(tx: Transaction, case_id: str) -> CaseFile:
     """The case with its referrals and their providers, in one read."""
     found = tx.case_file(case_id)
@@ -56,6 +65,12 @@ def _file(tx: Transaction, case_id: str) -> CaseFile:
 def _seen(tx: Transaction, caller: Caller, case_id: str) -> SeenCase:
     found = _file(tx, case_id)
     return case_seen(tx, caller.principal, found.case, found.referrals, found.providers)
+
+
+def owned_case(tx: Transaction, caller: Caller, case_id: str) -> Case:
+    """The case, if the caller holds it in full (its own CCWC, the system); else not
+    found (read in ``tx``, with the decision)."""
+    return _owned(tx, caller, case_id).case
 
 
 def _owned(tx: Transaction, caller: Caller, case_id: str) -> CaseFile:
@@ -77,7 +92,7 @@ def see_case(caller: Caller, case_id: str) -> SeenCase:
 
 def get_case(caller: Caller, case_id: str) -> Case:
     """The case as the caller may see it in full (a system caller, the case's CCWC)."""
-    return caller.store.read(lambda tx: _owned(tx, caller, case_id).case)
+    return caller.store.read(lambda tx: owned_case(tx, caller, case_id))
 
 
 def open_case(caller: Caller, opening: CaseOpening) -> Case:
@@ -129,29 +144,5 @@ def record_consent(caller: Caller, case_id: str, consent: Consent) -> Case:
         updated = case.model_copy(update={"consent": consent, "version": case.version + 1})
         tx.save_case(updated, case.version)
         return updated
-
-    return caller.store.write(work)
-
-
-def close_case(caller: Caller, case_id: str) -> Case:
-    """Close a case once every referral of it is closed (the case's own CCWC)."""
-    now = caller.now
-
-    def work(tx: Transaction) -> Case:
-        found = _owned(tx, caller, case_id)
-        case = found.case
-        if case.status is CaseStatus.CLOSED:
-            raise Conflict("The case is already closed.")
-        still_open = [r.id for r in found.referrals if not r.status.is_closed]
-        if still_open:
-            raise Conflict(
-                f"{len(still_open)} referral(s) of this case are still open: "
-                f"{', '.join(still_open)}. Close or cancel them first."
-            )
-        closed = case.model_copy(
-            update={"status": CaseStatus.CLOSED, "closed_at": now, "version": case.version + 1}
-        )
-        tx.save_case(closed, case.version)
-        return closed
 
     return caller.store.write(work)

@@ -22,9 +22,9 @@ from referral_graph.domain.errors import (
     ReferralGraphError,
     StoreUnavailable,
 )
+from referral_graph.domain.idempotency import IdempotencyRecord
 from referral_graph.domain.ids import new_ordered_id
 from referral_graph.domain.models import Case, Referral
-from referral_graph.domain.records import IdempotencyRecord
 from referral_graph.security.model import AccessRecord, Principal
 from referral_graph.services import witness
 from referral_graph.store.port import Store, Transaction

@@ -11,8 +11,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from referral_graph.domain import free_text
+from referral_graph.domain.case_life import open_duplicate, open_for_need
 from referral_graph.domain.errors import (
     ConsentMissing,
+    DuplicateReferral,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -67,6 +69,12 @@ class ReferralRequest(BaseModel):
     )
     recommendation_rank: int | None = Field(
         None, ge=1, le=100, description="Rank of this provider in the recommendation followed."
+    )
+    parallel_reason: str | None = Field(
+        None,
+        max_length=1000,
+        description="Why the case is referred for this service while a referral for it "
+        "to another provider is still open (required then: 422 naming this field).",
     )
 
     _no_personal_details = field_validator("reason")(free_text.refuse_personal_details)
@@ -151,7 +159,10 @@ def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
         if found is None:
             raise NotFound("case", request.case_id)
         case, providers = found.case, found.providers
-        case_seen(tx, caller.principal, case, found.referrals, providers)  # 404 if not seen
+        # Every referral of the case, but the one this unit of work makes (a store that
+        # replays it after an unanswered commit finds it already there).
+        path = [r for r in found.referrals if r.id != referral_id]
+        seen = case_seen(tx, caller.principal, case, path, providers)  # 404 if not seen
         if case.status != CaseStatus.OPEN:
             raise InvalidInput("The case is closed.", field="case_id")
         if case.consent is None:
@@ -174,6 +185,7 @@ def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
                 f"{target.name} does not serve a {case.age}-year-old ({case.gender.value}).",
                 field="to_provider_id",
             )
+        parallel_reason = _check_not_twice(request, path, {r.id for r in seen.referrals})
         hop = 1
         if request.continues_referral_id is None:
             if request.from_provider_id != case.opened_by_provider_id:
@@ -211,6 +223,7 @@ def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
             continues_referral_id=request.continues_referral_id,
             hop=hop,
             recommendation_rank=request.recommendation_rank,
+            parallel_reason=parallel_reason,
             created_by=actor,
             created_at=now,
             updated_at=now,
@@ -233,6 +246,33 @@ def make_referral(caller: Caller, request: ReferralRequest) -> Referral:
         return referral
 
     return caller.store.write(work)
+
+
+def _check_not_twice(
+    request: ReferralRequest, path: list[Referral], visible: set[str]
+) -> str | None:
+    """Refuse a handoff already open (same case, service and receiver: 409 naming it,
+    when the caller may see it); ask why for a second open referral of the same need to
+    another provider the caller can see (422 naming ``parallel_reason``). Returns the
+    parallel reason to keep (None when the referral is not parallel)."""
+    twin = open_duplicate(path, request.service, request.to_provider_id)
+    if twin is not None:
+        raise DuplicateReferral(
+            twin.id if twin.id in visible else None, twin.created_at.isoformat()
+        )
+    others = [r for r in open_for_need(path, request.service) if r.id in visible]
+    if not others:
+        return None
+    why = (request.parallel_reason or "").strip()
+    if not why:
+        first = min(others, key=lambda r: r.created_at)
+        raise InvalidInput(
+            f"A referral of this case for {request.service.value!r} is already open "
+            f"({first.id}, to {first.to_provider_id}, since {first.created_at.isoformat()}); "
+            "say why another provider should be asked at the same time (parallel_reason).",
+            field="parallel_reason",
+        )
+    return why
 
 
 def _check_party(party: Party | None, step: Step) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
+from referral_graph.domain.idempotency import IdempotencyRecord
 from referral_graph.domain.queries import AccessQuery, Listing, Page
-from referral_graph.domain.records import IdempotencyRecord
 from referral_graph.security.model import AccessRecord, TokenRecord, User
 
 

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 from referral_graph.domain.models import Case, Referral, ReferralEvent
-from referral_graph.domain.queries import InboxQuery, Listing, Page
+from referral_graph.domain.queries import AttentionQuery, InboxQuery, Listing, Page
 from referral_graph.domain.records import CaseFile, ReferralFile
 
 
@@ -51,6 +51,12 @@ class CasesPort(ABC):
         version is still ``expected_version``; otherwise raise ``StaleVersion``."""
 
     @abstractmethod
+    def retime_referral(self, referral: Referral, expected_version: int) -> None:
+        """Compare-and-set the terms of an open referral (its risk, deadlines and next
+        alert) without a step: no event is appended (the case's own timeline says why);
+        ``StaleVersion`` if the stored version is not ``expected_version``."""
+
+    @abstractmethod
     def get_referral(self, referral_id: str) -> Referral | None: ...
 
     @abstractmethod
@@ -77,3 +83,8 @@ class CasesPort(ABC):
     @abstractmethod
     def inbox(self, query: InboxQuery, page: Page) -> Listing[Referral]:
         """Referrals sent to a provider in the given statuses, oldest first."""
+
+    @abstractmethod
+    def attention_cases(self, query: AttentionQuery) -> list[CaseFile]:
+        """Open cases that may need the attention of the query's holder, each with all
+        its referrals in path order (see :class:`AttentionQuery`); oldest opened first."""

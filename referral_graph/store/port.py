@@ -36,10 +36,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TypeVar
 
+from referral_graph.domain.idempotency import IdempotencyRecord
 from referral_graph.domain.queries import (
     OPEN_STATUSES,
     AccessQuery,
     AlertQuery,
+    AttentionQuery,
     AwarenessQuery,
     CoachingQuery,
     DueQuery,
@@ -57,7 +59,6 @@ from referral_graph.domain.queries import (
 from referral_graph.domain.records import (
     CaseFile,
     HopFact,
-    IdempotencyRecord,
     OutboxMessage,
     ProviderActivity,
     ReferralFile,
@@ -78,6 +79,7 @@ __all__ = [
     "AlertQuery",
     "AlertsPort",
     "ArchivePort",
+    "AttentionQuery",
     "AwarenessQuery",
     "CaseFile",
     "CasesPort",

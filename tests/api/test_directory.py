@@ -65,10 +65,9 @@ def test_create_update_and_deactivate_a_provider(client: TestClient) -> None:
 
 
 def test_inbox_lists_waiting_referrals_oldest_first(client: TestClient, clock: FakeClock) -> None:
-    case = open_case(client)
     made = []
-    for _ in range(3):
-        made.append(refer(client, case["id"]).json()["id"])
+    for _ in range(3):  # three children (one case, one service, one receiver: once, #17)
+        made.append(refer(client, open_case(client)["id"]).json()["id"])
         clock.advance(minutes=5)
     client.post(
         f"/api/v1/referrals/{made[1]}/transitions",

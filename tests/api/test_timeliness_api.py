@@ -19,7 +19,7 @@ def test_policy_change_applies_to_new_referrals_only(client: TestClient) -> None
     assert changed.status_code == 200, changed.text
     assert changed.json()["policy"]["version"] == policy["version"] + 1
     assert "from now on" in changed.json()["applies_to"]
-    after = refer(client, case["id"]).json()
+    after = refer(client, open_case(client)["id"]).json()  # another child (#17: no duplicate)
     assert before["due"]["acknowledge"] == "2026-03-02T05:00:00Z"
     assert after["due"]["acknowledge"] == "2026-03-02T03:00:00Z"
     assert (

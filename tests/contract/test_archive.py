@@ -16,9 +16,11 @@ from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import REMOVED, Case, CaseStatus, Pathway, Referral, utc_now
+from referral_graph.domain.reasons import ClosureReason
 from referral_graph.domain.vocabulary import ProviderKind, Service
-from referral_graph.services import cases, referrals, retention
+from referral_graph.services import case_life, cases, referrals, retention
 from referral_graph.services.caller import Caller
+from referral_graph.services.case_life import CaseClosing
 from referral_graph.services.referrals import ReferralRequest, ReferralWithEvents, Step
 from referral_graph.store.port import (
     AccessQuery,
@@ -53,6 +55,13 @@ YEARS = 5
 EVERYTHING = HistoryQuery(since=T0 - timedelta(days=1), until=T0 + timedelta(days=365 * 20))
 SECRETS = ("aunt", "uncle", "school", "bruises", "doctor", "ccwc-focal-1")
 MINUTE = timedelta(minutes=1)
+#: The case's counselling need was never met (its referrals were for medical care): it
+#: closes with an override, whose words — like the outcome's — retention removes.
+CLOSING = CaseClosing(
+    reason=ClosureReason.CHILD_MOVED,
+    outcome="Safe at the aunt's",
+    override="The uncle took her away from school",
+)
 
 # --- seeding: the directory --------------------------------------------------------
 
@@ -232,7 +241,7 @@ def closed_case(store: Store, clock: FakeClock) -> tuple[Case, list[str]]:
         Step(status=S.REJECTED, reason="no doctor at school this month"),
     )
     clock.advance(hours=1)
-    closed = cases.close_case(Caller.system(store, clock()), opened.id)
+    closed = case_life.close_case(Caller.system(store, clock()), opened.id, CLOSING)
     return closed, [done.id, refused.id]
 
 
@@ -246,10 +255,10 @@ def test_close_case_refuses_while_a_referral_is_open(network: Store, clock: Fake
     opened = cases.open_case(Caller.system(network, clock(), "ccwc-focal-1"), opening())
     made = refer(network, clock, opened)
     with pytest.raises(Conflict, match="still open"):
-        cases.close_case(Caller.system(network, clock()), opened.id)
+        case_life.close_case(Caller.system(network, clock()), opened.id, CLOSING)
     walk(network, clock, made.id, Step(status=S.RECEIVED), Step(status=S.ACCEPTED))
     with pytest.raises(Conflict, match="still open"):
-        cases.close_case(Caller.system(network, clock()), opened.id)
+        case_life.close_case(Caller.system(network, clock()), opened.id, CLOSING)
     assert cases.get_case(Caller.system(network, utc_now()), opened.id) == opened
 
     walk(
@@ -259,12 +268,12 @@ def test_close_case_refuses_while_a_referral_is_open(network: Store, clock: Fake
         Step(status=S.IN_PROGRESS),
         Step(status=S.COMPLETED, outcome="Treated."),
     )
-    closed = cases.close_case(Caller.system(network, clock()), opened.id)
+    closed = case_life.close_case(Caller.system(network, clock()), opened.id, CLOSING)
     assert closed.status is CaseStatus.CLOSED and closed.closed_at == clock()
     assert closed.version == opened.version + 1
     assert cases.get_case(Caller.system(network, utc_now()), opened.id) == closed
     with pytest.raises(Conflict, match="already closed"):
-        cases.close_case(Caller.system(network, clock()), opened.id)
+        case_life.close_case(Caller.system(network, clock()), opened.id, CLOSING)
 
 
 def test_cases_to_purge_finds_old_closed_unpurged_cases_oldest_first(network: Store) -> None:

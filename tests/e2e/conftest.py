@@ -243,6 +243,7 @@ DOCS_SCREENSHOTS = {
     ("network", "en"),
     ("coverage", "km"),
     ("admin-provider", "en"),
+    ("queue-ccwc", "km"),
 }
 
 

@@ -55,8 +55,10 @@ def _open_case(ccwc: Phone) -> str:
     return match.group(0)
 
 
-def _first_load(phones: Callable[..., Phone], signed_in: Phone) -> dict[str, Any]:
-    """Bytes over the wire for a first visit to the inbox (empty cache, signed in)."""
+def _first_load(
+    phones: Callable[..., Phone], signed_in: Phone, path: str = "/app/inbox"
+) -> dict[str, Any]:
+    """Bytes over the wire for a first visit to a page (empty cache, signed in)."""
     state = signed_in.page.context.storage_state()
     fresh = phones(signed_in.lang)
     context = fresh.page.context
@@ -68,7 +70,7 @@ def _first_load(phones: Callable[..., Phone], signed_in: Phone) -> dict[str, Any
         sizes.append((request.url, s["responseBodySize"], s["responseHeadersSize"]))
 
     fresh.page.on("requestfinished", finished)
-    fresh.goto("/app/inbox")
+    fresh.goto(path)
     fresh.page.wait_for_load_state("networkidle")
     total = sum(body + head for _, body, head in sizes)
     return {"total": total, "requests": sizes}
@@ -87,7 +89,9 @@ def test_journey(phones: Callable[..., Phone], lang: str) -> None:
     ccwc.check("signin")
     save_for_docs(ccwc, "signin")
     ccwc.sign_in("e2e-ccwc")
-    assert ccwc.page.url.endswith("/app/cases")
+    assert ccwc.page.url.endswith("/app/queue")  # the first screen: who waits on me (#17)
+    ccwc.page.click('.shortcuts a[href$="/app/cases"]')
+    ccwc.page.wait_for_url("**/app/cases")
     if km:
         body = _text(ccwc)
         assert KHMER_STRINGS["cases"] in body
@@ -125,7 +129,12 @@ def test_journey(phones: Callable[..., Phone], lang: str) -> None:
     # --- the health centre: inbox, acknowledge, accept, refer onward -----------------
     hc = phones(lang)
     hc.sign_in("e2e-hc")
-    assert hc.page.url.endswith("/app/inbox")
+    assert hc.page.url.endswith("/app/queue")
+    waiting = hc.page.locator(f'li.item[data-case="{code}"][data-kind="to_answer"]')
+    assert waiting.count() == 1  # the new referral waits on the health centre
+    hc.check("queue-provider")
+    waiting.locator('a[data-step="answer"]').click()
+    hc.page.wait_for_url("**/app/inbox#ref-*")
     row = hc.page.locator(f'li.item[data-case="{code}"]')
     assert row.count() == 1
     assert hc.page.locator("li.item.u-overdue").count() >= 1  # the seeded late handoff
@@ -143,6 +152,15 @@ def test_journey(phones: Callable[..., Phone], lang: str) -> None:
         + "\n"
     )
     assert load["total"] <= FIRST_LOAD_BUDGET, report.read_text()
+    # the first screen after signing in is the queue: it keeps to the same budget
+    first = _first_load(phones, hc, "/app/queue")
+    report = ROOT / "test-artifacts" / f"queue-first-load-{lang}.txt"
+    report.write_text(
+        f"total {first['total']} bytes ({first['total'] / 1024:.1f} KB)\n"
+        + "\n".join(f"{b + h:>8} {u}" for u, b, h in first["requests"])
+        + "\n"
+    )
+    assert first["total"] <= FIRST_LOAD_BUDGET, report.read_text()
 
     row.locator('button[data-step="received"]').click()  # one tap (htmx swaps the row)
     row.locator('button[data-step="accepted"]').wait_for()
@@ -164,7 +182,11 @@ def test_journey(phones: Callable[..., Phone], lang: str) -> None:
     # --- the coordinator: overdue and due soon, the case's path, the report -------------
     coord = phones(lang)
     coord.sign_in("e2e-coord")
-    assert coord.page.url.endswith("/app/dashboard")
+    assert coord.page.url.endswith("/app/queue")
+    assert coord.page.locator('li.item[data-kind="overdue"]').count() >= 1  # the late hop
+    coord.check("queue-coordinator")
+    coord.page.click('.shortcuts a[href$="/app/dashboard"]')
+    coord.page.wait_for_url("**/app/dashboard")
     body = _text(coord)
     if km:
         assert KHMER_STRINGS["overdue"] in body

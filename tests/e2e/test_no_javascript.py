@@ -21,6 +21,7 @@ def _refer(ccwc: Phone, provider_id: str) -> None:
 def test_core_actions_without_javascript(phones: Callable[..., Phone]) -> None:
     ccwc = phones("en", javascript=False)
     ccwc.sign_in("e2e-ccwc")
+    ccwc.goto("/app/cases")
     code = _open_case(ccwc)
     _refer(ccwc, "hc-170101")
     ccwc.page.select_option("#service", "counselling")
@@ -32,6 +33,7 @@ def test_core_actions_without_javascript(phones: Callable[..., Phone]) -> None:
 
     hc = phones("en", javascript=False)
     hc.sign_in("e2e-hc")
+    hc.goto("/app/inbox")
     row = hc.page.locator(f'li.item[data-case="{code}"]')
     row.locator('button[data-step="received"]').click()
     hc.page.wait_for_url("**/app/inbox?done=received*")
@@ -43,10 +45,14 @@ def test_core_actions_without_javascript(phones: Callable[..., Phone]) -> None:
 
     tpo = phones("en", javascript=False)
     tpo.sign_in("e2e-tpo")
+    tpo.goto("/app/inbox")
     row = tpo.page.locator(f'li.item[data-case="{code}"]')
     row.locator('button[data-step="received"]').click()
     tpo.page.wait_for_url("**/app/inbox?done=received*")
     row.locator("details.act summary", has_text="Decline").click()  # native disclosure
+    # a coded reason from the pick list; "other" opens the text field (CSS only)
+    assert not row.locator('textarea[name="reason"]').is_visible()
+    row.locator('input[name="reason_code"][value="other"]').check()
     row.locator('textarea[name="reason"]').fill("No counsellor free this month")
     row.locator('button[data-step="rejected"]').click()
     tpo.page.wait_for_url("**/app/inbox?done=rejected*")
@@ -57,5 +63,5 @@ def test_core_actions_without_javascript(phones: Callable[..., Phone]) -> None:
     ccwc.sign_in("e2e-ccwc")
     ccwc.page.goto(case_url)
     path = ccwc.page.inner_text("#path")
-    assert "Declined: No counsellor free this month" in path
+    assert "Declined: other reason · No counsellor free this month" in path
     assert "Accepted, waiting for first contact" in path

@@ -94,7 +94,7 @@ def test_sign_in_sets_a_strict_http_only_session(anon: TestClient) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303
-    assert r.headers["location"] == "/app/inbox"
+    assert r.headers["location"] == "/app/queue"  # the first screen: who waits on me (#17)
     cookies = r.headers.get_list("set-cookie")
     session = next(c for c in cookies if c.startswith("rg_session="))
     assert "HttpOnly" in session
@@ -313,7 +313,7 @@ def test_redirects_after_sign_in_stay_in_the_app(anon: TestClient) -> None:
         },
         follow_redirects=False,
     )
-    assert r.headers["location"] == "/app/inbox"
+    assert r.headers["location"] == "/app/queue"
 
 
 def test_pages_in_khmer(anon: TestClient) -> None:
@@ -375,10 +375,11 @@ def test_the_sender_cancels_from_the_case_page(
             data={
                 "csrf": token.group(1),
                 "status": "cancelled",
+                "reason_code": "child_moved",
                 "reason": "The family moved away",
                 "next": f"/app/cases/{case_id}",
             },
         )
         assert r.status_code == 200
         assert "Saved: Cancelled." in r.text
-        assert "Cancelled: The family moved away" in r.text
+        assert "Cancelled: the child moved away · The family moved away" in r.text

@@ -37,11 +37,25 @@ from referral_graph.archive.backup import (
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.reasons import ClosureReason, StepReason
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Principal, Role
 from referral_graph.services import accounts
 from referral_graph.services.caller import Caller
+from referral_graph.services.capacity_building import local_today
+from referral_graph.services.case_life import (
+    CaseChange,
+    CaseClosing,
+    CaseReopening,
+    FollowUpMade,
+    FollowUpPlan,
+    change_case,
+    close_case,
+    plan_follow_up,
+    record_follow_up,
+    reopen_case,
+)
 from referral_graph.services.cases import open_case, record_consent
 from referral_graph.services.notifications import Webhook, deliver
 from referral_graph.services.recorded import RecordedStore as LoggedStore
@@ -175,9 +189,29 @@ def make_history(store: Store, clock: FakeClock) -> History:
         r3,
         Step(status=S.RECEIVED),
         Step(status=S.ACCEPTED),
-        Step(status=S.FAILED, reason="Could not reach the family."),
+        Step(
+            status=S.FAILED,
+            reason_code=StepReason.CHILD_UNREACHABLE,
+            reason="Could not reach the family.",
+        ),
     )
     _walk(store, clock, r1, Step(status=S.COMPLETED, outcome="Treated; follow-up booked."))
+    # Case a's life: a follow-up made, closed with counselling unmet, reopened.
+    ccwc = Caller.system(store, clock(), "ccwc-focal-1")
+    today = local_today(clock(), "Asia/Phnom_Penh")
+    plan_follow_up(ccwc, a.id, FollowUpPlan(on=today, note="Home visit"))
+    record_follow_up(ccwc, a.id, FollowUpMade(note="Back at school", next_on=None))
+    close_case(
+        ccwc,
+        a.id,
+        CaseClosing(
+            reason=ClosureReason.CHILD_MOVED,
+            outcome="Moved to the aunt's",
+            override="Counselling arranged there by phone",
+        ),
+    )
+    clock.advance(hours=2)
+    reopen_case(Caller.system(store, clock(), "ccwc-focal-1"), a.id, CaseReopening(reason="Back"))
 
     # Case b: cancelled by the sender; another left waiting (the tick fires on it).
     r4 = _refer(
@@ -197,6 +231,16 @@ def make_history(store: Store, clock: FakeClock) -> History:
         to_provider_id="helpline",
         service=Service.PHONE_COUNSELLING,
         risk=RiskLevel.HIGH,
+    )
+    # Case b's risk rises (r5 gets sooner deadlines) and it gains a need.
+    change_case(
+        Caller.system(store, clock(), "ccwc-focal-2"),
+        b.id,
+        CaseChange(
+            risk=RiskLevel.EMERGENCY,
+            needs=[Service.COUNSELLING, Service.PHONE_COUNSELLING],
+            note="Threatened again",
+        ),
     )
     # Case c: an emergency left unacknowledged, and a need nothing meets (a gap).
     r6 = _refer(
@@ -361,6 +405,12 @@ def test_the_history_has_every_kind_of_record(source: SqliteStore, history: Hist
     assert [len(t) for t in shot["tokens"].values()] == [1, 1]
     assert any(c.version > 1 for c in shot["cases"])
     assert any(r.continues_referral_id for r in shot["referrals"])
+    # a case's life (#17): its own events, a risk rise that retimed a hop, coded reasons
+    kinds = {e.kind.value for c in shot["cases"] for e in c.history}
+    assert kinds >= {"risk_changed", "needs_changed", "follow_up_set", "followed_up"}
+    assert kinds >= {"closed", "reopened"}
+    assert any(r.risk is RiskLevel.EMERGENCY and r.version > 1 for r in shot["referrals"])
+    assert any(r.status_reason_code is StepReason.CHILD_UNREACHABLE for r in shot["referrals"])
 
 
 def test_archive_round_trip_is_exact(

@@ -93,11 +93,11 @@ def make_referral(w: World, role: str, own: bool) -> tuple[str, str, dict[str, A
         }
     else:
         base = w.referral(foreign=not own)
-        body = {
+        body = {  # not the open medical referral again (a duplicate: 409)
             "case_id": base.case_id,
             "from_provider_id": "ccwc-a",
-            "to_provider_id": "hc-a",
-            "service": "medical_care",
+            "to_provider_id": "tpo-a",
+            "service": "counselling",
             "reason": "again",
         }
     return "POST", "/api/v1/referrals", {"json": body}
@@ -116,6 +116,10 @@ def consent(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     return "PUT", f"/api/v1/cases/{r.case_id}/consent", {"json": body}
 
 
+#: Closing a case whose counselling need was never met (its referral was cancelled).
+CLOSING = {"reason": "opened_in_error", "outcome": "Opened twice", "override": "A twin case"}
+
+
 def close(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     from referral_graph.services import referrals
     from referral_graph.services.referrals import Step
@@ -123,7 +127,25 @@ def close(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     r = w.referral(foreign=not own)
     step = Step(status="cancelled", reason="opened by mistake")
     referrals.move_referral(Caller.system(w.store, w.clock(), "t"), r.id, step)
-    return "POST", f"/api/v1/cases/{r.case_id}/close", {}
+    return "POST", f"/api/v1/cases/{r.case_id}/close", {"json": CLOSING}
+
+
+def reopen(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    from referral_graph.services import case_life
+
+    _, url, _ = close(w, role, own)
+    case_id = url.split("/")[-2]
+    closing = case_life.CaseClosing.model_validate(CLOSING)
+    case_life.close_case(Caller.system(w.store, w.clock(), "t"), case_id, closing)
+    return "POST", f"/api/v1/cases/{case_id}/reopen", {"json": {"reason": "Back home"}}
+
+
+def case_write(method: str, suffix: str, body: dict[str, Any]) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        r = w.referral(foreign=not own)
+        return method, f"/api/v1/cases/{r.case_id}{suffix}", {"json": body}
+
+    return build
 
 
 def fhir(kind: str) -> Any:
@@ -424,6 +446,17 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/cases/{case_id}"): case_url(""),
     ("PUT", "/api/v1/cases/{case_id}/consent"): consent,
     ("POST", "/api/v1/cases/{case_id}/close"): close,
+    ("PATCH", "/api/v1/cases/{case_id}"): case_write("PATCH", "", {"risk": "emergency"}),
+    ("PUT", "/api/v1/cases/{case_id}/follow-up"): case_write(
+        "PUT", "/follow-up", {"on": "2026-12-31"}
+    ),
+    ("POST", "/api/v1/cases/{case_id}/follow-ups"): case_write(
+        "POST", "/follow-ups", {"note": "Back at school"}
+    ),
+    ("POST", "/api/v1/cases/{case_id}/reopen"): reopen,
+    ("GET", "/api/v1/cases/{case_id}/timeline"): case_url("/timeline"),
+    ("GET", "/api/v1/queue"): get("/api/v1/queue"),
+    ("GET", "/api/v1/reason-codes"): get("/api/v1/reason-codes"),
     ("GET", "/api/v1/cases/{case_id}/path"): case_url("/path"),
     ("GET", "/api/v1/cases/{case_id}/recommendations"): case_url("/recommendations"),
     ("POST", "/api/v1/referrals"): make_referral,

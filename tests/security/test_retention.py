@@ -9,11 +9,20 @@ import pytest
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.models import REMOVED, utc_now
-from referral_graph.services import cases, referrals, retention
+from referral_graph.domain.reasons import ClosureReason
+from referral_graph.services import case_life, cases, referrals, retention
 from referral_graph.services.caller import Caller
+from referral_graph.services.case_life import CaseClosing
 from referral_graph.services.referrals import Step
 from referral_graph.store.port import HistoryQuery
 from tests.factories import FakeClock, load_small_network, opening, refer_to_health_centre
+
+#: Counselling (the case's need) was never referred: closed with an override.
+CLOSING = CaseClosing(
+    reason=ClosureReason.CHILD_MOVED,
+    outcome="Treated; safe at the aunt's",
+    override="Counselling arranged by the aunt's CCWC",
+)
 
 
 def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
@@ -24,7 +33,7 @@ def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
     )
     made = refer_to_health_centre(store, clock(), case.id, reason="bruises, says her uncle")
     with pytest.raises(Conflict, match="still open"):
-        cases.close_case(Caller.system(store, clock()), case.id)
+        case_life.close_case(Caller.system(store, clock()), case.id, CLOSING)
     for step in (
         Step(status="received"),
         Step(status="accepted"),
@@ -33,7 +42,7 @@ def closed_case(store: SqliteStore, clock: FakeClock) -> tuple[str, str]:
     ):
         clock.advance(hours=2)
         referrals.move_referral(Caller.system(store, clock(), "t"), made.id, step)
-    cases.close_case(Caller.system(store, clock()), case.id)
+    case_life.close_case(Caller.system(store, clock()), case.id, CLOSING)
     return case.id, made.id
 
 

@@ -21,10 +21,11 @@ from referral_graph.adapters.neo4j.mapping import (
     referral_row,
     set_datetimes,
 )
-from referral_graph.adapters.neo4j.plumbing import CypherRunner, page_of
+from referral_graph.adapters.neo4j.plumbing import CypherRunner, inside, page_of
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
 from referral_graph.store.port import (
+    AttentionQuery,
     CaseFile,
     CasesPort,
     InboxQuery,
@@ -32,6 +33,9 @@ from referral_graph.store.port import (
     Page,
     ReferralFile,
 )
+
+WAITING_ON_RECEIVER = ("requested", "received", "accepted")
+ENDED = ("rejected", "failed", "cancelled")
 
 # --- cases -------------------------------------------------------------------------
 
@@ -142,6 +146,77 @@ CALL (r, ok) {
 )
 
 GET_REFERRAL: LiteralString = "MATCH (r:Referral {id: $id}) RETURN r.doc AS doc"
+
+RETIME_REFERRAL: LiteralString = (
+    """
+MATCH (r:Referral {id: $row.id})
+SET r._lock = true
+REMOVE r._lock
+WITH r, r.version = $expected AS ok
+CALL (r, ok) {
+  WITH r WHERE ok
+  SET r = $row"""
+    + set_datetimes("r", "$row", REFERRAL_TIMES)
+    + """
+}
+RETURN ok
+"""
+)
+
+STORED_REFERRAL: LiteralString = """
+MATCH (r:Referral {id: $id})
+RETURN r.doc AS doc, r.version AS version
+"""
+
+# --- the work queue --------------------------------------------------------------------
+
+#: A hop ``r`` of case ``c`` past its deadline, or one that ended without the service
+#: with nothing referred for that service since and nothing open or completed for it.
+LATE_OR_LEFT: LiteralString = """(
+  r.pending_due_at < $now
+  OR (r.status IN $ended AND NOT EXISTS {
+        MATCH (c)<-[:FOR]-(n:Referral)
+        WHERE n.service = r.service AND n.id <> r.id
+          AND (n.created_at > r.created_at OR NOT n.status IN $ended) }))
+"""
+
+ATTENTION_OPENED: LiteralString = """
+  UNWIND $openers AS pid
+  MATCH (:Provider {id: pid})-[:OPENED]->(c:Case {status: 'open'})
+  RETURN c
+"""
+
+ATTENTION_RECEIVED: LiteralString = """
+  MATCH (r:Referral) WHERE r.to_provider_id IN $receivers AND r.status IN $waiting
+  MATCH (r)-[:FOR]->(c:Case {status: 'open'})
+  RETURN c
+"""
+
+ATTENTION_SENT: LiteralString = (
+    """
+  UNWIND $senders AS pid
+  MATCH (:Provider {id: pid})-[:SENT]->(r:Referral)-[:FOR]->(c:Case {status: 'open'})
+  WHERE """
+    + LATE_OR_LEFT
+    + """
+  RETURN c
+"""
+)
+
+ATTENTION_IN_AREA: LiteralString = """
+  MATCH (r:Referral)-[:FOR]->(c:Case {status: 'open'})
+  WHERE """
+
+ATTENTION_FILES: LiteralString = """
+}
+WITH DISTINCT c ORDER BY c.opened_at, c.id LIMIT $limit
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:FOR]-(r:Referral)
+  WITH r ORDER BY r.hop, r.created_at, r.id
+  RETURN collect(r.doc) AS referrals
+}
+RETURN c.doc AS doc, referrals
+"""
 
 #: The referral's version and, if the referral holds it, the event ``$event_id``.
 STORED_REFERRAL_EVENT: LiteralString = """
@@ -315,6 +390,17 @@ class Neo4jCases(CypherRunner, CasesPort):
             event=event_row(event, text_times=True),
         )
 
+    def retime_referral(self, referral: Referral, expected_version: int) -> None:
+        record = self._one(
+            RETIME_REFERRAL,
+            row=referral_row(referral, text_times=True),
+            expected=expected_version,
+        )
+        if record is None or not record["ok"]:
+            if self._landed(STORED_REFERRAL, referral, version=referral.version, id=referral.id):
+                return  # a replay: the first commit saved exactly this
+            raise StaleVersion("referral", referral.id)
+
     def get_referral(self, referral_id: str) -> Referral | None:
         doc = self._doc(GET_REFERRAL, id=referral_id)
         return None if doc is None else Referral.model_validate_json(doc)
@@ -357,3 +443,37 @@ class Neo4jCases(CypherRunner, CasesPort):
         statuses = [s.value for s in query.statuses]
         read = Referral.model_validate_json
         return self._page(text, page, read, provider_id=query.provider_id, statuses=statuses)
+
+    def attention_cases(self, query: AttentionQuery) -> list[CaseFile]:
+        branches: list[LiteralString] = []
+        params: dict[str, object] = {
+            "now": query.now,
+            "ended": list(ENDED),
+            "waiting": list(WAITING_ON_RECEIVER),
+            "openers": list(query.openers),
+            "receivers": list(query.receivers),
+            "senders": list(query.senders),
+            "limit": query.limit,
+        }
+        if query.openers:
+            branches.append(ATTENTION_OPENED)
+        if query.receivers:
+            branches.append(ATTENTION_RECEIVED)
+        if query.senders:
+            branches.append(ATTENTION_SENT)
+        if query.everywhere:
+            branches.append(ATTENTION_IN_AREA + LATE_OR_LEFT + "  RETURN c\n")
+        elif query.area is not None:
+            predicate, area_params = inside("c.village_code", query.area)
+            params.update(area_params)
+            branches.append(ATTENTION_IN_AREA + predicate + " AND " + LATE_OR_LEFT + "  RETURN c\n")
+        if not branches:
+            return []
+        text = "CALL () {" + "  UNION\n".join(branches) + ATTENTION_FILES
+        return [
+            CaseFile(
+                Case.model_validate_json(record["doc"]),
+                [Referral.model_validate_json(d) for d in record["referrals"]],
+            )
+            for record in self._records(text, **params)
+        ]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from referral_graph.adapters.sqlite.sql import SqlitePart, in_chunks, page_of_docs
+from referral_graph.adapters.sqlite.sql import SqlitePart, in_chunks, page_of_docs, scope_sql
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.isotime import iso, opt_iso
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Provider, Referral, ReferralEvent
 from referral_graph.store.port import (
+    AttentionQuery,
     CaseFile,
     CasesPort,
     InboxQuery,
@@ -24,6 +25,19 @@ from referral_graph.store.port import (
     Page,
     ReferralFile,
 )
+
+WAITING_ON_RECEIVER = ("requested", "received", "accepted")
+ENDED = ("rejected", "failed", "cancelled")
+
+#: A hop past its deadline, or one that ended without the service with nothing
+#: referred for that service since and nothing open or completed for it.
+_LATE_OR_LEFT = f"""(
+  (r.pending_due_at IS NOT NULL AND r.pending_due_at < ?)
+  OR (r.status IN {ENDED!r} AND NOT EXISTS (
+        SELECT 1 FROM referrals n
+        WHERE n.case_id = r.case_id AND n.service = r.service AND n.id <> r.id
+          AND (n.created_at > r.created_at OR n.status NOT IN {ENDED!r})))
+)"""
 
 
 def _step(referral: Referral, status: ReferralStatus) -> str | None:
@@ -171,6 +185,16 @@ class SqliteCases(SqlitePart, CasesPort):
             raise StaleVersion("referral", referral.id, None if row is None else row[0])
         self._insert_event(event)
 
+    def retime_referral(self, referral: Referral, expected_version: int) -> None:
+        columns = _changing_columns(referral)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        cur = self.conn.execute(
+            f"UPDATE referrals SET {assignments} WHERE id = ? AND version = ?",
+            [*columns.values(), referral.id, expected_version],
+        )
+        if cur.rowcount != 1:
+            raise StaleVersion("referral", referral.id)
+
     def get_referral(self, referral_id: str) -> Referral | None:
         row = self.conn.execute("SELECT doc FROM referrals WHERE id = ?", (referral_id,)).fetchone()
         return None if row is None else Referral.model_validate_json(row[0])
@@ -224,3 +248,53 @@ class SqliteCases(SqlitePart, CasesPort):
         for r in referrals:
             ids += [r.from_provider_id, r.to_provider_id]
         return CaseFile(case, referrals, self._providers(ids))
+
+    def attention_cases(self, query: AttentionQuery) -> list[CaseFile]:
+        branches: list[str] = []
+        args: list[object] = []
+        late_or_left = _LATE_OR_LEFT
+
+        def marks(values: tuple[str, ...]) -> str:
+            args.extend(values)
+            return ",".join("?" * len(values))
+
+        if query.openers:
+            branches.append(
+                "SELECT id FROM cases WHERE status = 'open'"
+                f" AND opened_by_provider_id IN ({marks(query.openers)})"
+            )
+        if query.receivers:
+            branches.append(
+                f"SELECT r.case_id FROM referrals r WHERE r.to_provider_id IN"
+                f" ({marks(query.receivers)}) AND r.status IN {WAITING_ON_RECEIVER!r}"
+            )
+        if query.senders:
+            branches.append(
+                f"SELECT r.case_id FROM referrals r WHERE r.from_provider_id IN"
+                f" ({marks(query.senders)}) AND {late_or_left}"
+            )
+            args.append(iso(query.now))
+        if query.everywhere or query.area is not None:
+            condition, values = (
+                ("1", []) if query.everywhere else scope_sql("r.village_code", str(query.area))
+            )
+            branches.append(
+                f"SELECT r.case_id FROM referrals r WHERE {condition} AND {late_or_left}"
+            )
+            args += [*values, iso(query.now)]
+        if not branches:
+            return []
+        rows = self.conn.execute(
+            f"WITH hit(case_id) AS ({' UNION '.join(branches)}) SELECT c.id, c.doc FROM cases c"
+            " WHERE c.id IN (SELECT case_id FROM hit) AND c.status = 'open'"
+            " ORDER BY c.opened_at, c.id LIMIT ?",
+            [*args, query.limit],
+        ).fetchall()
+        by_case: dict[str, list[Referral]] = {row[0]: [] for row in rows}
+        sql = (
+            "SELECT case_id, doc FROM referrals WHERE case_id IN ({marks})"
+            " ORDER BY case_id, hop, created_at, id"
+        )
+        for case_id, doc in in_chunks(self.conn, sql, by_case):
+            by_case[case_id].append(Referral.model_validate_json(doc))
+        return [CaseFile(Case.model_validate_json(doc), by_case[cid]) for cid, doc in rows]
