@@ -243,6 +243,12 @@ class CaseEvent(Model):
     follow_up_on: date | None = None
     referral_id: Identifier | None = None
     note: str | None = Field(None, max_length=1000)
+    step: ReferralStatus | None = Field(
+        None, description="The referral step a ``step_disputed`` event is about."
+    )
+    incident_at: datetime | None = Field(
+        None, description="The incident time an ``incident_recorded`` event put on record."
+    )
 
 
 class CaseClosure(Model):
@@ -345,6 +351,19 @@ class Case(Model):
 REMOVED = "(removed)"
 
 
+class RelayedStep(Model):
+    """A receiver's step someone else put on record for it, after the receiver confirmed
+    it by phone, SMS … ("relayed by …, confirmed by phone"): who, how, and when it was
+    typed (the step's own time is in ``Referral.step_times``)."""
+
+    channel: RelayChannel
+    by: ShortText = Field(description="Who recorded it (their username).")
+    by_provider_id: Identifier | None = Field(
+        None, description="The provider they recorded it from (none for a coordinator)."
+    )
+    recorded_at: datetime
+
+
 class Referral(Model):
     """One handoff of a case from one provider to the next."""
 
@@ -378,6 +397,10 @@ class Referral(Model):
     next_alert_at: datetime | None = Field(
         None, description="When the scheduler next looks at this referral."
     )
+    relayed: dict[ReferralStatus, RelayedStep] = Field(
+        default_factory=dict,
+        description="The receiver's steps someone else recorded on its behalf, by status.",
+    )
     version: int = 1
 
     def purged(self) -> Referral:
@@ -390,6 +413,14 @@ class Referral(Model):
         made, or when it has no deadlines)."""
         window = PENDING_WINDOW.get(self.status)
         return None if window is None or self.due is None else self.due.of(window)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the referral closed: the time of its closing step (which may have been
+        put on record later, ``occurred_at``), None while it is open."""
+        if not self.status.is_closed:
+            return None
+        return self.step_times.get(self.status, self.updated_at)
 
     @property
     def followed_top_recommendation(self) -> bool | None:

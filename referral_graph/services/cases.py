@@ -7,7 +7,7 @@ sees of a case is decided in the transaction that reads it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.ids import new_case_code, new_id
@@ -16,6 +16,7 @@ from referral_graph.domain.vocabulary import Gender, Language, RiskLevel, Servic
 from referral_graph.security.policy import Access, may_act_for
 from referral_graph.services.access import SeenCase, case_seen
 from referral_graph.services.caller import Caller
+from referral_graph.services.incident import incident_event, incident_time
 from referral_graph.store.port import Transaction
 
 
@@ -37,6 +38,12 @@ class CaseOpening(BaseModel):
     consent: Consent | None = None
     contact_arrangement: str | None = Field(None, max_length=500)
     note: str | None = Field(None, max_length=2000)
+    incident_at: AwareDatetime | None = Field(
+        None,
+        description="When the violence happened, if known (never required; not in the "
+        "future). For sexual violence (a need of post_rape_care) it starts the 72-hour "
+        "PEP and 120-hour emergency-contraception clocks.",
+    )
 
 
 def _case(tx: Transaction, case_id: str) -> Case:
@@ -79,6 +86,9 @@ def open_case(caller: Caller, opening: CaseOpening) -> Case:
         )
     now, opened_by = caller.now, caller.actor
     fields = opening.model_dump()
+    if opening.incident_at is not None:
+        fields["incident_at"] = incident_time(opening.incident_at, now)
+        fields["history"] = (incident_event(now, opened_by, fields["incident_at"]),)
     case_id = new_id("case")
     codes = [new_case_code(opening.village_code) for _ in range(5)]
 

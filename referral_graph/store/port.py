@@ -20,6 +20,7 @@ and names one concern, so a function that needs one concern can say so in its ty
 :class:`TimelinessPort`    SLA policy, alerts, due lists, audit facts, the outbox
 :class:`AccountsPort`      users, tokens, sign-in failures, access log, idempotency
 :class:`TrainingPort`      people, training sessions, attendance, coaching, awareness
+:class:`IntakePort`        identifications of children sent to a CCWC to register
 :class:`ArchivePort`       seeding, export and restore, metrics, retention, housekeeping
 =========================  ==============================================================
 
@@ -43,6 +44,7 @@ from referral_graph.domain.queries import (
     CoachingQuery,
     DueQuery,
     HistoryQuery,
+    IdentificationQuery,
     InboxQuery,
     Listing,
     Page,
@@ -64,6 +66,7 @@ from referral_graph.store.accounts import AccountsPort
 from referral_graph.store.archive import ArchivePort
 from referral_graph.store.cases import CasesPort
 from referral_graph.store.directory import DirectoryPort
+from referral_graph.store.intake import IntakePort
 from referral_graph.store.timeliness import TimelinessPort
 from referral_graph.store.training import TrainingPort
 
@@ -81,7 +84,9 @@ __all__ = [
     "HistoryQuery",
     "HopFact",
     "IdempotencyRecord",
+    "IdentificationQuery",
     "InboxQuery",
+    "IntakePort",
     "Listing",
     "OutboxMessage",
     "Page",
@@ -103,7 +108,7 @@ T = TypeVar("T")
 
 
 class Transaction(
-    DirectoryPort, CasesPort, TimelinessPort, AccountsPort, TrainingPort, ArchivePort
+    DirectoryPort, CasesPort, TimelinessPort, AccountsPort, TrainingPort, IntakePort, ArchivePort
 ):
     """Reads and writes inside one store transaction: every role port."""
 

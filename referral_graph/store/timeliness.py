@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, TimelinessAlert
 from referral_graph.domain.queries import AlertQuery, DueQuery, HistoryQuery, Listing, Page
 from referral_graph.domain.records import HopFact, OutboxMessage
 from referral_graph.domain.sla import SlaPolicy
@@ -55,6 +55,18 @@ class TimelinessPort(ABC):
     @abstractmethod
     def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
         """Every referral made in the window, oldest first, as audit facts."""
+
+    # --- the incident clock ----------------------------------------------------------
+    @abstractmethod
+    def cases_care_alert_due(self, now: datetime, limit: int) -> list[Case]:
+        """Cases whose next look at their post-rape care windows (``care_alert_at``, set
+        from ``domain.care.first_care_alert_at`` whenever a case is written) is at or
+        before ``now``, soonest first."""
+
+    @abstractmethod
+    def set_care_alert_at(self, case_id: str, expected_version: int, at: datetime | None) -> None:
+        """Move the case's next look at its windows, unless the case changed meanwhile
+        (its write set the look anew)."""
 
     # --- outbox ----------------------------------------------------------------------
     @abstractmethod

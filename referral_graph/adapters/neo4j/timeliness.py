@@ -18,7 +18,7 @@ from neo4j.time import DateTime
 from referral_graph.adapters.neo4j.mapping import native_time
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, page_of, where
 from referral_graph.domain.errors import Conflict
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, TimelinessAlert
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
     AlertQuery,
@@ -99,8 +99,22 @@ RETURN x.id AS id, x.case_id AS case_id, x.from_provider_id AS from_provider_id,
        x.in_progress_at AS in_progress_at, x.closed_at AS closed_at,
        x.acknowledge_due AS acknowledge_due, x.decide_due AS decide_due,
        x.first_contact_due AS first_contact_due, x.status_reason AS status_reason,
-       x.recommendation_rank AS recommendation_rank
+       x.recommendation_rank AS recommendation_rank,
+       c.identification_source AS identification_source,
+       coalesce(x.relayed_steps, []) AS relayed_steps
 ORDER BY x.created_at, x.id
+"""
+
+CARE_ALERT_DUE: LiteralString = """
+MATCH (c:Case) WHERE c.care_alert_at <= $now
+RETURN c.doc AS doc
+ORDER BY c.care_alert_at, c.id
+LIMIT $limit
+"""
+
+SET_CARE_ALERT: LiteralString = """
+MATCH (c:Case {id: $id}) WHERE c.version = $expected
+SET c.care_alert_at = $at
 """
 
 ENQUEUE: LiteralString = """
@@ -128,6 +142,7 @@ def _fact(record: Record) -> HopFact:
         key: native_time(value) if isinstance(value, DateTime) else value
         for key, value in zip(record.keys(), record.values(), strict=True)
     }
+    values["relayed_steps"] = tuple(values["relayed_steps"])
     return HopFact(**values)
 
 
@@ -204,6 +219,14 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
         filters, params = filtered(values, HOP_FACT_FILTERS, query.area, "c.village_code")
         text = REFERRALS_WITH_CASES + where(filters) + HOP_FACT_RETURN
         return [_fact(r) for r in self._records(text, **params)]
+
+    # --- the incident clock ----------------------------------------------------------
+    def cases_care_alert_due(self, now: datetime, limit: int) -> list[Case]:
+        docs = self._docs(CARE_ALERT_DUE, now=now, limit=limit)
+        return [Case.model_validate_json(d) for d in docs]
+
+    def set_care_alert_at(self, case_id: str, expected_version: int, at: datetime | None) -> None:
+        self._records(SET_CARE_ALERT, id=case_id, expected=expected_version, at=at)
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from referral_graph.adapters.sqlite.sql import Filters, SqlitePart, page_of_docs, scope_sql, where
 from referral_graph.domain.areas import scope
 from referral_graph.domain.isotime import iso, opt_iso, parse_iso
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, TimelinessAlert
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
     AlertQuery,
@@ -28,7 +28,9 @@ _FACT_COLUMNS = (
     "id, case_id, from_provider_id, to_provider_id, continues_referral_id, service, risk,"
     " status, hop, village_code, case_opened_at, created_at, received_at, accepted_at,"
     " rejected_at, in_progress_at, closed_at, acknowledge_due, decide_due,"
-    " first_contact_due, status_reason, recommendation_rank"
+    " first_contact_due, status_reason, recommendation_rank,"
+    " (SELECT c.identification_source FROM cases c WHERE c.id = referrals.case_id),"
+    " relayed_steps"
 )
 _FACT_TIMES = range(10, 20)
 
@@ -38,7 +40,9 @@ def _fact(row: tuple[object, ...]) -> HopFact:
     for i in _FACT_TIMES:
         if values[i] is not None:
             values[i] = parse_iso(values[i])
-    return HopFact(*values)  # type: ignore[arg-type]
+    relayed = values.pop()
+    steps = tuple(s for s in str(relayed or "").split(",") if s)
+    return HopFact(*values, relayed_steps=steps)  # type: ignore[arg-type]
 
 
 class SqliteTimeliness(SqlitePart, TimelinessPort):
@@ -130,6 +134,21 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
             f.args,
         ).fetchall()
         return [_fact(r) for r in rows]
+
+    # --- the incident clock ----------------------------------------------------------
+    def cases_care_alert_due(self, now: datetime, limit: int) -> list[Case]:
+        rows = self.conn.execute(
+            "SELECT doc FROM cases WHERE care_alert_at IS NOT NULL AND care_alert_at <= ?"
+            " ORDER BY care_alert_at, id LIMIT ?",
+            (iso(now), limit),
+        ).fetchall()
+        return [Case.model_validate_json(r[0]) for r in rows]
+
+    def set_care_alert_at(self, case_id: str, expected_version: int, at: datetime | None) -> None:
+        self.conn.execute(
+            "UPDATE cases SET care_alert_at = ? WHERE id = ? AND version = ?",
+            (opt_iso(at), case_id, expected_version),
+        )
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:
