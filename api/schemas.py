@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -176,6 +177,9 @@ class CaseHandoffView(BaseModel):
     wants_lgbtiq_affirming: bool
     contact_arrangement: str | None = None
     status: str
+    incident_at: datetime | None = Field(
+        None, description="When the violence happened, if known (post-rape care clocks)."
+    )
 
     @classmethod
     def of(cls, case: Case, *, with_contact: bool) -> CaseHandoffView:
@@ -190,6 +194,7 @@ class CaseHandoffView(BaseModel):
             wants_lgbtiq_affirming=case.wants_lgbtiq_affirming,
             contact_arrangement=case.contact_arrangement if with_contact else None,
             status=case.status.value,
+            incident_at=case.incident_at,
         )
 
 

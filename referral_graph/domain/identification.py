@@ -158,7 +158,10 @@ class Identification(Model):
     @property
     def band(self) -> AgeBand:
         """The age band, from the exact age when that is known."""
-        return self.age_band if self.age is None or self.age_band else AgeBand.of(self.age)
+        if self.age_band is not None:
+            return self.age_band
+        assert self.age is not None  # one of the two is always given
+        return AgeBand.of(self.age)
 
     @property
     def pending_due_at(self) -> datetime | None:

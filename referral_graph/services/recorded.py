@@ -42,6 +42,7 @@ def find_answer(store: Store, key: str) -> IdempotencyRecord | None:
 _OBJECT_PARAMS = (
     "case_id",
     "referral_id",
+    "identification_id",
     "provider_id",
     "pathway_id",
     "user_id",

@@ -40,9 +40,9 @@ def _fact(row: tuple[object, ...]) -> HopFact:
     for i in _FACT_TIMES:
         if values[i] is not None:
             values[i] = parse_iso(values[i])
-    relayed = values.pop()
+    *columns, relayed = values
     steps = tuple(s for s in str(relayed or "").split(",") if s)
-    return HopFact(*values, relayed_steps=steps)  # type: ignore[arg-type]
+    return HopFact(*columns, relayed_steps=steps)  # type: ignore[arg-type, misc]
 
 
 class SqliteTimeliness(SqlitePart, TimelinessPort):
