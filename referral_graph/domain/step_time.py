@@ -13,7 +13,7 @@ covers the longest outages seen, and anything older belongs in a note, not a ste
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from referral_graph.domain.errors import InvalidInput
 
@@ -34,7 +34,6 @@ def step_time(
     """When the step happened: ``occurred_at`` checked against ``now`` and the
     ``previous`` step's time, or ``now`` when none is given.
 
-    >>> from datetime import UTC
     >>> now = datetime(2026, 3, 2, 8, tzinfo=UTC)
     >>> step_time(None, now, None) == now
     True
@@ -66,4 +65,4 @@ def step_time(
             f"({previous.isoformat()}).",
             field=field,
         )
-    return min(occurred_at, now)
+    return min(occurred_at, now).astimezone(UTC)

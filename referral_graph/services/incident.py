@@ -12,7 +12,7 @@ case and window (the message id is the alert's one possible id).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -46,7 +46,7 @@ def incident_time(at: datetime, now: datetime) -> datetime:
             f"incident_at is in the future ({at.isoformat()}; it is now {now.isoformat()}).",
             field="incident_at",
         )
-    return min(at, now)
+    return min(at, now).astimezone(UTC)
 
 
 def incident_event(now: datetime, actor: str, at: datetime) -> CaseEvent:
