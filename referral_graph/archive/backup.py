@@ -18,7 +18,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     provider     pathway
     training_policy  person  training_session  attendance  coaching  awareness
     user     token
-    case         gap
+    case         gap         identification
     referral     followed at once by its events, oldest first: event event ...
     alert        outbox      access
     end          counts per kind, and the SHA-256 of every line before it
@@ -56,6 +56,12 @@ from typing import IO, Any, cast
 
 from referral_graph.adapters.sqlite.schema import latest_version
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.archive.intake import KINDS as INTAKE_KINDS
+from referral_graph.archive.intake import (
+    IntakeLoading,
+    intake_archive_counts,
+    intake_archive_records,
+)
 from referral_graph.archive.training import (
     TrainingLoading,
     training_archive_counts,
@@ -361,6 +367,7 @@ def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
         yield {"kind": "case", "data": c.model_dump(mode="json")}
     for g in _gaps(tx):
         yield {"kind": "gap", "data": _gap_data(g)}
+    yield from intake_archive_records(tx)
     for r in _pages(tx.all_referrals):
         yield {"kind": "referral", "data": r.model_dump(mode="json")}
         for e in tx.referral_events(r.id):
@@ -498,7 +505,7 @@ def read_archive(path: Path) -> Iterator[Record]:
 
 
 @dataclass
-class _Loader(TrainingLoading):
+class _Loader(TrainingLoading, IntakeLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -719,6 +726,7 @@ def _store_counts(tx: Transaction) -> dict[str, int]:
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
         **training_archive_counts(tx),
+        **intake_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -768,6 +776,7 @@ _COUNTED = (
     "training_session",
     "coaching",
     "awareness",
+    *INTAKE_KINDS,
 )
 
 

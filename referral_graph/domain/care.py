@@ -13,7 +13,9 @@ PMC7498098). A case shows both clocks when
 
 A window is *covered* once a health hop holds the case: a referral for post-rape or
 medical care that the receiver accepted (or went further). Until then the scheduler
-alerts :data:`ALERT_LEAD` before each window closes (once per case and window).
+alerts :data:`ALERT_LEAD` before each window closes (once per case and window). Stores
+keep :func:`clock_start` as a column, so the scheduler finds the cases whose windows
+are closing now by their incident time alone (no state of its own to keep or restore).
 """
 
 from __future__ import annotations
@@ -95,20 +97,28 @@ def health_hop_accepted(referrals: Iterable[Referral]) -> bool:
     return any(r.service in HEALTH_SERVICES and r.status in HOLDING_STATUSES for r in referrals)
 
 
+def clock_start(case: Case) -> datetime | None:
+    """When the case's windows started: the incident time of an open case of sexual
+    violence (None for any other case: it has no windows to alert about)."""
+    if case.status is not CaseStatus.OPEN or not sexual_violence(case):
+        return None
+    return case.incident_at
+
+
 def alert_times(case: Case) -> dict[CareWindow, datetime]:
-    """When the scheduler should alert about each window of an open case (none unless
-    sexual violence with an incident time)."""
-    if case.status is not CaseStatus.OPEN or case.incident_at is None:
+    """When the scheduler should alert about each window of the case (none unless an
+    open case of sexual violence with an incident time)."""
+    start = clock_start(case)
+    if start is None:
         return {}
-    if not sexual_violence(case):
-        return {}
-    return {w: closes_at(case.incident_at, w) - ALERT_LEAD for w in CareWindow}
+    return {w: closes_at(start, w) - ALERT_LEAD for w in CareWindow}
 
 
-def first_care_alert_at(case: Case) -> datetime | None:
-    """The scheduler's first look at a case's windows (stores keep it as a column; the
-    scheduler moves it on as it alerts)."""
-    return min(alert_times(case).values(), default=None)
+def alert_phase(now: datetime) -> tuple[datetime, datetime]:
+    """The incident times ``(after, until]`` of the cases with a window in its last
+    :data:`ALERT_LEAD` at ``now`` (some window closing within a day)."""
+    shortest, longest = min(WINDOW_LENGTH.values()), max(WINDOW_LENGTH.values())
+    return now - longest, now - shortest + ALERT_LEAD
 
 
 def care_alert_key(case_id: str, window: CareWindow) -> str:

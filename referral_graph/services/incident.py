@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from referral_graph.domain.care import (
     ALERT_LEAD,
     CareWindow,
+    alert_phase,
     alert_times,
     care_alert_key,
     care_clocks,
@@ -153,39 +154,37 @@ def care_windows(caller: Caller, case_id: str) -> CareWindows:
 
 
 # --- the scheduler -----------------------------------------------------------------------
-def fire_care_alerts(store: Store, now: datetime, *, batch: int = 200) -> list[OutboxMessage]:
-    """Alert about every window due an alert at ``now``: open, closing within a day,
-    and no health hop accepted. Each case's next look moves on; each alert is written
-    once (its outbox id is the case and window: a case looked at again, because it was
-    saved meanwhile, returns the message again but writes nothing new)."""
-    fired: list[OutboxMessage] = []
-    for _round in range(1000):
-        due = store.read(lambda tx: tx.cases_care_alert_due(now, batch))
-        if not due:
-            break
-        ids = [c.id for c in due]
-        fired += store.write(lambda tx: [m for i in ids for m in _look(tx, i, now)])  # noqa: B023
-        if len(due) < batch:
-            break
-    return fired
+#: Cases read per look (sexual-violence cases with a window closing today: a handful).
+CARE_BATCH = 1000
 
 
-def _look(tx: Transaction, case_id: str, now: datetime) -> list[OutboxMessage]:
+def fire_care_alerts(store: Store, now: datetime) -> list[OutboxMessage]:
+    """Alert about every window in its last day at ``now`` with no health hop accepted,
+    to the outbox. Each alert has one possible id (the case and the window) and is
+    written once, however often the scheduler looks; returns the alerts due now (some
+    perhaps written by an earlier look)."""
+    after, until = alert_phase(now)
+    closing = store.read(lambda tx: tx.cases_on_care_clock(after, until, CARE_BATCH))
+    due = [c.id for c in closing if any(at <= now for at in alert_times(c).values())]
+    if not due:
+        return []
+    return store.write(lambda tx: [m for case_id in due for m in _alerts(tx, case_id, now)])
+
+
+def _alerts(tx: Transaction, case_id: str, now: datetime) -> list[OutboxMessage]:
     case = tx.get_case(case_id)
     if case is None:
         return []
     referrals = tx.case_referrals(case_id)
-    times = alert_times(case)
-    sent: list[OutboxMessage] = []
-    covered = health_hop_accepted(referrals)
-    for window, at in times.items():
+    if health_hop_accepted(referrals):
+        return []
+    sent = []
+    for window, at in alert_times(case).items():
         closes = at + ALERT_LEAD
-        if at <= now < closes and not covered:
+        if at <= now < closes:
             message = _message(tx, case, referrals, window, closes, now)
             tx.enqueue(message)
             sent.append(message)
-    later = [at for at in times.values() if at > now]
-    tx.set_care_alert_at(case.id, case.version, None if covered else min(later, default=None))
     return sent
 
 

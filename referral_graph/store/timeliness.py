@@ -58,15 +58,10 @@ class TimelinessPort(ABC):
 
     # --- the incident clock ----------------------------------------------------------
     @abstractmethod
-    def cases_care_alert_due(self, now: datetime, limit: int) -> list[Case]:
-        """Cases whose next look at their post-rape care windows (``care_alert_at``, set
-        from ``domain.care.first_care_alert_at`` whenever a case is written) is at or
-        before ``now``, soonest first."""
-
-    @abstractmethod
-    def set_care_alert_at(self, case_id: str, expected_version: int, at: datetime | None) -> None:
-        """Move the case's next look at its windows, unless the case changed meanwhile
-        (its write set the look anew)."""
+    def cases_on_care_clock(self, after: datetime, until: datetime, limit: int) -> list[Case]:
+        """Cases whose post-rape care clock (``domain.care.clock_start``: the incident
+        time of an open case of sexual violence, kept whenever a case is written)
+        started in ``(after, until]``, earliest first."""
 
     # --- outbox ----------------------------------------------------------------------
     @abstractmethod

@@ -23,7 +23,7 @@ from referral_graph.services.accounts import NewUser, create_user
 from referral_graph.services.caller import Caller
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
-from tests.factories import T0, FakeClock, load_small_network, provider
+from tests.factories import FakeClock, load_small_network, provider
 
 PASSWORD = "correct horse battery"
 USERS = {
@@ -253,7 +253,7 @@ def test_the_ccwc_relays_the_health_centres_acknowledgement(field: Field) -> Non
 
 
 def test_incident_time_and_clocks_on_every_hop(field: Field) -> None:
-    case_id, ref = _case_and_referral(field, ["post_rape_care", "medical_care"])
+    case_id, _ = _case_and_referral(field, ["post_rape_care", "medical_care"])
     url = f"/cases/{case_id}/incident"
     problem(
         field.call("ccwc", "PUT", url, json={"incident_at": "2026-03-05T00:00:00+07:00"}),

@@ -4,7 +4,6 @@ facts by source and relayed step, and the incident clock's next look at a case."
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from referral_graph.domain.identification import (
     IdentificationStatus,
 )
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import RelayedStep
+from referral_graph.domain.models import CaseStatus, RelayedStep
 from referral_graph.domain.queries import HistoryQuery, IdentificationQuery, Page
 from referral_graph.domain.vocabulary import (
     Gender,
@@ -158,28 +157,28 @@ def test_hop_facts_carry_the_source_and_the_relayed_steps(with_case: Store) -> N
     assert back is not None and back.relayed == {S.RECEIVED: mark}
 
 
-def test_the_incident_clock_looks_at_a_case_when_due(network: Store) -> None:
+def test_cases_on_the_care_clock_are_found_by_incident_time(network: Store) -> None:
     incident = T0 - 10 * HOUR
     violence = case("case-sv", needs={Service.POST_RAPE_CARE}, incident_at=incident)
+    later = case("case-sv2", needs={Service.POST_RAPE_CARE}, incident_at=incident + HOUR)
     quiet = case("case-q", incident_at=incident)  # no sexual violence: no clock
     unknown = case("case-u", needs={Service.POST_RAPE_CARE})  # no incident time: no clock
-    for c in (violence, quiet, unknown):
+    for c in (violence, later, quiet, unknown):
         network.write(lambda tx: tx.add_case(c))  # noqa: B023
-    pep_alert = incident + timedelta(hours=72 - 24)
 
-    def due(at: Any) -> list[str]:
-        return [c.id for c in network.read(lambda tx: tx.cases_care_alert_due(at, 10))]
+    def found(after: Any, until: Any, limit: int = 10) -> list[str]:
+        return [c.id for c in network.read(lambda tx: tx.cases_on_care_clock(after, until, limit))]
 
-    assert due(pep_alert - timedelta(seconds=1)) == []
-    assert due(pep_alert) == ["case-sv"]
-    network.write(lambda tx: tx.set_care_alert_at("case-sv", 1, pep_alert + 48 * HOUR))
-    assert due(pep_alert + HOUR) == []
-    assert due(pep_alert + 48 * HOUR) == ["case-sv"]
-    # a stale version moves nothing: the case's own write set its next look
-    network.write(lambda tx: tx.set_care_alert_at("case-sv", 9, None))
-    assert due(pep_alert + 48 * HOUR) == ["case-sv"]
-    # saving the case looks anew from its windows
-    network.write(lambda tx: tx.save_case(violence.model_copy(update={"version": 2}), 1))
-    assert due(pep_alert) == ["case-sv"]
-    network.write(lambda tx: tx.set_care_alert_at("case-sv", 2, None))
-    assert due(pep_alert + 1000 * HOUR) == []
+    assert found(incident - HOUR, incident + 2 * HOUR) == ["case-sv", "case-sv2"]
+    assert found(incident, incident + 2 * HOUR) == ["case-sv2"]  # (after, until]
+    assert found(incident - HOUR, incident) == ["case-sv"]
+    assert found(incident - HOUR, incident + 2 * HOUR, limit=1) == ["case-sv"]
+    # a closed case's clock stops; a corrected incident time moves it
+    closed = violence.model_copy(
+        update={"status": CaseStatus.CLOSED, "closed_at": T0, "version": 2}
+    )
+    network.write(lambda tx: tx.save_case(closed, 1))
+    moved = later.model_copy(update={"incident_at": incident - 5 * HOUR, "version": 2})
+    network.write(lambda tx: tx.save_case(moved, 1))
+    assert found(incident - 6 * HOUR, incident + 2 * HOUR) == ["case-sv2"]
+    assert found(incident - HOUR, incident + 2 * HOUR) == []

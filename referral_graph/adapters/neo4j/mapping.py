@@ -22,7 +22,7 @@ from typing import Any, LiteralString
 from neo4j.time import Date, DateTime
 
 from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.care import first_care_alert_at
+from referral_graph.domain.care import clock_start
 from referral_graph.domain.isotime import iso
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
@@ -40,7 +40,7 @@ Row = dict[str, Any]
 
 EVENT_TIMES = ("at",)
 PROVIDER_TIMES = ("updated_at",)
-CASE_TIMES = ("opened_at", "closed_at", "purged_at", "care_alert_at")
+CASE_TIMES = ("opened_at", "closed_at", "purged_at", "care_clock_at")
 REFERRAL_TIMES = (
     "created_at",
     "received_at",
@@ -177,7 +177,7 @@ def case_row(c: Case, *, text_times: bool = False) -> Row:
         "identification_source": (
             None if c.identification_source is None else c.identification_source.value
         ),
-        "care_alert_at": first_care_alert_at(c),
+        "care_clock_at": clock_start(c),
         "version": c.version,
         "doc": c.model_dump_json(),
     }

@@ -66,7 +66,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
     " FOR (n:Identification) ON (n.identified_by_provider_id)",
     "CREATE INDEX identification_case IF NOT EXISTS FOR (n:Identification) ON (n.case_id)",
     "CREATE INDEX identification_created IF NOT EXISTS FOR (n:Identification) ON (n.created_at)",
-    "CREATE INDEX case_care_alert_at IF NOT EXISTS FOR (n:Case) ON (n.care_alert_at)",
+    "CREATE INDEX case_care_clock_at IF NOT EXISTS FOR (n:Case) ON (n.care_clock_at)",
     # capacity building
     "CREATE INDEX person_provider IF NOT EXISTS FOR (n:Person) ON (n.provider_id)",
     "CREATE INDEX training_session_starts_on IF NOT EXISTS"

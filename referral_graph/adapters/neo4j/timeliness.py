@@ -105,16 +105,11 @@ RETURN x.id AS id, x.case_id AS case_id, x.from_provider_id AS from_provider_id,
 ORDER BY x.created_at, x.id
 """
 
-CARE_ALERT_DUE: LiteralString = """
-MATCH (c:Case) WHERE c.care_alert_at <= $now
+ON_CARE_CLOCK: LiteralString = """
+MATCH (c:Case) WHERE c.care_clock_at > $after AND c.care_clock_at <= $until
 RETURN c.doc AS doc
-ORDER BY c.care_alert_at, c.id
+ORDER BY c.care_clock_at, c.id
 LIMIT $limit
-"""
-
-SET_CARE_ALERT: LiteralString = """
-MATCH (c:Case {id: $id}) WHERE c.version = $expected
-SET c.care_alert_at = $at
 """
 
 ENQUEUE: LiteralString = """
@@ -221,12 +216,9 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
         return [_fact(r) for r in self._records(text, **params)]
 
     # --- the incident clock ----------------------------------------------------------
-    def cases_care_alert_due(self, now: datetime, limit: int) -> list[Case]:
-        docs = self._docs(CARE_ALERT_DUE, now=now, limit=limit)
+    def cases_on_care_clock(self, after: datetime, until: datetime, limit: int) -> list[Case]:
+        docs = self._docs(ON_CARE_CLOCK, after=after, until=until, limit=limit)
         return [Case.model_validate_json(d) for d in docs]
-
-    def set_care_alert_at(self, case_id: str, expected_version: int, at: datetime | None) -> None:
-        self._records(SET_CARE_ALERT, id=case_id, expected=expected_version, at=at)
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 from referral_graph.adapters.sqlite.sql import SqlitePart, page_of_docs
-from referral_graph.domain.care import first_care_alert_at
+from referral_graph.domain.care import clock_start
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.isotime import iso, opt_iso
 from referral_graph.domain.lifecycle import ReferralStatus
@@ -41,7 +41,7 @@ def _case_columns(case: Case) -> dict[str, object]:
         "identification_source": (
             None if case.identification_source is None else case.identification_source.value
         ),
-        "care_alert_at": opt_iso(first_care_alert_at(case)),
+        "care_clock_at": opt_iso(clock_start(case)),
         "doc": case.model_dump_json(),
     }
 

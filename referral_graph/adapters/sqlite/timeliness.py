@@ -136,19 +136,13 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
         return [_fact(r) for r in rows]
 
     # --- the incident clock ----------------------------------------------------------
-    def cases_care_alert_due(self, now: datetime, limit: int) -> list[Case]:
+    def cases_on_care_clock(self, after: datetime, until: datetime, limit: int) -> list[Case]:
         rows = self.conn.execute(
-            "SELECT doc FROM cases WHERE care_alert_at IS NOT NULL AND care_alert_at <= ?"
-            " ORDER BY care_alert_at, id LIMIT ?",
-            (iso(now), limit),
+            "SELECT doc FROM cases WHERE care_clock_at > ? AND care_clock_at <= ?"
+            " ORDER BY care_clock_at, id LIMIT ?",
+            (iso(after), iso(until), limit),
         ).fetchall()
         return [Case.model_validate_json(r[0]) for r in rows]
-
-    def set_care_alert_at(self, case_id: str, expected_version: int, at: datetime | None) -> None:
-        self.conn.execute(
-            "UPDATE cases SET care_alert_at = ? WHERE id = ? AND version = ?",
-            (opt_iso(at), case_id, expected_version),
-        )
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:

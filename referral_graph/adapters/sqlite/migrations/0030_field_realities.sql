@@ -23,9 +23,10 @@ CREATE UNIQUE INDEX identifications_case ON identifications (case_id) WHERE case
 
 -- How the child came to notice, copied from the case document (audit facts by source).
 ALTER TABLE cases ADD COLUMN identification_source TEXT;
--- The scheduler's next look at a case's post-rape care windows.
-ALTER TABLE cases ADD COLUMN care_alert_at TEXT;
-CREATE INDEX cases_care_alert ON cases (care_alert_at) WHERE care_alert_at IS NOT NULL;
+-- When an open case of sexual violence's post-rape care windows started (its incident
+-- time): the scheduler finds the windows closing now by it.
+ALTER TABLE cases ADD COLUMN care_clock_at TEXT;
+CREATE INDEX cases_care_clock ON cases (care_clock_at) WHERE care_clock_at IS NOT NULL;
 
 -- The receiver's steps someone else recorded for it (',received,accepted,'), for the audit.
 ALTER TABLE referrals ADD COLUMN relayed_steps TEXT;
