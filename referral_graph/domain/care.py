@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from referral_graph.domain.lifecycle import HOLDING_STATUSES
 from referral_graph.domain.models import Case, CaseStatus, Referral
@@ -51,7 +52,17 @@ ALERT_LEAD = timedelta(hours=24)
 HEALTH_SERVICES = frozenset({Service.POST_RAPE_CARE, Service.MEDICAL_CARE})
 
 
-def sexual_violence(case: Case) -> bool:
+class Clocked(Protocol):
+    """A case, or an identification before it became one: what the clocks read."""
+
+    @property
+    def needs(self) -> frozenset[Service]: ...
+
+    @property
+    def incident_at(self) -> datetime | None: ...
+
+
+def sexual_violence(case: Clocked) -> bool:
     """Whether the case is one of sexual violence (it needs post-rape care)."""
     return Service.POST_RAPE_CARE in case.needs
 
@@ -78,7 +89,7 @@ def closes_at(incident_at: datetime, window: CareWindow) -> datetime:
     return incident_at + WINDOW_LENGTH[window]
 
 
-def care_clocks(case: Case, now: datetime) -> list[CareClock]:
+def care_clocks(case: Clocked, now: datetime) -> list[CareClock]:
     """The case's windows at ``now`` (none unless sexual violence with an incident time)."""
     if case.incident_at is None or not sexual_violence(case):
         return []
