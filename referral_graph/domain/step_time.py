@@ -22,6 +22,9 @@ MAX_BACKDATE = timedelta(days=7)
 #: A phone's clock may run a little ahead of the server's: a time at most this far in
 #: the future is taken as "now" rather than refused.
 CLOCK_SKEW = timedelta(minutes=2)
+#: Forms take times to the minute: a time typed in the very minute of the previous step
+#: (before it by less than this) is taken as that step's time rather than refused.
+TYPED_PRECISION = timedelta(minutes=1)
 
 
 def step_time(
@@ -59,6 +62,8 @@ def step_time(
             "record at most a week after it happened (add a note instead).",
             field=field,
         )
+    if previous is not None and previous - TYPED_PRECISION < occurred_at < previous:
+        return previous.astimezone(UTC)
     if previous is not None and occurred_at < previous:
         raise InvalidInput(
             f"{field} ({occurred_at.isoformat()}) is before the referral's previous step "
