@@ -10,6 +10,7 @@ from api.web.field_views import (
     RELAY_LABELS,
     RelayMark,
     disputable,
+    own_choices,
     relay_choices,
     relay_marks,
 )
@@ -27,6 +28,7 @@ class HopExtras:
 
     marks: dict[ReferralStatus, RelayMark] = field(default_factory=dict)
     relay: list[ReferralStatus] = field(default_factory=list)  # the caller may relay
+    earlier: list[ReferralStatus] = field(default_factory=list)  # the receiver's, backdated
     dispute: list[ReferralStatus] = field(default_factory=list)  # the caller may dispute
     show_notes: bool = False  # dispute notes: the case's CCWC and the handoff's ends
 
@@ -39,6 +41,7 @@ def extras_of(
     return HopExtras(
         marks=marks,
         relay=relay_choices(referral, party) if may_step else [],
+        earlier=own_choices(referral, party) if may_step else [],
         dispute=disputable(marks, party),
         show_notes=access is not Access.PSEUDONYMOUS
         and (access is Access.FULL or party in (Party.SENDER, Party.RECEIVER)),
@@ -60,7 +63,7 @@ def hop_extras(seen: SeenCase, principal: Principal, may_step: bool) -> dict[str
 
 
 #: Notes after a form of issue 18 (``done`` codes), and the errors it may come back with.
-FLASHES = {"relayed", "disputed", "incident", "from_identification", "declined_identification"}
+FLASHES = {"disputed", "incident", "from_identification", "declined_identification"}
 ERRORS = {
     "err_relay_time",
     "err_dispute",
@@ -71,9 +74,10 @@ ERRORS = {
 
 
 def field_flash(lang: Lang, done: str | None, step: str | None = None) -> str | None:
-    if done == "relayed" and step in {s.value for s in RELAY_LABELS}:
-        return t("relayed_ok", lang, step=label("step", str(step), lang))
-    if done in FLASHES and done != "relayed":
+    if done in ("relayed", "earlier") and step in {s.value for s in RELAY_LABELS}:
+        key = "relayed_ok" if done == "relayed" else "earlier_ok"
+        return t(key, lang, step=label("step", str(step), lang))
+    if done in FLASHES:
         return t(f"done_{done}", lang)
     return None
 

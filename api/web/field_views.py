@@ -127,6 +127,13 @@ def relay_choices(referral: Referral, party: Party | None) -> list[ReferralStatu
     ]
 
 
+def own_choices(referral: Referral, party: Party | None) -> list[ReferralStatus]:
+    """The receiver's next decisions it may put on record with an earlier time."""
+    if party is not Party.RECEIVER:
+        return []
+    return [s for s in allowed_next(referral.status) if s in RELAY_LABELS]
+
+
 def disputable(marks: dict[ReferralStatus, RelayMark], party: Party | None) -> list[ReferralStatus]:
     """The relayed steps the receiver may still dispute."""
     if party is not Party.RECEIVER:

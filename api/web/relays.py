@@ -64,21 +64,26 @@ def _back(ctx: Web, target: str, anchor: str, **note: str) -> Response:
 def relay(ctx: WebDep, referral_id: str, form: Annotated[RelayForm, Form()]) -> Response:
     """Record the receiver's step on its behalf, at the time it confirmed it."""
     ctx.allow("POST", "/api/v1/referrals/{referral_id}/transitions")
-    anchor = f"hop-{referral_id}"
+    return _step(ctx, referral_id, form, relayed=True)
+
+
+def _step(ctx: Web, referral_id: str, form: RelayForm, *, relayed: bool) -> Response:
+    anchor = f"ref-{referral_id}" if "/inbox" in form.next else f"hop-{referral_id}"
     occurred = from_local_input(form.occurred_at, ctx.runtime.settings.timezone)
     if occurred is None:
         return _back(ctx, form.next, anchor, err="err_relay_time")
     try:
         step = Step(
             status=ReferralStatus(form.status),
-            relay=RelayChannel(form.channel),
+            relay=RelayChannel(form.channel) if relayed else None,
             occurred_at=occurred,
             reason=form.reason.strip() or None,
             expected_version=form.expected_version,
         )
     except (ValueError, ValidationError):
         raise InvalidInput("Unknown step or channel.", field="status") from None
-    caller = ctx.caller("/app/referrals/{referral_id}/relay", {"referral_id": referral_id})
+    path = "/app/referrals/{referral_id}/" + ("relay" if relayed else "earlier")
+    caller = ctx.caller(path, {"referral_id": referral_id})
     try:
         referrals.move_referral(caller, referral_id, step)
     except Conflict:
@@ -88,7 +93,17 @@ def relay(ctx: WebDep, referral_id: str, form: Annotated[RelayForm, Form()]) -> 
         if exc.field not in known:
             raise
         return _back(ctx, form.next, anchor, err=known[exc.field])
-    return _back(ctx, form.next, anchor, done="relayed", step=step.status.value)
+    done = "relayed" if relayed else "earlier"
+    return _back(ctx, form.next, anchor, done=done, step=step.status.value)
+
+
+@router.post(
+    "/referrals/{referral_id}/earlier", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def earlier(ctx: WebDep, referral_id: str, form: Annotated[RelayForm, Form()]) -> Response:
+    """The receiver takes a step with the time it really took it (after an outage)."""
+    ctx.allow("POST", "/api/v1/referrals/{referral_id}/transitions")
+    return _step(ctx, referral_id, form, relayed=False)
 
 
 @router.post(

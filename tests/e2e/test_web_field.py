@@ -222,3 +222,35 @@ def test_incident_time_at_opening_and_later(client: TestClient) -> None:
             f"/app/cases/{case_id}/incident",
             data={"csrf": csrf_of(nurse, "/app/inbox"), "incident_at": local(when)},
         ).status_code in (403, 404)
+
+
+def test_the_receiver_records_a_step_with_the_time_it_took_it(
+    client: TestClient, site: tuple[FastAPI, Runtime, ShiftableClock]
+) -> None:
+    sign_in(client, "e2e-ccwc")
+    case_id = open_case(client)
+    refer(client, case_id)
+    runtime = site[1]
+    made = runtime.store.read(lambda tx: tx.case_referrals(case_id))[0]
+    with TestClient(site[0], base_url="http://testserver") as nurse:
+        sign_in(nurse, "e2e-hc")
+        inbox = nurse.get("/app/inbox").text
+        assert f'data-earlier="{made.id}"' in inbox
+        token = CSRF.search(inbox)
+        assert token
+        when = (made.created_at + timedelta(minutes=3)).replace(second=0, microsecond=0)
+        if when > datetime.now(TZ):
+            when = made.created_at
+        r = nurse.post(
+            f"/app/referrals/{made.id}/earlier",
+            data={
+                "csrf": token.group(1),
+                "status": "received",
+                "occurred_at": local(when),
+                "next": "/app/inbox",
+            },
+        )
+        assert "Recorded with the time it happened: Acknowledged." in r.text
+    stored = runtime.store.read(lambda tx: tx.get_referral(made.id))
+    assert stored is not None and stored.relayed == {}  # its own step, not relayed
+    assert stored.step_times[ReferralStatus.RECEIVED] == max(when, made.created_at)

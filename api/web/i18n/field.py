@@ -100,6 +100,18 @@ FIELD: dict[str, tuple[str, str]] = {
         "ពេលវេលានៃការហៅទូរស័ព្ទ មិនមែនពេលឥឡូវទេ៖ កាលកំណត់គិតតាមពេលនេះ។ យូរបំផុត ៧ ថ្ងៃមុន។",
     ),
     "relay_save": ("Record it on their behalf", "កត់ត្រាជំនួសពួកគេ"),
+    "earlier_open": ("It happened earlier", "វាបានកើតឡើងមុននេះ"),
+    "earlier_intro": (
+        "When the link was down: record a step with the time you really took it.",
+        "នៅពេលគ្មានអ៊ីនធឺណិត៖ កត់ត្រាជំហានជាមួយពេលវេលាដែលអ្នកបានអនុវត្តវាពិតប្រាកដ។",
+    ),
+    "earlier_step": ("The step", "ជំហាន"),
+    "earlier_when": ("When you took it (Cambodian time)", "ពេលដែលអ្នកបានអនុវត្ត (ម៉ោងកម្ពុជា)"),
+    "earlier_save": ("Record it with that time", "កត់ត្រាជាមួយពេលវេលានោះ"),
+    "earlier_ok": (
+        "Recorded with the time it happened: {step}.",
+        "បានកត់ត្រាជាមួយពេលវេលាដែលវាបានកើតឡើង៖ {step}។",
+    ),
     "relayed_ok": ("Recorded on the receiver's behalf: {step}.", "បានកត់ត្រាជំនួសអ្នកទទួល៖ {step}។"),
     "relayed_by": (
         "Recorded on the receiver's behalf by {by} ({channel}), {when}",
