@@ -3,10 +3,10 @@ sends it to the commune's CCWC, which accepts it as a case or declines it."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
 
 from api.deps import CallerDep, PageDep
 from api.idempotency import IdempotencyDep
@@ -43,8 +43,8 @@ def list_identifications(
     page: PageDep,
     status: IdentificationStatus | None = None,
     area: AreaCode = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
 ) -> Envelope[Identification]:
     """Newest first: those your provider sent or received; a coordinator's in their
     area (without free text)."""

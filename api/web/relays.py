@@ -33,7 +33,7 @@ class RelayForm(BaseModel):
     status: str = ""
     channel: str = ""
     occurred_at: str = ""
-    reason: str = ""
+    decline_reason: str = ""
     expected_version: int | None = None
     next: str = ""
 
@@ -77,7 +77,7 @@ def _step(ctx: Web, referral_id: str, form: RelayForm, *, relayed: bool) -> Resp
             status=ReferralStatus(form.status),
             relay=RelayChannel(form.channel) if relayed else None,
             occurred_at=occurred,
-            reason=form.reason.strip() or None,
+            reason=form.decline_reason.strip() or None,
             expected_version=form.expected_version,
         )
     except (ValueError, ValidationError):
