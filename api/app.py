@@ -34,8 +34,11 @@ from api.routers import (
     awareness,
     cases,
     directory_io,
+    disputes,
     fhir,
     health,
+    incident,
+    intake,
     pathways,
     providers,
     queue,
@@ -157,6 +160,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         training,
         awareness,
         queue,
+        intake,
+        incident,
+        disputes,
     ):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)

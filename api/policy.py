@@ -79,7 +79,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/cases/{case_id}/recommendations"): Rule(frozenset({C, P}), case_data=True),
     ("POST", "/api/v1/referrals"): Rule(frozenset({C, P})),
     ("GET", "/api/v1/referrals/{referral_id}"): Rule(CASE_WORKERS | {K}, case_data=True),
-    ("POST", "/api/v1/referrals/{referral_id}/transitions"): Rule(frozenset({C, P, K})),
+    # transitions: supervisors relay the steps of the providers they oversee (#18)
+    ("POST", "/api/v1/referrals/{referral_id}/transitions"): Rule(frozenset({C, P, S, K})),
     ("GET", "/fhir/Task/{task_id}"): Rule(CASE_WORKERS, case_data=True),
     ("GET", "/fhir/ServiceRequest/{request_id}"): Rule(CASE_WORKERS, case_data=True),
     ("GET", "/fhir/Bundle"): Rule(frozenset({C}), case_data=True),
@@ -91,6 +92,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/fhir/StructureDefinition/{definition_id}"): PUBLIC,
     ("GET", "/fhir/{resource_type}"): PUBLIC,  # OperationOutcome 404: not served here
     ("GET", "/fhir/{resource_type}/{resource_id}"): PUBLIC,
+    # field realities (#18): intake by whoever identifies the child, disputes of relayed
+    # steps, the incident clock
+    ("POST", "/api/v1/identifications"): Rule(frozenset({C, P})),
+    ("GET", "/api/v1/identifications"): Rule(frozenset({C, P, K}), case_data=True),
+    ("GET", "/api/v1/identifications/{identification_id}"): Rule(
+        frozenset({C, P, K}), case_data=True
+    ),
+    ("POST", "/api/v1/identifications/{identification_id}/accept"): Rule(frozenset({C})),
+    ("POST", "/api/v1/identifications/{identification_id}/decline"): Rule(frozenset({C})),
+    ("POST", "/api/v1/referrals/{referral_id}/disputes"): Rule(frozenset({C, P})),
+    ("PUT", "/api/v1/cases/{case_id}/incident"): Rule(frozenset({C})),
+    ("GET", "/api/v1/cases/{case_id}/care-windows"): Rule(CASE_WORKERS | {K}, case_data=True),
     # timeliness and audit
     ("GET", "/api/v1/sla-policy"): Rule(EVERYONE),
     ("PUT", "/api/v1/sla-policy"): Rule(frozenset({A})),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from referral_graph.domain.hours import Hours
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import (
     Case,
     Eligibility,
-    Hours,
     Identifier,
     Provider,
     Referral,
@@ -186,6 +187,9 @@ class CaseHandoffView(BaseModel):
         "hold); never once it declined or its part is over.",
     )
     status: str
+    incident_at: datetime | None = Field(
+        None, description="When the violence happened, if known (post-rape care clocks)."
+    )
 
     @classmethod
     def of(cls, case: Case, *, with_contact: bool) -> CaseHandoffView:
@@ -200,6 +204,7 @@ class CaseHandoffView(BaseModel):
             wants_lgbtiq_affirming=case.wants_lgbtiq_affirming,
             contact_arrangement=case.contact_arrangement if with_contact else None,
             status=case.status.value,
+            incident_at=case.incident_at,
         )
 
 

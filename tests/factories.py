@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.requests import Request
 
+from referral_graph.domain.hours import Hours
 from referral_graph.domain.models import (
     Consent,
     Eligibility,
-    Hours,
     Pathway,
     Provider,
     Referral,

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, status
 from api.deps import CallerDep, PageDep
 from api.responses import problems
 from api.schemas import Envelope, ProviderCreate, ProviderUpdate, new_record
+from referral_graph.domain.hours import OFFICE_HOURS
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import OFFICE_HOURS, Provider, Referral
+from referral_graph.domain.models import Provider, Referral
 from referral_graph.domain.queries import OPEN_STATUSES, ProviderQuery
 from referral_graph.domain.vocabulary import Gender, ProviderKind, Service
 from referral_graph.services import directory

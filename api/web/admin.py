@@ -22,8 +22,9 @@ from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
+from referral_graph.domain.hours import OFFICE_HOURS, Hours
 from referral_graph.domain.ids import new_id
-from referral_graph.domain.models import OFFICE_HOURS, Hours, Pathway, Provider
+from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.queries import Page, ProviderQuery
 from referral_graph.domain.vocabulary import (
     DeliveryMode,

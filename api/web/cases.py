@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
 from api.web.case_view import case_life_view, flash_of
+from api.web.field_pages import field_error, field_flash, hop_extras
+from api.web.field_views import care_view, from_local_input, local_input
 from api.web.i18n import day_text, label, t
 from api.web.places import communes_of, village_name
 from api.web.render import Tr, page
@@ -40,6 +42,7 @@ from referral_graph.security.policy import (
 from referral_graph.services import cases, referrals
 from referral_graph.services.access import SeenCase
 from referral_graph.services.cases import CaseOpening
+from referral_graph.services.intake_decisions import identification_of_case
 from referral_graph.services.open_cases import open_cases
 from referral_graph.services.providers import own_provider, provider_of
 from referral_graph.services.referrals import ReferralRequest
@@ -88,6 +91,7 @@ class CaseForm(BaseModel):
     wants_lgbtiq_affirming: str = ""
     contact_arrangement: str = ""
     note: str = ""
+    incident_at: str = ""
 
 
 class ReferForm(BaseModel):
@@ -137,6 +141,7 @@ def _case_home(
         languages=[(code, names) for code, names in LANGUAGE_NAMES.items()],
         consent_givers=CONSENT_GIVERS,
         recent=open_cases(ctx.reader),
+        now_local=local_input(ctx.now, ctx.runtime.settings.timezone),
     )
 
 
@@ -159,6 +164,11 @@ def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, st
         errors["village_code"] = "err_required"
     if not form.age.strip().isdigit() or not 0 <= int(form.age) <= 24:
         errors["age"] = "err_age"
+    incident = None
+    if form.incident_at.strip():
+        incident = from_local_input(form.incident_at, ctx.runtime.settings.timezone)
+        if incident is None:
+            errors["incident_at"] = "err_invalid"
     if errors:
         return None, errors
     try:
@@ -180,6 +190,7 @@ def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, st
                 "consent": consent,
                 "contact_arrangement": form.contact_arrangement.strip() or None,
                 "note": form.note.strip() or None,
+                "incident_at": incident,
             }
         )
     except ValidationError as exc:
@@ -208,7 +219,8 @@ def open_case(ctx: WebDep, form: Annotated[CaseForm, Form()]) -> Response:
     except ValidationError:
         return _case_home(ctx, form, {"village_code": "err_invalid"}, status=422)
     except InvalidInput as exc:
-        return _case_home(ctx, form, {exc.field or "form": "err_invalid"}, status=422)
+        message = "err_incident_time" if exc.field == "incident_at" else "err_invalid"
+        return _case_home(ctx, form, {exc.field or "form": message}, status=422)
     return redirect(f"{ctx.base}/cases/{case.id}?done=opened")
 
 
@@ -266,6 +278,7 @@ def render_case(
     status: int = 200,
     form: str | None = None,
     parallel: str | None = None,
+    step: str | None = None,
 ) -> Response:
     ctx.allow("GET", "/api/v1/cases/{case_id}")
     seen = cases.see_case(ctx.reader, case_id)
@@ -277,10 +290,11 @@ def render_case(
     hops = []
     for r in order_path(seen.referrals):
         shown = redact_referral(r) if seen.access is Access.PSEUDONYMOUS else r
-        party = party_of(ctx.principal, r, case)
+        party = party_of(ctx.principal, r, case, seen.providers.get(r.to_provider_id))
         # the sender (or a coordinator) may cancel here; the receiver acts from its inbox
         steps = actions_for(r, party) if may_step and party in SENDING_PARTIES else []
         hops.append(hop_view(shown, seen.providers, ctx.now, steps))
+    field = hop_extras(seen, ctx.principal, may_step)
     tr = Tr(ctx.lang, ctx.runtime.settings.timezone)
     khmer = _khmer_names(ctx, found)
     flash = None
@@ -295,9 +309,10 @@ def render_case(
     elif done == "planned" and case.follow_up_on is not None:
         flash = t("planned_ok", ctx.lang, day=day_text(case.follow_up_on, ctx.lang))
     else:
-        flash = flash_of(ctx, done, service)
+        flash = flash_of(ctx, done, service) or field_flash(ctx.lang, done, step)
     if error is None and err in ("err_conflict", "err_reason", "err_outcome", PERSONAL):
         error = t(str(err), ctx.lang)
+    error = error or field_error(ctx.lang, err)
     ctx.log_read("/app/cases/{case_id}", case.id)
     return page(
         ctx.request,
@@ -321,6 +336,13 @@ def render_case(
         error=error,
         open_form=form,
         **case_life_view(ctx, seen, found, NEEDS, parallel=parallel),
+        field=field,
+        care=care_view(case, seen.referrals, ctx.now),
+        ident=identification_of_case(ctx.reader, case.id),
+        now_local=local_input(ctx.now, ctx.runtime.settings.timezone),
+        may_record_incident=seen.access is Access.FULL
+        and case.status.value == "open"
+        and ctx.may("PUT", "/api/v1/cases/{case_id}/incident"),
     )
 
 
@@ -333,8 +355,11 @@ def case_page(
     to: str | None = None,
     err: str | None = None,
     parallel: str | None = None,
+    step: str | None = None,
 ) -> Response:
-    return render_case(ctx, case_id, service=service, done=done, to=to, err=err, parallel=parallel)
+    return render_case(
+        ctx, case_id, service=service, done=done, to=to, err=err, parallel=parallel, step=step
+    )
 
 
 @router.post(

@@ -12,6 +12,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect, safe_next
+from api.web.field_pages import extras_of, field_error, field_flash
+from api.web.field_views import care_view, local_input, waiting
 from api.web.i18n import label, t
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
@@ -20,9 +22,11 @@ from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.queries import Page
 from referral_graph.domain.reasons import StepReason
-from referral_graph.security.policy import CONTACT_STATUSES
+from referral_graph.security.model import Role
+from referral_graph.security.policy import CONTACT_STATUSES, Access
 from referral_graph.services import referrals
 from referral_graph.services.alerts import unseen_alerts
+from referral_graph.services.identifications import waiting_for
 from referral_graph.services.inbox import InboxRow, inbox_row, overseen_providers
 from referral_graph.services.inbox import inbox as inbox_of
 from referral_graph.services.referrals import Step
@@ -46,6 +50,15 @@ def _row(ctx: Web, row: InboxRow) -> dict[str, Any]:
     take, and whether they may refer the child onward from it."""
     referral, party = row.referral, row.party
     return {
+        "care": care_view(row.case, [referral], ctx.now),
+        "field": extras_of(
+            referral,
+            row.case,
+            party,
+            may_step=ctx.may("POST", "/api/v1/referrals/{referral_id}/transitions"),
+            access=Access.HANDOFF,
+        ),
+        "now_local": local_input(ctx.now, ctx.runtime.settings.timezone),
         "referral": referral,
         "case": row.case,
         "sender": row.sender,
@@ -69,12 +82,18 @@ def inbox(
     provider_id: str | None = None,
     done: str | None = None,
     err: str | None = None,
+    step: str | None = None,
 ) -> Response:
     ctx.allow("GET", "/api/v1/providers/{provider_id}/inbox")
     pid = provider_id or ctx.principal.provider_id
     if pid is None:
         raise NotFound("provider", "-")
     found = inbox_of(ctx.reader, pid, with_rows=True)
+    identified = (
+        waiting_for(ctx.reader, pid)
+        if ctx.principal.role is Role.CCWC and pid == ctx.principal.provider_id
+        else []
+    )
     ctx.log_read("/app/inbox", pid)
     return page(
         ctx.request,
@@ -86,18 +105,28 @@ def inbox(
         count=found.count,
         observer=pid != ctx.principal.provider_id,
         overseen=overseen_providers(ctx.reader),
-        flash=_message(ctx, done, err),
+        flash=_message(ctx, done, err, step),
         alert_banner=unseen_alerts(ctx.reader, Page(limit=3)),
+        identified=[
+            (w, waiting(w.due_at, w.identification.created_at, ctx.now)) for w in identified
+        ],
+        may_identify=ctx.may("POST", "/api/v1/identifications")
+        and ctx.principal.role is Role.PROVIDER,
     )
 
 
-def _message(ctx: Web, done: str | None, err: str | None) -> tuple[str, str] | None:
+def _message(
+    ctx: Web, done: str | None, err: str | None, step: str | None = None
+) -> tuple[str, str] | None:
     """A short note after a step: ('ok' | 'error', text), from known codes only."""
     if done in {s.value for s in ReferralStatus}:
         return "ok", t("step_saved", ctx.lang, status=label("step", str(done), ctx.lang))
     if err in ("err_conflict", "err_reason", "err_outcome", "err_personal_details"):
         return "error", t(str(err), ctx.lang)
-    return None
+    flash, error = field_flash(ctx.lang, done, step), field_error(ctx.lang, err)
+    if flash:
+        return "ok", flash
+    return ("error", error) if error else None
 
 
 @router.post(

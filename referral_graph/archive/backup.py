@@ -3,9 +3,10 @@
 The parts: :mod:`~referral_graph.archive.sqlite_file` (the SQLite file),
 :mod:`~referral_graph.archive.writer` (the archive, written),
 :mod:`~referral_graph.archive.reader` (read and verified),
-:mod:`~referral_graph.archive.loader` (loaded into a store) and
-:mod:`~referral_graph.archive.training` (its capacity-building records). This module is
-the one the command line and the tests use.
+:mod:`~referral_graph.archive.loader` (loaded into a store),
+:mod:`~referral_graph.archive.training` (its capacity-building records) and
+:mod:`~referral_graph.archive.intake` (identifications). This module is the one the
+command line and the tests use.
 
 **SQLite file** (:func:`backup_sqlite`). SQLite's online backup API copies the database
 in one step inside one read transaction: the copy is the database as of one instant,
@@ -25,7 +26,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     provider     pathway
     training_policy  person  training_session  attendance  coaching  awareness
     user     token
-    case         gap
+    case         gap         identification
     referral     followed at once by its events, oldest first: event event ...
     alert        alert_seen  outbox      access
     idempotency  the answers kept for Idempotency-Keys still inside their window

@@ -20,6 +20,8 @@ from referral_graph.archive.common import (
     Record,
     seconds_since,
 )
+from referral_graph.archive.intake import KINDS as INTAKE_KINDS
+from referral_graph.archive.intake import IntakeLoading, intake_archive_counts
 from referral_graph.archive.reader import read_archive, verify_archive
 from referral_graph.archive.training import TrainingLoading, training_archive_counts
 from referral_graph.archive.writer import export_store
@@ -52,7 +54,7 @@ from referral_graph.write_behind import settle_journal
 
 
 @dataclass
-class ArchiveLoader(TrainingLoading, AlertsLoading):
+class ArchiveLoader(TrainingLoading, AlertsLoading, IntakeLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -287,6 +289,7 @@ def store_counts(tx: Transaction) -> dict[str, int]:
         "idempotency": tx.list_idempotency(Page(limit=1)).count,
         **training_archive_counts(tx),
         **alerts_archive_counts(tx),
+        **intake_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -338,6 +341,7 @@ _COUNTED = (
     "training_session",
     "coaching",
     "awareness",
+    *INTAKE_KINDS,
 )
 
 

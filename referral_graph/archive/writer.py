@@ -27,6 +27,7 @@ from referral_graph.archive.common import (
     fsync_file,
     seconds_since,
 )
+from referral_graph.archive.intake import intake_archive_records
 from referral_graph.archive.training import training_archive_records
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.isotime import opt_iso
@@ -156,6 +157,7 @@ def archive_records(
         yield {"kind": "case", "data": c.model_dump(mode="json")}
     for g in _gaps(tx):
         yield {"kind": "gap", "data": _gap_data(g)}
+    yield from intake_archive_records(tx)
     for r in every(tx.all_referrals, PAGE_SIZE):
         yield {"kind": "referral", "data": r.model_dump(mode="json")}
         for e in tx.referral_events(r.id):

@@ -155,6 +155,54 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "topic_child_rights": {"en": "Child rights", "km": "សិទ្ធិកុមារ"},
     "topic_online_safety": {"en": "Online safety", "km": "សុវត្ថិភាពតាមអនឡាញ"},
     "topic_where_to_get_help": {"en": "Where to get help", "km": "កន្លែងស្វែងរកជំនួយ"},
+    # --- where children came from, relayed steps (issue 18) ---------------------------
+    "sources": {
+        "en": "Where children came from (source of identification)",
+        "km": "ប្រភពនៃការកំណត់អត្តសញ្ញាណកុមារ",
+    },
+    "sources_note": {
+        "en": "Identifications sent to CCWCs this month, and referrals made this month "
+        "for cases of each source (CCWC: the CCWC registered the child itself).",
+        "km": "ការកំណត់អត្តសញ្ញាណដែលបានផ្ញើទៅ គ.ក.ន.ក ក្នុងខែនេះ និងការបញ្ជូនក្នុងខែនេះ"
+        "សម្រាប់ករណីតាមប្រភពនីមួយៗ (គ.ក.ន.ក៖ គ.ក.ន.ក បានចុះឈ្មោះកុមារដោយខ្លួនឯង)។",
+    },
+    "source": {"en": "Source", "km": "ប្រភព"},
+    "identifications_sent": {"en": "Identifications", "km": "ការកំណត់អត្តសញ្ញាណ"},
+    "accepted_as_case": {"en": "Accepted as a case", "km": "បានទទួលជាករណី"},
+    "waiting": {"en": "Waiting", "km": "កំពុងរង់ចាំ"},
+    "opened_on_time": {"en": "Opened on time", "km": "បានបើកទាន់ពេល"},
+    "hours_to_open": {"en": "Median time to open", "km": "មេដ្យានពេលវេលាដល់ពេលបើក"},
+    "hours_to_decide": {"en": "Median time to decide", "km": "មេដ្យានពេលវេលាដល់ពេលសម្រេច"},
+    "cases_referred": {"en": "Cases referred", "km": "ករណីដែលបានបញ្ជូន"},
+    "no_sources": {"en": "Nothing this month.", "km": "គ្មានក្នុងខែនេះទេ។"},
+    "source_vhsg": {"en": "VHSG", "km": "ក្រុមគាំទ្រសុខភាពភូមិ"},
+    "source_teacher": {"en": "Teacher", "km": "គ្រូបង្រៀន"},
+    "source_health_centre": {"en": "Health centre", "km": "មណ្ឌលសុខភាព"},
+    "source_helpline": {"en": "Helpline", "km": "ខ្សែទូរស័ព្ទជំនួយ"},
+    "source_police": {"en": "Police", "km": "នគរបាល"},
+    "source_ccwc": {"en": "CCWC", "km": "គ.ក.ន.ក"},
+    "source_family": {"en": "Family", "km": "គ្រួសារ"},
+    "source_child": {"en": "The child", "km": "កុមារផ្ទាល់"},
+    "source_community": {"en": "Community member", "km": "សមាជិកសហគមន៍"},
+    "source_other": {"en": "Other", "km": "ផ្សេងៗ"},
+    "relayed": {
+        "en": "Steps recorded on the receiver's behalf",
+        "km": "ជំហានដែលបានកត់ត្រាជំនួសអ្នកទទួល",
+    },
+    "relayed_note": {
+        "en": "Confirmed by the receiver by phone or SMS and put on record by the sender, "
+        "an overseer or a coordinator, with the time it happened. Counted apart.",
+        "km": "អ្នកទទួលបានបញ្ជាក់តាមទូរស័ព្ទ ឬសារ ហើយអ្នកបញ្ជូន អ្នកត្រួតពិនិត្យ ឬ"
+        "អ្នកសម្របសម្រួលបានកត់ត្រាជំនួស ជាមួយពេលវេលាដែលវាបានកើតឡើង។ រាប់ដោយឡែក។",
+    },
+    "relayed_referrals": {
+        "en": "Referrals with a relayed step",
+        "km": "ការបញ្ជូនដែលមានជំហានកត់ត្រាជំនួស",
+    },
+    "relayed_step_received": {"en": "Acknowledgements", "km": "ការទទួលស្គាល់"},
+    "relayed_step_accepted": {"en": "Acceptances", "km": "ការទទួលយក"},
+    "relayed_step_rejected": {"en": "Declines", "km": "ការបដិសេធ"},
+    "relayed_step_in_progress": {"en": "First contacts", "km": "ការជួបលើកដំបូង"},
 }
 
 MONTHS: dict[Lang, tuple[str, ...]] = {

@@ -5,6 +5,9 @@ metric names, names of places and providers in the chosen language. Text that a
 spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is quoted with a
 leading apostrophe.
 
+Where children came from: section ``sources`` (key: the source of identification);
+steps recorded on the receiver's behalf: section ``relayed`` (``audit.intake``).
+
 Awareness sessions: section ``awareness`` for the report's area and ``awareness_by_area``
 per sub-area (key: the area code) with metrics ``sessions`` and ``reached``, and one row
 per age group (in ``step``) and gender (metric ``reached_<gender>``); section
@@ -164,6 +167,45 @@ def csv_rows(report: MonthlyReport, lang: Lang) -> Iterator[Row]:
         name = label(f"topic_{t.topic.value}", lang)
         yield "awareness_topics", t.topic.value, name, "", "sessions", t.sessions
         yield "awareness_topics", t.topic.value, name, "", "reached", t.reached
+    yield from _intake_rows(report, lang)
+
+
+def _intake_rows(report: MonthlyReport, lang: Lang) -> Iterator[Row]:
+    """Sections ``relayed`` (metrics ``referrals``, ``relayed_referrals``,
+    ``relayed_share``; one ``steps`` row per step) and ``sources`` (key: the source)."""
+    relayed = report.relayed
+    for metric in ("referrals", "relayed_referrals", "relayed_share"):
+        yield "relayed", "", "", "", metric, getattr(relayed, metric)
+    for step, n in relayed.steps.items():
+        yield "relayed", "", "", step.value, "steps", n
+    for r in report.sources.rows:
+        name = label(f"source_{r.source}", lang)
+        for metric in (
+            "identifications",
+            "accepted",
+            "declined",
+            "waiting",
+            "acknowledged_on_time",
+            "cases_referred",
+            "referrals",
+        ):
+            yield "sources", r.source, name, "", metric, getattr(r, metric)
+        yield (
+            "sources",
+            r.source,
+            name,
+            "",
+            "median_hours_to_acknowledge",
+            (r.hours_to_acknowledge.median_hours),
+        )
+        yield (
+            "sources",
+            r.source,
+            name,
+            "",
+            "median_hours_to_decide",
+            (r.hours_to_decide.median_hours),
+        )
 
 
 def to_csv(report: MonthlyReport, lang: Lang = "en") -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from referral_graph.audit.delays import DelayTable, StepStats, delay_table, measure, steps_of
 from referral_graph.audit.groups import GroupBy, Label, ProviderNames, area_label
+from referral_graph.audit.intake import RelayedSteps, Sources, relayed_steps, sources
 from referral_graph.audit.measures import Measures, network_measures
 from referral_graph.audit.patterns import (
     Bottleneck,
@@ -30,6 +31,7 @@ from referral_graph.audit.patterns import (
 )
 from referral_graph.audit.period import REPORT_TZ, Period, zone
 from referral_graph.domain.areas import level_of, lineage_codes
+from referral_graph.domain.identification import Identification
 from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import Window
 from referral_graph.domain.training import AgeGroup, AwarenessSession, AwarenessTopic
@@ -178,6 +180,10 @@ class MonthlyReport(BaseModel):
     loops: Loops
     declines: Declines
     awareness: AwarenessSummary
+    #: Referrals made in the month with steps recorded on the receiver's behalf.
+    relayed: RelayedSteps = RelayedSteps()
+    #: Identifications and referrals by source of identification.
+    sources: Sources = Sources()
 
 
 def build_report(
@@ -192,11 +198,13 @@ def build_report(
     min_cell: int = 0,
     tz: str = REPORT_TZ,
     awareness: Sequence[AwarenessSession] = (),
+    identifications: Sequence[Identification] = (),
 ) -> MonthlyReport:
     """The report from ``facts`` (which may reach before and after the month, so that
     chains and case cohorts are whole; each figure picks what it needs) and the
     ``awareness`` sessions held in the area that month (see
-    :func:`referral_graph.services.audit.read_awareness`)."""
+    :func:`referral_graph.services.audit.read_awareness`) and the ``identifications``
+    sent for children in the area in the month (``audit.intake``)."""
     made = [f for f in facts if f.created_at in period]
     measured = [measure(f, now) for f in made]
     level = level_of(area)
@@ -225,4 +233,6 @@ def build_report(
         awareness=awareness_summary(
             awareness, area=area, since=since_day, until=until_day, group_by=sub_level
         ),
+        relayed=relayed_steps(made),
+        sources=sources(made, identifications, period, min_cell=min_cell),
     )

@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import EmailStr, Field, field_validator, model_validator
 
-from referral_graph.domain.models import LocalTime, Model
+from referral_graph.domain.hours import LocalTime
+from referral_graph.domain.models import Model
 from referral_graph.domain.sla import AlertKind
 from referral_graph.domain.vocabulary import RiskLevel
 

@@ -12,6 +12,11 @@ Statuses follow FHIR R4 ``Task.status`` one to one (``in_progress`` is ``in-prog
 ``rejected``, ``failed`` and ``cancelled`` need a reason (a code from
 ``referral_graph.domain.reasons``, or free text recorded as "other"); ``completed``
 needs an outcome.
+
+Who takes each step is :data:`PARTIES`, the one table of it: the receiver takes its own
+steps, and when it confirmed one by phone or SMS (links in Ratanakiri fail for days)
+the sender, an overseer of the receiver or a coordinator of the area may *relay* its
+acknowledgement, acceptance, decline or first contact — put it on record on its behalf.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from referral_graph.domain.errors import IllegalTransition, InvalidInput
+from referral_graph.domain.errors import Forbidden, IllegalTransition, InvalidInput
 
 
 class ReferralStatus(StrEnum):
@@ -49,6 +54,7 @@ class Party(StrEnum):
     SENDER = "sender"
     RECEIVER = "receiver"
     COORDINATOR = "coordinator"
+    OVERSEER = "overseer"  # a supervisor the receiver is overseen by
     OBSERVER = "observer"  # sees the handoff (e.g. a supervisor) but takes no step
 
 
@@ -72,17 +78,36 @@ CLOSED_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 #: Statuses in which the receiving provider holds the case and may refer it onward.
 HOLDING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD, S.COMPLETED})
 
-#: Who may move a referral *into* each status.
-PARTIES: dict[ReferralStatus, frozenset[Party]] = {
-    S.RECEIVED: frozenset({Party.RECEIVER}),
-    S.ACCEPTED: frozenset({Party.RECEIVER}),
-    S.REJECTED: frozenset({Party.RECEIVER}),
-    S.IN_PROGRESS: frozenset({Party.RECEIVER}),
-    S.ON_HOLD: frozenset({Party.RECEIVER}),
-    S.COMPLETED: frozenset({Party.RECEIVER}),
-    S.FAILED: frozenset({Party.RECEIVER}),
-    S.CANCELLED: frozenset({Party.SENDER, Party.COORDINATOR}),
+
+@dataclass(frozen=True, slots=True)
+class StepParties:
+    """Who may move a referral into one status: ``takes`` do it themselves; ``relays``
+    may record it on the receiver's behalf when the receiver confirmed it by phone, SMS
+    or in person (the first time the referral enters the status only)."""
+
+    takes: frozenset[Party]
+    relays: frozenset[Party] = frozenset()
+
+
+_RECEIVER = frozenset({Party.RECEIVER})
+#: Those who may relay a receiver's step: they sent it, oversee the receiver, or
+#: coordinate the child's area.
+_RELAYERS = frozenset({Party.SENDER, Party.OVERSEER, Party.COORDINATOR})
+
+#: Who may move a referral *into* each status (the one table of it).
+PARTIES: dict[ReferralStatus, StepParties] = {
+    S.RECEIVED: StepParties(_RECEIVER, relays=_RELAYERS),  # acknowledgement
+    S.ACCEPTED: StepParties(_RECEIVER, relays=_RELAYERS),  # acceptance
+    S.REJECTED: StepParties(_RECEIVER, relays=_RELAYERS),  # decline
+    S.IN_PROGRESS: StepParties(_RECEIVER, relays=_RELAYERS),  # first contact
+    S.ON_HOLD: StepParties(_RECEIVER),
+    S.COMPLETED: StepParties(_RECEIVER),
+    S.FAILED: StepParties(_RECEIVER),
+    S.CANCELLED: StepParties(frozenset({Party.SENDER, Party.COORDINATOR})),
 }
+
+#: The statuses someone may relay for the receiver.
+RELAYABLE = frozenset(s for s, p in PARTIES.items() if p.relays)
 
 REASON_REQUIRED = frozenset({S.REJECTED, S.FAILED, S.CANCELLED})
 OUTCOME_REQUIRED = frozenset({S.COMPLETED})
@@ -103,6 +128,54 @@ VERBS: dict[ReferralStatus, str] = {
 
 def allowed_next(current: ReferralStatus) -> tuple[ReferralStatus, ...]:
     return TRANSITIONS[current]
+
+
+def _names(parties: frozenset[Party]) -> str:
+    return " or ".join(sorted(p.value for p in parties))
+
+
+def check_party(party: Party | None, to: ReferralStatus, *, relayed: bool) -> None:
+    """Raise ``Forbidden`` unless ``party`` may take (or, ``relayed``, relay) the step
+    into ``to`` (``None``: the system, which may do anything).
+
+    >>> check_party(Party.SENDER, ReferralStatus.RECEIVED, relayed=True)
+    >>> check_party(Party.SENDER, ReferralStatus.RECEIVED, relayed=False)
+    Traceback (most recent call last):
+    ...
+    referral_graph.domain.errors.Forbidden: Only the receiver of a referral can move it to ...
+    """
+    if party is None:
+        return
+    parties = PARTIES[to]
+    if relayed:
+        if party in parties.relays:
+            return
+        if party in parties.takes:
+            raise InvalidInput(
+                f"You take the step to {to.value!r} yourself: send it without relay.",
+                field="relay",
+            )
+        if not parties.relays:
+            raise Forbidden(
+                f"A step to {to.value!r} cannot be relayed: only the "
+                f"{_names(parties.takes)} of a referral takes it.",
+                field="relay",
+            )
+        raise Forbidden(
+            f"Only the {_names(parties.relays)} of a referral may relay its step to {to.value!r}.",
+            field="relay",
+        )
+    if party not in parties.takes:
+        hint = (
+            f"; the {_names(parties.relays)} may relay it when the receiver confirmed it "
+            "by phone or SMS (relay)"
+            if party in parties.relays
+            else ""
+        )
+        raise Forbidden(
+            f"Only the {_names(parties.takes)} of a referral can move it to {to.value!r}{hint}.",
+            field="status",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ Times are timezone-aware UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -17,6 +17,7 @@ from referral_graph.domain.areas import gazetteer, lineage_codes
 from referral_graph.domain.contact_points import ContactPerson, Phone
 from referral_graph.domain.errors import UnknownArea
 from referral_graph.domain.free_text import CASE_NOTE, CONSENT_RECORDED_BY, CONTACT_ARRANGEMENT
+from referral_graph.domain.hours import OFFICE_HOURS, Hours
 from referral_graph.domain.lifecycle import HOLDING_STATUSES, ReferralStatus
 from referral_graph.domain.reasons import ClosureReason, StepReason
 from referral_graph.domain.sla import PENDING_WINDOW, AlertKind, Deadlines, Window
@@ -61,13 +62,6 @@ def known_area(code: str, *, level: AreaLevel | None = None) -> str:
     return code
 
 
-#: A wall-clock time of day in the provider's local time zone (no offset): RFC 3339
-#: calls this a partial-time, which the JSON Schema "time" format does not allow.
-LocalTime = Annotated[
-    time, Field(json_schema_extra={"format": "partial-time", "examples": ["07:30:00"]})
-]
-
-
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -88,48 +82,6 @@ class Eligibility(Model):
 
     def admits(self, age: int, gender: Gender) -> bool:
         return self.min_age <= age <= self.max_age and (not self.genders or gender in self.genders)
-
-
-class OpeningPeriod(Model):
-    """Open on ``days`` (0 = Monday … 6 = Sunday) from ``opens`` to ``closes``, local time."""
-
-    days: frozenset[Annotated[int, Field(ge=0, le=6)]]
-    opens: LocalTime
-    closes: LocalTime
-
-    @field_validator("opens", "closes")
-    @classmethod
-    def _wall_clock(cls, value: time) -> time:
-        if value.tzinfo is not None:
-            raise ValueError("a local time of day without a UTC offset, e.g. 07:30")
-        return value
-
-    @model_validator(mode="after")
-    def _order(self) -> Self:
-        if self.opens >= self.closes:
-            raise ValueError("opens must be before closes")
-        return self
-
-
-class Hours(Model):
-    """When a provider answers. ``always_open`` is 24/7 (e.g. Child Helpline 1280)."""
-
-    always_open: bool = False
-    periods: tuple[OpeningPeriod, ...] = ()
-
-    def is_open(self, local: datetime) -> bool:
-        if self.always_open:
-            return True
-        t = local.time()
-        return any(local.weekday() in p.days and p.opens <= t < p.closes for p in self.periods)
-
-
-OFFICE_HOURS = Hours(
-    periods=(
-        OpeningPeriod(days=frozenset(range(5)), opens=time(7, 30), closes=time(11, 30)),
-        OpeningPeriod(days=frozenset(range(5)), opens=time(14, 0), closes=time(17, 0)),
-    )
-)
 
 
 class Provider(Model):
@@ -254,6 +206,12 @@ class CaseEvent(Model):
     follow_up_on: date | None = None
     referral_id: Identifier | None = None
     note: str | None = Field(None, max_length=1000)
+    step: ReferralStatus | None = Field(
+        None, description="The referral step a ``step_disputed`` event is about."
+    )
+    incident_at: datetime | None = Field(
+        None, description="The incident time an ``incident_recorded`` event put on record."
+    )
 
 
 class CaseClosure(Model):
@@ -356,6 +314,19 @@ class Case(Model):
 REMOVED = "(removed)"
 
 
+class RelayedStep(Model):
+    """A receiver's step someone else put on record for it, after the receiver confirmed
+    it by phone, SMS … ("relayed by …, confirmed by phone"): who, how, and when it was
+    typed (the step's own time is in ``Referral.step_times``)."""
+
+    channel: RelayChannel
+    by: ShortText = Field(description="Who recorded it (their username).")
+    by_provider_id: Identifier | None = Field(
+        None, description="The provider they recorded it from (none for a coordinator)."
+    )
+    recorded_at: datetime
+
+
 class Referral(Model):
     """One handoff of a case from one provider to the next."""
 
@@ -395,6 +366,10 @@ class Referral(Model):
     next_alert_at: datetime | None = Field(
         None, description="When the scheduler next looks at this referral."
     )
+    relayed: dict[ReferralStatus, RelayedStep] = Field(
+        default_factory=dict,
+        description="The receiver's steps someone else recorded on its behalf, by status.",
+    )
     version: int = 1
 
     def purged(self) -> Referral:
@@ -414,6 +389,14 @@ class Referral(Model):
         made, or when it has no deadlines)."""
         window = PENDING_WINDOW.get(self.status)
         return None if window is None or self.due is None else self.due.of(window)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the referral closed: the time of its closing step (which may have been
+        put on record later, ``occurred_at``), None while it is open."""
+        if not self.status.is_closed:
+            return None
+        return self.step_times.get(self.status, self.updated_at)
 
     @property
     def followed_top_recommendation(self) -> bool | None:

@@ -46,11 +46,10 @@ def hop_of(referral: Referral) -> Hop:
         took = _seconds(begin, end)
         if took is not None:
             steps[name] = took
-    closed_at = referral.updated_at if referral.status.is_closed else None
     return Hop(
         referral=referral,
         step_seconds=steps,
-        total_seconds=_seconds(referral.created_at, closed_at),
+        total_seconds=_seconds(referral.created_at, referral.closed_at),
     )
 
 

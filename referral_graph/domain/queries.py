@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from referral_graph.domain.areas import lineage_codes
+from referral_graph.domain.identification import IdentificationStatus
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
 from referral_graph.domain.sla import AlertKind
 from referral_graph.domain.training import PersonRole, TrainingTopic
@@ -108,6 +109,21 @@ class HistoryQuery:
     until: datetime
     area: str | None = None
     provider_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdentificationQuery:
+    """Identifications sent by or to ``provider_id`` (either end), or by
+    ``from_provider_id`` / to ``to_provider_id``, in ``statuses`` (None: any), for
+    children in ``area`` (any level), sent in ``[since, until)``."""
+
+    provider_id: str | None = None
+    from_provider_id: str | None = None
+    to_provider_id: str | None = None
+    statuses: tuple[IdentificationStatus, ...] | None = None
+    area: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ class HopFact:
     """One referral as the audit sees it: who, what, and when each step happened.
 
     Pseudonymous by construction: no free text but the decline reason, no case fields
-    but the village code and when the case was opened.
+    but the village code, when the case was opened and how the child came to notice.
     """
 
     id: str
@@ -119,6 +119,11 @@ class HopFact:
     first_contact_due: datetime | None
     status_reason: str | None
     recommendation_rank: int | None
+    #: How the child came to notice (the case's ``identification_source``; None: the
+    #: CCWC registered the child itself).
+    identification_source: str | None = None
+    #: The statuses of the steps someone else recorded for the receiver (relayed).
+    relayed_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

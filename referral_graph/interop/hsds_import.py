@@ -32,7 +32,8 @@ from pydantic import BaseModel, ValidationError
 
 from referral_graph.domain.contact_points import ContactPerson, Phone
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.domain.models import OFFICE_HOURS, Hours, OpeningPeriod, Pathway, Provider
+from referral_graph.domain.hours import OFFICE_HOURS, Hours, OpeningPeriod
+from referral_graph.domain.models import Pathway, Provider
 from referral_graph.interop import hsds_forms
 from referral_graph.interop.hsds import (
     AREA_URN,

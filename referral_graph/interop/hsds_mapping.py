@@ -45,7 +45,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.domain.models import OpeningPeriod, known_area
+from referral_graph.domain.hours import OpeningPeriod
+from referral_graph.domain.models import known_area
 from referral_graph.domain.vocabulary import DeliveryMode, Language, ProviderKind, Service
 
 Json = dict[str, Any]

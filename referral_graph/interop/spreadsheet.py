@@ -42,7 +42,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from referral_graph.domain.models import OFFICE_HOURS, Hours, Pathway, Provider
+from referral_graph.domain.hours import OFFICE_HOURS, Hours
+from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import DeliveryMode, Gender, Language, ProviderKind, Service
 from referral_graph.interop.sheet_rows import Row, RowError
 from referral_graph.interop.sheets import PATHWAYS, PROVIDERS, Sheet, Sheets

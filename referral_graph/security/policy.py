@@ -117,8 +117,12 @@ def referral_access(
     return None
 
 
-def party_of(principal: Principal, referral: Referral, case: Case) -> Party | None:
-    """The principal's part in a handoff (None for the system, which may do anything)."""
+def party_of(
+    principal: Principal, referral: Referral, case: Case, receiver: Provider | None = None
+) -> Party | None:
+    """The principal's part in a handoff (None for the system, which may do anything).
+    A supervisor is the ``overseer`` when the ``receiver`` (if given) is overseen by
+    them, else an observer."""
     if principal.role is Role.SYSTEM:
         return None
     if principal.provider_id == referral.to_provider_id and principal.role in (
@@ -133,6 +137,13 @@ def party_of(principal: Principal, referral: Referral, case: Case) -> Party | No
         return Party.SENDER
     if principal.role is Role.COORDINATOR and in_area(principal, case.village_code):
         return Party.COORDINATOR
+    if (
+        principal.role is Role.SUPERVISOR
+        and receiver is not None
+        and receiver.id == referral.to_provider_id
+        and _supervises(principal, receiver)
+    ):
+        return Party.OVERSEER
     return Party.OBSERVER
 
 

@@ -99,6 +99,7 @@ class SeenReferral:
     case: Case
     access: Access
     events: list[ReferralEvent]  # all of them, oldest first (unredacted)
+    providers: dict[str, Provider]  # both ends, as read with it
 
 
 def referral_seen(
@@ -117,7 +118,7 @@ def referral_seen(
         raise NotFound("referral", referral_id)
     if witnessed:
         witness.saw([found.case.id])
-    return SeenReferral(found.referral, found.case, access, found.events)
+    return SeenReferral(found.referral, found.case, access, found.events, found.providers)
 
 
 def seen_referral(store: Store, principal: Principal, referral_id: str) -> SeenReferral:

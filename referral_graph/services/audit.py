@@ -27,7 +27,15 @@ from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period
 from referral_graph.audit.report import MonthlyReport, build_report, local_days
 from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.errors import InvalidInput
-from referral_graph.domain.queries import AwarenessQuery, DueQuery, HistoryQuery, Page, every
+from referral_graph.domain.identification import Identification
+from referral_graph.domain.queries import (
+    AwarenessQuery,
+    DueQuery,
+    HistoryQuery,
+    IdentificationQuery,
+    Page,
+    every,
+)
 from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import Window
 from referral_graph.domain.training import AwarenessSession
@@ -225,6 +233,9 @@ def measure_report(caller: Caller, scope: AuditScope) -> MeasureReport:
     return MeasureReport(**read.covered(), measures=network_measures(read.facts, scope.period))
 
 
+_MonthRead = tuple[list[HopFact], ProviderNames, int, list[AwarenessSession], list[Identification]]
+
+
 def monthly_report(
     caller: Caller,
     *,
@@ -241,13 +252,16 @@ def monthly_report(
     since_day, until_day = local_days(period, tz)
     now = caller.now
 
-    def work(tx: Transaction) -> tuple[list[HopFact], ProviderNames, int, list[AwarenessSession]]:
+    sent = IdentificationQuery(area=area, since=period.since, until=period.until)
+
+    def work(tx: Transaction) -> _MonthRead:
         facts = _facts(tx, area, fetch)
         overdue = tx.referrals_due(DueQuery(before=now, area=area), Page(limit=1)).count
         awareness = read_awareness(tx, area, since_day, until_day)
-        return facts, provider_names(tx, facts), overdue, awareness
+        found = list(every(lambda page: tx.list_identifications(sent, page), AWARENESS_PAGE))
+        return facts, provider_names(tx, facts), overdue, awareness, found
 
-    facts, names, overdue, awareness = caller.store.read(work)
+    facts, names, overdue, awareness, identifications = caller.store.read(work)
     return build_report(
         facts,
         area=area,
@@ -259,4 +273,5 @@ def monthly_report(
         min_cell=min_cell,
         tz=tz,
         awareness=awareness,
+        identifications=identifications,
     )

@@ -8,7 +8,7 @@ is decided in the transaction that reads it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from referral_graph.domain import free_text
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
@@ -19,6 +19,7 @@ from referral_graph.security.policy import Access, may_act_for
 from referral_graph.services import witness
 from referral_graph.services.access import SeenCase, case_seen
 from referral_graph.services.caller import Caller
+from referral_graph.services.incident import incident_event, incident_time
 from referral_graph.store.port import CaseFile, Transaction
 
 
@@ -42,6 +43,12 @@ class CaseOpening(BaseModel):
         None, max_length=500, description=free_text.CONTACT_ARRANGEMENT
     )
     note: str | None = Field(None, max_length=2000, description=free_text.CASE_NOTE)
+    incident_at: AwareDatetime | None = Field(
+        None,
+        description="When the violence happened, if known (never required; not in the "
+        "future). For sexual violence (a need of post_rape_care) it starts the 72-hour "
+        "PEP and 120-hour emergency-contraception clocks.",
+    )
 
     _no_personal_details = field_validator("note")(free_text.refuse_personal_details)
 
@@ -105,6 +112,9 @@ def open_case(caller: Caller, opening: CaseOpening) -> Case:
         )
     now, opened_by = caller.now, caller.actor
     fields = opening.model_dump()
+    if opening.incident_at is not None:
+        fields["incident_at"] = incident_time(opening.incident_at, now)
+        fields["history"] = (incident_event(now, opened_by, fields["incident_at"]),)
     case_id = new_id("case")
     codes = [new_case_code(opening.village_code) for _ in range(5)]
 

@@ -18,6 +18,7 @@ DEMO = (
     (Role.CCWC, "demo-ccwc", ProviderKind.CCWC, None),
     (Role.PROVIDER, "demo-health-centre", ProviderKind.HEALTH_CENTRE, None),
     (Role.PROVIDER, "demo-counsellor", ProviderKind.NGO_COUNSELLOR, None),
+    (Role.PROVIDER, "demo-vhsg", ProviderKind.VHSG, None),  # identifies children (#18)
     (Role.SUPERVISOR, "demo-supervisor", ProviderKind.CLINICAL_SUPERVISOR, None),
     (Role.COORDINATOR, "demo-coordinator", None, "17"),
 )

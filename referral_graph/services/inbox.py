@@ -89,17 +89,18 @@ def inbox(
         }
         senders = tx.get_providers({r.from_provider_id for r in listing.items})
         rows = [
-            InboxRow(r, cases[r.case_id], senders.get(r.from_provider_id), _party(caller, r, cases))
+            InboxRow(
+                r,
+                cases[r.case_id],
+                senders.get(r.from_provider_id),
+                party_of(caller.principal, r, cases[r.case_id], provider),
+            )
             for r in listing.items
             if r.case_id in cases
         ]
         return Inbox(provider, listing, cases, senders, rows if with_rows else [])
 
     return caller.store.read(work)
-
-
-def _party(caller: Caller, referral: Referral, cases: dict[str, Case]) -> Party | None:
-    return party_of(caller.principal, referral, cases[referral.case_id])
 
 
 def inbox_row(caller: Caller, referral_id: str) -> InboxRow:
@@ -110,11 +111,14 @@ def inbox_row(caller: Caller, referral_id: str) -> InboxRow:
         seen = referral_seen(tx, caller.principal, referral_id)
         if seen.case is None:
             raise NotFound("referral", referral_id)
+        ends = tx.get_providers({seen.referral.from_provider_id, seen.referral.to_provider_id})
         return InboxRow(
             seen.referral,
             seen.case,
-            tx.get_provider(seen.referral.from_provider_id),
-            party_of(caller.principal, seen.referral, seen.case),
+            ends.get(seen.referral.from_provider_id),
+            party_of(
+                caller.principal, seen.referral, seen.case, ends.get(seen.referral.to_provider_id)
+            ),
         )
 
     return caller.store.read(work)

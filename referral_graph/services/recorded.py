@@ -44,6 +44,7 @@ class Replay(Exception):
 _OBJECT_PARAMS = (
     "case_id",
     "referral_id",
+    "identification_id",
     "provider_id",
     "pathway_id",
     "user_id",

@@ -8,37 +8,40 @@ receiver's steps; the sender or a coordinator cancels).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from referral_graph.domain import free_text
 from referral_graph.domain.case_life import open_duplicate, open_for_need
 from referral_graph.domain.errors import (
     ConsentMissing,
     DuplicateReferral,
-    Forbidden,
     InvalidInput,
     NotFound,
     StaleVersion,
 )
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.lifecycle import (
-    PARTIES,
-    Party,
     ReferralStatus,
     StepRequest,
+    check_party,
     check_transition,
 )
 from referral_graph.domain.models import (
+    Case,
+    CaseEvent,
+    CaseEventKind,
     CaseStatus,
     Identifier,
     LongText,
     Referral,
     ReferralEvent,
+    RelayedStep,
 )
 from referral_graph.domain.paths import Hop, build_path
 from referral_graph.domain.reasons import StepReason, check_reason
 from referral_graph.domain.sla import first_alert_time
-from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.domain.step_time import step_time
+from referral_graph.domain.vocabulary import RelayChannel, RiskLevel, Service
 from referral_graph.security.policy import (
     Access,
     may_act_for,
@@ -105,6 +108,18 @@ class Step(BaseModel):
     expected_version: int | None = Field(
         None, ge=1, description="Refuse with 409 unless the referral is at this version."
     )
+    occurred_at: AwareDatetime | None = Field(
+        None,
+        description="When the step really happened, if it is put on record later (not in "
+        "the future, not before the previous step, at most 7 days back). Deadlines, step "
+        "times and the audit use it; the event keeps both times.",
+    )
+    relay: RelayChannel | None = Field(
+        None,
+        description="Record the receiver's acknowledgement, acceptance, decline or first "
+        "contact on its behalf, because it confirmed it this way (phone, sms …): for the "
+        "sender, an overseer of the receiver or a coordinator of the child's area.",
+    )
 
     _no_personal_details = field_validator("reason", "outcome", "note")(
         free_text.refuse_personal_details
@@ -114,6 +129,10 @@ class Step(BaseModel):
 class ReferralWithEvents(BaseModel):
     referral: Referral
     events: list[ReferralEvent]
+    disputes: list[CaseEvent] = Field(
+        default_factory=list,
+        description="The receiver's disputes of steps recorded on its behalf.",
+    )
 
 
 def _referral(tx: Transaction, referral_id: str) -> Referral:
@@ -123,17 +142,29 @@ def _referral(tx: Transaction, referral_id: str) -> Referral:
     return referral
 
 
+def disputes_of(case: Case, referral_id: str) -> list[CaseEvent]:
+    """The case's disputes of the referral's relayed steps, oldest first."""
+    return [
+        e
+        for e in case.history
+        if e.kind is CaseEventKind.STEP_DISPUTED and e.referral_id == referral_id
+    ]
+
+
 def get_referral(caller: Caller, referral_id: str) -> ReferralWithEvents:
     """The referral and its events; a coordinator sees them without free text."""
 
     def work(tx: Transaction) -> ReferralWithEvents:
         seen = referral_seen(tx, caller.principal, referral_id)
         events = seen.events
+        disputes = disputes_of(seen.case, referral_id)
         if seen.access is Access.PSEUDONYMOUS:
             return ReferralWithEvents(
-                referral=redact_referral(seen.referral), events=redact_events(events)
+                referral=redact_referral(seen.referral),
+                events=redact_events(events),
+                disputes=[d.model_copy(update={"note": None}) for d in disputes],
             )
-        return ReferralWithEvents(referral=seen.referral, events=events)
+        return ReferralWithEvents(referral=seen.referral, events=events, disputes=disputes)
 
     return caller.store.read(work)
 
@@ -275,27 +306,19 @@ def _check_not_twice(
     return why
 
 
-def _check_party(party: Party | None, step: Step) -> None:
-    """Only the receiver takes the receiver's steps, only the sender or a coordinator
-    cancels (``None``: the system, unrestricted)."""
-    if party is not None and party not in PARTIES[step.status]:
-        allowed = " or ".join(sorted(p.value for p in PARTIES[step.status]))
-        raise Forbidden(
-            f"Only the {allowed} of a referral can move it to {step.status.value!r}.",
-            field="status",
-        )
-
-
 def move_referral(caller: Caller, referral_id: str, step: Step) -> ReferralWithEvents:
     """Move a referral to its next status, with compare-and-set on its version. The
-    caller's part in the handoff is read from the referral in the same transaction."""
+    caller's part in the handoff is read from the referral in the same transaction:
+    the receiver takes its steps, and with ``relay`` the sender, an overseer or a
+    coordinator records one for it (lifecycle ``PARTIES``). ``occurred_at`` puts a step
+    on record with the time it happened (``domain.step_time``)."""
     # Drawn before the unit of work: a store that runs it again after a commit whose
     # answer was lost (Neo4j) finds this very step on record and answers with it, rather
     # than refusing its own step as a conflict.
     event_id = new_id("evt")
 
     def work(tx: Transaction) -> ReferralWithEvents:
-        seen = referral_seen(tx, caller.principal, referral_id)
+        seen = referral_seen(tx, caller.principal, referral_id)  # 404 outside the case
         return take_step(tx, caller, seen, step, event_id)
 
     return caller.store.write(work)
@@ -308,8 +331,12 @@ def take_step(
     :func:`move_referral` other use cases share (a FHIR Task update). ``event_id`` is
     drawn before the unit of work (see there)."""
     now, actor = caller.now, caller.actor
-    _check_party(party_of(caller.principal, seen.referral, seen.case), step)
     current, history = seen.referral, seen.events
+    receiver = seen.providers.get(current.to_provider_id)
+    relayed = step.relay is not None
+    check_party(
+        party_of(caller.principal, current, seen.case, receiver), step.status, relayed=relayed
+    )
     if history and history[-1].id == event_id:
         return ReferralWithEvents(referral=current, events=history)
     if step.expected_version is not None and step.expected_version != current.version:
@@ -324,10 +351,26 @@ def take_step(
             reason_code=step.reason_code,
         ),
     )
+    if relayed and step.status in current.step_times:
+        raise InvalidInput(
+            f"Only a referral's first {step.status.value!r} step can be relayed; this "
+            "one was on record before.",
+            field="relay",
+        )
     code = check_reason(step.status, step.reason_code, step.reason)
+    previous = history[-1].happened_at if history else current.created_at
+    happened = step_time(step.occurred_at, now, previous)
     version = current.version + 1
     step_times = dict(current.step_times)
-    step_times.setdefault(step.status, now)
+    step_times.setdefault(step.status, happened)
+    marks = dict(current.relayed)
+    if step.relay is not None:
+        marks[step.status] = RelayedStep(
+            channel=step.relay,
+            by=actor,
+            by_provider_id=caller.principal.provider_id,
+            recorded_at=now,
+        )
     updated = current.model_copy(
         update={
             "status": step.status,
@@ -336,6 +379,7 @@ def take_step(
             "outcome": step.outcome if step.outcome else current.outcome,
             "updated_at": now,
             "step_times": step_times,
+            "relayed": marks,
             "version": version,
             "next_alert_at": first_alert_time(step.status, current.created_at, current.due),
         }
@@ -352,10 +396,15 @@ def take_step(
         reason_code=code,
         outcome=step.outcome,
         note=step.note,
+        occurred_at=None if step.occurred_at is None else happened,
+        relayed_for=current.to_provider_id if relayed else None,
+        relay_channel=step.relay,
     )
     tx.save_referral(updated, current.version, event)
-    tx.enqueue(referral_event_message(updated, now))
-    return ReferralWithEvents(referral=updated, events=[*history, event])
+    tx.enqueue(referral_event_message(updated, now, event))
+    return ReferralWithEvents(
+        referral=updated, events=[*history, event], disputes=disputes_of(seen.case, current.id)
+    )
 
 
 def case_path(caller: Caller, case_id: str) -> list[Hop]:

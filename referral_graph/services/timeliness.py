@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from referral_graph.domain.lifecycle import ReferralStatus
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Referral, ReferralEvent, TimelinessAlert
 from referral_graph.domain.queries import DueQuery, Listing, Page
 from referral_graph.domain.sla import (
     AlertKind,
@@ -29,6 +29,7 @@ from referral_graph.security.policy import coordinator_area, redact_referral
 from referral_graph.services import witness
 from referral_graph.services.alert_notices import NoticePlan, queue_notices
 from referral_graph.services.caller import Caller
+from referral_graph.services.incident import fire_care_alerts
 from referral_graph.store.port import OutboxMessage, Store, Transaction
 
 MAX_ROUNDS = 1000
@@ -89,22 +90,35 @@ def ensure_policy(store: Store, policy: SlaPolicy) -> None:
     store.write(work)
 
 
-def referral_event_message(referral: Referral, at: datetime) -> OutboxMessage:
-    """What webhooks hear of a referral's step: ids and timing, never case details."""
+def referral_event_message(
+    referral: Referral, at: datetime, event: ReferralEvent | None = None
+) -> OutboxMessage:
+    """What webhooks hear of a referral's step: ids and timing, never case details. A
+    step put on record later says when it happened (``occurred_at``); one relayed for
+    the receiver says for whom and how it was confirmed."""
+    payload: dict[str, object] = {
+        "referral_id": referral.id,
+        "case_id": referral.case_id,
+        "from_provider_id": referral.from_provider_id,
+        "to_provider_id": referral.to_provider_id,
+        "service": referral.service.value,
+        "risk": referral.risk.value,
+        "status": referral.status.value,
+        "version": referral.version,
+        "at": at.isoformat(),
+    }
+    if event is not None and event.occurred_at is not None:
+        payload["occurred_at"] = event.occurred_at.isoformat()
+    if event is not None and event.relayed_for is not None:
+        payload["relayed_for"] = event.relayed_for
+        payload["relayed_by"] = event.actor
+        payload["relay_channel"] = (
+            None if event.relay_channel is None else event.relay_channel.value
+        )
     return OutboxMessage(
         id=f"msg_{referral.id}_{referral.version}",  # one message per step, even on replay
         topic=f"referral.{referral.status.value}",
-        payload={
-            "referral_id": referral.id,
-            "case_id": referral.case_id,
-            "from_provider_id": referral.from_provider_id,
-            "to_provider_id": referral.to_provider_id,
-            "service": referral.service.value,
-            "risk": referral.risk.value,
-            "status": referral.status.value,
-            "version": referral.version,
-            "at": at.isoformat(),
-        },
+        payload=payload,
         created_at=at,
     )
 
@@ -161,13 +175,16 @@ def tick(
     batch: int = 500,
     notices: NoticePlan | None = None,
 ) -> list[TimelinessAlert]:
-    """Fire every reminder and escalation due at ``now``; returns those fired now.
+    """Fire every reminder and escalation due at ``now``; returns those fired now. Then
+    alert about post-rape care windows about to close with no health hop accepted (to
+    the outbox: ``services.incident.fire_care_alerts``).
 
     ``reroute(referral, now)`` suggests providers for emergencies not acknowledged in
     time (routing's open-now alternatives); without it, none are suggested. With
     ``notices`` (the channels configured), the messages to the people told of each
     alert are queued in the transaction that fires it (``services.alert_notices``).
     """
+    fire_care_alerts(store, now)
     fired: list[TimelinessAlert] = []
     for _round in range(MAX_ROUNDS):
         candidates = store.read(lambda tx: tx.referrals_alert_due(now, batch))

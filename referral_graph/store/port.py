@@ -21,6 +21,7 @@ and names one concern, so a function that needs one concern can say so in its ty
 :class:`AccountsPort`      users, tokens, sign-in failures, access log, idempotency
 :class:`AlertsPort`        alerts marked seen, the people to tell of an alert
 :class:`TrainingPort`      people, training sessions, attendance, coaching, awareness
+:class:`IntakePort`        identifications of children sent to a CCWC to register
 :class:`ArchivePort`       seeding, export and restore, metrics, retention, housekeeping
 =========================  ==============================================================
 
@@ -46,6 +47,7 @@ from referral_graph.domain.queries import (
     CoachingQuery,
     DueQuery,
     HistoryQuery,
+    IdentificationQuery,
     InboxQuery,
     Listing,
     Page,
@@ -69,6 +71,7 @@ from referral_graph.store.alerts import AlertsPort
 from referral_graph.store.archive import ArchivePort
 from referral_graph.store.cases import CasesPort
 from referral_graph.store.directory import DirectoryPort
+from referral_graph.store.intake import IntakePort
 from referral_graph.store.timeliness import TimelinessPort
 from referral_graph.store.training import TrainingPort
 
@@ -89,7 +92,9 @@ __all__ = [
     "HistoryQuery",
     "HopFact",
     "IdempotencyRecord",
+    "IdentificationQuery",
     "InboxQuery",
+    "IntakePort",
     "Listing",
     "OutboxMessage",
     "Page",
@@ -112,7 +117,14 @@ T = TypeVar("T")
 
 
 class Transaction(
-    DirectoryPort, CasesPort, TimelinessPort, AccountsPort, AlertsPort, TrainingPort, ArchivePort
+    DirectoryPort,
+    CasesPort,
+    TimelinessPort,
+    AccountsPort,
+    AlertsPort,
+    TrainingPort,
+    IntakePort,
+    ArchivePort,
 ):
     """Reads and writes inside one store transaction: every role port."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, TimelinessAlert
 from referral_graph.domain.queries import AlertQuery, DueQuery, HistoryQuery, Listing, Page
 from referral_graph.domain.records import HopFact, OutboxMessage
 from referral_graph.domain.sla import SlaPolicy
@@ -55,6 +55,13 @@ class TimelinessPort(ABC):
     @abstractmethod
     def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
         """Every referral made in the window, oldest first, as audit facts."""
+
+    # --- the incident clock ----------------------------------------------------------
+    @abstractmethod
+    def cases_on_care_clock(self, after: datetime, until: datetime, limit: int) -> list[Case]:
+        """Cases whose post-rape care clock (``domain.care.clock_start``: the incident
+        time of an open case of sexual violence, kept whenever a case is written)
+        started in ``(after, until]``, earliest first."""
 
     # --- outbox ----------------------------------------------------------------------
     @abstractmethod

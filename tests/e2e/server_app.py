@@ -43,7 +43,20 @@ USERS: dict[str, tuple[Role, str | None, str | None]] = {
     "e2e-coord": (Role.COORDINATOR, None, "17"),
     "e2e-coord-rtk": (Role.COORDINATOR, None, "16"),
     "e2e-admin": (Role.ADMIN, None, None),
+    # issue 18: a VHSG volunteer of Char Chhuk and TPO's clinical supervisor (who
+    # oversees the health centres)
+    "e2e-vhsg": (Role.PROVIDER, "vhsg-170101", None),
+    "e2e-sup": (Role.SUPERVISOR, "tpo-supervisor", None),
 }
+
+
+#: The languages the relay browser test runs in, each with a referral of its own.
+RELAY_LANGS = ("en", "km")
+
+
+def relay_reason(lang: str) -> str:
+    """The reason of the referral the relay browser test relays in ``lang``."""
+    return f"Check-up; the link is down ({lang})"
 
 
 @dataclass
@@ -108,6 +121,20 @@ def _history(runtime: Runtime, clock: ShiftableClock) -> None:
     # Due soon: an emergency referred 45 minutes ago (acknowledge within 1 h).
     soon = open_case(45 * timedelta(minutes=1), RiskLevel.EMERGENCY, {Service.POST_RAPE_CARE})
     refer(soon, 45 * timedelta(minutes=1), HEALTH_CENTRE, Service.POST_RAPE_CARE)
+    # Issue 18: one referral per language that the health centre will confirm by phone
+    # (the link being down) and the CCWC will relay, 5 hours after it was made.
+    for lang in RELAY_LANGS:
+        phoned = open_case(5 * hours, RiskLevel.MEDIUM, {Service.MEDICAL_CARE})
+        referrals.make_referral(
+            Caller.system(store, at(5 * hours), "e2e-ccwc"),
+            ReferralRequest(
+                case_id=phoned,
+                from_provider_id=CCWC,
+                to_provider_id=HEALTH_CENTRE,
+                service=Service.MEDICAL_CARE,
+                reason=relay_reason(lang),
+            ),
+        )
     clock.offset = timedelta()
 
 

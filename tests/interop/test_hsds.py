@@ -17,10 +17,9 @@ from hypothesis import strategies as st
 
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.hours import Hours, OpeningPeriod
 from referral_graph.domain.models import (
     Eligibility,
-    Hours,
-    OpeningPeriod,
     Pathway,
     Provider,
 )

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from referral_graph.domain.models import OpeningPeriod
+from referral_graph.domain.hours import OpeningPeriod
 from referral_graph.domain.vocabulary import Language, Service
 from referral_graph.interop import hsds_tabular
 from referral_graph.interop.hsds_import import NoteKind

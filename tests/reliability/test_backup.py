@@ -36,12 +36,20 @@ from referral_graph.archive.backup import (
 )
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.identification import AgeBand, DeclineReason
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.models import Pathway
 from referral_graph.domain.reasons import ClosureReason, StepReason
-from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
+from referral_graph.domain.vocabulary import (
+    Gender,
+    ProviderKind,
+    RelayChannel,
+    RiskLevel,
+    Service,
+)
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Principal, Role
-from referral_graph.services import accounts
+from referral_graph.services import accounts, identifications, intake_decisions
 from referral_graph.services.caller import Caller
 from referral_graph.services.capacity_building import local_today
 from referral_graph.services.case_life import (
@@ -57,6 +65,11 @@ from referral_graph.services.case_life import (
     reopen_case,
 )
 from referral_graph.services.cases import open_case, record_consent
+from referral_graph.services.identifications import IdentificationRequest
+from referral_graph.services.intake_decisions import (
+    IdentificationAcceptance,
+    IdentificationDecline,
+)
 from referral_graph.services.notifications import Webhook, deliver
 from referral_graph.services.recorded import RecordedStore as LoggedStore
 from referral_graph.services.referrals import ReferralRequest, Step, make_referral, move_referral
@@ -68,6 +81,7 @@ from referral_graph.store.port import (
     AlertQuery,
     DueQuery,
     HistoryQuery,
+    IdentificationQuery,
     InboxQuery,
     Page,
     PathwayQuery,
@@ -75,11 +89,13 @@ from referral_graph.store.port import (
     Store,
     Transaction,
 )
-from tests.factories import T0, FakeClock, consent, load_small_network, opening
+from tests.factories import T0, FakeClock, consent, load_small_network, opening, provider
 
 S = ReferralStatus
 EVERYTHING = Page(limit=100_000)
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 # --- the history -------------------------------------------------------------------
@@ -105,6 +121,11 @@ def _refer(store: Store, clock: FakeClock, **fields: Any) -> str:
 
 def make_history(store: Store, clock: FakeClock) -> History:
     load_small_network(store)
+    vhsg = provider("vhsg-a", ProviderKind.VHSG, {Service.IDENTIFICATION})
+    to_ccwc = Pathway(
+        id="pw-vhsg", from_provider_id="vhsg-a", to_provider_id="ccwc-a", service="registration"
+    )
+    store.write(lambda tx: tx.load_directory([vhsg], [to_ccwc]))
     ensure_policy(store, packaged_policy())
     settings = Settings(seed_on_start=False)
     admin = accounts.create_user(
@@ -173,7 +194,14 @@ def make_history(store: Store, clock: FakeClock) -> History:
         continues_referral_id=r1,
         recommendation_rank=2,
     )
-    _walk(store, clock, r2, Step(status=S.RECEIVED), Step(status=S.REJECTED, reason="Full."))
+    # Its acknowledgement was confirmed by phone 10 minutes before someone typed it (#18).
+    clock.advance(minutes=37)
+    move_referral(
+        Caller.system(store, clock(), "ccwc-focal-1"),
+        r2,
+        Step(status=S.RECEIVED, relay=RelayChannel.PHONE, occurred_at=clock() - 10 * MINUTE),
+    )
+    _walk(store, clock, r2, Step(status=S.REJECTED, reason="Full."))
     r3 = _refer(
         store,
         clock,
@@ -253,6 +281,33 @@ def make_history(store: Store, clock: FakeClock) -> History:
     )
     Routing(store, "Asia/Phnom_Penh").recommend(c.id, clock(), service=Service.LEGAL_AID)
 
+    # Identifications (#18): one becomes case d (sexual violence 20 h ago: the tick below
+    # alerts that PEP is closing), one is declined, one waits.
+    vhsg_caller = Caller.system(store, clock(), "vhsg-volunteer")
+    sent = [
+        identifications.register(
+            vhsg_caller,
+            IdentificationRequest(
+                identified_by_provider_id="vhsg-a",
+                age_band=band,
+                gender=Gender.FEMALE,
+                risk=RiskLevel.EMERGENCY,
+                needs=[Service.POST_RAPE_CARE],
+                village_code="17010101",
+                incident_at=clock() - 20 * HOUR,
+                note="Seen by the volunteer.",
+            ),
+        )
+        for band in (AgeBand.FROM_12_TO_14, AgeBand.FROM_15_TO_17, AgeBand.FROM_6_TO_11)
+    ]
+    clock.advance(minutes=7)
+    ccwc = Caller.system(store, clock(), "ccwc-focal-1")
+    identifications.open_identification(ccwc, sent[0].id)
+    d = intake_decisions.accept(ccwc, sent[0].id, IdentificationAcceptance(age=13))
+    intake_decisions.decline(
+        ccwc, sent[1].id, IdentificationDecline(reason=DeclineReason.ALREADY_A_CASE)
+    )
+
     clock.advance(hours=30)
     fired = tick(store, clock())
     assert fired, "the tick should fire reminders and escalations"
@@ -273,7 +328,7 @@ def make_history(store: Store, clock: FakeClock) -> History:
         policy=DeliveryPolicy(max_attempts=1),
         batch=4,
     )
-    return History([a.id, b.id, c.id], [r1, r2, r3, r4, r5, r6])
+    return History([a.id, b.id, c.id, d.id], [r1, r2, r3, r4, r5, r6])
 
 
 # --- what the port can read ----------------------------------------------------------
@@ -318,6 +373,9 @@ def snapshot(store: Store) -> dict[str, Any]:
             },
             "outbox_due": tx.outbox_due(FAR, 100_000),
             "access": tx.list_access(AccessQuery(), EVERYTHING).items,
+            "identifications": tx.list_identifications(IdentificationQuery(), EVERYTHING).items,
+            "identification_of_case": {c.id: tx.identification_of_case(c.id) for c in cases},
+            "care_clock": tx.cases_on_care_clock(T0 - timedelta(days=365), FAR, 100_000),
         }
 
     return store.read(work)
@@ -411,6 +469,10 @@ def test_the_history_has_every_kind_of_record(source: SqliteStore, history: Hist
     assert kinds >= {"closed", "reopened"}
     assert any(r.risk is RiskLevel.EMERGENCY and r.version > 1 for r in shot["referrals"])
     assert any(r.status_reason_code is StepReason.CHILD_UNREACHABLE for r in shot["referrals"])
+    assert {i.status.value for i in shot["identifications"]} == {"accepted", "declined", "sent"}
+    assert any(r.relayed for r in shot["referrals"]) and shot["care_clock"]
+    topics = {m.topic for items in shot["outbox"].values() for m in items}
+    assert {"care.window_closing", "identification.accepted"} <= topics
 
 
 def test_archive_round_trip_is_exact(

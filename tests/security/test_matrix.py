@@ -54,11 +54,13 @@ def case_url(suffix: str) -> Any:
 
 def transition(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     r = w.referral(foreign=not own)
-    body = (
+    body: dict[str, Any] = (
         {"status": "received"}
         if role == "provider"
         else {"status": "cancelled", "reason": "sent to the wrong place"}
     )
+    if role == "supervisor":  # an overseer relays the receiver's step (#18)
+        body = {"status": "received", "relay": "phone"}
     return "POST", f"/api/v1/referrals/{r.id}/transitions", {"json": body}
 
 
@@ -398,7 +400,77 @@ def my_settings(method: str) -> Any:
         kwargs = {"json": body} if method == "PUT" else {}
         return method, "/api/v1/me/notification-settings", kwargs
 
+
+# --- field realities (#18) ----------------------------------------------------------------
+def fresh_identification(w: World, own: bool) -> str:
+    """Sent by the health centre to the CCWC (ours), or in Stung Treng (foreign)."""
+    from referral_graph.services import identifications
+    from referral_graph.services.identifications import IdentificationRequest
+
+    body = IdentificationRequest(
+        identified_by_provider_id="hc-a" if own else "hc-b",
+        age=13,
+        gender="female",
+        risk="high",
+        needs=["counselling"],
+        village_code="17010101" if own else "19010101",
+    )
+    return identifications.register(Caller.system(w.store, w.clock(), "t"), body).id
+
+
+def identify(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    mine = OWN_PROVIDER.get(role, "hc-a")
+    # a CCWC identifies a child of another commune; a provider one of its own commune
+    village = "19010101" if role == "ccwc" else "17010101"
+    body = {
+        "identified_by_provider_id": mine if own else "hc-b",
+        "age_band": "12_14",
+        "gender": "male",
+        "risk": "medium",
+        "needs": ["counselling"],
+        "village_code": village,
+    }
+    return "POST", "/api/v1/identifications", {"json": body}
+
+
+def identification_route(method: str, suffix: str = "", body: Any = None) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        ident = fresh_identification(w, own)
+        kwargs = {} if body is None else {"json": body}
+        return method, f"/api/v1/identifications/{ident}{suffix}", kwargs
+
     return build
+
+
+def dispute(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    """The receiver disputes an acknowledgement someone relayed for it: the health
+    centre's from the CCWC; a CCWC's, on a referral the health centre sent back to it."""
+    from referral_graph.services import referrals
+    from referral_graph.services.referrals import ReferralRequest, Step
+
+    r = w.referral(foreign=not own)
+    system = Caller.system(w.store, w.clock(), "t")
+    if own and role == "ccwc":
+        for status in ("received", "accepted"):
+            referrals.move_referral(system, r.id, Step(status=status))
+        back = ReferralRequest(
+            case_id=r.case_id,
+            from_provider_id="hc-a",
+            to_provider_id="ccwc-a",
+            service="registration",
+            reason="Back for case management",
+            continues_referral_id=r.id,
+        )
+        r = referrals.make_referral(system, back)
+    referrals.move_referral(system, r.id, Step(status="received", relay="phone"))
+    body = {"status": "received", "note": "Nobody here took that call."}
+    return "POST", f"/api/v1/referrals/{r.id}/disputes", {"json": body}
+
+
+def incident_put(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    r = w.referral(foreign=not own)
+    body = {"incident_at": "2026-02-28T20:00:00+07:00"}
+    return "PUT", f"/api/v1/cases/{r.case_id}/incident", {"json": body}
 
 
 #: route → how to build a request for (role, own object?); objects are fresh per cell.
@@ -540,6 +612,20 @@ MATRIX: dict[tuple[str, str], Any] = {
     ),
     ("GET", "/api/v1/capacity-policy"): get("/api/v1/capacity-policy"),
     ("PUT", "/api/v1/capacity-policy"): capacity_policy_put,
+    ("POST", "/api/v1/identifications"): identify,
+    ("GET", "/api/v1/identifications"): scoped_get(
+        "/api/v1/identifications?area={}", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/identifications/{identification_id}"): identification_route("GET"),
+    ("POST", "/api/v1/identifications/{identification_id}/accept"): identification_route(
+        "POST", "/accept", {}
+    ),
+    ("POST", "/api/v1/identifications/{identification_id}/decline"): identification_route(
+        "POST", "/decline", {"reason": "already_a_case"}
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/disputes"): dispute,
+    ("PUT", "/api/v1/cases/{case_id}/incident"): incident_put,
+    ("GET", "/api/v1/cases/{case_id}/care-windows"): case_url("/care-windows"),
 }
 
 #: Routes where "foreign" is not an object the role could be denied (the directory,
@@ -559,6 +645,7 @@ UNSCOPED = {
             "/Bundle",
             "/audit/",
             "/gaps",
+            "/identifications",
         )
     )
 } | {("POST", "/api/v1/cases"), ("POST", "/api/v1/referrals")} - {
@@ -595,6 +682,7 @@ FOREIGN = {
     ("GET", "/api/v1/capacity"): {403},
     ("GET", "/api/v1/capacity/competencies"): {403},
     ("GET", "/api/v1/capacity/lapsing"): {403},
+    ("POST", "/api/v1/identifications"): {422},  # for a provider that is not yours
 }
 for _key in [k for k in MATRIX if k[1].startswith("/api/v1/audit/") and k not in FOREIGN]:
     FOREIGN[_key] = {403}
@@ -604,6 +692,7 @@ AREA_SCOPED = {k for k in MATRIX if k[1].startswith("/api/v1/audit/")} | {
     ("GET", "/api/v1/coverage/gaps")
 }
 AREA_SCOPED |= {
+    ("GET", "/api/v1/identifications"),
     ("POST", "/api/v1/trainings"),
     ("GET", "/api/v1/coaching"),
     ("GET", "/api/v1/coaching/overdue"),

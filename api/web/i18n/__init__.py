@@ -6,7 +6,7 @@ already used by the monthly report (``referral_graph.audit.labels``): ការ�
 referral, អ្នកផ្ដល់សេវា for a provider, គ.ក.ន.ក for a CCWC.
 
 The words live in one module per area of the app (:mod:`.frame`, :mod:`.referrals`,
-:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`, :mod:`.queue`), the names of
+:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`, :mod:`.queue`, :mod:`.field`), the names of
 vocabulary codes in :mod:`.tables`, the formats in :mod:`.formats`; :data:`MESSAGES`
 joins the areas, and a message id may stand in one area only.
 
@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 from api.web.i18n.alerts import ALERTS
 from api.web.i18n.capacity import CAPACITY
+from api.web.i18n.field import FIELD
 from api.web.i18n.formats import (
     LANGS,
     WEEKDAYS,
@@ -88,7 +89,7 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 MESSAGES: dict[str, tuple[str, str]] = _joined(
-    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE, FIELD
 )
 
 

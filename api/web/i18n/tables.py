@@ -4,6 +4,7 @@ provider; and the routing's names of services, modes, risks and languages."""
 
 from __future__ import annotations
 
+from api.web.i18n.field import FIELD_TABLES
 from api.web.i18n.queue import REASONS
 from referral_graph.routing.reasons import LANGUAGE_NAMES, MODE_NAMES, RISK_NAMES, SERVICE_NAMES
 
@@ -90,4 +91,5 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "kind": KINDS,
     "language": LANGUAGE_NAMES,
     "reason": REASONS,  # coded reasons of a step or a closing (domain/reasons.py)
+    **FIELD_TABLES,
 }

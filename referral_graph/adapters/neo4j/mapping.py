@@ -22,6 +22,7 @@ from typing import Any, LiteralString
 from neo4j.time import Date, DateTime
 
 from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.care import clock_start
 from referral_graph.domain.isotime import iso
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Pathway, Provider, Referral, ReferralEvent
@@ -39,7 +40,7 @@ Row = dict[str, Any]
 
 EVENT_TIMES = ("at",)
 PROVIDER_TIMES = ("updated_at",)
-CASE_TIMES = ("opened_at", "closed_at", "purged_at")
+CASE_TIMES = ("opened_at", "closed_at", "purged_at", "care_clock_at")
 REFERRAL_TIMES = (
     "created_at",
     "received_at",
@@ -172,6 +173,11 @@ def case_row(c: Case, *, text_times: bool = False) -> Row:
         "needs": sorted(s.value for s in c.needs),
         "language": c.language.value,
         "wants_lgbtiq_affirming": c.wants_lgbtiq_affirming,
+        # the audit counts by source; the scheduler looks at post-rape care windows
+        "identification_source": (
+            None if c.identification_source is None else c.identification_source.value
+        ),
+        "care_clock_at": clock_start(c),
         "version": c.version,
         "doc": c.model_dump_json(),
     }
@@ -191,12 +197,13 @@ def referral_row(r: Referral, *, text_times: bool = False) -> Row:
         "hop": r.hop,
         "recommendation_rank": r.recommendation_rank,
         "status_reason": r.status_reason,
+        "relayed_steps": sorted(s.value for s in r.relayed),
         "created_at": r.created_at,
         "received_at": r.step_times.get(ReferralStatus.RECEIVED),
         "accepted_at": r.step_times.get(ReferralStatus.ACCEPTED),
         "rejected_at": r.step_times.get(ReferralStatus.REJECTED),
         "in_progress_at": r.step_times.get(ReferralStatus.IN_PROGRESS),
-        "closed_at": r.updated_at if r.status.is_closed else None,
+        "closed_at": r.closed_at,
         "acknowledge_due": None if r.due is None else r.due.acknowledge,
         "decide_due": None if r.due is None else r.due.decide,
         "first_contact_due": None if r.due is None else r.due.first_contact,

@@ -59,6 +59,15 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX alert_fired_at IF NOT EXISTS FOR (n:Alert) ON (n.fired_at)",
     "CREATE INDEX outbox_due IF NOT EXISTS FOR (n:OutboxMessage) ON (n.state, n.next_attempt_at)",
     "CREATE INDEX case_closed_at IF NOT EXISTS FOR (n:Case) ON (n.closed_at)",
+    # field realities: identifications, the incident clock
+    "CREATE CONSTRAINT identification_id IF NOT EXISTS"
+    " FOR (n:Identification) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX identification_to IF NOT EXISTS FOR (n:Identification) ON (n.to_provider_id)",
+    "CREATE INDEX identification_from IF NOT EXISTS"
+    " FOR (n:Identification) ON (n.identified_by_provider_id)",
+    "CREATE INDEX identification_case IF NOT EXISTS FOR (n:Identification) ON (n.case_id)",
+    "CREATE INDEX identification_created IF NOT EXISTS FOR (n:Identification) ON (n.created_at)",
+    "CREATE INDEX case_care_clock_at IF NOT EXISTS FOR (n:Case) ON (n.care_clock_at)",
     # capacity building
     "CREATE INDEX person_provider IF NOT EXISTS FOR (n:Person) ON (n.provider_id)",
     "CREATE INDEX training_session_starts_on IF NOT EXISTS"

@@ -19,7 +19,7 @@ from referral_graph.adapters.neo4j.mapping import native_time
 from referral_graph.adapters.neo4j.plumbing import CypherRunner, filtered, inside, page_of, where
 from referral_graph.domain.errors import Conflict
 from referral_graph.domain.isotime import iso
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, TimelinessAlert
 from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
@@ -107,8 +107,17 @@ RETURN x.id AS id, x.case_id AS case_id, x.from_provider_id AS from_provider_id,
        x.in_progress_at AS in_progress_at, x.closed_at AS closed_at,
        x.acknowledge_due AS acknowledge_due, x.decide_due AS decide_due,
        x.first_contact_due AS first_contact_due, x.status_reason AS status_reason,
-       x.recommendation_rank AS recommendation_rank
+       x.recommendation_rank AS recommendation_rank,
+       c.identification_source AS identification_source,
+       coalesce(x.relayed_steps, []) AS relayed_steps
 ORDER BY x.created_at, x.id
+"""
+
+ON_CARE_CLOCK: LiteralString = """
+MATCH (c:Case) WHERE c.care_clock_at > $after AND c.care_clock_at <= $until
+RETURN c.doc AS doc
+ORDER BY c.care_clock_at, c.id
+LIMIT $limit
 """
 
 #: Deferred: written with the unit's next statement (times come as text, see mapping.py).
@@ -154,6 +163,7 @@ def _fact(record: Record) -> HopFact:
         key: native_time(value) if isinstance(value, DateTime) else value
         for key, value in zip(record.keys(), record.values(), strict=True)
     }
+    values["relayed_steps"] = tuple(values["relayed_steps"])
     return HopFact(**values)
 
 
@@ -240,6 +250,11 @@ class Neo4jTimeliness(CypherRunner, TimelinessPort):
         filters, params = filtered(values, HOP_FACT_FILTERS, query.area, "c.village_code")
         text = REFERRALS_WITH_CASES + where(filters) + HOP_FACT_RETURN
         return [_fact(r) for r in self._records(text, **params)]
+
+    # --- the incident clock ----------------------------------------------------------
+    def cases_on_care_clock(self, after: datetime, until: datetime, limit: int) -> list[Case]:
+        docs = self._docs(ON_CARE_CLOCK, after=after, until=until, limit=limit)
+        return [Case.model_validate_json(d) for d in docs]
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:

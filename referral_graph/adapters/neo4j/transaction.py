@@ -7,6 +7,7 @@
 :mod:`.accounts`              users, tokens, sign-in failures, access log, idempotency
 :mod:`.alerts`                alerts marked seen, the people to tell
 :mod:`.training`              people, sessions, attendance, coaching, awareness
+:mod:`.intake`                identifications sent to a CCWC
 :mod:`.archive`               seeding, export and restore, retention
 ============================  ==================================================
 
@@ -22,9 +23,12 @@ from __future__ import annotations
 from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
 from referral_graph.adapters.neo4j.alerts import Neo4jAlerts
 from referral_graph.adapters.neo4j.archive import Neo4jArchive
+from referral_graph.adapters.neo4j.intake import Neo4jIntake
 from referral_graph.adapters.neo4j.timeliness import Neo4jTimeliness
 from referral_graph.store.port import Transaction
 
 
-class Neo4jTransaction(Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Neo4jAlerts, Transaction):
+class Neo4jTransaction(
+    Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Neo4jAlerts, Neo4jIntake, Transaction
+):
     """The port over Cypher, inside one managed transaction."""

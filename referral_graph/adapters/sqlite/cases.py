@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from referral_graph.adapters.sqlite.sql import SqlitePart, in_chunks, page_of_docs, scope_sql
+from referral_graph.domain.care import clock_start
 from referral_graph.domain.errors import Conflict, StaleVersion
 from referral_graph.domain.isotime import iso, opt_iso
 from referral_graph.domain.lifecycle import ReferralStatus
@@ -44,6 +45,29 @@ def _step(referral: Referral, status: ReferralStatus) -> str | None:
     return opt_iso(referral.step_times.get(status))
 
 
+def _relayed(referral: Referral) -> str | None:
+    """The relayed steps as ',received,accepted,' (None: none)."""
+    if not referral.relayed:
+        return None
+    return "," + ",".join(sorted(s.value for s in referral.relayed)) + ","
+
+
+def _case_columns(case: Case) -> dict[str, object]:
+    """The columns of a case row, from the model."""
+    return {
+        "code": case.code,
+        "version": case.version,
+        "status": case.status.value,
+        "closed_at": opt_iso(case.closed_at),
+        "purged_at": opt_iso(case.purged_at),
+        "identification_source": (
+            None if case.identification_source is None else case.identification_source.value
+        ),
+        "care_clock_at": opt_iso(clock_start(case)),
+        "doc": case.model_dump_json(),
+    }
+
+
 def _changing_columns(referral: Referral) -> dict[str, object]:
     """The columns a transition (or the scheduler) may change, from the model."""
     due = referral.due
@@ -54,13 +78,14 @@ def _changing_columns(referral: Referral) -> dict[str, object]:
         "accepted_at": _step(referral, ReferralStatus.ACCEPTED),
         "rejected_at": _step(referral, ReferralStatus.REJECTED),
         "in_progress_at": _step(referral, ReferralStatus.IN_PROGRESS),
-        "closed_at": iso(referral.updated_at) if referral.status.is_closed else None,
+        "closed_at": opt_iso(referral.closed_at),
         "acknowledge_due": None if due is None else iso(due.acknowledge),
         "decide_due": None if due is None else iso(due.decide),
         "first_contact_due": None if due is None else iso(due.first_contact),
         "pending_due_at": opt_iso(referral.pending_due_at),
         "next_alert_at": opt_iso(referral.next_alert_at),
         "status_reason": referral.status_reason,
+        "relayed_steps": _relayed(referral),
         "updated_at": iso(referral.updated_at),
         "version": referral.version,
         "doc": referral.model_dump_json(),
@@ -72,42 +97,29 @@ class SqliteCases(SqlitePart, CasesPort):
 
     # --- cases -----------------------------------------------------------------------
     def add_case(self, case: Case) -> None:
+        columns = {
+            "id": case.id,
+            "village_code": case.village_code,
+            "opened_by_provider_id": case.opened_by_provider_id,
+            "opened_at": iso(case.opened_at),
+            **_case_columns(case),
+        }
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
         try:
             self.conn.execute(
-                "INSERT INTO cases (id, code, village_code, opened_by_provider_id, opened_at,"
-                " version, status, closed_at, purged_at, doc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case.id,
-                    case.code,
-                    case.village_code,
-                    case.opened_by_provider_id,
-                    iso(case.opened_at),
-                    case.version,
-                    case.status.value,
-                    opt_iso(case.closed_at),
-                    opt_iso(case.purged_at),
-                    case.model_dump_json(),
-                ),
+                f"INSERT INTO cases ({names}) VALUES ({marks})", list(columns.values())
             )
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"A case with id {case.id!r} or code {case.code!r} exists.") from exc
 
     def save_case(self, case: Case, expected_version: int) -> None:
+        columns = _case_columns(case)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
         try:
             cur = self.conn.execute(
-                "UPDATE cases SET code = ?, version = ?, status = ?, closed_at = ?,"
-                " purged_at = ?, doc = ? WHERE id = ? AND version = ?",
-                (
-                    case.code,
-                    case.version,
-                    case.status.value,
-                    opt_iso(case.closed_at),
-                    opt_iso(case.purged_at),
-                    case.model_dump_json(),
-                    case.id,
-                    expected_version,
-                ),
+                f"UPDATE cases SET {assignments} WHERE id = ? AND version = ?",
+                [*columns.values(), case.id, expected_version],
             )
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"A case with code {case.code!r} exists.") from exc

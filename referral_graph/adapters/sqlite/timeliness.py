@@ -11,7 +11,7 @@ from datetime import datetime
 from referral_graph.adapters.sqlite.sql import Filters, SqlitePart, page_of_docs, scope_sql, where
 from referral_graph.domain.areas import scope
 from referral_graph.domain.isotime import iso, opt_iso, parse_iso
-from referral_graph.domain.models import Referral, TimelinessAlert
+from referral_graph.domain.models import Case, Referral, TimelinessAlert
 from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import SlaPolicy
 from referral_graph.store.port import (
@@ -29,7 +29,9 @@ _FACT_COLUMNS = (
     "id, case_id, from_provider_id, to_provider_id, continues_referral_id, service, risk,"
     " status, hop, village_code, case_opened_at, created_at, received_at, accepted_at,"
     " rejected_at, in_progress_at, closed_at, acknowledge_due, decide_due,"
-    " first_contact_due, status_reason, recommendation_rank"
+    " first_contact_due, status_reason, recommendation_rank,"
+    " (SELECT c.identification_source FROM cases c WHERE c.id = referrals.case_id),"
+    " relayed_steps"
 )
 _FACT_TIMES = range(10, 20)
 
@@ -39,7 +41,9 @@ def _fact(row: tuple[object, ...]) -> HopFact:
     for i in _FACT_TIMES:
         if values[i] is not None:
             values[i] = parse_iso(values[i])
-    return HopFact(*values)  # type: ignore[arg-type]
+    *columns, relayed = values
+    steps = tuple(s for s in str(relayed or "").split(",") if s)
+    return HopFact(*columns, relayed_steps=steps)  # type: ignore[arg-type, misc]
 
 
 def _area_condition(area: str) -> tuple[str, list[object]]:
@@ -153,6 +157,15 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
             f.args,
         ).fetchall()
         return [_fact(r) for r in rows]
+
+    # --- the incident clock ----------------------------------------------------------
+    def cases_on_care_clock(self, after: datetime, until: datetime, limit: int) -> list[Case]:
+        rows = self.conn.execute(
+            "SELECT doc FROM cases WHERE care_clock_at > ? AND care_clock_at <= ?"
+            " ORDER BY care_clock_at, id LIMIT ?",
+            (iso(after), iso(until), limit),
+        ).fetchall()
+        return [Case.model_validate_json(r[0]) for r in rows]
 
     # --- outbox ----------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> None:

@@ -7,6 +7,7 @@
 :mod:`.accounts`              users, tokens, sign-in failures, access log, idempotency
 :mod:`.alerts`                alerts marked seen, the people to tell
 :mod:`.training`              people, sessions, attendance, coaching, awareness
+:mod:`.intake`                identifications sent to a CCWC
 :mod:`.archive`               seeding, export and restore, retention, housekeeping
 ============================  ==================================================
 
@@ -20,9 +21,12 @@ from __future__ import annotations
 from referral_graph.adapters.sqlite.accounts import SqliteAccounts
 from referral_graph.adapters.sqlite.alerts import SqliteAlerts
 from referral_graph.adapters.sqlite.archive import SqliteArchive
+from referral_graph.adapters.sqlite.intake import SqliteIntake
 from referral_graph.adapters.sqlite.timeliness import SqliteTimeliness
 from referral_graph.store.port import Transaction
 
 
-class SqliteTransaction(SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteAlerts, Transaction):
+class SqliteTransaction(
+    SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteAlerts, SqliteIntake, Transaction
+):
     """The port over one SQLite connection inside ``BEGIN`` … ``COMMIT``."""
