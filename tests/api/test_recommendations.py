@@ -15,7 +15,7 @@ from referral_graph.adapters.neo4j.store import Neo4jStore
 from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.models import utc_now
-from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.services import cases, directory
 from referral_graph.services.caller import Caller, WouldWait
 from referral_graph.store.port import Page, Store
@@ -46,19 +46,17 @@ def test_a_warm_route_records_a_new_gap_behind_its_answer(
 ) -> None:
     warm_up = cases.open_case(Caller.system(runtime.store, clock(), "t"), opening())
     assert client.get(f"/api/v1/cases/{warm_up.id}/recommendations").status_code == 200
-    case = cases.open_case(
+    case = cases.open_case(  # the only shelter takes girls: a gap for a boy
         Caller.system(runtime.store, clock(), "t"),
-        opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
+        opening(needs=[Service.SHELTER], gender=Gender.MALE, risk=RiskLevel.LOW),
     )
     answer = client.get(f"/api/v1/cases/{case.id}/recommendations")
-    assert [g["service"] for g in answer.json()["gaps"]] == ["phone_counselling"]
+    assert [g["service"] for g in answer.json()["gaps"]] == ["shelter"]
     # Written behind the answer; the listing flushes what is queued before reading.
     listed = client.get("/api/v1/coverage/gaps", params={"area": "17"}).json()
-    assert [(g["case_id"], g["service"]) for g in listed["data"]] == [
-        (case.id, "phone_counselling")
-    ]
+    assert [(g["case_id"], g["service"]) for g in listed["data"]] == [(case.id, "shelter")]
     gaps = runtime.store.read(lambda tx: tx.service_gaps("17", Page()))
-    assert [(g.case_id, g.service) for g in gaps.items] == [(case.id, Service.PHONE_COUNSELLING)]
+    assert [(g.case_id, g.service) for g in gaps.items] == [(case.id, Service.SHELTER)]
 
 
 def test_only_an_embedded_store_is_read_on_the_event_loop() -> None:

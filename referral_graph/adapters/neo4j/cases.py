@@ -138,6 +138,13 @@ RETURN ok, status
 
 GET_REFERRAL: LiteralString = "MATCH (r:Referral {id: $id}) RETURN r.doc AS doc"
 
+#: A referral made or moved: routing re-reads caseloads when this number has grown.
+BUMP_ACTIVITY: LiteralString = """
+MERGE (m:Meta {key: 'activity_version'})
+  ON CREATE SET m.value = 0
+SET m.value = m.value + 1
+"""
+
 #: The referral's version and, if the referral holds it, the event ``$event_id``.
 STORED_REFERRAL_EVENT: LiteralString = """
 MATCH (r:Referral {id: $id})
@@ -217,6 +224,7 @@ class Neo4jCases(CypherRunner, CasesPort):
             event=event_row(event, text_times=True),
         )
         if record is not None:
+            self._records(BUMP_ACTIVITY)
             return
         if self._landed(STORED_REFERRAL_EVENT, event, id=referral.id, event_id=event.id):
             # A replay: the referral holds this very creation event (its id was drawn for
@@ -241,7 +249,9 @@ class Neo4jCases(CypherRunner, CasesPort):
         )
         if record is None:
             raise StaleVersion("referral", referral.id)
-        if not record["ok"]:
+        if record["ok"]:
+            self._records(BUMP_ACTIVITY)
+        else:
             if self._landed(
                 STORED_REFERRAL_EVENT,
                 event,
