@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     webhooks: list[WebhookSetting] = Field(
         default_factory=list, description='JSON list: [{"url": "...", "secret": "..."}].'
     )
+    programme_areas: list[str] = Field(
+        default_factory=lambda: ["1701", "1702", "1703", "1712", "1602", "1603", "19"],
+        description="The programme's districts or provinces (JSON list of gazetteer codes): "
+        "coverage marks communes outside them, so their gaps can be told apart.",
+    )
     worker_threads: int = Field(
         8,
         ge=1,

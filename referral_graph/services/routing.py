@@ -19,7 +19,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.errors import InvalidInput, NotFound
+from referral_graph.domain.errors import InvalidInput, NotFound, UnknownArea
 from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.paths import holder
 from referral_graph.domain.queries import Listing, Page
@@ -103,6 +103,8 @@ class Routing:
         self.tz = ZoneInfo(timezone)
         self.directory = DirectoryCache(store)
         self.activity_ttl = timedelta(seconds=activity_ttl)
+        for code in programme_areas:  # a wrong code stops the server at start
+            gazetteer().area(code)
         self.programme_areas = tuple(programme_areas)
         self._speed: tuple[datetime, dict[str, ProviderActivity]] | None = None
         self._load: tuple[int, dict[str, int]] | None = None
@@ -300,7 +302,10 @@ def coverage(
     gender and language (each filter alone or together). ``in_programme``: only the
     communes inside (True) or outside (False) the programme's areas. An unknown area,
     or a service that is not for children, is invalid input."""
-    gazetteer().area(area)
+    try:
+        gazetteer().area(area)
+    except UnknownArea:
+        raise UnknownArea(area, field="area") from None
     for s in services or ():
         if s in NOT_FOR_CHILDREN:
             raise InvalidInput(

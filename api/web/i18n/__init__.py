@@ -38,6 +38,7 @@ from api.web.i18n.formats import (
 from api.web.i18n.frame import FRAME
 from api.web.i18n.network import NETWORK
 from api.web.i18n.referrals import REFERRALS
+from api.web.i18n.routing import ROUTING
 from api.web.i18n.tables import (
     GENDERS,
     KINDS,
@@ -84,7 +85,9 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
     return joined
 
 
-MESSAGES: dict[str, tuple[str, str]] = _joined(FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS)
+MESSAGES: dict[str, tuple[str, str]] = _joined(
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ROUTING
+)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:
