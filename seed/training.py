@@ -54,6 +54,7 @@ from referral_graph.domain.training import (
     TrainingTopic,
 )
 from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode, Gender, ProviderKind
+from seed.languages import with_languages
 from seed.loader import (
     AreasDocument,
     Geography,
@@ -708,7 +709,9 @@ def programme_training(
     if providers is None:
         providers, _ = load_programme(directory)
     geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))
-    return _Programme(doc, providers, geo).build()
+    data = _Programme(doc, providers, geo).build()
+    data.people = with_languages(data.people, providers, geo.languages_for)
+    return data
 
 
 @contextmanager
