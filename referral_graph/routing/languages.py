@@ -31,7 +31,8 @@ def interpreter_offers(
     language = case.language
     serving = graph.serving(case.village_code)
     district = district_of(case.village_code)
-    near = serving | (graph.by_district.get(district, set()) if district else set())
+    # in person: someone whose provider sits in the child's district; else by phone
+    near = graph.by_district.get(district, set()) if district else set()
     ranked: list[tuple[int, int, str, InterpreterOffer]] = []
     for pid, count in graph.interpreters.get(language, {}).items():
         provider = graph.providers[pid]
