@@ -137,3 +137,47 @@ def test_bulk_loaded_people_keep_their_languages(any_store: Store) -> None:
         ("hc-a", "nurse", ("khm", "tpu"), False)
     ]
     assert get_person(any_store, "ccwc-1") == SPEAKERS[1]
+
+
+# --- end to end on each store ------------------------------------------------------------
+
+
+def test_recommendations_see_each_referral_at_once_on_every_store(network: Store) -> None:
+    """The caseload is the store's: a referral made and declined shows in the next
+    answer, however long the activity cache, and the decliner is left out with why."""
+    from referral_graph.domain.reasons import StepReason
+    from referral_graph.services import cases, referrals
+    from referral_graph.services.referrals import ReferralRequest, Step
+    from referral_graph.services.routing import Routing
+    from tests.factories import opening
+
+    routing = Routing(network, "Asia/Phnom_Penh", activity_ttl=3600)
+    system = Caller.system(network, T0, "t")
+    case = cases.open_case(system, opening())
+    other = cases.open_case(system, opening())
+
+    def tpo(result: object) -> int:
+        items = getattr(result, "items", [])
+        return next(i.open_referrals for i in items if i.provider_id == "tpo-a")
+
+    assert tpo(routing.recommend(case.id, T0)) == 0
+    request = ReferralRequest(
+        case_id=other.id,
+        from_provider_id="ccwc-a",
+        to_provider_id="tpo-a",
+        service=Service.COUNSELLING,
+        reason="Needs counselling.",
+    )
+    made = referrals.make_referral(system, request)
+    assert tpo(routing.recommend(case.id, T0)) == 1
+    for step in (
+        Step(status=S.RECEIVED),
+        Step(status=S.REJECTED, reason_code=StepReason.NO_CAPACITY),
+    ):
+        referrals.move_referral(system, made.id, step)
+    assert tpo(routing.recommend(case.id, T0)) == 0
+    declined = routing.recommend(other.id, T0, explain=True)
+    assert "tpo-a" not in [i.provider_id for i in declined.items]
+    why = {e.provider_id: e for e in declined.excluded or []}
+    assert why["tpo-a"].rule == "declined"
+    assert why["tpo-a"].reason.en.startswith("Declined this case on 2 Mar 2026")
