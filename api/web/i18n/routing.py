@@ -23,6 +23,13 @@ ROUTING: dict[str, tuple[str, str]] = {
         "Nothing reaches the child for {service}.",
         "គ្មានអ្វីទៅដល់កុមារសម្រាប់{service}ទេ។",
     ),
+    # --- people: the languages they speak --------------------------------------------
+    "people_languages": ("Languages they speak", "ភាសាដែលគាត់និយាយ"),
+    "people_speaks": ("Speaks", "និយាយ"),
+    "people_interprets": (
+        "Can interpret for others",
+        "អាចបកប្រែឱ្យអ្នកដទៃ",
+    ),
     # --- coverage: gaps first, with filters --------------------------------------------
     "coverage_gap_list": ("Gaps", "ចន្លោះខ្វះខាត"),
     "coverage_gap_none": (
