@@ -137,9 +137,7 @@ def run(folder: Path | None = None) -> dict[str, Any]:
     # "why not?" (issue 21): every provider of the area left out, with its rule
     routing.recommend(case_ids[0], NOW, explain=True)
     explained = latencies(lambda: routing.recommend(next(pick), NOW, explain=True), 2000)
-    left_out = [
-        len(routing.recommend(c, NOW, explain=True).excluded or []) for c in case_ids[:200]
-    ]
+    left_out = [len(routing.recommend(c, NOW, explain=True).excluded or []) for c in case_ids[:200]]
     memory = rss_mb()
     store.close()
 

@@ -100,7 +100,7 @@ def exclusions(
     for option in found:
         scores.setdefault((option.provider.id, option.service), option.shown_score)
         ranks.setdefault(option.provider.id, len(ranks) + 1)
-    out: list[tuple[int, str, Exclusion]] = []
+    out: list[tuple[str, int, str, str, Exclusion]] = []
     for service in services:
         for pid in near & graph.by_service.get(service, set()):
             if pid in shown:
@@ -138,6 +138,6 @@ def exclusions(
                 rules=[r.value for r in broken] or [RANKED_BELOW],
                 reason=told,
             )
-            out.append((_ORDER[code], provider.name, entry))
-    out.sort(key=lambda e: (e[2].service.value, e[0], e[1], e[2].provider_id))
-    return [e for *_, e in out]
+            out.append((service.value, _ORDER[code], provider.name, pid, entry))
+    out.sort(key=lambda e: e[:4])
+    return [e[4] for e in out]

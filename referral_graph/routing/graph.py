@@ -148,12 +148,9 @@ class DirectoryGraph:
         needed = self.policy.requirement(provider.kind, service)
         if needed is None:
             return None
-        ended = [
-            until
-            for _, (_, until) in self.trained.get(provider.id, {}).get(needed.topic, ())
-            if until < today
-        ]
-        return max(ended) + timedelta(days=1) if ended else None
+        periods = self.trained.get(provider.id, {}).get(needed.topic, ())
+        ended = max((until for _, (_, until) in periods if until < today), default=None)
+        return None if ended is None else ended + timedelta(days=1)
 
     def speaking(self, provider: Provider, language: Language) -> int | None:
         """How the provider speaks ``language``: 0 when the directory says it does,
