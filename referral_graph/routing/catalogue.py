@@ -37,7 +37,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "place.far": ("Outside the child's province.", "នៅក្រៅខេត្តរបស់កុមារ។"),
     "language.match": ("Speaks {language}.", "និយាយភាសា {language}។"),
     "language.people": (
-        "{count} of its people speak {language}.",
+        "Speaks {language} ({count} of its people).",
         "បុគ្គលិក {count} នាក់និយាយភាសា {language}។",
     ),
     "language.interpreter": (

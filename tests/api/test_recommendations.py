@@ -176,6 +176,6 @@ def test_a_persons_languages_are_recorded_and_spoken_in_the_next_recommendation(
     assert made.status_code == 201 and sorted(made.json()["languages"]) == ["khm", "tpu"]
     after = {i["provider_id"]: i for i in client.get(url).json()["items"]}
     spoken = [r for r in after["hc-a"]["reasons"] if r["key"] == "language.people"]
-    assert [r["en"] for r in spoken] == ["1 of its people speak Tampuan."]
+    assert [r["en"] for r in spoken] == ["Speaks Tampuan (1 of its people)."]
     changed = client.patch(f"/api/v1/people/{made.json()['id']}", json={"interprets": True})
     assert changed.status_code == 200 and changed.json()["interprets"] is True

@@ -145,7 +145,7 @@ def test_a_provider_speaks_a_language_when_an_active_person_does(
     result = routing.recommend(case.id, clock())
     hc = next(i for i in result.items if i.provider_id == "hc-a")
     said = next(r for r in hc.reasons if r.key == "language.people")
-    assert said.en == "1 of its people speak Tampuan." and said.points == 15
+    assert said.en == "Speaks Tampuan (1 of its people)." and said.points == 15
     tpo = next(i for i in result.items if i.provider_id == "tpo-a")
     assert any(r.key == "language.none" for r in tpo.reasons)
     assert result.interpreters == [], "someone speaks it: no interpreter offered"
