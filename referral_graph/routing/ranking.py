@@ -64,9 +64,15 @@ class Option:
     def note(self, key: str, **params: Any) -> None:
         self.reasons.append((key, params, 0.0))
 
+    _rounded: tuple[float, float] = (0.0, 0.0)  # (score, its rounding): sorts ask often
+
     @property
     def shown_score(self) -> float:
-        return round(self.score, 2)
+        score, shown = self._rounded
+        if score != self.score:
+            shown = round(self.score, 2)
+            self._rounded = (self.score, shown)
+        return shown
 
     def tie_values(self) -> tuple[float, float, int]:
         """What breaks a tie, smaller first (unknown load or speed last)."""
