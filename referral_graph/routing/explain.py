@@ -4,7 +4,8 @@ for clients).
 
 The providers looked at are those offering a needed service that either serve the
 child's village or sit in the child's district (a neighbour whose coverage stops short
-is exactly what a coordinator asks about). A provider that breaks no rule but ranked
+is exactly what a coordinator asks about) — except the village-level groups of other
+villages, which serve only their own village. A provider that breaks no rule but ranked
 below the options shown says so, with its rank and score.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from referral_graph.domain.areas import lineage_codes
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Provider
 from referral_graph.domain.reasons import StepReason
@@ -24,6 +26,9 @@ from referral_graph.routing.reasons import Reason, reason
 from referral_graph.routing.rules import Activity, CaseMemory, Rule, broken_rules
 
 RANKED_BELOW = "ranked_below"
+#: A village lies four levels down (province, district, commune, village); some village
+#: codes are not digits alone, so the depth of its lineage tells, not the code.
+VILLAGE_DEPTH = 4
 _ORDER = {rule.value: n for n, rule in enumerate(Rule)} | {RANKED_BELOW: len(Rule)}
 
 
@@ -93,7 +98,12 @@ def exclusions(
     first rule that left it out (``found``: the options that broke none, ordered)."""
     village = case.village_code
     district = district_of(village)
-    near = graph.serving(village) | (graph.by_district.get(district, set()) if district else set())
+    near = graph.serving(village)
+    for pid in graph.by_district.get(district, set()) if district else ():
+        # a village's own group elsewhere in the district serves only its village: it
+        # is no alternative for this child, and a district has hundreds of them
+        if len(lineage_codes(graph.providers[pid].area_code)) < VILLAGE_DEPTH:
+            near.add(pid)
     today = local_now.date()
     ranks: dict[str, int] = {}
     scores: dict[tuple[str, Service], float] = {}
