@@ -26,7 +26,7 @@ from referral_graph.domain.training import (
     TrainingPolicy,
     TrainingTopic,
 )
-from referral_graph.domain.vocabulary import DeliveryMode, Gender
+from referral_graph.domain.vocabulary import DeliveryMode, Gender, Language
 from referral_graph.services.capacity_building.common import EARLIEST, LATEST
 
 
@@ -39,6 +39,7 @@ def _plausible(value: date) -> date:
 Day = Annotated[date, AfterValidator(_plausible)]
 Contact = Annotated[str, Field(max_length=200)]
 Supervisors = Annotated[list[Identifier], Field(max_length=20)]
+Languages = Annotated[list[Language], Field(max_length=len(Language))]
 
 
 class PersonCreate(BaseModel):
@@ -51,6 +52,11 @@ class PersonCreate(BaseModel):
     role: PersonRole
     gender: Gender | None = None
     contact: Contact | None = None
+    languages: Languages = Field(
+        default_factory=list,
+        description="Languages they speak, ISO 639-3 (khm, tpu, krr, jra, brb, kdt, lao, cmo …).",
+    )
+    interprets: bool = Field(False, description="Can interpret between their languages.")
     active: bool = True
     supervised_by: Supervisors = Field(
         default_factory=list, description="Ids of the people who supervise or coach them."
@@ -73,6 +79,8 @@ class PersonUpdate(BaseModel):
     role: PersonRole | None = None
     gender: Gender | None = None
     contact: Contact | None = None
+    languages: Languages | None = None
+    interprets: bool | None = None
     active: bool | None = None
     provider_id: Identifier | None = Field(None, description="Move them to another provider.")
     supervised_by: Supervisors | None = None

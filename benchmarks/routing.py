@@ -134,6 +134,10 @@ def run(folder: Path | None = None) -> dict[str, Any]:
     routing.recommend(case_ids[0], NOW)
     pick = iter(case_ids * 100)
     in_process = latencies(lambda: routing.recommend(next(pick), NOW), 2000)
+    # "why not?" (issue 21): every provider of the area left out, with its rule
+    routing.recommend(case_ids[0], NOW, explain=True)
+    explained = latencies(lambda: routing.recommend(next(pick), NOW, explain=True), 2000)
+    left_out = [len(routing.recommend(c, NOW, explain=True).excluded or []) for c in case_ids[:200]]
     memory = rss_mb()
     store.close()
 
@@ -168,6 +172,11 @@ def run(folder: Path | None = None) -> dict[str, Any]:
     return {
         "graph_build_s": min(builds),
         "recommend_in_process": in_process,
+        "recommend_explain_all_in_process": explained,
+        "explain_all_left_out_per_case": {
+            "median": sorted(left_out)[len(left_out) // 2],
+            "max": max(left_out),
+        },
         "bench_process_peak_rss_mb": memory,
         "server_peak_rss_mb": server_rss,
         "recommend_http_32_clients": http,

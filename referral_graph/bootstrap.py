@@ -98,6 +98,7 @@ class Runtime:
             self.settings.timezone,
             self.settings.activity_cache_seconds,
             defer=self.write_behind.defer,
+            programme_areas=self.settings.programme_areas,
         )
 
     def now(self) -> datetime:

@@ -159,6 +159,11 @@ class Settings(BaseSettings):
         pattern=r"^https?://",
         description="The server's address as people reach it, for links in messages.",
     )
+    programme_areas: list[str] = Field(
+        default_factory=lambda: ["1701", "1702", "1703", "1712", "1602", "1603", "19"],
+        description="The programme's districts or provinces (JSON list of gazetteer codes): "
+        "coverage marks communes outside them, so their gaps can be told apart.",
+    )
     worker_threads: int = Field(
         8,
         ge=1,

@@ -32,7 +32,9 @@ __all__ = ["SeedError", "load_programme"]
 
 #: Keys the YAML may carry for human readers only; they never reach a model.
 _NOTE_KEYS = frozenset({"source"})
-#: ``languages`` value that means "the languages of the provider's area" (areas.yaml).
+#: ``languages`` value that means "the languages of the provider's area" (areas.yaml):
+#: the provider declares Khmer, and its sample people speak the area's other languages
+#: (:mod:`seed.languages`).
 _LOCAL_LANGUAGES = "local"
 #: Prefix of a ``covers`` item that names a set of areas rather than one area.
 _SELECTOR = "@"
@@ -350,7 +352,9 @@ def make_provider(record: Fields, geo: Geography, as_of: datetime) -> Provider:
         raise SeedError(f"provider {ident!r} must say whether it is synthetic")
     try:
         if fields.get("languages") == _LOCAL_LANGUAGES:
-            fields["languages"] = geo.languages_for(str(fields.get("area_code")))
+            # The directory declares Khmer; who speaks the area's other languages is
+            # said by its (sample) people: seed/languages.py.
+            fields["languages"] = [Language.KHMER]
         fields["covers"] = geo.expand_covers(fields.get("covers", []))
         return Provider.model_validate(fields | {"updated_at": as_of})
     except (ValidationError, UnknownArea, SeedError) as exc:

@@ -40,6 +40,7 @@ from referral_graph.domain.areas import Area, gazetteer
 from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import AreaLevel, Language, ProviderKind
 from referral_graph.store.port import Store
+from seed.languages import with_languages
 from seed.loader import (
     AreasDocument,
     Fields,
@@ -401,7 +402,15 @@ def national_writes(seed: int = 2025, batch: int = 5000) -> list[Write]:
         raise ValueError("batch must be at least 1")
     providers, pathways = generate_national(seed)
     capacity = generate_national_training(providers, seed)
+    capacity.people = with_languages(capacity.people, providers, national_languages())
     return directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
+
+
+def national_languages() -> Callable[[str], list[Language]]:
+    """Who speaks what where, nationally (the programme's assumption and
+    :data:`NATIONAL_LANGUAGES`): given to the sample people of community providers."""
+    areas = parse_document(AreasDocument, files("seed") / "programme", "areas.yaml")
+    return NationalGeography(national_areas(areas)).languages_for
 
 
 def load_national(

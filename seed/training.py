@@ -56,6 +56,7 @@ from referral_graph.domain.training import (
 )
 from referral_graph.domain.vocabulary import AreaLevel, DeliveryMode, Gender, ProviderKind
 from seed.awareness import AWARENESS_GAP, AWARENESS_TOPICS, awareness_places, participants
+from seed.languages import with_languages
 from seed.loader import AreasDocument, Geography, SeedError, load_programme, parse_document
 from seed.training_data import (
     COACHING_GAP,
@@ -487,4 +488,6 @@ def programme_training(
     if providers is None:
         providers, _ = load_programme(directory)
     geo = Geography(parse_document(AreasDocument, root, "areas.yaml"))
-    return _Programme(doc, providers, geo, day).build()
+    data = _Programme(doc, providers, geo, day).build()
+    data.people = with_languages(data.people, providers, geo.languages_for)
+    return data

@@ -92,7 +92,9 @@ def update_person(caller: CallerDep, person_id: str, body: PersonUpdate) -> Pers
     trainings stay on record). Send ``expected_version`` to refuse a lost update (409)."""
     changes = body.model_dump(exclude_unset=True)
     expected = changes.pop("expected_version", None)
-    for required in ("name", "role", "active", "provider_id", "supervised_by"):
+    for required in (
+        "name", "role", "active", "provider_id", "supervised_by", "languages", "interprets"
+    ):  # fmt: skip
         if required in changes and changes[required] is None:
             changes.pop(required)
     return capacity_building.update_person(caller, person_id, changes, expected_version=expected)

@@ -20,6 +20,7 @@ from api.web.places import communes_of, village_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, hop_view, reason_text
+from api.web.why_not import left_out
 from referral_graph.domain.errors import Conflict, DuplicateReferral, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import Party, ReferralStatus
 from referral_graph.domain.models import Consent, Provider
@@ -244,7 +245,9 @@ def _recommendations(
         return None, False
     if seen.case.status.value != "open" or seen.case.consent is None:
         return None, False
-    found = ctx.runtime.routing.recommend(seen.case.id, ctx.now, service=service, limit=5)
+    found = ctx.runtime.routing.recommend(
+        seen.case.id, ctx.now, service=service, limit=5, explain=True
+    )
     if seen.access is not Access.FULL and found.holder_id != ctx.principal.provider_id:
         return None, True
     return found, True
@@ -332,6 +335,7 @@ def render_case(
         reason_of=lambda r: reason_text(r, ctx.lang, khmer),
         service=wanted.value if wanted else "",
         needs=sorted(s.value for s in case.needs),
+        left_out=left_out(found, graph_providers),
         flash=flash,
         error=error,
         open_form=form,

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
+from api.web.coverage_view import KEY_SERVICES, coverage_view
 from api.web.i18n import Lang, duration, label, t
 from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import Tr, page
@@ -21,22 +22,10 @@ from api.web.session import Web, WebDep
 from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.sla import Window
-from referral_graph.domain.vocabulary import Service
 from referral_graph.security.policy import coordinator_area
 from referral_graph.services.network import BANDS, Network, area_network
 
 router = APIRouter()
-
-#: Services whose reach by commune the coverage page shows.
-KEY_SERVICES = (
-    Service.PSYCHOLOGICAL_FIRST_AID,
-    Service.COUNSELLING,
-    Service.MEDICAL_CARE,
-    Service.POST_RAPE_CARE,
-    Service.CHILD_PROTECTION,
-    Service.LEGAL_AID,
-    Service.SHELTER,
-)
 
 
 def _area(ctx: Web, asked: str) -> str:
@@ -121,14 +110,22 @@ def network_data(ctx: WebDep, area: str = "", step: str = "") -> Response:
 
 
 @router.get("/coverage", include_in_schema=False)
-def coverage_page(ctx: WebDep, area: str = "") -> Response:
+def coverage_page(
+    ctx: WebDep, area: str = "", service: str = "", district: str = "", programme: str = ""
+) -> Response:
     """For each commune of the area: how a child there reaches each key service (in
-    person, by phone, online, or not at all)."""
+    person, by phone, online, or not at all) — the gaps first, filtered by service,
+    district and whether the commune is inside the programme."""
     ctx.allow("GET", "/api/v1/audit/delays")
     ctx.allow("GET", "/api/v1/coverage/gaps")
     where = _area(ctx, area)
-    rows = ctx.runtime.routing.coverage(where, list(KEY_SERVICES))
-    gaps = sum(1 for r in rows for s in r.services if s.reach == "none")
+    view = coverage_view(where, service, district, programme)
+    rows = ctx.runtime.routing.coverage(
+        _area(ctx, view.district) if view.district else where,
+        list(view.services),
+        programme_only=view.programme_only,
+    )
+    gaps = [(row, reach) for row in rows for reach in row.services if reach.gap]
     return page(
         ctx.request,
         "coverage.html",
@@ -137,6 +134,10 @@ def coverage_page(ctx: WebDep, area: str = "") -> Response:
         area=where,
         area_label=area_name(where, ctx.lang),
         rows=rows,
-        services=[s.value for s in KEY_SERVICES],
-        gaps=gaps,
+        services=[s.value for s in view.services],
+        key_services=[s.value for s in KEY_SERVICES],
+        gap_list=gaps,
+        gaps=len(gaps),
+        view=view,
+        district_name=lambda code: area_name(code, ctx.lang),
     )

@@ -43,7 +43,7 @@ from referral_graph.domain.training import (
     Person,
     PersonRole,
 )
-from referral_graph.domain.vocabulary import AreaLevel, Gender
+from referral_graph.domain.vocabulary import AreaLevel, Gender, Language
 from referral_graph.security.model import Role
 from referral_graph.services import capacity_building
 from referral_graph.services.staff import active_staff, awareness_sessions, provider_in_reach, staff
@@ -74,6 +74,8 @@ class PersonForm(BaseModel):
     role: str = ""
     gender: str = ""
     contact: str = ""
+    languages: list[str] = []
+    interprets: str = ""
 
 
 def _people_page(
@@ -99,6 +101,7 @@ def _people_page(
         errors=errors,
         roles=[r.value for r in PersonRole],
         genders=[g.value for g in Gender],
+        language_choices=[language.value for language in Language],
         may_add=ctx.may("POST", "/api/v1/providers/{provider_id}/people"),
         may_change=ctx.may("PATCH", "/api/v1/people/{person_id}"),
         done=done,
@@ -137,6 +140,8 @@ def _person_errors(form: PersonForm) -> dict[str, str]:
         errors["gender"] = "err_invalid"
     if len(form.contact.strip()) > NAME_MAX:
         errors["contact"] = "err_too_long"
+    if not set(form.languages) <= {language.value for language in Language}:
+        errors["languages"] = "err_invalid"
     return errors
 
 
@@ -160,10 +165,12 @@ def add_person(ctx: WebDep, form: Annotated[PersonForm, Form()], provider_id: st
                 "role": form.role,
                 "gender": form.gender or None,
                 "contact": form.contact.strip() or None,
+                "languages": sorted(set(form.languages)),
+                "interprets": bool(form.interprets),
             }
         )
     except ValidationError as exc:
-        fields = {"name", "role", "gender", "contact"}
+        fields = {"name", "role", "gender", "contact", "languages"}
         field = next(
             (str(p) for e in exc.errors() for p in e.get("loc", ()) if p in fields), "name"
         )

@@ -17,7 +17,7 @@ from referral_graph.domain.models import Case, Provider, Referral
 from referral_graph.domain.paths import hop_of
 from referral_graph.domain.reasons import reasons_for
 from referral_graph.domain.sla import PENDING_WINDOW, Window
-from referral_graph.routing.reasons import CATALOGUE, LANGUAGE_NAMES, Reason
+from referral_graph.routing.reasons import CATALOGUE, Reason, names_of
 
 S = ReferralStatus
 
@@ -166,27 +166,22 @@ def hop_view(
 
 # --- recommendation reasons ----------------------------------------------------------
 def reason_text(reason: Reason, lang: Lang, khmer_names: Mapping[str, str]) -> str:
-    """A recommendation's reason in the page language. The Khmer text is filled anew
-    with Khmer names of the service, mode, risk and providers (the routing fills its
-    Khmer text with the English ones)."""
+    """A recommendation's reason in the page language. Routing writes the Khmer in
+    full (names of codes, dates and Khmer digits) but gives providers their directory
+    names; a reason naming a holder or an intermediary is filled anew with their Khmer
+    names."""
     if lang == "en":
         return reason.en
+    named = {"holder", "via"} & reason.params.keys()
     entry = CATALOGUE.get(reason.key)
-    if entry is None:
+    if not named or entry is None:
         return reason.km
     values: dict[str, object] = {}
     for key, value in reason.params.items():
-        text = str(value)
-        if key == "service":
-            values[key] = i18n.label("service", text.replace(" ", "_"), "km")
-        elif key in ("mode", "risk"):
-            values[key] = i18n.label(key, text, "km")
-        elif key in ("holder", "via"):
-            values[key] = khmer_names.get(text, text)
-        elif key == "language" and text in LANGUAGE_NAMES:
-            values[key] = LANGUAGE_NAMES[text][1]
+        if key in named:
+            values[key] = khmer_names.get(str(value), str(value))
         else:
-            values[key] = i18n.num(value, "km")
+            values[key] = names_of(key, value)[1]
     try:
         return entry[1].format(**values)
     except (KeyError, IndexError, ValueError):

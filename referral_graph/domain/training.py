@@ -25,6 +25,7 @@ from referral_graph.domain.vocabulary import (
     AreaLevel,
     DeliveryMode,
     Gender,
+    Language,
     ProviderKind,
     Service,
 )
@@ -94,6 +95,14 @@ class Person(Model):
     role: PersonRole
     gender: Gender | None = None
     contact: str | None = Field(None, max_length=200)
+    languages: frozenset[Language] = Field(
+        frozenset(),
+        description="Languages the person speaks (ISO 639-3 codes: khm, tpu, krr, jra …); "
+        "routing counts a provider as speaking a language when an active person does.",
+    )
+    interprets: bool = Field(
+        False, description="Can interpret between the languages they speak, for others."
+    )
     active: bool = True
     supervised_by: tuple[Identifier, ...] = Field(
         (), description="People who supervise or coach this person (SUPERVISES edges)."

@@ -1,97 +1,36 @@
-"""Reasons a recommendation gives, in plain English and Khmer, keyed for translation."""
+"""Reasons a recommendation gives, in plain English and Khmer, keyed for translation.
+
+A reason is a ``key`` of :data:`CATALOGUE`, its ``params`` (codes: service, mode, risk,
+language, dates …, for clients that translate themselves) and the ``points`` it adds
+to the score: a recommendation's score is the sum of its reasons' points, so a
+coordinator can check every figure. Rules that leave a provider out, ties and the
+order of an emergency are reasons too (with no points).
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-CATALOGUE: dict[str, tuple[str, str]] = {
-    "pathway.direct": (
-        "An agreed pathway leads here from {holder} for {service}.",
-        "មានផ្លូវបញ្ជូនដែលបានព្រមព្រៀងពី {holder} សម្រាប់ {service}។",
-    ),
-    "pathway.other_service": (
-        "{holder} has an agreed pathway here, though for another service.",
-        "{holder} មានផ្លូវបញ្ជូនមកទីនេះ ប៉ុន្តែសម្រាប់សេវាផ្សេង។",
-    ),
-    "pathway.via": (
-        "Reached through {via}, which has an agreed pathway here.",
-        "អាចបញ្ជូនតាមរយៈ {via} ដែលមានផ្លូវបញ្ជូនមកទីនេះ។",
-    ),
-    "pathway.none": (
-        "No agreed pathway from {holder}; agree one at the network meeting.",
-        "មិនទាន់មានផ្លូវបញ្ជូនពី {holder}; សូមព្រមព្រៀងនៅកិច្ចប្រជុំបណ្តាញ។",
-    ),
-    "place.village": ("In the child's village.", "នៅក្នុងភូមិរបស់កុមារ។"),
-    "place.commune": ("In the child's commune.", "នៅក្នុងឃុំរបស់កុមារ។"),
-    "place.district": ("In the child's district.", "នៅក្នុងស្រុករបស់កុមារ។"),
-    "place.province": ("In the child's province.", "នៅក្នុងខេត្តរបស់កុមារ។"),
-    "place.remote": (
-        "Serves the child {mode}.",
-        "ផ្តល់សេវាដល់កុមារ{mode}។",
-    ),
-    "place.far": ("Outside the child's province.", "នៅក្រៅខេត្តរបស់កុមារ។"),
-    "language.match": ("Speaks {language}.", "និយាយភាសា {language}។"),
-    "language.interpreter": (
-        "No one speaks {language} here, but an interpreter can be arranged.",
-        "គ្មាននរណានិយាយភាសា {language} ទេ ប៉ុន្តែអាចរៀបចំអ្នកបកប្រែបាន។",
-    ),
-    "language.none": (
-        "Does not speak {language} and has no interpreter.",
-        "មិននិយាយភាសា {language} និងគ្មានអ្នកបកប្រែ។",
-    ),
-    "language.nobody": (
-        "No reachable provider speaks {language}; providers with interpreters rank first.",
-        "គ្មានអ្នកផ្តល់សេវាណានិយាយភាសា {language}; អ្នកមានអ្នកបកប្រែត្រូវបានដាក់ជាមុន។",
-    ),
-    "load.free": (
-        "{open} open referrals for a weekly capacity of {capacity}.",
-        "មានការបញ្ជូនបើក {open} សម្រាប់សមត្ថភាព {capacity} ក្នុងមួយសប្តាហ៍។",
-    ),
-    "load.full": (
-        "Over capacity: {open} open referrals for a weekly capacity of {capacity}.",
-        "លើសសមត្ថភាព៖ ការបញ្ជូនបើក {open} សម្រាប់សមត្ថភាព {capacity}។",
-    ),
-    "speed.observed": (
-        "Usually acknowledges within {hours} h ({count} referrals).",
-        "ជាធម្មតាទទួលស្គាល់ក្នុងរយៈពេល {hours} ម៉ោង ({count} ការបញ្ជូន)។",
-    ),
-    "speed.prior": (
-        "No referral history yet.",
-        "មិនទាន់មានប្រវត្តិការបញ្ជូន។",
-    ),
-    "open.now": ("Open now.", "កំពុងបើក។"),
-    "open.always": ("Open 24/7.", "បើក ២៤/៧។"),
-    "open.closed": ("Closed now.", "បិទឥឡូវនេះ។"),
-    "risk.professional": (
-        "A professional service, as a case at {risk} risk needs.",
-        "សេវាជំនាញ ដូចដែលករណីហានិភ័យ {risk} ត្រូវការ។",
-    ),
-    "risk.added_professional": (
-        "Added: a case at {risk} risk must be offered a professional service.",
-        "បន្ថែម៖ ករណីហានិភ័យ {risk} ត្រូវតែទទួលបានសេវាជំនាញ។",
-    ),
-    "risk.added_open_now": (
-        "Added: nothing in person is open now for this emergency.",
-        "បន្ថែម៖ គ្មានសេវាផ្ទាល់ណាបើកឥឡូវនេះសម្រាប់ករណីបន្ទាន់នេះទេ។",
-    ),
-    "training.staff": (
-        "{count} staff trained in {topic}; refresher due {month}.",
-        "បុគ្គលិក {count} នាក់បានទទួលការបណ្តុះបណ្តាលផ្នែក {topic}; វគ្គរំលឹកត្រូវធ្វើនៅ {month}។",
-    ),
-    "lgbtiq.affirming": ("LGBTIQ-affirming.", "គាំទ្រ LGBTIQ។"),
-    "lgbtiq.none_reachable": (
-        "No LGBTIQ-affirming provider is reachable for this; nearest others are listed apart.",
-        "គ្មានអ្នកផ្តល់សេវាគាំទ្រ LGBTIQ ដែលអាចទៅដល់បានទេ; អ្នកផ្សេងទៀតត្រូវបានរាយដាច់ដោយឡែក។",
-    ),
-    "lgbtiq.not_affirming": (
-        "Not known to be LGBTIQ-affirming: check with the child first.",
-        "មិនត្រូវបានគេដឹងថាគាំទ្រ LGBTIQ ទេ៖ សូមពិគ្រោះជាមួយកុមារជាមុន។",
-    ),
-}
+from referral_graph.domain.areas import gazetteer
+from referral_graph.domain.errors import ReferralGraphError
+from referral_graph.domain.reasons import REASON_NAMES
+from referral_graph.routing.catalogue import CATALOGUE
 
+__all__ = [
+    "CATALOGUE",
+    "LANGUAGE_NAMES",
+    "MODE_NAMES",
+    "RISK_NAMES",
+    "SERVICE_NAMES",
+    "TOPIC_NAMES",
+    "Reason",
+    "reason",
+    "scored",
+]
 
 LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
     "khm": ("Khmer", "ខ្មែរ"),
@@ -159,17 +98,51 @@ TOPIC_NAMES: dict[str, tuple[str, str]] = {
     "facilitation": ("facilitation", "ការសម្របសម្រួល"),
 }
 
+GENDER_NAMES: dict[str, tuple[str, str]] = {
+    "female": ("girls and women", "ក្មេងស្រី និងស្ត្រី"),
+    "male": ("boys and men", "ក្មេងប្រុស និងបុរស"),
+    "non_binary": ("non-binary people", "អ្នកមិនកំណត់ភេទពីរ"),
+    "undisclosed": ("people who do not say their gender", "អ្នកមិនបញ្ជាក់ភេទ"),
+}
+
+STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "requested": ("waiting to be acknowledged", "កំពុងរង់ចាំការទទួលស្គាល់"),
+    "received": ("acknowledged, not yet accepted", "បានទទួលស្គាល់ តែមិនទាន់ទទួលយក"),
+    "accepted": ("accepted", "បានទទួលយក"),
+    "in_progress": ("in progress", "កំពុងដំណើរការ"),
+    "on_hold": ("on hold", "បានផ្អាក"),
+    "completed": ("completed", "បានបញ្ចប់"),
+}
+
+PATHWAY_NAMES: dict[str, tuple[str, str]] = {
+    "direct": ("an agreed pathway", "ផ្លូវបញ្ជូនដែលបានព្រមព្រៀង"),
+    "other_service": (
+        "an agreed pathway for another service",
+        "ផ្លូវបញ្ជូនដែលបានព្រមព្រៀងសម្រាប់សេវាផ្សេង",
+    ),
+    "via": ("a pathway through another provider", "ផ្លូវបញ្ជូនតាមរយៈអ្នកផ្ដល់សេវាផ្សេង"),
+    "none": ("no agreed pathway", "គ្មានផ្លូវបញ្ជូនដែលបានព្រមព្រៀង"),
+}
+
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")  # fmt: skip
 MONTHS_KM = ("មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា",
              "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ")  # fmt: skip
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS_KM = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
+KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
-
-def _month_names(month: str) -> tuple[str, str]:
-    """``2027-03`` as "March 2027" and its Khmer."""
-    year, number = month.split("-")
-    index = int(number) - 1
-    return f"{MONTHS_EN[index]} {year}", f"ខែ{MONTHS_KM[index]} ឆ្នាំ{year}"
+#: Params holding a code named in each language by a table.
+_TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "language": LANGUAGE_NAMES,
+    "topic": TOPIC_NAMES,
+    "service": SERVICE_NAMES,
+    "other_service": SERVICE_NAMES,
+    "mode": MODE_NAMES,
+    "status": STATUS_NAMES,
+    "pathway": PATHWAY_NAMES,
+    "other_pathway": PATHWAY_NAMES,
+}
 
 
 class Reason(BaseModel):
@@ -179,31 +152,104 @@ class Reason(BaseModel):
     en: str
     km: str
     params: dict[str, Any] = {}
+    points: float = 0.0
 
 
 def reason(key: str, **params: Any) -> Reason:
-    """A reason with its parameters filled in; codes (language, service, mode, risk,
-    topic) read as names in each language, while ``params`` keep the codes. The same
-    few hundred reasons recur across answers, so they are made once and shared (a
-    ``Reason`` is never changed after it is made)."""
-    return _reason(key, tuple(params.items()))
+    """A reason without points, its parameters filled in; codes (language, service,
+    mode, risk, topic, dates …) read as names in each language while ``params`` keep
+    the codes. The same few hundred reasons recur across answers, so they are made
+    once and shared (a ``Reason`` is never changed after it is made)."""
+    return _reason(key, tuple(params.items()), 0.0)
+
+
+def scored(key: str, points: float, **params: Any) -> Reason:
+    """A reason that adds ``points`` (rounded to hundredths) to the score."""
+    return _reason(key, tuple(params.items()), round(points, 2))
+
+
+def number(value: float, khmer: bool = False) -> str:
+    """12 → "12", 2.5 → "2.5", 62.431 → "62.43" (Khmer digits for a Khmer reader)."""
+    text = str(value) if isinstance(value, int) else f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.translate(KHMER_DIGITS) if khmer else text
+
+
+def day_names(day: date) -> tuple[str, str]:
+    """3 Dec 2026 / ៣ ធ្នូ ២០២៦."""
+    en = f"{day.day} {MONTHS_EN[day.month - 1][:3]} {day.year}"
+    km = f"{day.day} {MONTHS_KM[day.month - 1]} {day.year}".translate(KHMER_DIGITS)
+    return en, km
+
+
+def moment_names(local: datetime) -> tuple[str, str]:
+    """Mon 9 Mar, 07:30 / ច័ន្ទ ៩ មីនា ០៧:៣០ (a local wall-clock time)."""
+    clock = local.strftime("%H:%M")
+    en = f"{WEEKDAYS_EN[local.weekday()]} {local.day} {MONTHS_EN[local.month - 1][:3]}, {clock}"
+    km = f"{WEEKDAYS_KM[local.weekday()]} {local.day} {MONTHS_KM[local.month - 1]} {clock}"
+    return en, km.translate(KHMER_DIGITS)
+
+
+def _month_names(month: str) -> tuple[str, str]:
+    """``2027-03`` as "March 2027" and its Khmer."""
+    year, index = month[:4], int(month[5:7]) - 1
+    return f"{MONTHS_EN[index]} {year}", f"ខែ{MONTHS_KM[index]} ឆ្នាំ{year}".translate(KHMER_DIGITS)
+
+
+def _area_names(codes: tuple[str, ...]) -> tuple[str, str]:
+    en, km = [], []
+    for code in codes:
+        try:
+            area = gazetteer().area(code)
+        except ReferralGraphError:
+            en.append(code)
+            km.append(code)
+            continue
+        en.append(area.name_en)
+        km.append(area.name_km or area.name_en)
+    return ", ".join(en), ", ".join(km)
+
+
+def _joined(codes: tuple[str, ...], table: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    names = [table.get(c, (c, c)) for c in codes]
+    return " and ".join(n[0] for n in names), " និង ".join(n[1] for n in names)
+
+
+def names_of(name: str, value: Any) -> tuple[str, str]:
+    """A parameter as an English and a Khmer reader read it."""
+    table = _TABLES.get(name)
+    if table is not None and isinstance(value, str) and value in table:
+        return table[value]
+    if name == "risk" and value in RISK_NAMES:  # "at high risk": the code reads as English
+        return str(value), RISK_NAMES[value][1]
+    if name == "month":
+        return _month_names(str(value))
+    if name in ("on", "since"):
+        return day_names(date.fromisoformat(str(value)))
+    if name == "opens":
+        return moment_names(datetime.fromisoformat(str(value)))
+    if name == "reason" and value in REASON_NAMES:
+        return REASON_NAMES[value]
+    if name == "genders":
+        return _joined(tuple(value), GENDER_NAMES)
+    if name == "areas":
+        return _area_names(tuple(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value), number(value, khmer=True)
+    return str(value), str(value)
 
 
 @lru_cache(maxsize=65_536)
-def _reason(key: str, items: tuple[tuple[str, Any], ...]) -> Reason:
+def _reason(key: str, items: tuple[tuple[str, Any], ...], points: float) -> Reason:
     params = dict(items)
     en, km = CATALOGUE[key]
-    en_params, km_params = dict(params), dict(params)
-    if "language" in params and params["language"] in LANGUAGE_NAMES:
-        en_params["language"], km_params["language"] = LANGUAGE_NAMES[params["language"]]
-    if "topic" in params and params["topic"] in TOPIC_NAMES:
-        en_params["topic"], km_params["topic"] = TOPIC_NAMES[params["topic"]]
-    if "month" in params:
-        en_params["month"], km_params["month"] = _month_names(params["month"])
-    if params.get("service") in SERVICE_NAMES:
-        en_params["service"], km_params["service"] = SERVICE_NAMES[params["service"]]
-    if params.get("mode") in MODE_NAMES:
-        en_params["mode"], km_params["mode"] = MODE_NAMES[params["mode"]]
-    if params.get("risk") in RISK_NAMES:  # "at high risk": the code reads as English
-        km_params["risk"] = RISK_NAMES[params["risk"]][1]
-    return Reason(key=key, en=en.format(**en_params), km=km.format(**km_params), params=params)
+    en_params: dict[str, str] = {}
+    km_params: dict[str, str] = {}
+    for name, value in items:
+        en_params[name], km_params[name] = names_of(name, value)
+    return Reason(
+        key=key,
+        en=en.format(**en_params),
+        km=km.format(**km_params),
+        params=params,
+        points=points,
+    )

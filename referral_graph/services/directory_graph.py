@@ -1,7 +1,8 @@
 """The directory graph routing ranks over, read from the store and kept while it lasts.
 
 :func:`read_directory_graph` reads one directory version in one transaction — the
-providers, the agreed pathways, the training facts and the training policy — and hands
+providers, the agreed pathways, the training facts, the languages of people and the
+training policy — and hands
 them to :meth:`~referral_graph.routing.graph.DirectoryGraph.build`, which stays pure.
 :class:`DirectoryCache` holds the graph for the process and rebuilds it when the store's
 directory version moves (so several API workers notice each other's changes).
@@ -49,7 +50,9 @@ def read_directory_graph(tx: Transaction) -> DirectoryGraph:
     providers = [_interned(p, pool) for p in listed]
     pathways = every(lambda page: tx.list_pathways(PathwayQuery(), page), PAGE * 5)
     policy = tx.get_training_policy() or packaged_policy()
-    return DirectoryGraph.build(version, providers, pathways, tx.training_facts(), policy)
+    return DirectoryGraph.build(
+        version, providers, pathways, tx.training_facts(), policy, tx.people_languages()
+    )
 
 
 class DirectoryCache:

@@ -13,19 +13,19 @@ from __future__ import annotations
 import statistics
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from referral_graph.domain.areas import gazetteer
-from referral_graph.domain.errors import NotFound
+from referral_graph.domain.errors import InvalidInput, NotFound, UnknownArea
 from referral_graph.domain.models import Case, Referral
 from referral_graph.domain.paths import holder
 from referral_graph.domain.queries import Listing, Page
 from referral_graph.domain.records import ProviderActivity, ServiceGap
-from referral_graph.domain.vocabulary import Gender, Service
-from referral_graph.routing.coverage import CommuneCoverage
+from referral_graph.domain.vocabulary import Gender, Language, Service
+from referral_graph.routing.coverage import CHILD_SERVICES, NOT_FOR_CHILDREN, CommuneCoverage
 from referral_graph.routing.coverage import coverage as area_coverage
 from referral_graph.routing.recommend import Activity, Recommendations, Recommender
 from referral_graph.security.policy import coordinator_area
@@ -47,12 +47,12 @@ def holder_of(tx: Transaction, case: Case) -> str:
     return holder(case, tx.case_referrals(case.id))
 
 
-def activity_of(raw: ProviderActivity) -> Activity:
+def activity_of(raw: ProviderActivity | None, open_referrals: int) -> Activity:
     """What routing weighs of a provider's history: its caseload (referrals open now)
     and the median time it took to acknowledge the referrals it received."""
-    seconds = raw.acknowledge_seconds
+    seconds = raw.acknowledge_seconds if raw is not None else ()
     return Activity(
-        open_referrals=raw.open_referrals,
+        open_referrals=open_referrals,
         acknowledge_median_seconds=statistics.median(seconds) if seconds else None,
         acknowledged=len(seconds),
     )
@@ -79,7 +79,12 @@ class _Seen:
 
 
 class Routing:
-    """Recommendations over a cached directory graph and a briefly cached history."""
+    """Recommendations over a cached directory graph and the providers' activity.
+
+    Caseloads are as fresh as the store: the store's activity version (it grows with
+    every referral made or moved, in any worker) is read with the case, and the open
+    counts are read again whenever it has moved. Acknowledgement times, read from six
+    months of history, are reused for ``activity_ttl`` seconds."""
 
     def __init__(
         self,
@@ -87,37 +92,62 @@ class Routing:
         timezone: str,
         activity_ttl: float = 30.0,
         defer: Callable[[Callable[[Transaction], None]], None] | None = None,
+        programme_areas: Sequence[str] = (),
     ) -> None:
         """``defer``: where gap records go to be written behind the answer (without it
         a recommendation writes its new gaps itself before answering).
-        ``activity_ttl``: for how many seconds the history read is used."""
+        ``activity_ttl``: for how many seconds acknowledgement times are reused.
+        ``programme_areas``: the programme's areas (coverage marks what lies outside)."""
         self.store = store
         self.defer = defer
         self.tz = ZoneInfo(timezone)
         self.directory = DirectoryCache(store)
         self.activity_ttl = timedelta(seconds=activity_ttl)
-        self._activity: tuple[datetime, dict[str, Activity]] | None = None
+        for code in programme_areas:  # a wrong code stops the server at start
+            gazetteer().area(code)
+        self.programme_areas = tuple(programme_areas)
+        self._speed: tuple[datetime, dict[str, ProviderActivity]] | None = None
+        self._load: tuple[int, dict[str, int]] | None = None
+        self._activity: tuple[datetime, int, dict[str, Activity]] | None = None
         self._lock = threading.Lock()
         self._recorded_gaps = _Seen()
 
-    def _fresh_activity(self, now: datetime) -> dict[str, Activity] | None:
+    def _fresh_activity(self, now: datetime, version: int) -> dict[str, Activity] | None:
         cached = self._activity
-        if cached is not None and now - cached[0] < self.activity_ttl and now >= cached[0]:
-            return cached[1]
+        if cached is None or cached[1] != version:
+            return None
+        if now - cached[0] < self.activity_ttl and now >= cached[0]:
+            return cached[2]
         return None
 
-    def activity(self, now: datetime) -> dict[str, Activity]:
-        """Every provider's caseload and speed, read at most once per ``activity_ttl``."""
-        fresh = self._fresh_activity(now)
+    def activity(self, now: datetime, version: int | None = None) -> dict[str, Activity]:
+        """Every provider's caseload (as of activity ``version``, read when not given)
+        and speed (read at most once per ``activity_ttl``)."""
+        if version is None:
+            version = self.store.read(lambda tx: tx.activity_version())
+        fresh = self._fresh_activity(now, version)
         if fresh is not None:
             return fresh
         with self._lock:
-            fresh = self._fresh_activity(now)  # another thread may have just read it
+            fresh = self._fresh_activity(now, version)  # another thread may have just read it
             if fresh is not None:
                 return fresh
-            raw = self.store.read(lambda tx: tx.provider_activity(now - HISTORY))
-            activity = {pid: activity_of(a) for pid, a in raw.items()}
-            self._activity = (now, activity)
+            speed = self._speed
+            if speed is None or not (speed[0] <= now < speed[0] + self.activity_ttl):
+                raw = self.store.read(lambda tx: tx.provider_activity(now - HISTORY))
+                speed = self._speed = (now, raw)
+            load = self._load
+            if load is None or load[0] != version:
+                # The version is read with the counts: a label never newer than its figures.
+                load = self._load = self.store.read(
+                    lambda tx: (tx.activity_version(), tx.open_referral_counts())
+                )
+            counts = load[1]
+            activity = {
+                pid: activity_of(speed[1].get(pid), counts.get(pid, 0))
+                for pid in set(counts) | set(speed[1])
+            }
+            self._activity = (speed[0], load[0], activity)
             return activity
 
     def recommend(
@@ -130,34 +160,45 @@ class Routing:
         check: CaseCheck | None = None,
         quick: bool = False,
         store: Store | None = None,
+        explain: bool = False,
     ) -> Recommendations:
-        """Recommendations for the case from whoever holds it now. The case, its path
-        and the directory version are read in one transaction (through ``store``, the
-        caller's, else the engine's own), where ``check`` (the caller's access check)
-        runs too.
+        """Recommendations for the case from whoever holds it now. The case, its path,
+        the directory version and the activity version are read in one transaction
+        (through ``store``, the caller's, else the engine's own), where ``check`` (the
+        caller's access check) runs too. ``explain``: list every provider of the area
+        left out, with the rule that left it out.
 
         ``quick``: answer only from what is in memory already, after that one read;
         raise :class:`WouldWait` (nothing written) when the graph must be rebuilt, the
-        history refreshed, or a new gap written and there is no ``defer``."""
+        activity re-read, or a new gap written and there is no ``defer``."""
 
-        def load(tx: Transaction) -> tuple[Case, str, int]:
+        def load(tx: Transaction) -> tuple[Case, list[Referral], int, int]:
             case = tx.get_case(case_id)
             if case is None:
                 raise NotFound("case", case_id)
             referrals = tx.case_referrals(case_id)
             if check is not None:
                 check(case, referrals)
-            return case, holder(case, referrals), tx.directory_version()
+            return case, referrals, tx.directory_version(), tx.activity_version()
 
-        case, holder_id, version = (store or self.store).read(load)
+        case, referrals, version, activity_version = (store or self.store).read(load)
         if quick:
-            graph, activity = self.directory.built(version), self._fresh_activity(now)
+            graph = self.directory.built(version)
+            activity = self._fresh_activity(now, activity_version)
             if graph is None or activity is None:
-                raise WouldWait("the directory graph or the referral history is not ready")
+                raise WouldWait("the directory graph or the referral activity is not ready")
         else:
-            graph, activity = self.directory.current(version), self.activity(now)
-        recommender = Recommender(graph, activity)
-        result = recommender.recommend(case, holder_id, service, now.astimezone(self.tz), limit)
+            graph = self.directory.current(version)
+            activity = self.activity(now, activity_version)
+        recommender = Recommender(graph, activity, referrals)
+        result = recommender.recommend(
+            case,
+            holder(case, referrals),
+            service,
+            now.astimezone(self.tz),
+            limit,
+            explain=explain,
+        )
         if result.gaps:
             self._record_gaps(case, result, now, quick)
         return result
@@ -195,15 +236,27 @@ class Routing:
     def coverage(
         self,
         area: str,
-        services: list[Service],
+        services: Sequence[Service],
         *,
         age: int | None = None,
         gender: Gender | None = None,
+        language: Language | None = None,
         now: datetime | None = None,
+        programme_only: bool | None = None,
     ) -> list[CommuneCoverage]:
         today = (now or datetime.now(self.tz)).astimezone(self.tz).date()
         graph = self.directory.current()
-        return area_coverage(graph, area, services, age=age, gender=gender, today=today)
+        return area_coverage(
+            graph,
+            area,
+            services,
+            age=age,
+            gender=gender,
+            language=language,
+            today=today,
+            programme=self.programme_areas,
+            programme_only=programme_only,
+        )
 
 
 # --- use cases ---------------------------------------------------------------------------
@@ -215,11 +268,12 @@ def recommendations(
     service: Service | None = None,
     limit: int = 5,
     quick: bool = False,
+    explain: bool = False,
 ) -> Recommendations:
     """The next providers for the case from whoever holds it now, ranked, with reasons;
     for the case's CCWC and its current holder only (see
-    :func:`~referral_graph.services.access.check_routing`). ``quick``: see
-    :meth:`Routing.recommend`."""
+    :func:`~referral_graph.services.access.check_routing`). ``explain``: also every
+    provider of the area left out, and why. ``quick``: see :meth:`Routing.recommend`."""
     return routing.recommend(
         case_id,
         caller.now,
@@ -228,6 +282,7 @@ def recommendations(
         check=partial(check_routing, caller.principal),
         quick=quick,
         store=caller.store,
+        explain=explain,
     )
 
 
@@ -235,16 +290,39 @@ def coverage(
     caller: Caller,
     routing: Routing,
     area: str,
-    services: list[Service] | None = None,
+    services: Sequence[Service] | None = None,
     *,
     age: int | None = None,
     gender: Gender | None = None,
+    language: Language | None = None,
+    in_programme: bool | None = None,
 ) -> list[CommuneCoverage]:
-    """Per commune of the area and per service (all when none are named): reached in
-    person, by phone, or not at all (an unknown area is invalid input)."""
-    gazetteer().area(area)
-    wanted = services or sorted(Service)
-    return routing.coverage(area, wanted, age=age, gender=gender, now=caller.now)
+    """Per commune of the area and per service (every service for children when none
+    are named): reached in person, by phone, or not at all, for a child of that age,
+    gender and language (each filter alone or together). ``in_programme``: only the
+    communes inside (True) or outside (False) the programme's areas. An unknown area,
+    or a service that is not for children, is invalid input."""
+    try:
+        gazetteer().area(area)
+    except UnknownArea:
+        raise UnknownArea(area, field="area") from None
+    for s in services or ():
+        if s in NOT_FOR_CHILDREN:
+            raise InvalidInput(
+                f"{s.value!r} is a service for the network's staff, not for children; "
+                "coverage is about children.",
+                field="service",
+            )
+    wanted = list(services or CHILD_SERVICES)
+    return routing.coverage(
+        area,
+        wanted,
+        age=age,
+        gender=gender,
+        language=language,
+        now=caller.now,
+        programme_only=in_programme,
+    )
 
 
 def recorded_gaps(caller: Caller, area: str, page: Page) -> Listing[ServiceGap]:

@@ -58,6 +58,17 @@ class DirectoryPort(ABC):
 
     # --- routing ---------------------------------------------------------------------
     @abstractmethod
+    def activity_version(self) -> int:
+        """A number that grows whenever a referral is made or changes status: routing
+        reads it with the case and re-reads caseloads when it has moved (so a referral
+        accepted in one worker shows in the next recommendation of every worker)."""
+
+    @abstractmethod
+    def open_referral_counts(self) -> dict[str, int]:
+        """Per provider, the referrals open with it now (requested to on hold); providers
+        with none are left out."""
+
+    @abstractmethod
     def provider_activity(self, since: datetime) -> dict[str, ProviderActivity]:
         """Per provider: referrals open now, and the seconds each referral made since
         ``since`` took to be acknowledged."""

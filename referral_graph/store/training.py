@@ -92,6 +92,12 @@ class TrainingPort(ABC):
         lean (the national network has tens of thousands). It may stream: consume it
         inside the transaction."""
 
+    @abstractmethod
+    def people_languages(self) -> Iterable[tuple[str, str, tuple[str, ...], bool]]:
+        """``(provider id, person id, language codes, interprets)`` of every active
+        person who lists a language or interprets, in no order: what routing reads of
+        who speaks what. It may stream: consume it inside the transaction."""
+
     # --- coaching and awareness ----------------------------------------------------------
     @abstractmethod
     def add_coaching(self, session: CoachingSession) -> None:

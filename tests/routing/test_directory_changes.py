@@ -82,15 +82,18 @@ def test_the_holder_moves_with_the_case(store: Store, clock: FakeClock) -> None:
 
 def test_observed_responsiveness_and_load_are_reported(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
-    case = cases.open_case(
-        Caller.system(store, clock(), "t"), opening(needs=[Service.MEDICAL_CARE])
-    )
-    for hours in (1, 3, 5):
-        made = refer_to_health_centre(store, clock(), case.id)
+    for hours in (1, 3, 5):  # three other children referred to the health centre
+        other = cases.open_case(
+            Caller.system(store, clock(), "t"), opening(needs=[Service.MEDICAL_CARE])
+        )
+        made = refer_to_health_centre(store, clock(), other.id)
         clock.advance(hours=hours)
         referrals.move_referral(
             Caller.system(store, clock(), "t"), made.id, Step(status="received")
         )
+    case = cases.open_case(
+        Caller.system(store, clock(), "t"), opening(needs=[Service.MEDICAL_CARE])
+    )
     hc = next(i for i in routing.recommend(case.id, clock()).items if i.provider_id == "hc-a")
     assert hc.acknowledge_median_hours == 3.0
     assert hc.open_referrals == 3
@@ -117,7 +120,7 @@ def test_lgbtiq_request_with_nobody_affirming_says_so_and_flags_alternatives(
     assert result.alternatives[0].reasons[0].key == "lgbtiq.not_affirming"
 
 
-def test_a_service_nobody_gives_in_person_is_a_recorded_gap(store: Store, clock: FakeClock) -> None:
+def test_phone_counselling_reached_by_phone_is_no_gap(store: Store, clock: FakeClock) -> None:
     routing = make_routing(store)
     case = cases.open_case(
         Caller.system(store, clock(), "t"),
@@ -126,10 +129,22 @@ def test_a_service_nobody_gives_in_person_is_a_recorded_gap(store: Store, clock:
     result = routing.recommend(case.id, clock())
     assert [i.provider_id for i in result.items] == ["helpline"]
     assert result.items[0].mode is DeliveryMode.PHONE
-    assert [g.service for g in result.gaps] == [Service.PHONE_COUNSELLING]
+    assert result.gaps == []
+    assert store.read(lambda tx: tx.service_gaps("17", Page())).count == 0
+
+
+def test_a_service_nothing_reaches_is_a_recorded_gap(store: Store, clock: FakeClock) -> None:
+    routing = make_routing(store)
+    case = cases.open_case(
+        Caller.system(store, clock(), "t"),
+        opening(needs=[Service.SHELTER], gender=Gender.MALE, risk=RiskLevel.LOW),
+    )
+    result = routing.recommend(case.id, clock())
+    assert result.items == [], "the only shelter takes girls"
+    assert [(g.service, g.reachable_by) for g in result.gaps] == [(Service.SHELTER, [])]
     routing.recommend(case.id, clock())  # asking twice records the gap once
     gaps = store.read(lambda tx: tx.service_gaps("17", Page()))
-    assert gaps.count == 1 and gaps.items[0].reachable_by == ("phone",)
+    assert gaps.count == 1 and gaps.items[0].reachable_by == ()
 
 
 def test_oversight_is_an_edge_of_the_directory_graph(store: Store) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,7 +26,8 @@ from referral_graph.domain.vocabulary import (
 )
 from referral_graph.policies.training import packaged_policy
 from referral_graph.routing.graph import DirectoryGraph
-from referral_graph.routing.recommend import Recommender
+from referral_graph.routing.recommend import Recommendation, Recommender
+from referral_graph.routing.rules import Activity
 from seed.national import generate_national, generate_national_training
 
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
@@ -177,3 +180,115 @@ def test_recommendations_never_break_a_hard_rule(
         assert any(i.open_now and i.mode is DeliveryMode.IN_PERSON for i in result.items) or any(
             graph.providers[i.provider_id].hours.always_open for i in result.items
         ), "an emergency reaches something open now"
+
+
+# --- issue 21 and 18: order, ties, points and "why not?" on the national network --------
+
+RULE_OF = {
+    "inactive": "inactive",
+    "nobody trained for it now": "untrained",
+    "age": "age",
+    "gender": "gender",
+    "not LGBTIQ-affirming": "lgbtiq",
+    "does not serve the child's area": "area",
+}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    drawn=cases,
+    emergency=st.booleans(),
+    load_seed=st.integers(0, 10_000),
+    pep_hours=st.one_of(st.none(), st.integers(0, 100)),
+)
+def test_order_ties_points_and_why_not_on_the_national_network(
+    national: tuple[DirectoryGraph, list[str], list[str]],
+    drawn: dict[str, object],
+    emergency: bool,
+    load_seed: int,
+    pep_hours: int | None,
+) -> None:
+    graph, villages, ccwcs = national
+    village = villages[int(drawn["village_index"]) % len(villages)]  # type: ignore[call-overload]
+    holder = ccwcs[int(drawn["holder_index"]) % len(ccwcs)]  # type: ignore[call-overload]
+    now = datetime(2026, 3, 2, tzinfo=UTC) + timedelta(minutes=int(drawn["minutes"]))  # type: ignore[call-overload]
+    needs = set(drawn["needs"])  # type: ignore[call-overload]
+    if pep_hours is not None:
+        needs.add(Service.POST_RAPE_CARE)
+    case = Case(
+        id="case_p",
+        code="KH0000-PROP",
+        opened_by_provider_id=holder,
+        opened_by="t",
+        opened_at=now,
+        village_code=village,
+        age=drawn["age"],
+        gender=drawn["gender"],
+        risk=RiskLevel.EMERGENCY if emergency else drawn["risk"],
+        needs=needs,
+        language=drawn["language"],
+        wants_lgbtiq_affirming=drawn["wants_lgbtiq_affirming"],
+        incident_at=None if pep_hours is None else now - timedelta(hours=pep_hours),
+    )
+    rng = random.Random(load_seed)
+    activity = {
+        pid: Activity(open_referrals=rng.randint(0, graph.providers[pid].weekly_capacity or 3))
+        for pid in graph.serving(village)
+    }
+    local = now.astimezone(PHNOM_PENH)
+    result = Recommender(graph, activity).recommend(case, holder, None, local, 5, explain=True)
+    emergency = case.risk is RiskLevel.EMERGENCY
+
+    for group in (result.items, result.alternatives):
+        # An emergency: no service closed now ranks above one open now (#18).
+        if emergency:
+            flags = [i.open_now for i in group]
+            assert flags == sorted(flags, reverse=True), [i.provider_id for i in group]
+        for item in group:
+            # A score is the sum of its reasons' points.
+            assert round(sum(r.points for r in item.reasons), 2) == item.score
+            assert activity.get(item.provider_id, Activity()).open_referrals < (
+                graph.providers[item.provider_id].weekly_capacity or 10**9
+            ), "never a provider at its weekly capacity"
+    # While the PEP window is open, post-rape care comes first (within open or closed).
+    if pep_hours is not None and pep_hours < 72:
+        tiers = [
+            (not i.open_now if emergency else False, i.service is not Service.POST_RAPE_CARE)
+            for i in result.items
+        ]
+        assert tiers == sorted(tiers)
+
+    # Ties are broken by stated criteria, never by id; what nothing separates is said to
+    # be equivalent.
+    def share(i: Recommendation) -> float | None:
+        return None if not i.weekly_capacity else i.open_referrals / i.weekly_capacity
+
+    for above, below in itertools.pairwise(result.items):
+        if above.score != below.score or (emergency and above.open_now != below.open_now):
+            continue
+        if (above.service is Service.POST_RAPE_CARE) != (below.service is Service.POST_RAPE_CARE):
+            continue
+        assert above.tie_break in ("load", "speed", "pathway", "equivalent"), above.provider_id
+        alike = (share(above), above.acknowledge_median_hours, above.pathway) == (
+            share(below),
+            below.acknowledge_median_hours,
+            below.pathway,
+        )
+        assert (above.tie_break == "equivalent") == alike, (above.provider_id, below.provider_id)
+        if alike:
+            assert below.rank in above.equivalent_to
+    # "Why not?": the directory rules each exclusion states are the ones it breaks.
+    today = local.date()
+    for e in result.excluded or []:
+        if e.rule == "ranked_below":
+            continue
+        provider = graph.providers[e.provider_id]
+        expected = [RULE_OF[b] for b in independently_allowed(provider, case, e.service, today)]
+        if e.provider_id == holder:
+            expected.insert(0, "holder")
+        if (
+            provider.weekly_capacity
+            and activity.get(provider.id, Activity()).open_referrals >= provider.weekly_capacity
+        ):
+            expected.append("at_capacity")
+        assert e.rules == expected, (e.provider_id, e.service)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from referral_graph.domain.models import utc_now
-from referral_graph.domain.vocabulary import RiskLevel, Service
+from referral_graph.domain.vocabulary import Gender, Service
 from referral_graph.services import cases, directory
 from referral_graph.services.caller import Caller, WouldWait
 from referral_graph.services.routing import Routing
@@ -56,11 +56,11 @@ def test_quick_waits_when_the_history_is_stale(
 
 
 def phone_only_case(store: Store, routing: Routing, clock: FakeClock) -> str:
-    """A case needing a service nobody gives in person there (a gap), with the graph and
-    history built by a first answer for another service (no gap)."""
+    """A case needing a service nothing reaches (a gap: the only shelter takes girls),
+    with the graph and history built by a first answer for another service (no gap)."""
     case = cases.open_case(
         Caller.system(store, clock(), "t"),
-        opening(needs=[Service.PHONE_COUNSELLING], risk=RiskLevel.LOW),
+        opening(needs=[Service.SHELTER, Service.COUNSELLING], gender=Gender.MALE),
     )
     routing.recommend(case.id, clock(), service=Service.COUNSELLING)
     return case.id
@@ -86,7 +86,7 @@ def test_with_a_write_behind_quick_defers_the_gap(store: Store, clock: FakeClock
     routing = Routing(store, "Asia/Phnom_Penh", activity_ttl=60, defer=writer.defer)
     case_id = phone_only_case(store, routing, clock)
     quick = routing.recommend(case_id, clock(), quick=True)
-    assert [g.service for g in quick.gaps] == [Service.PHONE_COUNSELLING]
+    assert [g.service for g in quick.gaps] == [Service.SHELTER]
     assert recorded(store) == []
     assert writer.flush() == 1
     assert recorded(store) == [case_id]

@@ -18,6 +18,7 @@ from referral_graph.domain.models import Pathway, Provider
 from referral_graph.domain.vocabulary import AreaLevel, Language, ProviderKind, Service
 from referral_graph.store.port import Page, PathwayQuery, ProviderQuery
 from seed import national
+from seed.languages import with_languages
 from seed.loader import PathwaysDocument, load_programme, parse_document
 from seed.national import _Directory, _rule_pathways, generate_national
 
@@ -167,15 +168,20 @@ def test_eligibility(providers: dict[str, Provider]) -> None:
 
 
 def test_languages(providers: dict[str, Provider]) -> None:
-    assert all(Language.KHMER in p.languages for p in providers.values())
+    """Community providers declare Khmer; who speaks a minority language is said by their
+    (synthetic) people, by the assumption of where each language is spoken."""
     community = [p for p in providers.values() if p.kind in COMMUNITY]
+    assert all(p.languages == {Language.KHMER} for p in community)
+    spoken_in = national.national_languages()
     for province in INDIGENOUS_PROVINCES:
         local = [p for p in community if province_of(p) == province]
-        assert any(p.languages & INDIGENOUS for p in local), province
-    for province in ("16", "19"):  # Lao in the north-east
-        assert any(Language.LAO in p.languages for p in community if province_of(p) == province)
+        assert any(set(spoken_in(p.area_code)) & INDIGENOUS for p in local), province
+    sample = [p for p in community if province_of(p) in ("11", "21")][:400]
+    people = with_languages(national.generate_national_training(sample).people, sample, spoken_in)
+    where = {p.id: province_of(p) for p in sample}
+    assert any(Language.BUNONG in p.languages for p in people if where[p.provider_id] == "11")
     # Elsewhere, Khmer only (no invented minorities).
-    assert all(p.languages == {Language.KHMER} for p in community if province_of(p) == "21")
+    assert all(p.languages == {Language.KHMER} for p in people if where[p.provider_id] == "21")
 
 
 def test_programme_providers_keep_their_ids(providers: dict[str, Provider]) -> None:

@@ -307,12 +307,23 @@ def test_tpo_counsellors_are_lgbtiq_affirming_and_cover_programme_districts(
     assert providers["tpo-phone"].eligibility.lgbtiq_affirming
 
 
-def test_ratanakiri_has_providers_speaking_tampuan(providers: dict[str, Provider]) -> None:
-    ratanakiri = [p for p in providers.values() if p.area_code.startswith("16")]
-    assert any(Language.TAMPUAN in p.languages for p in ratanakiri)
-    lung_khung = [p for p in ratanakiri if p.area_code == "160304"]
-    assert lung_khung
-    assert all(Language.TAMPUAN in p.languages for p in lung_khung)
+def test_ratanakiri_has_people_speaking_tampuan(providers: dict[str, Provider]) -> None:
+    """Who speaks a minority language is said by people (sample data), never assumed
+    for a whole provider or district: the directory declares Khmer."""
+    from seed.training import programme_training
+
+    ratanakiri = {p.id for p in providers.values() if p.area_code.startswith("16")}
+    assert all(providers[pid].languages == {Language.KHMER} for pid in ratanakiri)
+    people = programme_training(list(providers.values())).people
+    local = [p for p in people if p.provider_id in ratanakiri]
+    assert all(p.synthetic and Language.KHMER in p.languages for p in local)
+    assert any(Language.TAMPUAN in p.languages for p in local)
+    assert any(Language.KREUNG in p.languages for p in local)
+    lung_khung = [p for p in local if providers[p.provider_id].area_code == "160304"]
+    assert lung_khung and all(Language.TAMPUAN in p.languages for p in lung_khung)
+    assert any(p.interprets for p in local if p.provider_id.startswith("ccwc-"))
+    siem_reap = [p for p in people if providers[p.provider_id].area_code.startswith("17")]
+    assert siem_reap and all(p.languages == {Language.KHMER} for p in siem_reap)
 
 
 def test_everyone_speaks_khmer(providers: dict[str, Provider]) -> None:

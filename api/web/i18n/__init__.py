@@ -41,6 +41,7 @@ from api.web.i18n.frame import FRAME
 from api.web.i18n.network import NETWORK
 from api.web.i18n.queue import QUEUE
 from api.web.i18n.referrals import REFERRALS
+from api.web.i18n.routing import ROUTING
 from api.web.i18n.safety import SAFETY
 from api.web.i18n.tables import (
     GENDERS,
@@ -89,7 +90,7 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 MESSAGES: dict[str, tuple[str, str]] = _joined(
-    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE, FIELD
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE, FIELD, ROUTING
 )
 
 

@@ -160,8 +160,10 @@ NETWORK: dict[str, tuple[str, str]] = {
     "reach_online": ("Online", "តាមអនឡាញ"),
     "reach_none": ("None", "គ្មាន"),
     "coverage_gaps": (
-        "{n} commune and service pairs with no way to reach the service.",
-        "ឃុំ/សង្កាត់ និងសេវាចំនួន {n} គូ ដែលគ្មានមធ្យោបាយទទួលបានសេវា។",
+        "{n} commune and service pairs that no suitable way reaches (in person, or by "
+        "phone for a service given by phone).",
+        "ឃុំ/សង្កាត់ និងសេវាចំនួន {n} គូ ដែលគ្មានមធ្យោបាយសមស្របទទួលបានសេវា "
+        "(ដោយផ្ទាល់ ឬតាមទូរស័ព្ទសម្រាប់សេវាតាមទូរស័ព្ទ)។",
     ),
     "commune": ("Commune", "ឃុំ/សង្កាត់"),
 }

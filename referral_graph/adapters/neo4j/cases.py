@@ -218,6 +218,13 @@ CALL (c) {
 RETURN c.doc AS doc, referrals
 """
 
+#: A referral made or moved: routing re-reads caseloads when this number has grown.
+BUMP_ACTIVITY: LiteralString = """
+MERGE (m:Meta {key: 'activity_version'})
+  ON CREATE SET m.value = 0
+SET m.value = m.value + 1
+"""
+
 #: The referral's version and, if the referral holds it, the event ``$event_id``.
 STORED_REFERRAL_EVENT: LiteralString = """
 MATCH (r:Referral {id: $id})
@@ -360,6 +367,7 @@ class Neo4jCases(CypherRunner, CasesPort):
             row=referral_row(referral, text_times=True),
             event=event_row(event, text_times=True),
         )
+        self._defer(BUMP_ACTIVITY)  # routing re-reads caseloads when this has grown
 
     def save_referral(
         self, referral: Referral, expected_version: int, event: ReferralEvent
@@ -389,6 +397,7 @@ class Neo4jCases(CypherRunner, CasesPort):
             expected=expected_version,
             event=event_row(event, text_times=True),
         )
+        self._defer(BUMP_ACTIVITY)  # a step: routing re-reads caseloads
 
     def retime_referral(self, referral: Referral, expected_version: int) -> None:
         record = self._one(

@@ -184,6 +184,11 @@ RETURN m.value AS value
 
 # --- routing history ---------------------------------------------------------------
 
+ACTIVITY_VERSION: LiteralString = """
+OPTIONAL MATCH (m:Meta {key: 'activity_version'})
+RETURN coalesce(m.value, 0) AS value
+"""
+
 OPEN_COUNTS: LiteralString = """
 MATCH (r:Referral) WHERE r.status IN $open
 RETURN r.to_provider_id AS provider_id, count(*) AS n
@@ -324,6 +329,16 @@ class Neo4jDirectory(CypherRunner, DirectoryPort):
         return int(record["value"])
 
     # --- routing ---------------------------------------------------------------------
+    def activity_version(self) -> int:
+        record = self._one(ACTIVITY_VERSION)
+        return 0 if record is None else int(record["value"])
+
+    def open_referral_counts(self) -> dict[str, int]:
+        return {
+            str(r["provider_id"]): int(r["n"])
+            for r in self._records(OPEN_COUNTS, open=[s.value for s in OPEN_STATUSES])
+        }
+
     def provider_activity(self, since: datetime) -> dict[str, ProviderActivity]:
         open_counts = {
             str(r["provider_id"]): int(r["n"])

@@ -241,6 +241,8 @@ def person_row(p: Person) -> Row:
         "name": p.name,
         "role": p.role.value,
         "gender": None if p.gender is None else p.gender.value,
+        "languages": sorted(language.value for language in p.languages),
+        "interprets": p.interprets,
         "active": p.active,
         "synthetic": p.synthetic,
         "version": p.version,

@@ -86,6 +86,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
 
 ENSURE_META: LiteralString = """
 MERGE (d:Meta {key: 'directory_version'}) ON CREATE SET d.value = 0
+MERGE (a:Meta {key: 'activity_version'}) ON CREATE SET a.value = 0
 MERGE (s:Meta {key: 'schema_version'}) ON CREATE SET s.value = $version
 RETURN s.value AS version
 """

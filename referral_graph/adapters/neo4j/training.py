@@ -232,6 +232,13 @@ WHERE a.completed AND p.active
 RETURN p.provider_id AS provider_id, p.id AS person_id, s.topic AS topic, s.ends_on AS on
 """
 
+PEOPLE_LANGUAGES: LiteralString = """
+MATCH (p:Person)
+WHERE p.active AND (size(coalesce(p.languages, [])) > 0 OR coalesce(p.interprets, false))
+RETURN p.provider_id AS provider_id, p.id AS person_id,
+       coalesce(p.languages, []) AS languages, coalesce(p.interprets, false) AS interprets
+"""
+
 # --- coaching ----------------------------------------------------------------------
 
 ADD_COACHING: LiteralString = """
@@ -419,6 +426,15 @@ class Neo4jTraining(CypherRunner, TrainingPort):
             if day is None:
                 day = days[on] = on.to_native()
             yield provider_id, person_id, topic, day
+
+    def people_languages(self) -> Iterator[tuple[str, str, tuple[str, ...], bool]]:
+        for r in self.tx.run(PEOPLE_LANGUAGES):
+            yield (
+                str(r["provider_id"]),
+                str(r["person_id"]),
+                tuple(str(code) for code in r["languages"]),
+                bool(r["interprets"]),
+            )
 
     # --- coaching --------------------------------------------------------------------
     def add_coaching(self, session: CoachingSession) -> None:

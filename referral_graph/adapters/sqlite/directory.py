@@ -168,6 +168,20 @@ class SqliteDirectory(SqlitePart, DirectoryPort):
         return self.directory_version()
 
     # --- routing ---------------------------------------------------------------------
+    def activity_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'activity_version'").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def open_referral_counts(self) -> dict[str, int]:
+        # The condition is the partial index's own (0040_routing_activity.sql), written
+        # out so that SQLite uses it.
+        rows = self.conn.execute(
+            "SELECT to_provider_id, count(*) FROM referrals WHERE status IN"
+            " ('requested', 'received', 'accepted', 'in_progress', 'on_hold')"
+            " GROUP BY to_provider_id"
+        )
+        return {str(pid): int(n) for pid, n in rows}
+
     def provider_activity(self, since: datetime) -> dict[str, ProviderActivity]:
         marks = ",".join("?" * len(OPEN_STATUSES))
         open_counts = dict(

@@ -9,6 +9,7 @@ See :class:`referral_graph.store.training.TrainingPort`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date
 
@@ -290,6 +291,16 @@ class SqliteTraining(SqlitePart, TrainingPort):
             if day is None:
                 day = days[on] = date.fromisoformat(on)
             yield provider, person, topic, day
+
+    def people_languages(self) -> Iterator[tuple[str, str, tuple[str, ...], bool]]:
+        rows = self.conn.execute(
+            "SELECT provider_id, id, json_extract(doc, '$.languages'),"
+            " json_extract(doc, '$.interprets') FROM people WHERE active = 1"
+        )
+        for provider, person, languages, interprets in rows:
+            codes = tuple(json.loads(languages)) if languages else ()
+            if codes or interprets:
+                yield provider, person, codes, bool(interprets)
 
     # --- coaching ------------------------------------------------------------------------
     def add_coaching(self, session: CoachingSession) -> None:

@@ -31,7 +31,7 @@ from referral_graph.store.port import Transaction
 #: Fields a change may not touch.
 FIXED = frozenset({"id", "version", "updated_at", "synthetic"})
 #: Fields routing reads (a change tells routing the directory changed).
-ROUTING_FIELDS = ("active", "provider_id")
+ROUTING_FIELDS = ("active", "provider_id", "languages", "interprets")
 
 
 class CompetencyOut(BaseModel):
@@ -86,6 +86,8 @@ def add_person(caller: Caller, person: Person) -> Person:
             update={"supervised_by": supervisors, "version": 1, "updated_at": at}
         )
         tx.add_person(added)
+        if added.languages or added.interprets:
+            tx.bump_directory_version()  # routing counts who speaks and interprets what
         return added
 
     return caller.store.write(work)
