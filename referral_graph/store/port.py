@@ -20,6 +20,7 @@ and names one concern, so a function that needs one concern can say so in its ty
 :class:`TimelinessPort`    SLA policy, alerts, due lists, audit facts, the outbox
 :class:`AccountsPort`      users, tokens, sign-in failures, access log, idempotency
 :class:`TrainingPort`      people, training sessions, attendance, coaching, awareness
+:class:`MeetingsPort`      network meetings, their agenda and participants, their actions
 :class:`ArchivePort`       seeding, export and restore, metrics, retention, housekeeping
 =========================  ==============================================================
 
@@ -38,6 +39,7 @@ from typing import TypeVar
 from referral_graph.domain.queries import (
     OPEN_STATUSES,
     AccessQuery,
+    ActionQuery,
     AlertQuery,
     AwarenessQuery,
     CoachingQuery,
@@ -45,6 +47,7 @@ from referral_graph.domain.queries import (
     HistoryQuery,
     InboxQuery,
     Listing,
+    MeetingQuery,
     Page,
     PathwayQuery,
     PeopleQuery,
@@ -64,6 +67,7 @@ from referral_graph.store.accounts import AccountsPort
 from referral_graph.store.archive import ArchivePort
 from referral_graph.store.cases import CasesPort
 from referral_graph.store.directory import DirectoryPort
+from referral_graph.store.meetings import MeetingsPort
 from referral_graph.store.timeliness import TimelinessPort
 from referral_graph.store.training import TrainingPort
 
@@ -71,6 +75,7 @@ __all__ = [
     "OPEN_STATUSES",
     "AccessQuery",
     "AccountsPort",
+    "ActionQuery",
     "AlertQuery",
     "ArchivePort",
     "AwarenessQuery",
@@ -83,6 +88,8 @@ __all__ = [
     "IdempotencyRecord",
     "InboxQuery",
     "Listing",
+    "MeetingQuery",
+    "MeetingsPort",
     "OutboxMessage",
     "Page",
     "PathwayQuery",
@@ -103,7 +110,13 @@ T = TypeVar("T")
 
 
 class Transaction(
-    DirectoryPort, CasesPort, TimelinessPort, AccountsPort, TrainingPort, ArchivePort
+    DirectoryPort,
+    CasesPort,
+    TimelinessPort,
+    AccountsPort,
+    TrainingPort,
+    MeetingsPort,
+    ArchivePort,
 ):
     """Reads and writes inside one store transaction: every role port."""
 

@@ -13,6 +13,7 @@ from typing import LiteralString
 from neo4j import Session
 
 from referral_graph.adapters.neo4j.accounts import SCHEMA as ACCOUNTS_SCHEMA
+from referral_graph.adapters.neo4j.meetings import SCHEMA as MEETINGS_SCHEMA
 from referral_graph.domain.errors import StoreUnavailable
 
 SCHEMA_VERSION = 1
@@ -71,6 +72,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX awareness_held_on IF NOT EXISTS FOR (n:AwarenessSession) ON (n.held_on)",
     "CREATE INDEX awareness_area IF NOT EXISTS FOR (n:AwarenessSession) ON (n.area_code)",
     *ACCOUNTS_SCHEMA,
+    *MEETINGS_SCHEMA,
 )
 
 ENSURE_META: LiteralString = """

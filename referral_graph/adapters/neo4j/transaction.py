@@ -6,6 +6,7 @@
 :mod:`.timeliness`            SLA policy, alerts, due list, hop facts, outbox
 :mod:`.accounts`              users, tokens, sign-in failures, access log, idempotency
 :mod:`.training`              people, sessions, attendance, coaching, awareness
+:mod:`.meetings`              network meetings, their participants and actions
 :mod:`.archive`               seeding, export and restore, retention
 ============================  ==================================================
 
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
 from referral_graph.adapters.neo4j.archive import Neo4jArchive
+from referral_graph.adapters.neo4j.meetings import Neo4jMeetings
 from referral_graph.adapters.neo4j.timeliness import Neo4jTimeliness
 from referral_graph.store.port import Transaction
 
 
-class Neo4jTransaction(Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Transaction):
+class Neo4jTransaction(Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Neo4jMeetings, Transaction):
     """The port over Cypher, inside one managed transaction."""

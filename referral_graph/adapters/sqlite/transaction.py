@@ -6,6 +6,7 @@
 :mod:`.timeliness`            SLA policy, alerts, due list, hop facts, outbox
 :mod:`.accounts`              users, tokens, sign-in failures, access log, idempotency
 :mod:`.training`              people, sessions, attendance, coaching, awareness
+:mod:`.meetings`              network meetings, their participants and actions
 :mod:`.archive`               seeding, export and restore, retention, housekeeping
 ============================  ==================================================
 
@@ -18,9 +19,12 @@ from __future__ import annotations
 
 from referral_graph.adapters.sqlite.accounts import SqliteAccounts
 from referral_graph.adapters.sqlite.archive import SqliteArchive
+from referral_graph.adapters.sqlite.meetings import SqliteMeetings
 from referral_graph.adapters.sqlite.timeliness import SqliteTimeliness
 from referral_graph.store.port import Transaction
 
 
-class SqliteTransaction(SqliteArchive, SqliteTimeliness, SqliteAccounts, Transaction):
+class SqliteTransaction(
+    SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteMeetings, Transaction
+):
     """The port over one SQLite connection inside ``BEGIN`` … ``COMMIT``."""
