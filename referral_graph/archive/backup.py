@@ -17,6 +17,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     sla_policy   the policy in force, if one was saved
     provider     pathway
     training_policy  person  training_session  attendance  coaching  awareness
+    meeting      meeting_action
     user     token
     case         gap
     referral     followed at once by its events, oldest first: event event ...
@@ -56,6 +57,11 @@ from typing import IO, Any, cast
 
 from referral_graph.adapters.sqlite.schema import latest_version
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.archive.meetings import (
+    MeetingLoading,
+    meeting_archive_counts,
+    meeting_archive_records,
+)
 from referral_graph.archive.training import (
     TrainingLoading,
     training_archive_counts,
@@ -350,6 +356,7 @@ def archive_records(tx: Transaction, store_name: str = "") -> Iterator[Record]:
     for w in _pages(lambda page: tx.list_pathways(PathwayQuery(), page)):
         yield {"kind": "pathway", "data": w.model_dump(mode="json")}
     yield from training_archive_records(tx)
+    yield from meeting_archive_records(tx)
     users: list[str] = []
     for u in _pages(tx.list_users):
         users.append(u.id)
@@ -498,7 +505,7 @@ def read_archive(path: Path) -> Iterator[Record]:
 
 
 @dataclass
-class _Loader(TrainingLoading):
+class _Loader(TrainingLoading, MeetingLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -719,6 +726,7 @@ def _store_counts(tx: Transaction) -> dict[str, int]:
         "outbox": sum(tx.list_outbox(s, Page(limit=1)).count for s in OUTBOX_STATES),
         "access": tx.list_access(AccessQuery(), Page(limit=1)).count,
         **training_archive_counts(tx),
+        **meeting_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -768,6 +776,8 @@ _COUNTED = (
     "training_session",
     "coaching",
     "awareness",
+    "meeting",
+    "meeting_action",
 )
 
 

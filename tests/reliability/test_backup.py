@@ -37,6 +37,7 @@ from referral_graph.archive.backup import (
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.meetings import MeetingStatus
 from referral_graph.domain.vocabulary import Gender, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
 from referral_graph.security.model import Principal, Role
@@ -51,16 +52,19 @@ from referral_graph.services.timeliness import ensure_policy, tick
 from referral_graph.settings import Settings, get_settings
 from referral_graph.store.port import (
     AccessQuery,
+    ActionQuery,
     AlertQuery,
     DueQuery,
     HistoryQuery,
     InboxQuery,
+    MeetingQuery,
     Page,
     PathwayQuery,
     ProviderQuery,
     Store,
     Transaction,
 )
+from tests.contract import meetings_data
 from tests.factories import T0, FakeClock, consent, load_small_network, opening
 
 S = ReferralStatus
@@ -229,6 +233,13 @@ def make_history(store: Store, clock: FakeClock) -> History:
         policy=DeliveryPolicy(max_attempts=1),
         batch=4,
     )
+    # A network meeting with its actions, one owned by a person, one agreeing a pathway.
+    meeting = meetings_data.meeting(status=MeetingStatus.CLOSED)
+    actions = [
+        meetings_data.action(owner_person_id="person-hc-a-1"),
+        meetings_data.pathway_action(),
+    ]
+    store.write(lambda tx: (tx.add_meeting(meeting), tx.add_actions(actions)))
     return History([a.id, b.id, c.id], [r1, r2, r3, r4, r5, r6])
 
 
@@ -274,6 +285,8 @@ def snapshot(store: Store) -> dict[str, Any]:
             },
             "outbox_due": tx.outbox_due(FAR, 100_000),
             "access": tx.list_access(AccessQuery(), EVERYTHING).items,
+            "meetings": tx.list_meetings(MeetingQuery(), EVERYTHING).items,
+            "meeting_actions": tx.list_actions(ActionQuery(), EVERYTHING).items,
         }
 
     return store.read(work)
@@ -361,6 +374,7 @@ def test_the_history_has_every_kind_of_record(source: SqliteStore, history: Hist
     assert [len(t) for t in shot["tokens"].values()] == [1, 1]
     assert any(c.version > 1 for c in shot["cases"])
     assert any(r.continues_referral_id for r in shot["referrals"])
+    assert shot["meetings"] and len(shot["meeting_actions"]) == 2
 
 
 def test_archive_round_trip_is_exact(
