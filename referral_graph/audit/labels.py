@@ -53,7 +53,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "overdue_now": {"en": "Overdue now", "km": "ហួសកាលកំណត់ឥឡូវនេះ"},
     "cases": {"en": "Cases", "km": "ករណី"},
     "referrals_per_case": {"en": "Referrals per case", "km": "ចំនួនការបញ្ជូនក្នុងមួយករណី"},
-    "closure_rate": {"en": "Cases closed", "km": "អត្រាករណីបានបិទ"},
+    "closure_rate": {
+        "en": "Cases closed (of those referred this month)",
+        "km": "ករណីបានបិទ (ក្នុងចំណោមករណីបញ្ជូនក្នុងខែនេះ)",
+    },
     "top_recommendation": {
         "en": "Followed the top recommendation",
         "km": "ធ្វើតាមការណែនាំលំដាប់ទីមួយ",
@@ -79,9 +82,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "bottlenecks": {"en": "Bottlenecks", "km": "ចំណុចកកស្ទះ"},
     "open_handoffs": {"en": "Waiting now", "km": "កំពុងរង់ចាំ"},
-    "waiting_hours": {"en": "Hours waited", "km": "ម៉ោងរង់ចាំ"},
+    "waiting_hours": {
+        "en": "Hours waited by those waiting now",
+        "km": "ចំនួនម៉ោងរង់ចាំនៃករណីកំពុងរង់ចាំ",
+    },
+    "overdue_open": {"en": "Waiting past deadline", "km": "កំពុងរង់ចាំហួសកាលកំណត់"},
     "past_deadline": {"en": "Past deadline", "km": "ហួសកាលកំណត់"},
-    "hours_past_deadline": {"en": "Hours past deadline", "km": "ម៉ោងហួសកាលកំណត់"},
+    "hours_past_deadline": {"en": "Hours past deadline, in all", "km": "ចំនួនម៉ោងហួសកាលកំណត់សរុប"},
+    "hours_unit": {"en": "hours", "km": "ម៉ោង"},
     "loops": {
         "en": "Loops and ping-pong",
         "km": "ការបញ្ជូនវិលត្រឡប់ទៅវិញទៅមក",
@@ -113,10 +121,131 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "not_reached": {"en": "Not yet reached", "km": "មិនទាន់បានទទួលសេវា"},
     "no_data": {"en": "No data for this period.", "km": "គ្មានទិន្នន័យសម្រាប់រយៈពេលនេះទេ។"},
     "total": {"en": "Total", "km": "សរុប"},
-    "other_reasons": {
-        "en": "Other reasons (each fewer than the minimum)",
-        "km": "មូលហេតុផ្សេងទៀត",
+    "suppressed_cells": {
+        "en": "Counts from 1 to {n_less} are shown as “< {n}”, and shares and medians "
+        "resting on them are not shown, so that no child can be singled out.",
+        "km": "ចំនួនពី ១ ដល់ {n_less} ត្រូវបានបង្ហាញជា “< {n}” ហើយភាគរយ និងមេដ្យានដែលផ្អែក"
+        "លើចំនួនទាំងនោះមិនត្រូវបានបង្ហាញទេ ដើម្បីកុំឱ្យអាចកំណត់អត្តសញ្ញាណកុមារណាម្នាក់បាន។",
     },
+    "back": {"en": "Back", "km": "ត្រឡប់ក្រោយ"},
+    "print": {"en": "Print", "km": "បោះពុម្ព"},
+    "download_csv": {"en": "Download as CSV", "km": "ទាញយកជា CSV"},
+    "local_time": {"en": "Cambodia time (UTC+7)", "km": "ម៉ោងកម្ពុជា (UTC+7)"},
+    # --- steps by risk, groups, trend (issue #19) ---
+    "by_risk": {
+        "en": "Time taken at each step, by risk level",
+        "km": "រយៈពេលនៃជំហាននីមួយៗ តាមកម្រិតហានិភ័យ",
+    },
+    "risk": {"en": "Risk", "km": "ហានិភ័យ"},
+    "late": {"en": "Late", "km": "យឺត"},
+    "missed": {"en": "Not done, deadline passed", "km": "មិនបានធ្វើ ហួសកាលកំណត់"},
+    "groups": {"en": "Who the children are", "km": "កុមារជានរណា"},
+    "groups_note": {
+        "en": "Children (cases) referred this month and their referrals, by group.",
+        "km": "កុមារ (ករណី) ដែលបានបញ្ជូនក្នុងខែនេះ និងការបញ្ជូនរបស់ពួកគេ តាមក្រុម។",
+    },
+    "group": {"en": "Group", "km": "ក្រុម"},
+    "children": {"en": "Children", "km": "កុមារ"},
+    "dim_sex": {"en": "Sex", "km": "ភេទ"},
+    "dim_age_band": {"en": "Age", "km": "អាយុ"},
+    "dim_lgbtiq": {
+        "en": "Asked for an LGBTIQ-affirming provider",
+        "km": "បានស្នើសុំអ្នកផ្ដល់សេវាដែលគាំទ្រ LGBTIQ",
+    },
+    "dim_risk": {"en": "Risk", "km": "ហានិភ័យ"},
+    "dim_service": {"en": "Service", "km": "សេវា"},
+    "dim_identification_source": {"en": "Identified by", "km": "រកឃើញដោយ"},
+    "unknown": {"en": "Not known (removed after retention)", "km": "មិនដឹង (បានលុបតាមរយៈពេលរក្សាទុក)"},
+    "age_under_18": {"en": "Under 18", "km": "ក្រោម ១៨ ឆ្នាំ"},
+    "lgbtiq_asked": {"en": "Yes", "km": "បាទ/ចាស"},
+    "lgbtiq_not_asked": {"en": "No", "km": "ទេ"},
+    "source_vhsg": {"en": "Village health support group", "km": "ក្រុមគាំទ្រសុខភាពភូមិ"},
+    "source_teacher": {"en": "Teacher", "km": "គ្រូបង្រៀន"},
+    "source_health_centre": {"en": "Health centre", "km": "មណ្ឌលសុខភាព"},
+    "source_helpline": {"en": "Helpline", "km": "ខ្សែទូរស័ព្ទជំនួយ"},
+    "source_police": {"en": "Police", "km": "នគរបាល"},
+    "source_ccwc": {"en": "CCWC", "km": "គ.ក.ន.ក"},
+    "source_family": {"en": "Family", "km": "គ្រួសារ"},
+    "source_child": {"en": "The child", "km": "កុមារផ្ទាល់"},
+    "source_community": {"en": "Community member", "km": "សមាជិកសហគមន៍"},
+    "source_other": {"en": "Other", "km": "ផ្សេងទៀត"},
+    "source_not_recorded": {"en": "Not recorded", "km": "មិនបានកត់ត្រា"},
+    "trend": {"en": "This month and the month before", "km": "ខែនេះ និងខែមុន"},
+    "figure": {"en": "Figure", "km": "តួលេខ"},
+    "this_month": {"en": "This month", "km": "ខែនេះ"},
+    "previous_month": {"en": "Month before", "km": "ខែមុន"},
+    "change": {"en": "Change", "km": "បម្រែបម្រួល"},
+    "trend_referrals": {"en": "Referrals made", "km": "ការបញ្ជូនដែលបានធ្វើ"},
+    "trend_children": {"en": "Children referred", "km": "កុមារដែលបានបញ្ជូន"},
+    "trend_completed": {"en": "Completed", "km": "បានបញ្ចប់"},
+    "trend_declined": {"en": "Declined", "km": "បានបដិសេធ"},
+    "trend_closed_cases": {"en": "Cases closed", "km": "ករណីបានបិទ"},
+    "trend_acknowledge_median_hours": {
+        "en": "Median time to acknowledge",
+        "km": "មេដ្យានរយៈពេលទទួលស្គាល់",
+    },
+    "trend_acknowledge_share_within": {
+        "en": "Acknowledged within deadline",
+        "km": "បានទទួលស្គាល់ទាន់កាលកំណត់",
+    },
+    "trend_first_contact_median_hours": {
+        "en": "Median time to first contact",
+        "km": "មេដ្យានរយៈពេលដល់ការជួបលើកដំបូង",
+    },
+    # --- coverage, capacity, last meeting ---
+    "coverage": {"en": "Where the network does not reach", "km": "កន្លែងដែលបណ្ដាញមិនទាន់ឈានដល់"},
+    "coverage_note": {
+        "en": "Services checked: {services}. A commune is listed when no provider reaches it "
+        "in person, by phone or online; “needed” counts cases this month that needed the "
+        "service where nothing reached in person.",
+        "km": "សេវាដែលបានពិនិត្យ៖ {services}។ ឃុំត្រូវបានរាយនាម នៅពេលគ្មានអ្នកផ្ដល់សេវាណាម្នាក់ឈានដល់"
+        "ដោយផ្ទាល់ តាមទូរស័ព្ទ ឬតាមអនឡាញ។ “ត្រូវការ” រាប់ករណីក្នុងខែនេះដែលត្រូវការសេវា"
+        "នៅកន្លែងដែលគ្មានសេវាដោយផ្ទាល់។",
+    },
+    "service": {"en": "Service", "km": "សេវា"},
+    "unreached_communes": {"en": "Communes not reached", "km": "ឃុំដែលមិនទាន់ឈានដល់"},
+    "needed_not_reached": {"en": "Needed, not reached in person", "km": "ត្រូវការ តែគ្មានសេវាដោយផ្ទាល់"},
+    "and_more": {"en": "and {n} more", "km": "និង {n} ទៀត"},
+    "no_gaps": {
+        "en": "Every service checked reaches every commune.",
+        "km": "សេវាទាំងអស់ដែលបានពិនិត្យ ឈានដល់គ្រប់ឃុំ។",
+    },
+    "not_available": {"en": "Not available in this copy.", "km": "មិនមាននៅក្នុងច្បាប់នេះទេ។"},
+    "capacity": {
+        "en": "Training: refreshers and coaching",
+        "km": "ការបណ្ដុះបណ្ដាល៖ វគ្គរំលឹក និងការបង្ហាត់បង្ហាញ",
+    },
+    "capacity_note": {
+        "en": "Active people of the area's providers on {day}: refreshers due (expiring or "
+        "lapsed competencies) and coaching overdue.",
+        "km": "បុគ្គលិកសកម្មរបស់អ្នកផ្ដល់សេវានៅក្នុងតំបន់ នៅថ្ងៃ {day}៖ ដល់ពេលវគ្គរំលឹក និងហួសពេលបង្ហាត់បង្ហាញ។",
+    },
+    "people": {"en": "People", "km": "បុគ្គលិក"},
+    "trained": {"en": "Trained", "km": "បានបណ្ដុះបណ្ដាល"},
+    "refreshers_due": {"en": "Refreshers due", "km": "ដល់ពេលវគ្គរំលឹក"},
+    "coaching_overdue": {"en": "Coaching overdue", "km": "ហួសពេលបង្ហាត់បង្ហាញ"},
+    "last_meeting": {"en": "Actions of the last meeting", "km": "សកម្មភាពនៃកិច្ចប្រជុំចុងក្រោយ"},
+    "last_meeting_note": {"en": "{level} meeting of {day}", "km": "កិច្ចប្រជុំ{level} ថ្ងៃទី {day}"},
+    "no_meeting": {
+        "en": "No earlier meeting is recorded for this area.",
+        "km": "គ្មានកិច្ចប្រជុំមុនត្រូវបានកត់ត្រាសម្រាប់តំបន់នេះទេ។",
+    },
+    "no_actions": {
+        "en": "That meeting agreed no actions.",
+        "km": "កិច្ចប្រជុំនោះមិនបានឯកភាពលើសកម្មភាពណាមួយទេ។",
+    },
+    "action": {"en": "Action", "km": "សកម្មភាព"},
+    "owner": {"en": "Owner", "km": "អ្នកទទួលខុសត្រូវ"},
+    "due": {"en": "Due", "km": "កាលកំណត់"},
+    "status": {"en": "Status", "km": "ស្ថានភាព"},
+    "action_open": {"en": "Open", "km": "កំពុងដំណើរការ"},
+    "action_done": {"en": "Done", "km": "បានធ្វើរួច"},
+    "action_dropped": {"en": "Dropped", "km": "បានបោះបង់"},
+    "action_overdue": {"en": "Open, past due", "km": "កំពុងដំណើរការ ហួសកាលកំណត់"},
+    "level_commune": {"en": "Commune", "km": "ឃុំ"},
+    "level_district": {"en": "District", "km": "ស្រុក"},
+    "level_province": {"en": "Provincial", "km": "ខេត្ត"},
+    "level_technical": {"en": "Technical", "km": "បច្ចេកទេស"},
     # --- awareness sessions (words as the web app's, api/web/i18n.py) ---
     "awareness": {"en": "Awareness sessions", "km": "វគ្គលើកកម្ពស់ការយល់ដឹង"},
     "awareness_note": {

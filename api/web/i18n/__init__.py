@@ -6,9 +6,9 @@ already used by the monthly report (``referral_graph.audit.labels``): ការ�
 referral, អ្នកផ្ដល់សេវា for a provider, គ.ក.ន.ក for a CCWC.
 
 The words live in one module per area of the app (:mod:`.frame`, :mod:`.referrals`,
-:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`), the names of vocabulary codes in
-:mod:`.tables`, the formats in :mod:`.formats`; :data:`MESSAGES` joins the areas, and
-a message id may stand in one area only.
+:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`, :mod:`.meetings`), the names of
+vocabulary codes in :mod:`.tables`, the formats in :mod:`.formats`; :data:`MESSAGES`
+joins the areas, and a message id may stand in one area only.
 
 >>> t("act_accept", "km")
 'ទទួលយក'
@@ -36,6 +36,7 @@ from api.web.i18n.formats import (
     when,
 )
 from api.web.i18n.frame import FRAME
+from api.web.i18n.meetings import MEETINGS
 from api.web.i18n.network import NETWORK
 from api.web.i18n.referrals import REFERRALS
 from api.web.i18n.tables import (
@@ -84,7 +85,9 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
     return joined
 
 
-MESSAGES: dict[str, tuple[str, str]] = _joined(FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS)
+MESSAGES: dict[str, tuple[str, str]] = _joined(
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, MEETINGS
+)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

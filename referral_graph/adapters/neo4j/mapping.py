@@ -172,6 +172,9 @@ def case_row(c: Case, *, text_times: bool = False) -> Row:
         "needs": sorted(s.value for s in c.needs),
         "language": c.language.value,
         "wants_lgbtiq_affirming": c.wants_lgbtiq_affirming,
+        "identification_source": (
+            None if c.identification_source is None else c.identification_source.value
+        ),
         "version": c.version,
         "doc": c.model_dump_json(),
     }
@@ -191,6 +194,9 @@ def referral_row(r: Referral, *, text_times: bool = False) -> Row:
         "hop": r.hop,
         "recommendation_rank": r.recommendation_rank,
         "status_reason": r.status_reason,
+        "status_reason_code": (
+            None if r.status_reason_code is None else r.status_reason_code.value
+        ),
         "created_at": r.created_at,
         "received_at": r.step_times.get(ReferralStatus.RECEIVED),
         "accepted_at": r.step_times.get(ReferralStatus.ACCEPTED),

@@ -24,13 +24,23 @@ from referral_graph.store.port import (
     TimelinessPort,
 )
 
+#: The hop facts: the referral's columns, its coded reason (free text never leaves), and
+#: what reports disaggregate by, read from its case.
 _FACT_COLUMNS = (
-    "id, case_id, from_provider_id, to_provider_id, continues_referral_id, service, risk,"
-    " status, hop, village_code, case_opened_at, created_at, received_at, accepted_at,"
-    " rejected_at, in_progress_at, closed_at, acknowledge_due, decide_due,"
-    " first_contact_due, status_reason, recommendation_rank"
+    "r.id, r.case_id, r.from_provider_id, r.to_provider_id, r.continues_referral_id,"
+    " r.service, r.risk, r.status, r.hop, r.village_code, r.case_opened_at, r.created_at,"
+    " r.received_at, r.accepted_at, r.rejected_at, r.in_progress_at, r.closed_at,"
+    " r.acknowledge_due, r.decide_due, r.first_contact_due,"
+    " coalesce(json_extract(r.doc, '$.status_reason_code'),"
+    "   CASE WHEN r.status IN ('rejected', 'failed', 'cancelled') THEN 'other' END),"
+    " r.recommendation_rank,"
+    " json_extract(c.doc, '$.gender'), json_extract(c.doc, '$.age'),"
+    " json_extract(c.doc, '$.wants_lgbtiq_affirming'),"
+    " json_extract(c.doc, '$.identification_source'),"
+    " CASE WHEN json_extract(c.doc, '$.status') = 'closed'"
+    "   THEN json_extract(c.doc, '$.closed_at') END"
 )
-_FACT_TIMES = range(10, 20)
+_FACT_TIMES = (*range(10, 20), 26)
 
 
 def _fact(row: tuple[object, ...]) -> HopFact:
@@ -38,6 +48,7 @@ def _fact(row: tuple[object, ...]) -> HopFact:
     for i in _FACT_TIMES:
         if values[i] is not None:
             values[i] = parse_iso(values[i])
+    values[24] = bool(values[24])
     return HopFact(*values)  # type: ignore[arg-type]
 
 
@@ -120,13 +131,14 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
 
     def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
         f = Filters()
-        f.given("created_at >= ?", query.since, iso)
-        f.given("created_at < ?", query.until, iso)
+        f.given("r.created_at >= ?", query.since, iso)
+        f.given("r.created_at < ?", query.until, iso)
         if query.area is not None:
-            f.add(*scope_sql("village_code", query.area))
-        f.given("(to_provider_id = ? OR from_provider_id = ?)", query.provider_id)
+            f.add(*scope_sql("r.village_code", query.area))
+        f.given("(r.to_provider_id = ? OR r.from_provider_id = ?)", query.provider_id)
         rows = self.conn.execute(
-            f"SELECT {_FACT_COLUMNS} FROM referrals {where(f.conditions)} ORDER BY created_at, id",
+            f"SELECT {_FACT_COLUMNS} FROM referrals r JOIN cases c ON c.id = r.case_id"
+            f" {where(f.conditions)} ORDER BY r.created_at, r.id",
             f.args,
         ).fetchall()
         return [_fact(r) for r in rows]
