@@ -284,8 +284,12 @@ def formatters(lang: Lang) -> dict[str, Any]:
     return {"num": num, "hrs": hrs, "pct": pct, "signed": signed, "t": t, "dig": dig}
 
 
-def context(report: MonthlyReport, lang: Lang) -> dict[str, Any]:
-    """What the body template is rendered with."""
+def context(
+    report: MonthlyReport, lang: Lang, *, show_last_meeting: bool = True, heading: bool = True
+) -> dict[str, Any]:
+    """What the body template is rendered with (``heading``: the report's own title and
+    footer; ``show_last_meeting``: its last-meeting section — a meeting pack shows its
+    own)."""
     rows = [(g.label.in_lang(lang), g.steps) for g in report.by_area.groups]
     rows.append((label("total", lang), report.steps))
     return {
@@ -301,6 +305,8 @@ def context(report: MonthlyReport, lang: Lang) -> dict[str, Any]:
         "genders": list(Gender),
         "dimensions": DIMENSIONS,
         "awareness_level_label": label(report.awareness.group_by.value, lang),
+        "show_last_meeting": show_last_meeting,
+        "heading": heading,
         **formatters(lang),
     }
 
@@ -310,9 +316,16 @@ def report_css() -> Markup:
     return Markup(environment().get_template("_report.css").render())  # noqa: S704
 
 
-def report_body(report: MonthlyReport, lang: Lang = "en") -> Markup:
+def report_body(
+    report: MonthlyReport,
+    lang: Lang = "en",
+    *,
+    show_last_meeting: bool = True,
+    heading: bool = True,
+) -> Markup:
     """The report's content (``<div class="rg-report">…``), for a page that embeds it."""
-    html = environment().get_template("_report_body.html").render(context(report, lang))
+    found = context(report, lang, show_last_meeting=show_last_meeting, heading=heading)
+    html = environment().get_template("_report_body.html").render(found)
     return Markup(html)  # noqa: S704 - rendered by an autoescaping environment
 
 

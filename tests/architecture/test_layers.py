@@ -5,7 +5,7 @@
       └─ bootstrap      the one composition root (builds the store, the runtime);
                         the scheduler runs beside the API on what it built
     services            use cases: the only door to the store; access decisions
-    routing, audit      pure: given their data, never fetch it
+    routing, audit      pure: given their data, never fetch it (meetings too)
     interop, archive    formats and backups (over the port)
     adapters            SQLite and Neo4j, one file per port
     store               the ports
@@ -105,6 +105,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "referral_graph.security": ("api", "seed", *STORES, *OUTER),
     "referral_graph.routing": ("api", "seed", *STORES, *OUTER),
     "referral_graph.audit": ("api", "seed", *STORES, *OUTER),
+    "referral_graph.meetings": ("api", "seed", *STORES, *OUTER),
     "referral_graph.store": ("api", "seed", "referral_graph.adapters", *OUTER),
     "referral_graph.adapters": ("api", "seed", *OUTER),
     "referral_graph.services": ("api", "seed", "referral_graph.adapters", "referral_graph.cli"),
