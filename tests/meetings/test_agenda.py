@@ -159,7 +159,7 @@ def test_every_kind_of_item_with_its_evidence_and_proposal() -> None:
                     T,
                     T + timedelta(hours=4),
                 ),
-            ],  # fmt: skip
+            ],
             coverage=coverage,
             training=[
                 ProviderTraining("hc", {TrainingTopic.PSYCHOLOGICAL_FIRST_AID: (2, 1)}, (40, 12))
