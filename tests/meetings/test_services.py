@@ -195,7 +195,7 @@ def test_closing_records_attendance_and_actions_together_or_not_at_all(
                 }
             },
             "actions[0].pathway",
-        ),  # fmt: skip
+        ),
         (
             {
                 "pathway": {
@@ -205,7 +205,7 @@ def test_closing_records_attendance_and_actions_together_or_not_at_all(
                 }
             },
             "actions[0].pathway.service",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_a_bad_action_is_refused_naming_the_field(
