@@ -36,6 +36,7 @@ from api.routers import (
     directory_io,
     fhir,
     health,
+    meetings,
     pathways,
     providers,
     referrals,
@@ -131,6 +132,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         training_overview,
         training,
         awareness,
+        meetings,
     ):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)
