@@ -14,11 +14,13 @@ from referral_graph.bootstrap import build_runtime
 from referral_graph.cli.audit import report as report_command
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.cli.interop import app as interop_app
+from referral_graph.cli.meetings import app as meeting_app
 from referral_graph.cli.training import import_attendance, training_report
 from referral_graph.settings import get_settings
 
 app = typer.Typer(help="Referral network coordination for child protection in Cambodia.")
 app.add_typer(interop_app)
+app.add_typer(meeting_app)
 console = Console(width=None if Console().is_terminal else 160)
 
 
