@@ -30,6 +30,8 @@ from api.web import (
     coaching,
     dashboard,
     inbox,
+    meeting_actions,
+    meetings,
     network,
     people,
     training_import,
@@ -154,6 +156,8 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
         trainings,
         training_import,
         training_session,
+        meeting_actions,
+        meetings,
     ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))

@@ -418,6 +418,26 @@ def owned_actions(caller: Caller, *, tz: str = REPORT_TZ) -> list[ActionView]:
     return sorted(views, key=lambda v: (not v.overdue, v.action.due_on, v.action.id))
 
 
+def actions_named(
+    caller: Caller, action_ids: Sequence[str], *, tz: str = REPORT_TZ
+) -> list[ActionView]:
+    """The actions with these ids the caller may see (others are left out), as lists
+    show them."""
+    today = caller.now.astimezone(zone(tz)).date()
+
+    def work(tx: Transaction) -> list[ActionView]:
+        found = tx.get_actions(action_ids)
+        seen = []
+        for ident in action_ids:
+            try:
+                seen.append(action_seen(caller.principal, found.get(ident), ident))
+            except NotFound:
+                continue
+        return _views(tx, seen, today)
+
+    return caller.store.read(work)
+
+
 def action_views(
     caller: Caller, actions: Sequence[Action], *, tz: str = REPORT_TZ
 ) -> list[ActionView]:
