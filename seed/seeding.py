@@ -35,12 +35,14 @@ from referral_graph.store.port import (
     Transaction,
 )
 from seed.loader import load_programme
+from seed.meetings import load_sample_meetings
 from seed.training import TrainingData, programme_training
 
 __all__ = [
     "Write",
     "directory_writes",
     "is_empty",
+    "meeting_writes",
     "programme_writes",
     "run_writes",
     "seed_if_empty",
@@ -166,13 +168,21 @@ def training_writes(data: TrainingData, batch: int) -> list[Write]:
     return writes
 
 
+def meeting_writes() -> list[Write]:
+    """The sample meetings (``seed.meetings``: one past meeting per programme district,
+    with its actions), synthetic like every sample record. After the directory."""
+    return [Write("sample meetings", 0, load_sample_meetings)]
+
+
 def programme_writes(batch: int = PROGRAMME_BATCH) -> list[Write]:
-    """Every write of the programme seed: its directory, then its capacity building."""
+    """Every write of the programme seed: its directory, its capacity building, then
+    its sample meetings."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     providers, pathways = load_programme()
     capacity = programme_training(providers)
-    return directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
+    writes = directory_writes(providers, pathways, batch) + training_writes(capacity, batch)
+    return writes + meeting_writes()
 
 
 def run_writes(
