@@ -78,11 +78,11 @@ def dashboard(ctx: WebDep) -> Response:
 
 
 @router.get("/report", include_in_schema=False)
-def report(ctx: WebDep, area: str = "", month: str = "") -> Response:
+def report(ctx: WebDep, area: str = "", month: str = "", min_cell: str = "") -> Response:
     """The monthly network-meeting report in the app's frame (menu, a way back), in the
     page language: the same content as GET /api/v1/audit/report?format=html, its tables
     stacked on a phone, its chart in HTML; it prints on A4 without the frame."""
-    found = _monthly(ctx, area, month)
+    found = _monthly(ctx, area, month, min_cell)
     return page(
         ctx.request,
         "report_page.html",
@@ -90,15 +90,15 @@ def report(ctx: WebDep, area: str = "", month: str = "") -> Response:
         title="report_title",
         css=report_css(),
         body=report_body(found, ctx.lang),
-        csv_href=f"{ctx.base}/report.csv?area={area}&month={month}",
+        csv_href=f"{ctx.base}/report.csv?area={area}&month={month}&min_cell={found.min_cell}",
         back_href=f"{ctx.base}/dashboard",
     )
 
 
 @router.get("/report.csv", include_in_schema=False)
-def report_csv(ctx: WebDep, area: str = "", month: str = "") -> Response:
+def report_csv(ctx: WebDep, area: str = "", month: str = "", min_cell: str = "") -> Response:
     """The report as CSV (the same figures as the page), for a spreadsheet."""
-    found = _monthly(ctx, area, month)
+    found = _monthly(ctx, area, month, min_cell)
     name = f"referral-report-{area}-{month}-{ctx.lang}.csv"
     return Response(
         to_csv(found, ctx.lang),
@@ -107,7 +107,14 @@ def report_csv(ctx: WebDep, area: str = "", month: str = "") -> Response:
     )
 
 
-def _monthly(ctx: Web, area: str, month: str) -> MonthlyReport:
+def cells_asked(text: str, default: int) -> int:
+    """The small-cell threshold a page asks for (``min_cell=``, as the API takes it);
+    the server's setting when none is asked or it is no number from 0 to 1000."""
+    value = text.strip()
+    return int(value) if value.isdigit() and int(value) <= 1000 else default
+
+
+def _monthly(ctx: Web, area: str, month: str, min_cell: str = "") -> MonthlyReport:
     ctx.allow("GET", "/api/v1/audit/report")
     if not AREA.match(area):
         raise InvalidInput("Give a province, district or commune code.", field="area")
@@ -119,7 +126,7 @@ def _monthly(ctx: Web, area: str, month: str) -> MonthlyReport:
         ctx.reader,
         area=area,
         month=month,
-        min_cell=settings.report_min_cell,
+        min_cell=cells_asked(min_cell, settings.report_min_cell),
         tz=settings.timezone,
         routing=ctx.runtime.routing,
     )

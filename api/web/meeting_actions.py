@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form
@@ -18,11 +19,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
+from api.web.dashboard import cells_asked
 from api.web.forms import any_day, field_of
 from api.web.i18n import day_of
 from api.web.meetings import meeting_page
 from api.web.render import page
 from api.web.session import Web, WebDep, check_csrf
+from referral_graph.audit.period import MONTH_PATTERN
 from referral_graph.domain.errors import Conflict, InvalidInput
 from referral_graph.domain.meetings import ActionStatus
 from referral_graph.meetings.pack import MeetingPack, pack_body, pack_css, pack_csv
@@ -200,15 +203,15 @@ def my_actions(ctx: WebDep, done: str = "", refused: str = "") -> Response:
 
 
 # --- the pack -------------------------------------------------------------------------------
-def _pack(ctx: Web, meeting_id: str, month: str) -> MeetingPack:
+def _pack(ctx: Web, meeting_id: str, month: str, min_cell: str) -> MeetingPack:
     ctx.allow("GET", "/api/v1/meetings/{meeting_id}/pack")
     settings = ctx.runtime.settings
-    month_asked = month if len(month) == 7 and month[4] == "-" else None
+    month_asked = month if re.match(MONTH_PATTERN, month) else None
     found = meeting_pack(
         ctx.reader,
         ctx.runtime.routing,
         meeting_id,
-        min_cell=settings.report_min_cell,
+        min_cell=cells_asked(min_cell, settings.report_min_cell),
         month=month_asked,
         tz=settings.timezone,
     )
@@ -217,9 +220,9 @@ def _pack(ctx: Web, meeting_id: str, month: str) -> MeetingPack:
 
 
 @router.get("/meetings/{meeting_id}/pack", include_in_schema=False)
-def pack_page(ctx: WebDep, meeting_id: str, month: str = "") -> Response:
+def pack_page(ctx: WebDep, meeting_id: str, month: str = "", min_cell: str = "") -> Response:
     """The meeting pack in the app's frame; printed, the frame falls away."""
-    found = _pack(ctx, meeting_id, month)
+    found = _pack(ctx, meeting_id, month, min_cell)
     return page(
         ctx.request,
         "pack_page.html",
@@ -228,14 +231,15 @@ def pack_page(ctx: WebDep, meeting_id: str, month: str = "") -> Response:
         css=pack_css(),
         body=pack_body(found, ctx.lang),
         back_href=f"{ctx.base}/meetings/{meeting_id}",
-        csv_href=f"{ctx.base}/meetings/{meeting_id}/pack.csv",
+        csv_href=f"{ctx.base}/meetings/{meeting_id}/pack.csv?month={found.report.month}"
+        f"&min_cell={found.report.min_cell}",
         heading=word("pack_agenda", ctx.lang),
     )
 
 
 @router.get("/meetings/{meeting_id}/pack.csv", include_in_schema=False)
-def pack_table(ctx: WebDep, meeting_id: str, month: str = "") -> Response:
-    found = _pack(ctx, meeting_id, month)
+def pack_table(ctx: WebDep, meeting_id: str, month: str = "", min_cell: str = "") -> Response:
+    found = _pack(ctx, meeting_id, month, min_cell)
     name = f"meeting-pack-{found.area.code}-{found.held_on.isoformat()}-{ctx.lang}.csv"
     return Response(
         pack_csv(found, ctx.lang),

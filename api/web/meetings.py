@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
 from api.web.forms import any_day, field_of
-from api.web.i18n import day_of
+from api.web.i18n import day_of, t
 from api.web.places import AREA, area_name
 from api.web.render import page, provider_name
 from api.web.session import Web, WebDep, check_csrf
@@ -53,7 +53,10 @@ def meeting_areas(ctx: Web) -> list[tuple[str, str]]:
     roots = [own] if own else ["16", "17", "19"]
     found: list[tuple[str, str]] = []
     for root in roots:
-        found.append((root, area_name(root, ctx.lang)))
+        name = area_name(root, ctx.lang)
+        if level_of(root) is AreaLevel.PROVINCE:
+            name = t("mt_province_of", ctx.lang, area=name)
+        found.append((root, name))
         if level_of(root) is AreaLevel.PROVINCE:
             for d in sorted(gazetteer().children(root), key=lambda a: a.code):
                 found.append((d.code, area_name(d.code, ctx.lang)))

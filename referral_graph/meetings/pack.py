@@ -41,7 +41,7 @@ from referral_graph.audit.render import (
 from referral_graph.audit.report import AreaRef, MonthlyReport
 from referral_graph.audit.sections import ActionLine, LastMeeting
 from referral_graph.domain.meetings import AgendaItem, MeetingStatus
-from referral_graph.meetings.wording import word
+from referral_graph.meetings.wording import day_words, word
 
 _FROZEN = ConfigDict(frozen=True)
 
@@ -156,10 +156,14 @@ def _context(pack: MeetingPack, lang: Lang) -> dict[str, Any]:
     def w(key: str, **values: object) -> str:
         return word(key, lang, **values)
 
+    def dw(value: date) -> str:
+        return day_words(value).in_lang(lang)
+
     return {
         "pack": pack,
         "lang": lang,
         "w": w,
+        "dw": dw,
         "month_label": month_name(pack.report.month, lang),
         "figures": report_body(pack.report, lang, show_last_meeting=False, heading=False),
         **formatters(lang),
