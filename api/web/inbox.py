@@ -18,6 +18,7 @@ from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, urgency
 from referral_graph.domain.errors import Conflict, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.reasons import StepReason
 from referral_graph.services import referrals
 from referral_graph.services.inbox import InboxRow, inbox_row, overseen_providers
 from referral_graph.services.inbox import inbox as inbox_of
@@ -31,6 +32,7 @@ class StepForm(BaseModel):
 
     status: str = ""
     reason: str = ""
+    reason_code: str = ""
     outcome: str = ""
     expected_version: int | None = None
     next: str = ""
@@ -103,6 +105,7 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
         body = Step(
             status=ReferralStatus(form.status),
             reason=form.reason.strip() or None,
+            reason_code=StepReason(form.reason_code) if form.reason_code else None,
             outcome=form.outcome.strip() or None,
             expected_version=form.expected_version,
         )
@@ -115,9 +118,9 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
     except Conflict:
         err = "err_conflict"
     except InvalidInput as exc:
-        if exc.field not in ("reason", "outcome"):
+        if exc.field not in ("reason", "reason_code", "outcome"):
             raise
-        err = "err_reason" if exc.field == "reason" else "err_outcome"
+        err = "err_outcome" if exc.field == "outcome" else "err_reason"
     if ctx.request.headers.get("hx-request") == "true":
         return _row_fragment(ctx, referral_id, done, err, form.next)
     target = safe_next(ctx.request, form.next) or f"{ctx.base}/inbox"

@@ -15,6 +15,7 @@ from referral_graph.audit.delays import StepStats
 from referral_graph.domain.lifecycle import Party, ReferralStatus, allowed_next
 from referral_graph.domain.models import Case, Provider, Referral
 from referral_graph.domain.paths import hop_of
+from referral_graph.domain.reasons import reasons_for
 from referral_graph.domain.sla import PENDING_WINDOW, Window
 from referral_graph.routing.reasons import CATALOGUE, LANGUAGE_NAMES, Reason
 
@@ -58,6 +59,12 @@ class Action:
     needs: str | None = None  # "reason" | "outcome": a text the step requires
     needs_label: str | None = None
     more: bool = False  # tucked under "More" (rarely needed, or destructive)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The coded reasons this step is recorded with (its pick list; none for steps
+        without a reason): reports count these, never the words typed beside them."""
+        return tuple(r.value for r in reasons_for(self.status))
 
 
 _RECEIVER_ACTIONS: dict[ReferralStatus, tuple[Action, ...]] = {

@@ -4,6 +4,7 @@ provider; and the routing's names of services, modes, risks and languages."""
 
 from __future__ import annotations
 
+from referral_graph.domain.reasons import REASON_NAMES
 from referral_graph.routing.reasons import LANGUAGE_NAMES, MODE_NAMES, RISK_NAMES, SERVICE_NAMES
 
 #: The windows of a handoff (``domain.sla.Window``), as the thing awaited.
@@ -88,4 +89,5 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "mode": MODE_NAMES,
     "kind": KINDS,
     "language": LANGUAGE_NAMES,
+    "reason": dict(REASON_NAMES),  # coded reasons of declines, failures, cancellations
 }
