@@ -268,7 +268,7 @@ def pack(
 
 
 # --- actions --------------------------------------------------------------------------------
-@router.get("/meeting-actions", responses=problems())
+@router.get("/meeting-actions", responses=problems(404))
 def list_actions(
     caller: ReaderDep,
     page: PageDep,
@@ -278,7 +278,7 @@ def list_actions(
     awaiting_pathway: bool | None = None,
 ) -> Envelope[Action]:
     """The actions you may see (your provider's; your area's; pathways to confirm),
-    soonest due first."""
+    soonest due first; ``meeting_id`` a meeting you run (404 otherwise)."""
     found = actions.list_actions(
         caller,
         page,
