@@ -52,6 +52,15 @@ def _fact(row: tuple[object, ...]) -> HopFact:
     return HopFact(*values)  # type: ignore[arg-type]
 
 
+def _after(prefix: str) -> str:
+    """The first code after every code starting with ``prefix`` (codes are digits).
+
+    >>> _after("2503"), _after("19")
+    ('2504', '1:')
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 class SqliteTimeliness(SqlitePart, TimelinessPort):
     """The timeliness and outbox part of a SQLite transaction."""
 
@@ -133,11 +142,20 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
         f = Filters()
         f.given("r.created_at >= ?", query.since, iso)
         f.given("r.created_at < ?", query.until, iso)
+        source = "referrals r"
         if query.area is not None:
-            f.add(*scope_sql("r.village_code", query.area))
+            prefix = scope(query.area).prefix
+            if prefix is None:
+                f.add(*scope_sql("r.village_code", query.area))
+            else:
+                # A range the (village, created) index serves: a GLOB on a bound pattern
+                # is not, and the planner then walked every referral of the period (0.7 s
+                # for a district of the national network; 20 ms this way).
+                f.add("r.village_code >= ? AND r.village_code < ?", [prefix, _after(prefix)])
+                source = "referrals r INDEXED BY referrals_village"
         f.given("(r.to_provider_id = ? OR r.from_provider_id = ?)", query.provider_id)
         rows = self.conn.execute(
-            f"SELECT {_FACT_COLUMNS} FROM referrals r JOIN cases c ON c.id = r.case_id"
+            f"SELECT {_FACT_COLUMNS} FROM {source} JOIN cases c ON c.id = r.case_id"
             f" {where(f.conditions)} ORDER BY r.created_at, r.id",
             f.args,
         ).fetchall()

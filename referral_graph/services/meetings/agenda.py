@@ -50,7 +50,7 @@ from referral_graph.meetings.agenda import (
     build_agenda,
 )
 from referral_graph.services.caller import Caller
-from referral_graph.services.capacity_building import coaching_overdue_in, competency_list
+from referral_graph.services.capacity_building import training_attention
 from referral_graph.services.meetings.access import meeting_area
 from referral_graph.services.report_context import coverage_of, owner_label
 from referral_graph.services.routing import Routing
@@ -173,16 +173,16 @@ def _read(tx: Transaction, area: str, since: datetime, now: datetime, today: dat
 
 def training_needs(caller: Caller, area: str, today: date) -> list[ProviderTraining]:
     """Per provider of ``area``: refreshers due per topic (lapsed among them), and the
-    days each person's coaching is overdue."""
+    days each person's coaching is overdue (one read of the area's people)."""
+    due, late = training_attention(caller, area, today)
     refreshers: dict[str, dict[TrainingTopic, list[int]]] = defaultdict(dict)
-    for status in (CompetencyStatus.EXPIRING, CompetencyStatus.LAPSED):
-        for row in competency_list(caller, area, today, status=status):
-            counts = refreshers[row.provider_id].setdefault(row.topic, [0, 0])
-            counts[0] += 1
-            counts[1] += status is CompetencyStatus.LAPSED
+    for row in due:
+        counts = refreshers[row.provider_id].setdefault(row.topic, [0, 0])
+        counts[0] += 1
+        counts[1] += row.status is CompetencyStatus.LAPSED
     coaching: dict[str, list[int]] = defaultdict(list)
-    for due in coaching_overdue_in(caller, area, today):
-        coaching[due.provider_id].append(due.days_overdue)
+    for person in late:
+        coaching[person.provider_id].append(person.days_overdue)
     return [
         ProviderTraining(
             provider_id=pid,
