@@ -87,6 +87,7 @@ class NewMeetingForm(BaseModel):
     held_on: str = ""
     level: str = ""
     place: str = ""
+    online: str = ""
     chaired_by: str = ""
 
 
@@ -135,6 +136,7 @@ def open_meeting(ctx: WebDep, form: Annotated[NewMeetingForm, Form()]) -> Respon
                 held_on=held_on,
                 level=form.level or None,
                 place=form.place.strip() or None,
+                online=form.online == "on",
                 chaired_by=form.chaired_by.strip() or None,
             )
             settings = ctx.runtime.settings
