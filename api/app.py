@@ -39,6 +39,7 @@ from api.routers import (
     health,
     incident,
     intake,
+    meetings,
     pathways,
     providers,
     queue,
@@ -163,6 +164,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         intake,
         incident,
         disputes,
+        meetings,
     ):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_observability(app)

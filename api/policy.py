@@ -150,6 +150,26 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/capacity/lapsing"): Rule(frozenset({S, K, A})),
     ("GET", "/api/v1/capacity-policy"): Rule(EVERYONE),
     ("PUT", "/api/v1/capacity-policy"): Rule(frozenset({A})),  # national, like the SLA policy
+    # network meetings (issue #19): coordinators run them within their area; the agenda
+    # and pack name children by case code, so their reads are logged
+    ("GET", "/api/v1/meetings"): Rule(frozenset({K})),
+    ("POST", "/api/v1/meetings"): Rule(frozenset({K})),
+    ("GET", "/api/v1/meetings/agenda"): Rule(frozenset({K}), case_data=True),
+    ("GET", "/api/v1/meetings/{meeting_id}"): Rule(frozenset({K}), case_data=True),
+    ("PATCH", "/api/v1/meetings/{meeting_id}"): Rule(frozenset({K})),
+    ("PUT", "/api/v1/meetings/{meeting_id}/agenda"): Rule(frozenset({K})),
+    ("POST", "/api/v1/meetings/{meeting_id}/agenda/refresh"): Rule(frozenset({K})),
+    ("PUT", "/api/v1/meetings/{meeting_id}/attendance"): Rule(frozenset({K})),
+    ("POST", "/api/v1/meetings/{meeting_id}/actions"): Rule(frozenset({K})),
+    ("POST", "/api/v1/meetings/{meeting_id}/close"): Rule(frozenset({K})),
+    ("GET", "/api/v1/meetings/{meeting_id}/pack"): Rule(frozenset({K}), case_data=True),
+    # actions: their owners (a provider's accounts), the area's coordinators, and the
+    # administrators who confirm agreed pathways (which objects: services.meetings.access)
+    ("GET", "/api/v1/meeting-actions"): Rule(EVERYONE),
+    ("GET", "/api/v1/meeting-actions/mine"): Rule(EVERYONE),
+    ("GET", "/api/v1/meeting-actions/{action_id}"): Rule(EVERYONE),
+    ("POST", "/api/v1/meeting-actions/{action_id}/status"): Rule(frozenset({C, P, S, K})),
+    ("POST", "/api/v1/meeting-actions/{action_id}/confirm-pathway"): Rule(frozenset({A})),
 }
 
 

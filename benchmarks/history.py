@@ -31,6 +31,7 @@ from referral_graph.audit.render import to_csv, to_html
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral, ReferralEvent
+from referral_graph.domain.reasons import StepReason, reasons_for
 from referral_graph.domain.sla import SlaPolicy, first_alert_time
 from referral_graph.domain.vocabulary import AreaLevel, Gender, ProviderKind, RiskLevel, Service
 from referral_graph.policies.sla import packaged_policy
@@ -128,6 +129,7 @@ def _referral(
     steps: dict[ReferralStatus, datetime] = {S.REQUESTED: made}
     t = made
     status, reason = S.REQUESTED, None
+    code: StepReason | None = None
     fate = rng.random()
     plan: list[tuple[ReferralStatus, float]] = [(S.RECEIVED, nominal)]
     if fate < 0.05:
@@ -145,6 +147,7 @@ def _referral(
         steps.setdefault(status, t)
         if status in (S.REJECTED, S.CANCELLED, S.FAILED):
             reason = rng.choice(REASONS)
+            code = rng.choice(reasons_for(status))
     return Referral(
         id=ident,
         case_id=case.id,
@@ -158,6 +161,7 @@ def _referral(
         hop=1 if previous is None else previous.hop + 1,
         recommendation_rank=(rng.choice((1, 1, 1, 2, 3)) if rng.random() < 0.6 else None),
         status_reason=reason,
+        status_reason_code=code,
         created_by="bench",
         created_at=made,
         updated_at=max(steps.values()),

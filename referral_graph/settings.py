@@ -177,6 +177,13 @@ class Settings(BaseSettings):
         description="How long a verified token is trusted without re-reading its account; "
         "a sign-out or deactivation in another worker takes effect within this time.",
     )
+    report_min_cell: int = Field(
+        5,
+        ge=0,
+        le=1000,
+        description="Reports and audit answers show counts from 1 to this minus 1 as "
+        "'< N' (small cells); 0 or 1 shows every count. A request may ask for another.",
+    )
     activity_cache_seconds: float = Field(
         30.0, ge=0, description="How long routing reuses load and responsiveness figures."
     )

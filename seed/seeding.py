@@ -1,6 +1,7 @@
 """Put the programme's network into a store: its **directory** (providers and pathways,
 :func:`directory_writes_of_programme`), and its **sample data** (the synthetic people of
 its community providers, their trainings, attendance, coaching and awareness sessions,
+one past network meeting per programme district with its actions,
 :func:`sample_writes`), dated from the day it is seeded. Production takes the directory
 alone; sample data is for development and demonstrations, marked ``synthetic`` and
 removed in one step (``referral-graph remove-sample-data``).
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import TypeVar
 
 from referral_graph.domain.models import Pathway, Provider
@@ -32,6 +34,7 @@ from referral_graph.domain.training import (
     Person,
     TrainingSession,
 )
+from referral_graph.services.sample_data import sample_data_present
 from referral_graph.store.port import (
     AwarenessQuery,
     CoachingQuery,
@@ -41,6 +44,7 @@ from referral_graph.store.port import (
     Transaction,
 )
 from seed.loader import load_programme
+from seed.meetings import load_sample_meetings
 from seed.training import TrainingData, programme_training
 
 __all__ = [
@@ -49,6 +53,7 @@ __all__ = [
     "directory_writes_of_programme",
     "has_sample_data",
     "is_empty",
+    "meeting_writes",
     "programme_writes",
     "run_writes",
     "sample_writes",
@@ -176,14 +181,22 @@ def _routing_sees_training(tx: Transaction) -> int:
     return 0
 
 
+def meeting_writes(today: date | None = None) -> list[Write]:
+    """The sample meetings (``seed.meetings``: one past meeting per programme district,
+    with its actions), synthetic like every sample record. After the directory."""
+    return [Write("sample meetings", 0, partial(load_sample_meetings, today=today))]
+
+
 def sample_writes(batch: int = PROGRAMME_BATCH, today: date | None = None) -> list[Write]:
-    """The programme's sample data (its capacity building), as of ``today`` (by default
-    the day it is seeded). The directory must be in the store already."""
+    """The programme's sample data (its capacity building, then its sample meetings), as
+    of ``today`` (by default the day it is seeded). The directory must be in the store
+    already."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     providers, _ = load_programme()
     capacity = programme_training(providers, today=today)
-    return [*training_writes(capacity, batch), Write("routing", 0, _routing_sees_training)]
+    routing = Write("routing", 0, _routing_sees_training)
+    return [*training_writes(capacity, batch), routing, *meeting_writes(today)]
 
 
 def programme_writes(batch: int = PROGRAMME_BATCH, today: date | None = None) -> list[Write]:
@@ -210,7 +223,7 @@ def is_empty(store: Store) -> bool:
 
 
 def has_sample_data(store: Store) -> bool:
-    return store.read(lambda tx: tx.sample_data_present())
+    return sample_data_present(store)
 
 
 def seed_programme(

@@ -20,6 +20,7 @@ from referral_graph.audit.labels import Lang
 from referral_graph.audit.period import MONTH_PATTERN
 from referral_graph.audit.render import render
 from referral_graph.audit.report import MonthlyReport
+from referral_graph.bootstrap import Runtime
 from referral_graph.services import audit
 from referral_graph.services.audit import (
     AuditScope,
@@ -46,9 +47,20 @@ SinceQuery = Annotated[
 ]
 UntilQuery = Annotated[datetime | None, Query(description="Referrals made before (default: now).")]
 MinCellQuery = Annotated[
-    int,
-    Query(ge=0, le=1000, description="Leave out groups with fewer referrals (recommended: 5)."),
+    int | None,
+    Query(
+        ge=0,
+        le=1000,
+        description="Small cells: counts from 1 to min_cell - 1 are given as '< min_cell' "
+        "and groups with fewer referrals are left out (default: the server's "
+        "REFERRAL_GRAPH_REPORT_MIN_CELL, 5; 0 shows every count).",
+    ),
 ]
+
+
+def cells(runtime: Runtime, asked: int | None) -> int:
+    """The small-cell threshold of an answer: the one asked for, else the server's."""
+    return runtime.settings.report_min_cell if asked is None else asked
 
 
 async def audit_scope(
@@ -87,46 +99,55 @@ _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
 
 @router.get("/delays", responses=problems())
 def delays(
+    runtime: RuntimeDep,
     caller: CallerDep,
     scope: ScopeDep,
     group_by: GroupBy = GroupBy.PROVIDER,
-    min_cell: MinCellQuery = 0,
+    min_cell: MinCellQuery = None,
 ) -> DelayReport:
     """Median, 90th percentile and share within deadline of each step (acknowledge,
     decide, first contact), overall and per group; and the hours from opening a case to
     first professional contact."""
-    return audit.delays(caller, scope, group_by=group_by, min_cell=min_cell)
+    return audit.delays(caller, scope, group_by=group_by, min_cell=cells(runtime, min_cell))
 
 
 @router.get("/bottlenecks", responses=problems())
 def bottlenecks(
+    runtime: RuntimeDep,
     caller: CallerDep,
     scope: ScopeDep,
-    min_cell: MinCellQuery = 0,
+    min_cell: MinCellQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> BottleneckReport:
     """Receiving providers where waiting piles up: hours past deadline, handoffs past
     deadline, handoffs waiting now — worst first."""
-    return audit.bottleneck_report(caller, scope, min_cell=min_cell, limit=limit)
+    return audit.bottleneck_report(caller, scope, min_cell=cells(runtime, min_cell), limit=limit)
 
 
 @router.get("/loops", responses=problems())
-def loops(caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = 0) -> LoopReport:
+def loops(
+    runtime: RuntimeDep, caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = None
+) -> LoopReport:
     """Cases sent back to a provider already on their path (A → B → A and longer)."""
-    return audit.loop_report(caller, scope, min_cell=min_cell)
+    return audit.loop_report(caller, scope, min_cell=cells(runtime, min_cell))
 
 
 @router.get("/declines", responses=problems())
-def declines(caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = 0) -> DeclineReport:
-    """Declines per pathway edge, with the reasons given and repeated declines."""
-    return audit.decline_report(caller, scope, min_cell=min_cell)
+def declines(
+    runtime: RuntimeDep, caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = None
+) -> DeclineReport:
+    """Declines per pathway edge, with their coded reasons (counted by code, named in
+    English and Khmer; free text never) and repeated declines."""
+    return audit.decline_report(caller, scope, min_cell=cells(runtime, min_cell))
 
 
 @router.get("/measures", responses=problems())
-def measures(caller: CallerDep, scope: ScopeDep) -> MeasureReport:
-    """Completed share, time to first service, referrals per case, closure rate, share
-    following the top recommendation."""
-    return audit.measure_report(caller, scope)
+def measures(
+    runtime: RuntimeDep, caller: CallerDep, scope: ScopeDep, min_cell: MinCellQuery = None
+) -> MeasureReport:
+    """Completed share, time to first service, referrals per case, closure rate (cases
+    closed by their closure record), share following the top recommendation."""
+    return audit.measure_report(caller, scope, min_cell=cells(runtime, min_cell))
 
 
 @router.get(
@@ -141,11 +162,19 @@ def report(
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="Local month, YYYY-MM.")],
     fmt: Annotated[ReportFormat, Query(alias="format")] = ReportFormat.JSON,
     lang: Lang = "en",
-    min_cell: MinCellQuery = 0,
+    min_cell: MinCellQuery = None,
 ) -> Response:
-    """The monthly network-meeting report of an area."""
+    """The monthly network-meeting report of an area: counts, durations and coded
+    reasons only, small cells shown as "< 5"."""
     tz = runtime.settings.timezone
-    found = audit.monthly_report(caller, area=area, month=month, min_cell=min_cell, tz=tz)
+    found = audit.monthly_report(
+        caller,
+        area=area,
+        month=month,
+        min_cell=cells(runtime, min_cell),
+        tz=tz,
+        routing=runtime.routing,
+    )
     body = render(found, fmt, lang)
     headers = {}
     if fmt is ReportFormat.CSV:

@@ -34,6 +34,8 @@ from api.web import (
     dashboard,
     inbox,
     intake,
+    meeting_actions,
+    meetings,
     network,
     people,
     queue,
@@ -167,6 +169,8 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
         training_import,
         training_session,
         alerts,
+        meeting_actions,
+        meetings,
     ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from api.web.i18n import t
 from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
@@ -16,7 +16,8 @@ from api.web.session import Web, WebDep
 from api.web.views import delay_chart, urgency
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.period import MONTH_PATTERN, month_of
-from referral_graph.audit.render import to_html
+from referral_graph.audit.render import report_body, report_css, to_csv
+from referral_graph.audit.report import MonthlyReport
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.queries import Page, ProviderQuery
 from referral_graph.security.model import Role
@@ -77,38 +78,58 @@ def dashboard(ctx: WebDep) -> Response:
 
 
 @router.get("/report", include_in_schema=False)
-def report(ctx: WebDep, area: str = "", month: str = "") -> Response:
-    """The monthly network-meeting report, printable, in the page language (the same
-    page as GET /api/v1/audit/report?format=html)."""
+def report(ctx: WebDep, area: str = "", month: str = "", min_cell: str = "") -> Response:
+    """The monthly network-meeting report in the app's frame (menu, a way back), in the
+    page language: the same content as GET /api/v1/audit/report?format=html, its tables
+    stacked on a phone, its chart in HTML; it prints on A4 without the frame."""
+    found = _monthly(ctx, area, month, min_cell)
+    return page(
+        ctx.request,
+        "report_page.html",
+        principal=ctx.principal,
+        title="report_title",
+        css=report_css(),
+        body=report_body(found, ctx.lang),
+        csv_href=f"{ctx.base}/report.csv?area={area}&month={month}&min_cell={found.min_cell}",
+        back_href=f"{ctx.base}/dashboard",
+    )
+
+
+@router.get("/report.csv", include_in_schema=False)
+def report_csv(ctx: WebDep, area: str = "", month: str = "", min_cell: str = "") -> Response:
+    """The report as CSV (the same figures as the page), for a spreadsheet."""
+    found = _monthly(ctx, area, month, min_cell)
+    name = f"referral-report-{area}-{month}-{ctx.lang}.csv"
+    return Response(
+        to_csv(found, ctx.lang),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def cells_asked(text: str, default: int) -> int:
+    """The small-cell threshold a page asks for (``min_cell=``, as the API takes it);
+    the server's setting when none is asked or it is no number from 0 to 1000."""
+    value = text.strip()
+    return int(value) if value.isdigit() and int(value) <= 1000 else default
+
+
+def _monthly(ctx: Web, area: str, month: str, min_cell: str = "") -> MonthlyReport:
     ctx.allow("GET", "/api/v1/audit/report")
     if not AREA.match(area):
         raise InvalidInput("Give a province, district or commune code.", field="area")
     if not re.match(MONTH_PATTERN, month):
         raise InvalidInput("Give a month as YYYY-MM.", field="month")
     coordinator_area(ctx.principal, area)
-    found = audit.monthly_report(
-        ctx.reader, area=area, month=month, tz=ctx.runtime.settings.timezone
+    settings = ctx.runtime.settings
+    return audit.monthly_report(
+        ctx.reader,
+        area=area,
+        month=month,
+        min_cell=cells_asked(min_cell, settings.report_min_cell),
+        tz=settings.timezone,
+        routing=ctx.runtime.routing,
     )
-    return HTMLResponse(_for_phones(to_html(found, ctx.lang), ctx.base))
-
-
-def _for_phones(html: str, base: str) -> str:
-    """The printable report, made to fit a phone screen too: the Khmer font served by
-    the app, a chart and tables that shrink or scroll inside the page, and the app's
-    icon. (Print layout is untouched: everything added is for screens.)"""
-    fonts = base + "/static/vendor/fonts/noto-sans-khmer/noto-sans-khmer-khmer-"
-    extra = (
-        f'<link rel="icon" href="{base}/static/favicon.svg" type="image/svg+xml">\n<style>'
-        + "".join(
-            f'@font-face{{font-family:"Noto Sans Khmer";font-weight:{w};font-display:swap;'
-            f'src:url("{fonts}{w}-normal.woff2") format("woff2");'
-            "unicode-range:U+1780-17FF,U+19E0-19FF,U+200C-200D,U+25CC}"
-            for w in (400, 700)
-        )
-        + "@media screen{svg{max-width:100%;height:auto}"
-        "table{display:block;overflow-x:auto;max-width:100%}}</style>\n"
-    )
-    return html.replace("</head>", extra + "</head>", 1)
 
 
 @router.get("/directory", include_in_schema=False)

@@ -4,7 +4,8 @@ The parts: :mod:`~referral_graph.archive.sqlite_file` (the SQLite file),
 :mod:`~referral_graph.archive.writer` (the archive, written),
 :mod:`~referral_graph.archive.reader` (read and verified),
 :mod:`~referral_graph.archive.loader` (loaded into a store),
-:mod:`~referral_graph.archive.training` (its capacity-building records) and
+:mod:`~referral_graph.archive.training` (its capacity-building records),
+:mod:`~referral_graph.archive.meetings` (network meetings and their actions) and
 :mod:`~referral_graph.archive.intake` (identifications). This module is the one the
 command line and the tests use.
 
@@ -25,6 +26,7 @@ stores (SQLite to Neo4j and back). Lines, in the order import needs them::
     sla_policy   the policy in force, if one was saved
     provider     pathway
     training_policy  person  training_session  attendance  coaching  awareness
+    meeting      meeting_action
     user     token
     case         gap         identification
     referral     followed at once by its events, oldest first: event event ...

@@ -22,6 +22,7 @@ from referral_graph.archive.common import (
 )
 from referral_graph.archive.intake import KINDS as INTAKE_KINDS
 from referral_graph.archive.intake import IntakeLoading, intake_archive_counts
+from referral_graph.archive.meetings import MeetingLoading, meeting_archive_counts
 from referral_graph.archive.reader import read_archive, verify_archive
 from referral_graph.archive.training import TrainingLoading, training_archive_counts
 from referral_graph.archive.writer import export_store
@@ -54,7 +55,7 @@ from referral_graph.write_behind import settle_journal
 
 
 @dataclass
-class ArchiveLoader(TrainingLoading, AlertsLoading, IntakeLoading):
+class ArchiveLoader(TrainingLoading, AlertsLoading, IntakeLoading, MeetingLoading):
     """Applies records to a store in batches; referrals wait for the one they continue."""
 
     store: Store
@@ -290,6 +291,7 @@ def store_counts(tx: Transaction) -> dict[str, int]:
         **training_archive_counts(tx),
         **alerts_archive_counts(tx),
         **intake_archive_counts(tx),
+        **meeting_archive_counts(tx),
     }
     return {kind: n for kind, n in counts.items() if n}
 
@@ -341,6 +343,8 @@ _COUNTED = (
     "training_session",
     "coaching",
     "awareness",
+    "meeting",
+    "meeting_action",
     *INTAKE_KINDS,
 )
 

@@ -28,6 +28,7 @@ from referral_graph.archive.common import (
     seconds_since,
 )
 from referral_graph.archive.intake import intake_archive_records
+from referral_graph.archive.meetings import meeting_archive_records
 from referral_graph.archive.training import training_archive_records
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.isotime import opt_iso
@@ -146,6 +147,7 @@ def archive_records(
     for w in every(lambda page: tx.list_pathways(PathwayQuery(), page), PAGE_SIZE):
         yield {"kind": "pathway", "data": w.model_dump(mode="json")}
     yield from training_archive_records(tx)
+    yield from meeting_archive_records(tx)
     users: list[str] = []
     for u in every(tx.list_users, PAGE_SIZE):
         users.append(u.id)

@@ -17,7 +17,10 @@ once the referral waited past the deadline for it — still open now, or closed
 (cancelled, failed) after the deadline. A declined referral expects no first contact.
 Medians and 90th percentiles are over the steps that happened; the share within
 deadline is over those with a known answer: ``within / (happened with a deadline +
-missed)``.
+missed)``. *Past deadline* is every step with a known answer that did not make it:
+``late`` (it happened, after its deadline) plus ``missed`` — the one figure a page and a
+CSV both print. Counts and the figures over them follow the small-cell rule
+(:mod:`referral_graph.audit.cells`).
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from referral_graph.audit.cells import Count, share_of, small
 from referral_graph.audit.groups import GroupBy, Label, ProviderNames, keyer, label_of
 from referral_graph.audit.period import REPORT_TZ
-from referral_graph.audit.stats import Durations, share
+from referral_graph.audit.stats import Durations
 from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import Window
 
@@ -83,20 +87,25 @@ def outcome(fact: HopFact, step: Window, now: datetime) -> Outcome | None:
 
 
 class StepStats(BaseModel):
-    """Delays of one step over many handoffs."""
+    """Delays of one step over many handoffs: ``n`` steps that happened (hours over
+    them), ``assessed`` with a known answer, ``within`` their deadline, ``late`` (after
+    it), ``missed`` (never happened, deadline passed), ``past_deadline`` = late +
+    missed."""
 
     model_config = ConfigDict(frozen=True)
 
-    n: int
+    n: Count
     median_hours: float | None
     p90_hours: float | None
-    assessed: int
-    within: int
-    missed: int
+    assessed: Count
+    within: Count
+    late: Count
+    missed: Count
+    past_deadline: Count
     share_within: float | None
 
     @classmethod
-    def of(cls, outcomes: Iterable[Outcome]) -> StepStats:
+    def of(cls, outcomes: Iterable[Outcome], min_cell: int = 0) -> StepStats:
         taken: list[float] = []
         assessed = within = missed = 0
         for o in outcomes:
@@ -106,15 +115,18 @@ class StepStats(BaseModel):
                 assessed += 1
                 within += o.within
                 missed += o.hours is None
-        d = Durations.of(taken)
+        d = Durations.of(taken, min_cell)
+        past = assessed - within
         return cls(
             n=d.n,
             median_hours=d.median_hours,
             p90_hours=d.p90_hours,
-            assessed=assessed,
-            within=within,
-            missed=missed,
-            share_within=share(within, assessed),
+            assessed=small(assessed, min_cell),
+            within=small(within, min_cell),
+            late=small(past - missed, min_cell),
+            missed=small(missed, min_cell),
+            past_deadline=small(past, min_cell),
+            share_within=share_of(within, assessed, min_cell),
         )
 
 
@@ -134,19 +146,21 @@ def measure(fact: HopFact, now: datetime) -> Measured:
     )
 
 
-def steps_of(measured: Sequence[Measured]) -> dict[Window, StepStats]:
+def steps_of(measured: Sequence[Measured], min_cell: int = 0) -> dict[Window, StepStats]:
     """Per step, the statistics over many measured handoffs."""
     per_step: list[list[Outcome]] = [[] for _ in STEPS]
     for m in measured:
         for i, o in enumerate(m):
             if o is not None:
                 per_step[i].append(o)
-    return {step: StepStats.of(per_step[i]) for i, step in enumerate(STEPS)}
+    return {step: StepStats.of(per_step[i], min_cell) for i, step in enumerate(STEPS)}
 
 
-def step_delays(facts: Sequence[HopFact], now: datetime) -> dict[Window, StepStats]:
+def step_delays(
+    facts: Sequence[HopFact], now: datetime, min_cell: int = 0
+) -> dict[Window, StepStats]:
     """Per-step statistics over all ``facts``."""
-    return steps_of([measure(f, now) for f in facts])
+    return steps_of([measure(f, now) for f in facts], min_cell)
 
 
 class DelayGroup(BaseModel):
@@ -194,7 +208,10 @@ def delay_table(
     order = sorted(kept, key=lambda k: (-len(kept[k]), k)) if by_size else sorted(kept)
     groups = [
         DelayGroup(
-            key=k, label=label_of(by, k, names), referrals=len(kept[k]), steps=steps_of(kept[k])
+            key=k,
+            label=label_of(by, k, names),
+            referrals=len(kept[k]),
+            steps=steps_of(kept[k], min_cell),
         )
         for k in order
     ]

@@ -8,11 +8,13 @@
   (``continues_referral_id`` links each hop to the one before). A → B → A is a
   *ping-pong*; A → B → C → A is a longer loop. Counted when the returning referral was
   made in the period.
-* **Declines** — per pathway edge (sender → receiver): share declined, the reasons
-  the receiver gave (counted by text; they are operational, not personal), and cases
-  declined more than once on the edge.
+* **Declines** — per pathway edge (sender → receiver): share declined, the coded
+  reasons the receiver gave (:mod:`referral_graph.domain.reasons`: counted by code,
+  named in English and Khmer — the free text of an "other" reason is never read here),
+  and cases declined more than once on the edge.
 
-Outputs hold counts, hours, provider ids and names — never a case id or code.
+Outputs hold counts, hours, provider ids and names — never a case id or code, never
+free text. Counts follow the small-cell rule (:mod:`referral_graph.audit.cells`).
 """
 
 from __future__ import annotations
@@ -23,29 +25,34 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from referral_graph.audit.cells import Count, share_of, small
 from referral_graph.audit.delays import STEPS, measure, step_due, step_end
 from referral_graph.audit.groups import Label, ProviderNames, edge_label, provider_label
 from referral_graph.audit.period import Period
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.reasons import StepReason, reason_name
 from referral_graph.domain.records import HopFact
 from referral_graph.domain.sla import PENDING_WINDOW
 
 _WAITING = frozenset(s.value for s in PENDING_WINDOW)
-REASON_MAX = 200
-OTHER_REASONS = "(other reasons, fewer than the minimum count each)"
 
 
 # --- bottlenecks -------------------------------------------------------------------------
 class Bottleneck(BaseModel):
+    """A receiving provider where waiting piles up: ``handoffs`` made to it, ``open``
+    waiting on it now (``open_waiting_hours``: hours they have waited, added up),
+    ``overdue_open`` of them past their deadline, ``past_deadline`` handoffs that
+    missed one (``hours_past_deadline``: by how many hours, added up)."""
+
     model_config = ConfigDict(frozen=True)
 
     provider_id: str
     label: Label
     handoffs: int
-    open: int
+    open: Count
     open_waiting_hours: float
-    overdue_open: int
-    past_deadline: int
+    overdue_open: Count
+    past_deadline: Count
     hours_past_deadline: float
 
 
@@ -86,28 +93,24 @@ def bottlenecks(
             continue
         waiting = [f for f in handoffs if f.status in _WAITING]
         late = [lateness_hours(f, now) for f in handoffs]
-        row = Bottleneck(
-            provider_id=pid,
-            label=provider_label(pid, names),
-            handoffs=len(handoffs),
-            open=len(waiting),
-            open_waiting_hours=round(
-                sum((now - f.created_at).total_seconds() for f in waiting) / 3600, 2
-            ),
-            overdue_open=sum(_overdue_open(f, now) for f in waiting),
-            past_deadline=sum(h > 0 for h in late),
-            hours_past_deadline=round(sum(late), 2),
+        past = sum(h > 0 for h in late)
+        if not waiting and not past:
+            continue
+        rows.append(
+            Bottleneck(
+                provider_id=pid,
+                label=provider_label(pid, names),
+                handoffs=len(handoffs),
+                open=small(len(waiting), min_cell),
+                open_waiting_hours=round(
+                    sum((now - f.created_at).total_seconds() for f in waiting) / 3600, 2
+                ),
+                overdue_open=small(sum(_overdue_open(f, now) for f in waiting), min_cell),
+                past_deadline=small(past, min_cell),
+                hours_past_deadline=round(sum(late), 2),
+            )
         )
-        if row.open or row.past_deadline:
-            rows.append(row)
-    rows.sort(
-        key=lambda r: (
-            -r.hours_past_deadline,
-            -r.past_deadline,
-            -r.open_waiting_hours,
-            r.provider_id,
-        )
-    )
+    rows.sort(key=lambda r: (-r.hours_past_deadline, -r.open_waiting_hours, r.provider_id))
     return rows if limit is None else rows[:limit]
 
 
@@ -126,11 +129,11 @@ class Loops(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    cases: int
-    cases_with_loop: int
-    cases_with_ping_pong: int
+    cases: Count
+    cases_with_loop: Count
+    cases_with_ping_pong: Count
     loop_share: float | None
-    repeat_referrals: int
+    repeat_referrals: Count
     patterns: list[LoopPattern]
     suppressed_patterns: int
     min_cell: int
@@ -188,11 +191,11 @@ def loops(
     ]
     cases = {f.case_id for f in made}
     return Loops(
-        cases=len(cases),
-        cases_with_loop=len(looped),
-        cases_with_ping_pong=len(ping),
-        loop_share=None if not cases else len(looped) / len(cases),
-        repeat_referrals=sum(n - 1 for n in visits.values() if n > 1),
+        cases=small(len(cases), min_cell),
+        cases_with_loop=small(len(looped), min_cell),
+        cases_with_ping_pong=small(len(ping), min_cell),
+        loop_share=share_of(len(looped), len(cases), min_cell),
+        repeat_referrals=small(sum(n - 1 for n in visits.values() if n > 1), min_cell),
         patterns=patterns,
         suppressed_patterns=len(per_pattern) - len(kept),
         min_cell=min_cell,
@@ -201,10 +204,13 @@ def loops(
 
 # --- declines ----------------------------------------------------------------------------
 class ReasonCount(BaseModel):
+    """How often one coded reason was given (its name in English and Khmer)."""
+
     model_config = ConfigDict(frozen=True)
 
-    reason: str
-    count: int
+    code: str
+    label: Label
+    count: Count
 
 
 class EdgeDeclines(BaseModel):
@@ -214,46 +220,38 @@ class EdgeDeclines(BaseModel):
     to_provider_id: str
     label: Label
     referrals: int
-    declined: int
-    decline_share: float
-    cases_declined_repeatedly: int
+    declined: Count
+    decline_share: float | None
+    cases_declined_repeatedly: Count
     reasons: list[ReasonCount]
 
 
 class Declines(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    referrals: int
-    declined: int
-    cases_declined_repeatedly: int
+    referrals: Count
+    declined: Count
+    cases_declined_repeatedly: Count
     reasons: list[ReasonCount]
     edges: list[EdgeDeclines]
     suppressed_edges: int
     min_cell: int
 
 
-def normalise_reason(text: str | None) -> str:
-    """One line, single spaces, at most :data:`REASON_MAX` characters."""
-    cleaned = " ".join((text or "").split())
-    return cleaned[:REASON_MAX] or "(no reason given)"
+def reason_label(code: str | None) -> Label:
+    """A reason code's name in English and Khmer (unknown codes as they are)."""
+    key = code or StepReason.OTHER.value
+    return Label(en=reason_name(key, "en"), km=reason_name(key, "km"))
 
 
-def count_reasons(reasons: Sequence[str | None], min_cell: int = 0) -> list[ReasonCount]:
-    """Reasons counted case-insensitively, most frequent first; reasons given fewer than
-    ``min_cell`` times are pooled under :data:`OTHER_REASONS`."""
-    shown: dict[str, str] = {}
-    counts: Counter[str] = Counter()
-    for text in reasons:
-        reason = normalise_reason(text)
-        key = reason.casefold()
-        shown.setdefault(key, reason)
-        counts[key] += 1
-    rows = [ReasonCount(reason=shown[k], count=n) for k, n in counts.items() if n >= min_cell]
-    rows.sort(key=lambda r: (-r.count, r.reason))
-    pooled = sum(n for n in counts.values() if n < min_cell)
-    if pooled:
-        rows.append(ReasonCount(reason=OTHER_REASONS, count=pooled))
-    return rows
+def count_reasons(codes: Sequence[str | None], min_cell: int = 0) -> list[ReasonCount]:
+    """Reason codes counted, most frequent first (a missing code counts as "other")."""
+    counts = Counter(code or StepReason.OTHER.value for code in codes)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        ReasonCount(code=code, label=reason_label(code), count=small(n, min_cell))
+        for code, n in ordered
+    ]
 
 
 def _repeated(declined: Sequence[HopFact]) -> int:
@@ -267,31 +265,32 @@ def declines(facts: Sequence[HopFact], names: ProviderNames, *, min_cell: int = 
     per_edge: dict[tuple[str, str], list[HopFact]] = defaultdict(list)
     for f in facts:
         per_edge[(f.from_provider_id, f.to_provider_id)].append(f)
-    edges: list[EdgeDeclines] = []
+    edges: list[tuple[int, EdgeDeclines]] = []
     for (sender, receiver), made in per_edge.items():
         declined = [f for f in made if f.status == rejected]
         if len(made) < min_cell or not declined:
             continue
-        edges.append(
-            EdgeDeclines(
-                from_provider_id=sender,
-                to_provider_id=receiver,
-                label=edge_label(sender, receiver, names),
-                referrals=len(made),
-                declined=len(declined),
-                decline_share=len(declined) / len(made),
-                cases_declined_repeatedly=_repeated(declined),
-                reasons=count_reasons([f.status_reason for f in declined], min_cell),
-            )
+        row = EdgeDeclines(
+            from_provider_id=sender,
+            to_provider_id=receiver,
+            label=edge_label(sender, receiver, names),
+            referrals=len(made),
+            declined=small(len(declined), min_cell),
+            decline_share=share_of(len(declined), len(made), min_cell),
+            cases_declined_repeatedly=small(_repeated(declined), min_cell),
+            reasons=count_reasons([f.status_reason_code for f in declined], min_cell),
         )
-    edges.sort(key=lambda e: (-e.declined, -e.decline_share, e.from_provider_id, e.to_provider_id))
+        edges.append((len(declined), row))
+    edges.sort(
+        key=lambda e: (-e[0], -e[0] / e[1].referrals, e[1].from_provider_id, e[1].to_provider_id)
+    )
     all_declined = [f for f in facts if f.status == rejected]
     return Declines(
-        referrals=len(facts),
-        declined=len(all_declined),
-        cases_declined_repeatedly=_repeated(all_declined),
-        reasons=count_reasons([f.status_reason for f in all_declined], min_cell),
-        edges=edges,
+        referrals=small(len(facts), min_cell),
+        declined=small(len(all_declined), min_cell),
+        cases_declined_repeatedly=small(_repeated(all_declined), min_cell),
+        reasons=count_reasons([f.status_reason_code for f in all_declined], min_cell),
+        edges=[row for _, row in edges],
         suppressed_edges=sum(
             1
             for made in per_edge.values()

@@ -1,13 +1,18 @@
 """The monthly network-meeting report for a commune, district or province.
 
 It gathers, for referrals made in the month for children living in the area: how many
-were made, completed and declined (with reasons), how many handoffs in the area are
-overdue now (whatever month they were made in), how long
-each step took against its deadline — overall, per sub-area and per receiving provider
-— where waiting piles up, loops, the time from opening a case to first professional
-contact, and how often the top recommendation was followed; and the awareness sessions
-held in the area that month, with the people they reached by age group and gender, per
-sub-area and topic. Pseudonymous throughout: awareness sessions are counts only.
+were made, completed and declined (with their coded reasons), how many handoffs in the
+area are overdue now (whatever month they were made in), how long each step took
+against its deadline — overall, by risk level, per sub-area and per receiving provider —
+where waiting piles up, loops, the time from opening a case to first professional
+contact, how often the top recommendation was followed, who the children are (sex, age
+band, LGBTIQ-affirming requests, risk, service, source of identification) and the month
+against the one before; the awareness sessions held in the area that month; and, when
+the services hand them in, where the network does not reach, whose refresher or coaching
+is due, and the actions of the last meeting.
+
+Pseudonymous throughout, and small cells are not shown (:mod:`referral_graph.audit.cells`,
+``min_cell``). Times are shown in the programme's time zone (``timezone``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from referral_graph.audit.cells import DEFAULT_MIN_CELL
 from referral_graph.audit.delays import DelayTable, StepStats, delay_table, measure, steps_of
 from referral_graph.audit.groups import GroupBy, Label, ProviderNames, area_label
 from referral_graph.audit.intake import RelayedSteps, Sources, relayed_steps, sources
@@ -29,7 +35,18 @@ from referral_graph.audit.patterns import (
     declines,
     loops,
 )
-from referral_graph.audit.period import REPORT_TZ, Period, zone
+from referral_graph.audit.period import REPORT_TZ, Period, month_period, zone
+from referral_graph.audit.sections import (
+    Capacity,
+    Coverage,
+    Disaggregation,
+    LastMeeting,
+    RiskSteps,
+    Trend,
+    disaggregations,
+    steps_by_risk,
+    trend,
+)
 from referral_graph.domain.areas import level_of, lineage_codes
 from referral_graph.domain.identification import Identification
 from referral_graph.domain.records import HopFact
@@ -39,8 +56,8 @@ from referral_graph.domain.vocabulary import AreaLevel, Gender
 
 #: Bottlenecks listed in the report (the API lists them all).
 REPORT_BOTTLENECKS = 10
-#: Recommended minimum count per shown group for reports that leave the network.
-RECOMMENDED_MIN_CELL = 5
+#: The smallest count shown as it is (see :mod:`referral_graph.audit.cells`).
+RECOMMENDED_MIN_CELL = DEFAULT_MIN_CELL
 
 #: The level a report breaks an area down into.
 SUB_LEVEL: dict[AreaLevel, GroupBy] = {
@@ -174,16 +191,37 @@ class MonthlyReport(BaseModel):
     measures: Measures
     overdue_now: int
     steps: dict[Window, StepStats]
+    steps_by_risk: list[RiskSteps]
     by_area: DelayTable
     by_provider: DelayTable
     bottlenecks: list[Bottleneck]
     loops: Loops
     declines: Declines
+    groups: list[Disaggregation]
+    trend: Trend
     awareness: AwarenessSummary
     #: Referrals made in the month with steps recorded on the receiver's behalf.
     relayed: RelayedSteps = RelayedSteps()
     #: Identifications and referrals by source of identification.
     sources: Sources = Sources()
+    coverage: Coverage | None = None
+    capacity: Capacity | None = None
+    last_meeting: LastMeeting | None = None
+
+    @property
+    def generated_local(self) -> datetime:
+        """When the report was made, in the programme's time zone."""
+        return self.generated_at.astimezone(zone(self.timezone))
+
+
+def previous_month(month: str) -> str:
+    """The month before ``YYYY-MM``.
+
+    >>> previous_month("2026-01")
+    '2025-12'
+    """
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
 def build_report(
@@ -199,17 +237,22 @@ def build_report(
     tz: str = REPORT_TZ,
     awareness: Sequence[AwarenessSession] = (),
     identifications: Sequence[Identification] = (),
+    coverage: Coverage | None = None,
+    capacity: Capacity | None = None,
+    last_meeting: LastMeeting | None = None,
 ) -> MonthlyReport:
     """The report from ``facts`` (which may reach before and after the month, so that
-    chains and case cohorts are whole; each figure picks what it needs) and the
-    ``awareness`` sessions held in the area that month (see
-    :func:`referral_graph.services.audit.read_awareness`) and the ``identifications``
-    sent for children in the area in the month (``audit.intake``)."""
+    chains, case cohorts and the month before are whole; each figure picks what it
+    needs), the ``awareness`` sessions held in the area that month (see
+    :func:`referral_graph.services.audit.read_awareness`), the ``identifications`` sent
+    for children in the area in the month (``audit.intake``), and what the services read
+    of coverage, capacity and the last meeting."""
     made = [f for f in facts if f.created_at in period]
     measured = [measure(f, now) for f in made]
     level = level_of(area)
     sub_level = SUB_LEVEL[level]
     since_day, until_day = local_days(period, tz)
+    before = previous_month(month)
     return MonthlyReport(
         area=AreaRef(code=area, level=level, label=area_label(area)),
         month=month,
@@ -218,9 +261,10 @@ def build_report(
         timezone=tz,
         generated_at=now,
         min_cell=min_cell,
-        measures=network_measures(facts, period),
+        measures=network_measures(facts, period, min_cell),
         overdue_now=overdue_now,
-        steps=steps_of(measured),
+        steps=steps_of(measured, min_cell),
+        steps_by_risk=steps_by_risk(made, measured, min_cell),
         by_area=delay_table(
             made, sub_level, now, names, min_cell=min_cell, tz=tz, measured=measured
         ),
@@ -230,9 +274,21 @@ def build_report(
         bottlenecks=bottlenecks(made, now, names, min_cell=min_cell, limit=REPORT_BOTTLENECKS),
         loops=loops(facts, period, names, min_cell=min_cell),
         declines=declines(made, names, min_cell=min_cell),
+        groups=disaggregations(made, min_cell),
+        trend=trend(
+            facts,
+            period,
+            month_period(before, tz),
+            before,
+            lambda f: measure(f, now),
+            min_cell,
+        ),
         awareness=awareness_summary(
             awareness, area=area, since=since_day, until=until_day, group_by=sub_level
         ),
         relayed=relayed_steps(made),
         sources=sources(made, identifications, period, min_cell=min_cell),
+        coverage=coverage,
+        capacity=capacity,
+        last_meeting=last_meeting,
     )

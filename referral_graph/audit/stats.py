@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from referral_graph.audit.cells import Count, enough, small
+
 
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The ``q``-th percentile (0–100) of ``values``, or None when there are none."""
@@ -47,21 +49,23 @@ def hours(seconds: float) -> float:
 
 
 class Durations(BaseModel):
-    """How long something took, in hours, over ``n`` observations."""
+    """How long something took, in hours, over ``n`` observations (no median or
+    percentile over a small cell, see :mod:`referral_graph.audit.cells`)."""
 
     model_config = ConfigDict(frozen=True)
 
-    n: int
+    n: Count
     median_hours: float | None
     p90_hours: float | None
 
     @classmethod
-    def of(cls, values_hours: Sequence[float]) -> Durations:
+    def of(cls, values_hours: Sequence[float], min_cell: int = 0) -> Durations:
         ordered = sorted(values_hours)
+        shown = enough(len(ordered), min_cell)
         return cls(
-            n=len(ordered),
-            median_hours=_round(percentile(ordered, 50)),
-            p90_hours=_round(percentile(ordered, 90)),
+            n=small(len(ordered), min_cell),
+            median_hours=_round(percentile(ordered, 50)) if shown else None,
+            p90_hours=_round(percentile(ordered, 90)) if shown else None,
         )
 
 

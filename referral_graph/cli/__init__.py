@@ -19,6 +19,7 @@ from referral_graph.cli.audit import report as report_command
 from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.cli.common import console, fail
 from referral_graph.cli.interop import app as interop_app
+from referral_graph.cli.meetings import app as meeting_app
 from referral_graph.cli.seeding import app as seed_app
 from referral_graph.cli.seeding import remove_sample_data_command
 from referral_graph.cli.training import import_attendance, training_report
@@ -27,6 +28,7 @@ from referral_graph.settings import Mode, get_settings, settings_problem
 
 app = typer.Typer(help="Referral network coordination for child protection in Cambodia.")
 app.add_typer(interop_app)
+app.add_typer(meeting_app)
 app.add_typer(seed_app)
 
 

@@ -48,18 +48,25 @@ def report(
         Path | None, typer.Option(help="Write to this file instead of standard output.")
     ] = None,
     min_cell: Annotated[
-        int, typer.Option(min=0, help="Leave out groups with fewer referrals (recommended: 5).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            min=0,
+            help="Show counts from 1 to MIN_CELL - 1 as '< MIN_CELL' and leave out smaller "
+            "groups (default: REFERRAL_GRAPH_REPORT_MIN_CELL, 5; 0 shows every count).",
+        ),
+    ] = None,
 ) -> None:
-    """Write the monthly network-meeting report of an area (CSV, printable HTML or JSON)."""
+    """Write the monthly network-meeting report of an area (CSV, printable HTML or JSON):
+    counts, durations and coded reasons only."""
     runtime = build_runtime(get_settings())
     try:
         found = monthly_report(
             Caller.system(runtime.store, runtime.now()),
             area=area,
             month=month,
-            min_cell=min_cell,
+            min_cell=runtime.settings.report_min_cell if min_cell is None else min_cell,
             tz=runtime.settings.timezone,
+            routing=runtime.routing,
         )
     except InvalidInput as exc:
         typer.echo(f"{exc.field or 'input'}: {exc.detail}", err=True)

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 from referral_graph.domain.areas import lineage_codes
 from referral_graph.domain.identification import IdentificationStatus
 from referral_graph.domain.lifecycle import CLOSED_STATUSES, ReferralStatus
+from referral_graph.domain.meetings import ActionStatus, MeetingLevel, MeetingStatus
 from referral_graph.domain.sla import AlertKind
 from referral_graph.domain.training import PersonRole, TrainingTopic
 from referral_graph.domain.vocabulary import Gender, ProviderKind, RiskLevel, Service
@@ -179,6 +180,34 @@ class AwarenessQuery:
     provider_id: str | None = None
     since: date | None = None
     until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingQuery:
+    """Meetings held for an area inside ``area`` (any level), or for exactly ``at_area``,
+    on days in ``[since, before)``; newest first."""
+
+    area: str | None = None
+    at_area: str | None = None
+    level: MeetingLevel | None = None
+    status: MeetingStatus | None = None
+    since: date | None = None
+    before: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionQuery:
+    """Actions of meetings held for an area inside ``area`` (any level); those a
+    provider owns (``owner_provider_id``, its people's included) or a person owns; due
+    before ``due_before``; soonest due first."""
+
+    meeting_id: str | None = None
+    area: str | None = None
+    owner_provider_id: str | None = None
+    owner_person_id: str | None = None
+    status: ActionStatus | None = None
+    due_before: date | None = None
+    awaiting_pathway: bool | None = None
 
 
 @dataclass(slots=True)

@@ -91,10 +91,13 @@ class OutboxMessage:
 
 @dataclass(frozen=True, slots=True)
 class HopFact:
-    """One referral as the audit sees it: who, what, and when each step happened.
+    """One referral as the audit sees it: who, what, and when each step happened, and
+    the groups its child is counted in.
 
-    Pseudonymous by construction: no free text but the decline reason, no case fields
-    but the village code, when the case was opened and how the child came to notice.
+    Pseudonymous by construction: no free text at all (a decline, failure or
+    cancellation is known by its code only), no case fields but the village code, when
+    the case was opened and closed, and the groups reports disaggregate by (gender, age,
+    whether an LGBTIQ-affirming provider was asked for, source of identification).
     """
 
     id: str
@@ -117,13 +120,20 @@ class HopFact:
     acknowledge_due: datetime | None
     decide_due: datetime | None
     first_contact_due: datetime | None
-    status_reason: str | None
+    #: The coded reason of a decline, failure or cancellation ("other" for one recorded
+    #: before reasons were coded).
+    status_reason_code: str | None
     recommendation_rank: int | None
+    case_gender: str | None = None
+    case_age: int | None = None
+    case_lgbtiq: bool = False
     #: How the child came to notice (the case's ``identification_source``; None: the
     #: CCWC registered the child itself).
     identification_source: str | None = None
     #: The statuses of the steps someone else recorded for the receiver (relayed).
     relayed_steps: tuple[str, ...] = ()
+    #: When the case itself was closed (its own status, not its referrals'), if it is.
+    case_closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,9 @@ from referral_graph.audit.delays import DelayTable, StepStats, delay_table, meas
 from referral_graph.audit.groups import GroupBy, Label, ProviderNames
 from referral_graph.audit.measures import Measures, TimeToHelp, network_measures, time_to_help
 from referral_graph.audit.patterns import Bottleneck, Declines, Loops, bottlenecks, declines, loops
-from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period
+from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period, zone
 from referral_graph.audit.report import MonthlyReport, build_report, local_days
+from referral_graph.audit.sections import LastMeeting
 from referral_graph.domain.areas import check_report_area
 from referral_graph.domain.errors import InvalidInput
 from referral_graph.domain.identification import Identification
@@ -41,6 +42,8 @@ from referral_graph.domain.sla import Window
 from referral_graph.domain.training import AwarenessSession
 from referral_graph.security.policy import coordinator_area
 from referral_graph.services.caller import Caller
+from referral_graph.services.report_context import capacity_of, coverage_of, last_meeting_of
+from referral_graph.services.routing import Routing
 from referral_graph.store.port import Transaction
 
 LOOKBACK = timedelta(days=92)
@@ -196,10 +199,10 @@ def delays(
     )
     return DelayReport(
         **read.covered(),
-        overall=steps_of(measured),
+        overall=steps_of(measured, min_cell),
         table=table,
         time_to_first_professional_contact=time_to_help(
-            read.facts, scope.period, professional_only=True
+            read.facts, scope.period, professional_only=True, min_cell=min_cell
         ),
     )
 
@@ -221,19 +224,17 @@ def loop_report(caller: Caller, scope: AuditScope, *, min_cell: int = 0) -> Loop
 
 
 def decline_report(caller: Caller, scope: AuditScope, *, min_cell: int = 0) -> DeclineReport:
-    """Declines per pathway edge, with their reasons."""
+    """Declines per pathway edge, with their coded reasons (never free text)."""
     read = _Read(caller, scope)
     found = declines(read.facts, read.names, min_cell=min_cell)
     return DeclineReport(**read.covered(), declines=found)
 
 
-def measure_report(caller: Caller, scope: AuditScope) -> MeasureReport:
+def measure_report(caller: Caller, scope: AuditScope, *, min_cell: int = 0) -> MeasureReport:
     """The network's measures over the period (cases followed up after it)."""
     read = _Read(caller, scope, after=FOLLOW_UP)
-    return MeasureReport(**read.covered(), measures=network_measures(read.facts, scope.period))
-
-
-_MonthRead = tuple[list[HopFact], ProviderNames, int, list[AwarenessSession], list[Identification]]
+    found = network_measures(read.facts, scope.period, min_cell)
+    return MeasureReport(**read.covered(), measures=found)
 
 
 def monthly_report(
@@ -243,14 +244,19 @@ def monthly_report(
     month: str,
     min_cell: int = 0,
     tz: str = REPORT_TZ,
+    routing: Routing | None = None,
 ) -> MonthlyReport:
     """The network-meeting report of ``area`` (commune, district or province, within
-    a coordinator's own area) for the local calendar month ``YYYY-MM``."""
+    a coordinator's own area) for the local calendar month ``YYYY-MM``: the referral
+    figures, the capacity status of the area, the actions of its last meeting before the
+    month ended, and — given the ``routing`` engine — where the network does not reach.
+    ``min_cell``: see :mod:`referral_graph.audit.cells`."""
     _area(caller, area)
     period = month_period(month, tz)
     fetch = period.widened(LOOKBACK, FOLLOW_UP)
     since_day, until_day = local_days(period, tz)
     now = caller.now
+    today = now.astimezone(zone(tz)).date()
 
     sent = IdentificationQuery(area=area, since=period.since, until=period.until)
 
@@ -258,20 +264,38 @@ def monthly_report(
         facts = _facts(tx, area, fetch)
         overdue = tx.referrals_due(DueQuery(before=now, area=area), Page(limit=1)).count
         awareness = read_awareness(tx, area, since_day, until_day)
+        meeting = last_meeting_of(tx, area, until_day, today)
         found = list(every(lambda page: tx.list_identifications(sent, page), AWARENESS_PAGE))
-        return facts, provider_names(tx, facts), overdue, awareness, found
+        names = provider_names(tx, facts)
+        return _MonthRead(facts, names, overdue, awareness, meeting, found)
 
-    facts, names, overdue, awareness, identifications = caller.store.read(work)
+    read = caller.store.read(work)
+    coverage = None
+    if routing is not None:
+        coverage = coverage_of(caller, routing, area, period.since, period.until, min_cell)
     return build_report(
-        facts,
+        read.facts,
         area=area,
         month=month,
         period=period,
         now=now,
-        names=names,
-        overdue_now=overdue,
+        names=read.names,
+        overdue_now=read.overdue,
         min_cell=min_cell,
         tz=tz,
-        awareness=awareness,
-        identifications=identifications,
+        awareness=read.awareness,
+        coverage=coverage,
+        capacity=capacity_of(caller, area, today),
+        last_meeting=read.meeting,
+        identifications=read.identifications,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthRead:
+    facts: list[HopFact]
+    names: ProviderNames
+    overdue: int
+    awareness: list[AwarenessSession]
+    meeting: LastMeeting | None
+    identifications: list[Identification]

@@ -1,5 +1,6 @@
 """Sample data: the synthetic people, trainings, attendance, coaching and awareness
-sessions ``referral-graph seed sample`` puts into a store for development and
+sessions, and the sample network meetings with their actions, that
+``referral-graph seed sample`` puts into a store for development and
 demonstrations. While any is stored, every page says so and every API answer carries
 ``Sample-Data: present``; :func:`remove_sample_data` removes it all, and nothing else,
 in one transaction.
@@ -28,7 +29,12 @@ PRESENT = "present"
 
 def sample_data_present(store: Store) -> bool:
     """Whether the store holds any sample record (one cheap read)."""
-    return store.read(lambda tx: tx.sample_data_present())
+    return store.read(present_in)
+
+
+def present_in(tx: Transaction) -> bool:
+    """Whether ``tx`` sees any sample record: directory-side or a sample meeting."""
+    return tx.sample_data_present() or tx.sample_meetings_present()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +57,9 @@ def remove_sample_data(caller: Caller, *, dry_run: bool = False) -> Removal:
     when a real record refers to one (``SampleDataInUse``, 409), none of it."""
 
     def work(tx: Transaction) -> dict[str, int]:
-        counts = tx.remove_sample_data(dry_run=dry_run)
+        # Meetings first: a sample action may be owned by a sample person.
+        counts = tx.remove_sample_meetings(dry_run=dry_run)
+        counts |= tx.remove_sample_data(dry_run=dry_run)
         if not dry_run and any(counts.values()):
             tx.bump_directory_version()  # routing counted the sample people's training
         return counts

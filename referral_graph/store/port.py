@@ -22,6 +22,7 @@ and names one concern, so a function that needs one concern can say so in its ty
 :class:`AlertsPort`        alerts marked seen, the people to tell of an alert
 :class:`TrainingPort`      people, training sessions, attendance, coaching, awareness
 :class:`IntakePort`        identifications of children sent to a CCWC to register
+:class:`MeetingsPort`      network meetings, their agenda and participants, their actions
 :class:`ArchivePort`       seeding, export and restore, metrics, retention, housekeeping
 =========================  ==============================================================
 
@@ -41,6 +42,7 @@ from referral_graph.domain.idempotency import IdempotencyRecord
 from referral_graph.domain.queries import (
     OPEN_STATUSES,
     AccessQuery,
+    ActionQuery,
     AlertQuery,
     AttentionQuery,
     AwarenessQuery,
@@ -50,6 +52,7 @@ from referral_graph.domain.queries import (
     IdentificationQuery,
     InboxQuery,
     Listing,
+    MeetingQuery,
     Page,
     PathwayQuery,
     PeopleQuery,
@@ -72,6 +75,7 @@ from referral_graph.store.archive import ArchivePort
 from referral_graph.store.cases import CasesPort
 from referral_graph.store.directory import DirectoryPort
 from referral_graph.store.intake import IntakePort
+from referral_graph.store.meetings import MeetingsPort
 from referral_graph.store.timeliness import TimelinessPort
 from referral_graph.store.training import TrainingPort
 
@@ -79,6 +83,7 @@ __all__ = [
     "OPEN_STATUSES",
     "AccessQuery",
     "AccountsPort",
+    "ActionQuery",
     "AlertQuery",
     "AlertsPort",
     "ArchivePort",
@@ -96,6 +101,8 @@ __all__ = [
     "InboxQuery",
     "IntakePort",
     "Listing",
+    "MeetingQuery",
+    "MeetingsPort",
     "OutboxMessage",
     "Page",
     "PathwayQuery",
@@ -124,6 +131,7 @@ class Transaction(
     AlertsPort,
     TrainingPort,
     IntakePort,
+    MeetingsPort,
     ArchivePort,
 ):
     """Reads and writes inside one store transaction: every role port."""

@@ -5,7 +5,7 @@
       └─ bootstrap      the one composition root (builds the store, the runtime);
                         the scheduler runs beside the API on what it built
     services            use cases: the only door to the store; access decisions
-    routing, audit      pure: given their data, never fetch it
+    routing, audit      pure: given their data, never fetch it (meetings too)
     notify              channels to people (SMTP, SMS, Telegram): given their messages
     interop, archive    formats and backups (over the port)
     adapters            SQLite and Neo4j, one file per port
@@ -108,6 +108,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "referral_graph.audit": ("api", "seed", *STORES, *OUTER),
     # channels to people: given finished messages, never the store or the use cases
     "referral_graph.notify": ("api", "seed", *STORES, *OUTER, "referral_graph.settings"),
+    "referral_graph.meetings": ("api", "seed", *STORES, *OUTER),
     "referral_graph.store": ("api", "seed", "referral_graph.adapters", *OUTER),
     "referral_graph.adapters": ("api", "seed", *OUTER),
     "referral_graph.services": ("api", "seed", "referral_graph.adapters", "referral_graph.cli"),

@@ -4,9 +4,10 @@ Times are hours after ``T0`` (Monday 2 March 2026, 08:00 in Phnom Penh); every r
 high (acknowledge 4 h, decide 12 h, first contact 24 h, wall-clock). The five cases:
 
 * A (Angkor Chum)  ccwc → hc (on time, completed) → tpo (late to acknowledge and to
-  first contact, completed);
-* B (Angkor Thum)  ccwc → hc declined; ccwc → hc declined again, late to decide;
-  ccwc → helpline (completed);
+  first contact, completed); the CCWC closes the case (its closure record);
+* B (Angkor Thum)  ccwc → hc declined (no capacity, with a private note); ccwc → hc
+  declined again (free text only: "other"), late to decide; ccwc → helpline
+  (completed) — every referral closed, the case itself still open;
 * C (Angkor Chum)  ccwc → hc (first aid only) → back to ccwc, never acknowledged:
   a ping-pong, overdue now;
 * D (Stung Treng)  ccwc → tpo, never acknowledged (outside Siem Reap);
@@ -36,7 +37,8 @@ from referral_graph.store.port import Store
 from tests.factories import T0, FakeClock, acting_as_system, load_small_network, opening
 
 NOW = T0 + timedelta(days=31)  # 2 April 2026, 08:00 local
-DECLINE_REASON = "No doctor available this week"
+#: A decline's free text: it names a person, so no report or audit answer may show it.
+DECLINE_REASON = "No doctor available this week, ask Sok Dara"
 
 
 def at(hours: float) -> datetime:
@@ -102,11 +104,12 @@ def build_history(store: Store) -> History:
     h.refer("r2", "A", at(4), (hc, tpo), co, after="r1")
     h.walk("r1", ("completed", 20))
     h.walk("r2", ("received", 10), ("accepted", 12), ("in_progress", 34), ("completed", 50))
+    cases.close_case(Caller.system(h.store, at(60), "ccwc-focal-1"), h.cases["A"].id)
 
     h.open("B", at(1), "17020101")
     h.refer("r3", "B", at(1), (ccwc, hc), mc, rank=2)
     h.walk("r3", ("received", 3))
-    h.move("r3", "rejected", at(4), reason=DECLINE_REASON)
+    h.move("r3", "rejected", at(4), reason=DECLINE_REASON, reason_code="no_capacity")
     h.refer("r4", "B", at(5), (ccwc, hc), mc)
     h.walk("r4", ("received", 7))
     h.move("r4", "rejected", at(20), reason="  no doctor available\nthis WEEK ")

@@ -92,13 +92,16 @@ def step_figures(items: list[Logged], step: str, now: datetime) -> dict[str, obj
     outcomes = [o for x in items if (o := step_outcome(x, step, now)) is not None]
     taken = [h for h, _ in outcomes if h is not None]
     assessed = [w for _, w in outcomes if w is not None]
+    missed = sum(1 for h, w in outcomes if h is None and w is False)
     return {
         "n": len(taken),
         "median_hours": statistics.median(taken) if taken else None,
         "p90_hours": p90(taken),
         "assessed": len(assessed),
         "within": sum(assessed),
-        "missed": sum(1 for h, w in outcomes if h is None and w is False),
+        "late": len(assessed) - sum(assessed) - missed,
+        "missed": missed,
+        "past_deadline": len(assessed) - sum(assessed),
         "share_within": sum(assessed) / len(assessed) if assessed else None,
     }
 

@@ -13,6 +13,8 @@ from tests.audit.conftest import History
 from tests.audit.test_report import secrets_of
 
 MARCH = "since=2026-03-01&until=2026-04-01"
+#: Every count as it is (the scenario's groups are all small cells).
+EXACT = f"{MARCH}&min_cell=0"
 
 
 def test_delays_by_every_grouping(client: TestClient) -> None:
@@ -22,29 +24,57 @@ def test_delays_by_every_grouping(client: TestClient) -> None:
         ("month", ["2026-03"]),
         ("provider", ["hc-a", "ccwc-a", "tpo-a", "helpline"]),
     ]:
-        response = client.get(f"/api/v1/audit/delays?area=17&{MARCH}&group_by={by}")
+        response = client.get(f"/api/v1/audit/delays?area=17&{EXACT}&group_by={by}")
         assert response.status_code == 200, response.text
         body = response.json()
         assert [g["key"] for g in body["table"]["groups"]] == keys
         assert body["overall"]["acknowledge"]["n"] == 8
-    edges = client.get(f"/api/v1/audit/delays?{MARCH}&group_by=edge").json()
+    edges = client.get(f"/api/v1/audit/delays?{EXACT}&group_by=edge").json()
     assert "ccwc-a → hc-a" in {g["key"] for g in edges["table"]["groups"]}
 
 
 def test_patterns_and_measures(client: TestClient) -> None:
-    bottlenecks = client.get(f"/api/v1/audit/bottlenecks?area=17&{MARCH}&limit=2").json()
+    bottlenecks = client.get(f"/api/v1/audit/bottlenecks?area=17&{EXACT}&limit=2").json()
     assert [p["provider_id"] for p in bottlenecks["providers"]] == ["ccwc-a", "tpo-a"]
-    loops = client.get(f"/api/v1/audit/loops?area=17&{MARCH}").json()["loops"]
+    loops = client.get(f"/api/v1/audit/loops?area=17&{EXACT}").json()["loops"]
     assert loops["cases_with_ping_pong"] == 1
-    declines = client.get(f"/api/v1/audit/declines?area=17&{MARCH}").json()["declines"]
+    declines = client.get(f"/api/v1/audit/declines?area=17&{EXACT}").json()["declines"]
     assert declines["declined"] == 2
-    measures = client.get("/api/v1/audit/measures").json()  # default: the last 90 days
+    assert [r["code"] for r in declines["reasons"]] == ["no_capacity", "other"]
+    measures = client.get("/api/v1/audit/measures?min_cell=0").json()  # the last 90 days
     assert measures["measures"]["referrals"] == 12
     assert measures["area"] is None
 
 
+def test_small_cells_are_suppressed_by_default(client: TestClient) -> None:
+    """Fewer than 5 shows as "< 5" (the server's REFERRAL_GRAPH_REPORT_MIN_CELL), in
+    every audit answer and in the report; groups smaller than that are left out."""
+    declines = client.get(f"/api/v1/audit/declines?area=17&{MARCH}").json()["declines"]
+    assert declines["declined"] == "< 5" and declines["min_cell"] == 5
+    assert {r["count"] for r in declines["reasons"]} == {"< 5"}
+    (edge,) = declines["edges"]  # ccwc-a → hc-a: 5 referrals, 2 of them declined
+    assert (edge["referrals"], edge["declined"], edge["decline_share"]) == (5, "< 5", None)
+    delays = client.get(f"/api/v1/audit/delays?area=17&{MARCH}&group_by=provider").json()
+    assert [g["key"] for g in delays["table"]["groups"]] == ["hc-a"]
+    assert delays["overall"]["decide"]["missed"] == "< 5"
+    assert delays["overall"]["acknowledge"]["within"] == 7
+    measures = client.get(f"/api/v1/audit/measures?area=17&{MARCH}").json()["measures"]
+    assert (measures["referrals"], measures["completed"], measures["closed_cases"]) == (
+        10,
+        "< 5",
+        "< 5",
+    )
+    assert measures["completed_share"] is None, "a share of a small cell is not shown"
+    report = client.get("/api/v1/audit/report?area=17&month=2026-03").json()
+    assert report["min_cell"] == 5 and report["measures"]["declined"] == "< 5"
+    page = client.get("/api/v1/audit/report?area=17&month=2026-03&format=html").text
+    assert "&lt; 5" in page and "are shown as “&lt; 5”" in page
+    rows = client.get("/api/v1/audit/report?area=17&month=2026-03&format=csv").text
+    assert "summary,,,,declined,< 5" in rows
+
+
 def test_the_report_in_each_format(client: TestClient) -> None:
-    as_json = client.get("/api/v1/audit/report?area=17&month=2026-03")
+    as_json = client.get("/api/v1/audit/report?area=17&month=2026-03&min_cell=0")
     assert as_json.status_code == 200 and as_json.json()["measures"]["referrals"] == 10
     as_csv = client.get("/api/v1/audit/report?area=1701&month=2026-03&format=csv&lang=km")
     assert as_csv.headers["content-type"].startswith("text/csv")
@@ -94,9 +124,16 @@ def test_the_routes_are_documented(client: TestClient) -> None:
 
 
 def test_no_answer_names_a_case_or_a_referral(client: TestClient, history: History) -> None:
-    paths = [f"/{name}?{MARCH}" for name in ("bottlenecks", "loops", "declines", "measures")]
-    paths += [f"/delays?{MARCH}&group_by={by}" for by in ("provider", "edge", "month")]
-    paths += [f"/report?area=17&month=2026-03&format={f}" for f in ("json", "csv", "html")]
+    names = ("bottlenecks", "loops", "declines", "measures")
+    paths = [f"/{name}?{q}" for name in names for q in (MARCH, EXACT)]
+    paths += [f"/delays?{EXACT}&group_by={by}" for by in ("provider", "edge", "month")]
+    paths += [
+        f"/report?area={area}&month=2026-03&format={f}&lang={lang}{cells}"
+        for area in ("17", "1702")
+        for f in ("json", "csv", "html")
+        for lang in ("en", "km")
+        for cells in ("", "&min_cell=0")
+    ]
     for path in paths:
         response = client.get(f"/api/v1/audit{path}")
         assert response.status_code == 200, (path, response.text)

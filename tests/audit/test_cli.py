@@ -41,11 +41,15 @@ def test_report_to_a_file_in_khmer(app: typer.Typer, tmp_path: Path) -> None:
 
 
 def test_report_as_csv_on_standard_output(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["report", "--area", "1701", "--month", "2026-03"])
-    assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    summary = {r["metric"]: r["value"] for r in rows if r["section"] == "summary"}
-    assert summary["referrals"] == "4"
+    for cells, referrals in ([], "< 5"), (["--min-cell", "0"], "4"):
+        args = ["report", "--area", "1701", "--month", "2026-03", *cells]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        summary = {r["metric"]: r["value"] for r in rows if r["section"] == "summary"}
+        assert summary["referrals"] == referrals, "small cells are suppressed by default"
+    coverage = [r for r in rows if r["section"] == "coverage"]
+    assert coverage, "the command reads coverage through the routing engine"
 
 
 def test_bad_input_exits_with_a_message(app: typer.Typer) -> None:

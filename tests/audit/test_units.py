@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from referral_graph.audit.cells import share_of, small
 from referral_graph.audit.delays import measure
+from referral_graph.audit.groups import Label
 from referral_graph.audit.labels import digits, month_name
-from referral_graph.audit.patterns import chain_of, count_reasons, loop_in, normalise_reason
+from referral_graph.audit.patterns import chain_of, count_reasons, loop_in
 from referral_graph.audit.period import Period, month_of, month_period
 from referral_graph.audit.render import to_csv, to_html
 from referral_graph.audit.report import build_report
@@ -47,7 +49,7 @@ def fact(ident: str, sender: str, receiver: str, **extra: object) -> HopFact:
         "acknowledge_due": T + timedelta(hours=4),
         "decide_due": T + timedelta(hours=12),
         "first_contact_due": T + timedelta(hours=24),
-        "status_reason": None,
+        "status_reason_code": None,
         "recommendation_rank": None,
     }
     fields.update(extra)
@@ -119,38 +121,42 @@ def test_chains_and_loops() -> None:
     assert chain_of(cyclic, {"r1": cyclic}) == ["A", "B"]
 
 
-def test_reasons_are_counted_by_their_text() -> None:
-    rows = count_reasons(["No staff", " no  STAFF\n", "Too far", None], min_cell=2)
-    assert [(r.reason, r.count) for r in rows] == [
-        ("No staff", 2),
-        ("(other reasons, fewer than the minimum count each)", 2),
+def test_reasons_are_counted_by_their_code_and_named_in_both_languages() -> None:
+    rows = count_reasons(["no_capacity", "no_capacity", "not_eligible", None], min_cell=2)
+    assert [(r.code, r.count) for r in rows] == [
+        ("no_capacity", 2),
+        ("not_eligible", "< 2"),
+        ("other", "< 2"),
     ]
-    assert normalise_reason("x" * 500) == "x" * 200
+    assert rows[0].label.en == "no counsellor or staff available"
+    assert rows[0].label.km == "គ្មានអ្នកប្រឹក្សា ឬបុគ្គលិកទំនេរ"
+
+
+def test_small_cells() -> None:
+    assert [small(n, 5) for n in (0, 1, 4, 5, 12)] == [0, "< 5", "< 5", 5, 12]
+    assert [small(n, 0) for n in (0, 1, 4)] == [0, 1, 4]
+    assert share_of(5, 10, 5) == 0.5
+    assert share_of(4, 10, 5) is None, "the part is a small cell"
+    assert share_of(6, 10, 5) is None, "the rest (4) is a small cell"
+    assert share_of(0, 10, 5) == 0.0 and share_of(10, 10, 5) == 1.0
+    assert share_of(2, 4, 5) is None and share_of(0, 0, 0) is None
 
 
 def test_csv_cells_never_run_as_formulas() -> None:
-    declined = fact(
-        "r1",
-        "A",
-        "B",
-        status="rejected",
-        received_at=T,
-        rejected_at=T,
-        closed_at=T,
-        status_reason='=HYPERLINK("http://x","y")',
-    )
+    declined = fact("r1", "A", "B", status="rejected", received_at=T, rejected_at=T, closed_at=T)
+    formula = '=HYPERLINK("http://x","y")'
     report = build_report(
         [declined],
         area="17",
         month="2026-03",
         period=month_period("2026-03"),
         now=T + timedelta(days=1),
-        names={},
+        names={"B": Label(en=formula, km=formula)},
         overdue_now=0,
     )
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    reasons = [r["name"] for r in rows if r["section"] == "decline_reasons"]
-    assert reasons == ['\'=HYPERLINK("http://x","y")']
+    names = [r["name"] for r in rows if r["section"] == "by_provider" and r["key"] == "B"]
+    assert names and set(names) == {"'" + formula}
 
 
 def test_khmer_digits_and_months() -> None:
@@ -160,24 +166,16 @@ def test_khmer_digits_and_months() -> None:
     assert month_name("2026-01", "en") == "January 2026"
 
 
-def test_html_escapes_what_providers_typed() -> None:
-    declined = fact(
-        "r1",
-        "A",
-        "B",
-        status="rejected",
-        received_at=T,
-        rejected_at=T,
-        closed_at=T,
-        status_reason="<script>alert(1)</script>",
-    )
+def test_html_escapes_what_administrators_typed() -> None:
+    declined = fact("r1", "A", "B", status="rejected", received_at=T, rejected_at=T, closed_at=T)
+    script = "<script>alert(1)</script>"
     report = build_report(
         [declined],
         area="1701",
         month="2026-03",
         period=month_period("2026-03"),
         now=T + timedelta(days=1),
-        names={},
+        names={"B": Label(en=script, km=script)},
         overdue_now=0,
     )
     page = to_html(report, "en")

@@ -9,6 +9,7 @@ from operator import methodcaller
 
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Referral, TimelinessAlert, utc_now
+from referral_graph.domain.reasons import StepReason
 from referral_graph.domain.records import NOTICE_TOPIC_PREFIX
 from referral_graph.domain.sla import AlertKind, Deadlines, Window
 from referral_graph.domain.vocabulary import RiskLevel
@@ -278,7 +279,9 @@ def test_hop_facts_in_a_window(with_cases: Store) -> None:
     a = save(with_cases, a, S.RECEIVED, 0.5)
     a = save(with_cases, a, S.ACCEPTED, 1.25)
     rejected, event = moved(b, S.REJECTED, T0 + 3 * HOUR)
-    rejected = rejected.model_copy(update={"status_reason": "Full this month."})
+    rejected = rejected.model_copy(
+        update={"status_reason": "Full this month.", "status_reason_code": StepReason.NO_CAPACITY}
+    )
     with_cases.write(lambda tx: tx.save_referral(rejected, 1, event))
 
     def facts(**filters: object) -> list[str]:
@@ -315,15 +318,21 @@ def test_hop_facts_in_a_window(with_cases: Store) -> None:
         acknowledge_due=T0 + 4 * HOUR,
         decide_due=T0 + 24 * HOUR,
         first_contact_due=T0 + 72 * HOUR,
-        status_reason=None,
+        status_reason_code=None,
         recommendation_rank=2,
+        case_gender="female",
+        case_age=15,
+        case_lgbtiq=False,
+        identification_source=None,
+        case_closed_at=None,
     )
     assert (found[1].status, found[1].rejected_at, found[1].closed_at) == (
         "rejected",
         T0 + 3 * HOUR,
         T0 + 3 * HOUR,
     )
-    assert found[1].village_code == "17020101" and found[1].status_reason == "Full this month."
+    assert found[1].village_code == "17020101" and found[1].status_reason_code == "no_capacity"
+    assert "Full this month." not in repr(found), "the audit never reads free text"
     for fact in found:
         for value in (fact.created_at, fact.case_opened_at):
             assert value.utcoffset() == timedelta(0)

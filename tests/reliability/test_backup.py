@@ -38,6 +38,7 @@ from referral_graph.cli.backup import backup_command, restore_command
 from referral_graph.domain.areas import gazetteer
 from referral_graph.domain.identification import AgeBand, DeclineReason
 from referral_graph.domain.lifecycle import ReferralStatus
+from referral_graph.domain.meetings import MeetingStatus
 from referral_graph.domain.models import Pathway
 from referral_graph.domain.reasons import ClosureReason, StepReason
 from referral_graph.domain.vocabulary import (
@@ -78,17 +79,20 @@ from referral_graph.services.timeliness import ensure_policy, tick
 from referral_graph.settings import Settings, get_settings
 from referral_graph.store.port import (
     AccessQuery,
+    ActionQuery,
     AlertQuery,
     DueQuery,
     HistoryQuery,
     IdentificationQuery,
     InboxQuery,
+    MeetingQuery,
     Page,
     PathwayQuery,
     ProviderQuery,
     Store,
     Transaction,
 )
+from tests.contract import meetings_data
 from tests.factories import T0, FakeClock, consent, load_small_network, opening, provider
 
 S = ReferralStatus
@@ -328,6 +332,13 @@ def make_history(store: Store, clock: FakeClock) -> History:
         policy=DeliveryPolicy(max_attempts=1),
         batch=4,
     )
+    # A network meeting with its actions, one owned by a person, one agreeing a pathway.
+    meeting = meetings_data.meeting(status=MeetingStatus.CLOSED)
+    actions = [
+        meetings_data.action(owner_person_id="person-hc-a-1"),
+        meetings_data.pathway_action(),
+    ]
+    store.write(lambda tx: (tx.add_meeting(meeting), tx.add_actions(actions)))
     return History([a.id, b.id, c.id, d.id], [r1, r2, r3, r4, r5, r6])
 
 
@@ -376,6 +387,8 @@ def snapshot(store: Store) -> dict[str, Any]:
             "identifications": tx.list_identifications(IdentificationQuery(), EVERYTHING).items,
             "identification_of_case": {c.id: tx.identification_of_case(c.id) for c in cases},
             "care_clock": tx.cases_on_care_clock(T0 - timedelta(days=365), FAR, 100_000),
+            "meetings": tx.list_meetings(MeetingQuery(), EVERYTHING).items,
+            "meeting_actions": tx.list_actions(ActionQuery(), EVERYTHING).items,
         }
 
     return store.read(work)
@@ -476,6 +489,7 @@ def test_the_history_has_every_kind_of_record(source: SqliteStore, history: Hist
     assert any(r.relayed for r in shot["referrals"]) and shot["care_clock"]
     topics = {m.topic for items in shot["outbox"].values() for m in items}
     assert {"care.window_closing", "identification.accepted"} <= topics
+    assert shot["meetings"] and len(shot["meeting_actions"]) == 2
 
 
 def test_archive_round_trip_is_exact(

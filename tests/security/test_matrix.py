@@ -6,6 +6,7 @@ A route added to the app without an entry here fails ``test_every_route_has_an_e
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from typing import Any
 
@@ -442,6 +443,61 @@ def identification_route(method: str, suffix: str = "", body: Any = None) -> Any
     return build
 
 
+# --- network meetings --------------------------------------------------------------------
+#: The provider each role's own action belongs to (a coordinator's and an admin's: in
+#: their area; an admin's agrees a pathway, which is what admins see).
+ACTION_OWNER = {"ccwc": "ccwc-a", "provider": "hc-a", "supervisor": "sup"}
+#: Senders of the pathways admins' actions agree (each a new one: a confirmed pathway
+#: cannot be agreed twice).
+PATHWAY_SENDERS = itertools.cycle(["ccwc-a", "hc-a", "girls-only", "sup", "ccwc-b", "hc-b"])
+
+
+def fresh_meeting(w: World, own: bool) -> Any:
+    from datetime import date
+
+    from referral_graph.services.meetings import meetings
+    from referral_graph.services.meetings.meetings import NewMeeting
+
+    new = NewMeeting(
+        area_code="1701" if own else "19",
+        held_on=date(2026, 3, 5),
+        participants=["hc-a"] if own else ["hc-b"],
+    )
+    return meetings.create_meeting(Caller.system(w.store, w.clock()), None, new)
+
+
+def fresh_action(w: World, role: str, own: bool) -> str:
+    from datetime import date
+
+    from referral_graph.domain.vocabulary import Service
+    from referral_graph.services.meetings import actions
+    from referral_graph.services.meetings.actions import ActionDraft, PathwayDraft
+
+    meeting = fresh_meeting(w, own)
+    owner = ACTION_OWNER.get(role, "hc-a") if own else "hc-b"
+    pathway = None
+    if own and role == "admin":
+        pathway = PathwayDraft(
+            from_provider_id=next(PATHWAY_SENDERS),
+            to_provider_id="tpo-a",
+            service=Service.GROUP_THERAPY,
+        )
+    draft = ActionDraft(
+        text="Matrix action", owner_provider_id=owner, due_on=date(2026, 3, 20), pathway=pathway
+    )
+    (made,) = actions.add_actions(Caller.system(w.store, w.clock()), meeting.id, [draft])
+    return str(made.id)
+
+
+def meeting_route(method: str, suffix: str = "", body: Any = None) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        meeting = fresh_meeting(w, own)
+        kwargs = {} if body is None else {"json": body(meeting, own)}
+        return method, f"/api/v1/meetings/{meeting.id}{suffix}", kwargs
+
+    return build
+
+
 def dispute(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
     """The receiver disputes an acknowledgement someone relayed for it: the health
     centre's from the CCWC; a CCWC's, on a referral the health centre sent back to it."""
@@ -471,6 +527,30 @@ def incident_put(w: World, role: str, own: bool) -> tuple[str, str, dict[str, An
     r = w.referral(foreign=not own)
     body = {"incident_at": "2026-02-28T20:00:00+07:00"}
     return "PUT", f"/api/v1/cases/{r.case_id}/incident", {"json": body}
+
+
+def meeting_create(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    body = {"area_code": "1701" if own else "19", "held_on": "2026-03-05"}
+    return "POST", "/api/v1/meetings", {"json": body}
+
+
+def action_draft(meeting: Any, own: bool) -> dict[str, Any]:
+    owner = "hc-a" if own else "hc-b"
+    return {"text": "Call back", "owner_provider_id": owner, "due_on": "2026-03-20"}
+
+
+def action_route(method: str, suffix: str = "", body: Any = None) -> Any:
+    def build(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+        ident = fresh_action(w, role, own)
+        kwargs = {} if body is None else {"json": body}
+        return method, f"/api/v1/meeting-actions/{ident}{suffix}", kwargs
+
+    return build
+
+
+def actions_list(w: World, role: str, own: bool) -> tuple[str, str, dict[str, Any]]:
+    query = ("?area=1701" if own else "?area=19") if role == "coordinator" else ""
+    return "GET", f"/api/v1/meeting-actions{query}", {}
 
 
 #: route → how to build a request for (role, own object?); objects are fresh per cell.
@@ -626,6 +706,40 @@ MATRIX: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/referrals/{referral_id}/disputes"): dispute,
     ("PUT", "/api/v1/cases/{case_id}/incident"): incident_put,
     ("GET", "/api/v1/cases/{case_id}/care-windows"): case_url("/care-windows"),
+    ("GET", "/api/v1/meetings"): scoped_get("/api/v1/meetings?area={}", lambda r, o: _area(o)),
+    ("POST", "/api/v1/meetings"): meeting_create,
+    ("GET", "/api/v1/meetings/agenda"): scoped_get(
+        "/api/v1/meetings/agenda?area={}&date=2026-03-05", lambda r, o: _area(o)
+    ),
+    ("GET", "/api/v1/meetings/{meeting_id}"): meeting_route("GET"),
+    ("PATCH", "/api/v1/meetings/{meeting_id}"): meeting_route(
+        "PATCH", body=lambda m, o: {"version": m.version, "place": "Commune hall"}
+    ),
+    ("PUT", "/api/v1/meetings/{meeting_id}/agenda"): meeting_route(
+        "PUT", "/agenda", lambda m, o: {"version": m.version, "items": []}
+    ),
+    ("POST", "/api/v1/meetings/{meeting_id}/agenda/refresh"): meeting_route(
+        "POST", "/agenda/refresh", lambda m, o: {"version": m.version}
+    ),
+    ("PUT", "/api/v1/meetings/{meeting_id}/attendance"): meeting_route(
+        "PUT", "/attendance", lambda m, o: {"version": m.version, "present": ["hc-a"]}
+    ),
+    ("POST", "/api/v1/meetings/{meeting_id}/actions"): meeting_route(
+        "POST", "/actions", lambda m, o: {"actions": [action_draft(m, o)]}
+    ),
+    ("POST", "/api/v1/meetings/{meeting_id}/close"): meeting_route(
+        "POST", "/close", lambda m, o: {"version": m.version, "actions": [action_draft(m, o)]}
+    ),
+    ("GET", "/api/v1/meetings/{meeting_id}/pack"): meeting_route("GET", "/pack"),
+    ("GET", "/api/v1/meeting-actions"): actions_list,
+    ("GET", "/api/v1/meeting-actions/mine"): get("/api/v1/meeting-actions/mine"),
+    ("GET", "/api/v1/meeting-actions/{action_id}"): action_route("GET"),
+    ("POST", "/api/v1/meeting-actions/{action_id}/status"): action_route(
+        "POST", "/status", {"status": "done"}
+    ),
+    ("POST", "/api/v1/meeting-actions/{action_id}/confirm-pathway"): action_route(
+        "POST", "/confirm-pathway"
+    ),
 }
 
 #: Routes where "foreign" is not an object the role could be denied (the directory,
@@ -686,12 +800,25 @@ FOREIGN = {
 }
 for _key in [k for k in MATRIX if k[1].startswith("/api/v1/audit/") and k not in FOREIGN]:
     FOREIGN[_key] = {403}
+#: Meetings: an area outside a coordinator's is refused, a meeting or action outside it
+#: (or another provider's action) is not found.
+MEETINGS_BY_AREA = {
+    ("GET", "/api/v1/meetings"),
+    ("POST", "/api/v1/meetings"),
+    ("GET", "/api/v1/meetings/agenda"),
+    ("GET", "/api/v1/meeting-actions"),
+}
+for _key in [k for k in MATRIX if "/meeting" in k[1] and k not in MEETINGS_BY_AREA]:
+    if not _key[1].endswith("/mine"):
+        FOREIGN[_key] = {404}
+for _key in MEETINGS_BY_AREA:
+    FOREIGN[_key] = {403}
 
 #: Routes filtered by an area: a coordinator asking outside theirs gets 403.
 AREA_SCOPED = {k for k in MATRIX if k[1].startswith("/api/v1/audit/")} | {
     ("GET", "/api/v1/coverage/gaps")
 }
-AREA_SCOPED |= {
+AREA_SCOPED |= MEETINGS_BY_AREA | {
     ("GET", "/api/v1/identifications"),
     ("POST", "/api/v1/trainings"),
     ("GET", "/api/v1/coaching"),

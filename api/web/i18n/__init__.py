@@ -6,7 +6,8 @@ already used by the monthly report (``referral_graph.audit.labels``): ការ�
 referral, អ្នកផ្ដល់សេវា for a provider, គ.ក.ន.ក for a CCWC.
 
 The words live in one module per area of the app (:mod:`.frame`, :mod:`.referrals`,
-:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`, :mod:`.queue`, :mod:`.field`), the names of
+:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`, :mod:`.queue`, :mod:`.field`,
+:mod:`.meetings`), the names of
 vocabulary codes in :mod:`.tables`, the formats in :mod:`.formats`; :data:`MESSAGES`
 joins the areas, and a message id may stand in one area only.
 
@@ -38,6 +39,7 @@ from api.web.i18n.formats import (
     when,
 )
 from api.web.i18n.frame import FRAME
+from api.web.i18n.meetings import MEETINGS
 from api.web.i18n.network import NETWORK
 from api.web.i18n.queue import QUEUE
 from api.web.i18n.referrals import REFERRALS
@@ -90,7 +92,7 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 MESSAGES: dict[str, tuple[str, str]] = _joined(
-    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE, FIELD, ROUTING
+    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE, FIELD, ROUTING, MEETINGS
 )
 
 

@@ -136,6 +136,10 @@ REFERRALS: dict[str, tuple[str, str]] = {
     "decline_reason": ("Reason for declining", "មូលហេតុនៃការបដិសេធ"),
     "fail_reason": ("Why it could not be completed", "មូលហេតុដែលមិនអាចបញ្ចប់បាន"),
     "cancel_reason": ("Reason for cancelling", "មូលហេតុនៃការលុបចោល"),
+    "reason_words": (
+        "In a few words (needed for “other reason”; only the two ends of the handoff see it)",
+        "ដោយពាក្យខ្លីៗ (ចាំបាច់សម្រាប់ “មូលហេតុផ្សេងទៀត” មានតែភាគីទាំងពីរនៃការបញ្ជូនប៉ុណ្ណោះដែលឃើញ)",
+    ),
     "step_saved": ("Saved: {status}.", "បានរក្សាទុក៖ {status}។"),
     "err_conflict": (
         "Someone changed this referral first; this is where it stands now.",

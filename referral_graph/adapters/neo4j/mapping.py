@@ -198,6 +198,9 @@ def referral_row(r: Referral, *, text_times: bool = False) -> Row:
         "recommendation_rank": r.recommendation_rank,
         "status_reason": r.status_reason,
         "relayed_steps": sorted(s.value for s in r.relayed),
+        "status_reason_code": (
+            None if r.status_reason_code is None else r.status_reason_code.value
+        ),
         "created_at": r.created_at,
         "received_at": r.step_times.get(ReferralStatus.RECEIVED),
         "accepted_at": r.step_times.get(ReferralStatus.ACCEPTED),

@@ -14,6 +14,7 @@ from neo4j import Session
 
 from referral_graph.adapters.neo4j.accounts import SCHEMA as ACCOUNTS_SCHEMA
 from referral_graph.adapters.neo4j.alerts import SCHEMA as ALERTS_SCHEMA
+from referral_graph.adapters.neo4j.meetings import SCHEMA as MEETINGS_SCHEMA
 from referral_graph.domain.errors import StoreUnavailable
 
 SCHEMA_VERSION = 1
@@ -82,6 +83,7 @@ STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX awareness_area IF NOT EXISTS FOR (n:AwarenessSession) ON (n.area_code)",
     *ACCOUNTS_SCHEMA,
     *ALERTS_SCHEMA,
+    *MEETINGS_SCHEMA,
 )
 
 ENSURE_META: LiteralString = """

@@ -106,10 +106,16 @@ RETURN x.id AS id, x.case_id AS case_id, x.from_provider_id AS from_provider_id,
        x.accepted_at AS accepted_at, x.rejected_at AS rejected_at,
        x.in_progress_at AS in_progress_at, x.closed_at AS closed_at,
        x.acknowledge_due AS acknowledge_due, x.decide_due AS decide_due,
-       x.first_contact_due AS first_contact_due, x.status_reason AS status_reason,
+       x.first_contact_due AS first_contact_due,
+       coalesce(x.status_reason_code,
+                CASE WHEN x.status IN ['rejected', 'failed', 'cancelled'] THEN 'other' END)
+         AS status_reason_code,
        x.recommendation_rank AS recommendation_rank,
+       c.gender AS case_gender, c.age AS case_age,
+       coalesce(c.wants_lgbtiq_affirming, false) AS case_lgbtiq,
        c.identification_source AS identification_source,
-       coalesce(x.relayed_steps, []) AS relayed_steps
+       coalesce(x.relayed_steps, []) AS relayed_steps,
+       CASE WHEN c.status = 'closed' THEN c.closed_at END AS case_closed_at
 ORDER BY x.created_at, x.id
 """
 

@@ -8,6 +8,7 @@
 :mod:`.alerts`                alerts marked seen, the people to tell
 :mod:`.training`              people, sessions, attendance, coaching, awareness
 :mod:`.intake`                identifications sent to a CCWC
+:mod:`.meetings`              network meetings, their participants and actions
 :mod:`.archive`               seeding, export and restore, retention
 ============================  ==================================================
 
@@ -24,11 +25,18 @@ from referral_graph.adapters.neo4j.accounts import Neo4jAccounts
 from referral_graph.adapters.neo4j.alerts import Neo4jAlerts
 from referral_graph.adapters.neo4j.archive import Neo4jArchive
 from referral_graph.adapters.neo4j.intake import Neo4jIntake
+from referral_graph.adapters.neo4j.meetings import Neo4jMeetings
 from referral_graph.adapters.neo4j.timeliness import Neo4jTimeliness
 from referral_graph.store.port import Transaction
 
 
 class Neo4jTransaction(
-    Neo4jArchive, Neo4jTimeliness, Neo4jAccounts, Neo4jAlerts, Neo4jIntake, Transaction
+    Neo4jArchive,
+    Neo4jTimeliness,
+    Neo4jAccounts,
+    Neo4jAlerts,
+    Neo4jIntake,
+    Neo4jMeetings,
+    Transaction,
 ):
     """The port over Cypher, inside one managed transaction."""

@@ -25,15 +25,23 @@ from referral_graph.store.port import (
     TimelinessPort,
 )
 
+#: The hop facts: the referral's columns, its coded reason (free text never leaves), and
+#: what reports disaggregate by, read from its case.
 _FACT_COLUMNS = (
-    "id, case_id, from_provider_id, to_provider_id, continues_referral_id, service, risk,"
-    " status, hop, village_code, case_opened_at, created_at, received_at, accepted_at,"
-    " rejected_at, in_progress_at, closed_at, acknowledge_due, decide_due,"
-    " first_contact_due, status_reason, recommendation_rank,"
-    " (SELECT c.identification_source FROM cases c WHERE c.id = referrals.case_id),"
-    " relayed_steps"
+    "r.id, r.case_id, r.from_provider_id, r.to_provider_id, r.continues_referral_id,"
+    " r.service, r.risk, r.status, r.hop, r.village_code, r.case_opened_at, r.created_at,"
+    " r.received_at, r.accepted_at, r.rejected_at, r.in_progress_at, r.closed_at,"
+    " r.acknowledge_due, r.decide_due, r.first_contact_due,"
+    " coalesce(json_extract(r.doc, '$.status_reason_code'),"
+    "   CASE WHEN r.status IN ('rejected', 'failed', 'cancelled') THEN 'other' END),"
+    " r.recommendation_rank,"
+    " json_extract(c.doc, '$.gender'), json_extract(c.doc, '$.age'),"
+    " json_extract(c.doc, '$.wants_lgbtiq_affirming'),"
+    " json_extract(c.doc, '$.identification_source'), r.relayed_steps,"
+    " CASE WHEN json_extract(c.doc, '$.status') = 'closed'"
+    "   THEN json_extract(c.doc, '$.closed_at') END"
 )
-_FACT_TIMES = range(10, 20)
+_FACT_TIMES = (*range(10, 20), 27)
 
 
 def _fact(row: tuple[object, ...]) -> HopFact:
@@ -41,9 +49,9 @@ def _fact(row: tuple[object, ...]) -> HopFact:
     for i in _FACT_TIMES:
         if values[i] is not None:
             values[i] = parse_iso(values[i])
-    *columns, relayed = values
-    steps = tuple(s for s in str(relayed or "").split(",") if s)
-    return HopFact(*columns, relayed_steps=steps)  # type: ignore[arg-type, misc]
+    values[24] = bool(values[24])
+    values[26] = tuple(s for s in str(values[26] or "").split(",") if s)
+    return HopFact(*values)  # type: ignore[arg-type]
 
 
 def _area_condition(area: str) -> tuple[str, list[object]]:
@@ -54,6 +62,15 @@ def _area_condition(area: str) -> tuple[str, list[object]]:
         scope(area)  # refuses codes that are not in the gazetteer
         return f"{column} = ?", [area]
     return scope_sql("r.village_code", area)
+
+
+def _after(prefix: str) -> str:
+    """The first code after every code starting with ``prefix`` (codes are digits).
+
+    >>> _after("2503"), _after("19")
+    ('2504', '1:')
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 class SqliteTimeliness(SqlitePart, TimelinessPort):
@@ -147,13 +164,23 @@ class SqliteTimeliness(SqlitePart, TimelinessPort):
 
     def hop_facts(self, query: HistoryQuery) -> list[HopFact]:
         f = Filters()
-        f.given("created_at >= ?", query.since, iso)
-        f.given("created_at < ?", query.until, iso)
+        f.given("r.created_at >= ?", query.since, iso)
+        f.given("r.created_at < ?", query.until, iso)
+        source = "referrals r"
         if query.area is not None:
-            f.add(*scope_sql("village_code", query.area))
-        f.given("(to_provider_id = ? OR from_provider_id = ?)", query.provider_id)
+            prefix = scope(query.area).prefix
+            if prefix is None:
+                f.add(*scope_sql("r.village_code", query.area))
+            else:
+                # A range the (village, created) index serves: a GLOB on a bound pattern
+                # is not, and the planner then walked every referral of the period (0.7 s
+                # for a district of the national network; 20 ms this way).
+                f.add("r.village_code >= ? AND r.village_code < ?", [prefix, _after(prefix)])
+                source = "referrals r INDEXED BY referrals_village"
+        f.given("(r.to_provider_id = ? OR r.from_provider_id = ?)", query.provider_id)
         rows = self.conn.execute(
-            f"SELECT {_FACT_COLUMNS} FROM referrals {where(f.conditions)} ORDER BY created_at, id",
+            f"SELECT {_FACT_COLUMNS} FROM {source} JOIN cases c ON c.id = r.case_id"
+            f" {where(f.conditions)} ORDER BY r.created_at, r.id",
             f.args,
         ).fetchall()
         return [_fact(r) for r in rows]

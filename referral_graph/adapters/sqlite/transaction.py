@@ -8,6 +8,7 @@
 :mod:`.alerts`                alerts marked seen, the people to tell
 :mod:`.training`              people, sessions, attendance, coaching, awareness
 :mod:`.intake`                identifications sent to a CCWC
+:mod:`.meetings`              network meetings, their participants and actions
 :mod:`.archive`               seeding, export and restore, retention, housekeeping
 ============================  ==================================================
 
@@ -22,11 +23,18 @@ from referral_graph.adapters.sqlite.accounts import SqliteAccounts
 from referral_graph.adapters.sqlite.alerts import SqliteAlerts
 from referral_graph.adapters.sqlite.archive import SqliteArchive
 from referral_graph.adapters.sqlite.intake import SqliteIntake
+from referral_graph.adapters.sqlite.meetings import SqliteMeetings
 from referral_graph.adapters.sqlite.timeliness import SqliteTimeliness
 from referral_graph.store.port import Transaction
 
 
 class SqliteTransaction(
-    SqliteArchive, SqliteTimeliness, SqliteAccounts, SqliteAlerts, SqliteIntake, Transaction
+    SqliteArchive,
+    SqliteTimeliness,
+    SqliteAccounts,
+    SqliteAlerts,
+    SqliteIntake,
+    SqliteMeetings,
+    Transaction,
 ):
     """The port over one SQLite connection inside ``BEGIN`` … ``COMMIT``."""

@@ -45,6 +45,7 @@ from referral_graph.services.capacity_building.overview import (
     coaching_overdue_in,
     competency_list,
     lapsing_soon,
+    training_attention,
 )
 from referral_graph.services.capacity_building.people import (
     CompetencyOut,
@@ -112,5 +113,6 @@ __all__ = [
     "replace_policy",
     "session_attendance",
     "supervisees",
+    "training_attention",
     "update_person",
 ]

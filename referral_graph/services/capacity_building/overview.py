@@ -171,7 +171,26 @@ def coaching_overdue_in(caller: Caller, area: str | None, today: date) -> list[C
     """Trained, active people of providers in ``area`` whose coaching is overdue, longest
     overdue first."""
     area = _report_area(caller, area)
+    return _coaching_rows(_read(caller.store, area), today)
+
+
+def training_attention(
+    caller: Caller, area: str | None, today: date
+) -> tuple[list[CompetencyRow], list[CoachingDue]]:
+    """The competencies of ``area``'s active people whose refresher is due (expiring or
+    lapsed), and the people whose coaching is overdue — read once, for a meeting's agenda
+    (which lists both per provider)."""
+    area = _report_area(caller, area)
     data = _read(caller.store, area)
+    due = [
+        c
+        for c in competencies(data.records, data.policy, today)
+        if c.status is not CompetencyStatus.VALID
+    ]
+    return _competency_rows(data, due, today), _coaching_rows(data, today)
+
+
+def _coaching_rows(data: _Area, today: date) -> list[CoachingDue]:
     rows = []
     for due in _overdue(data.people.values(), data.records, data.last_coached, data.policy, today):
         provider = data.providers.get(due.person.provider_id)
