@@ -28,9 +28,11 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.models import Case
+from referral_graph.domain.reasons import ClosureReason
 from referral_graph.domain.vocabulary import RiskLevel, Service
-from referral_graph.services import cases, referrals
+from referral_graph.services import case_life, cases, referrals
 from referral_graph.services.caller import Caller
+from referral_graph.services.case_life import CaseClosing
 from referral_graph.services.referrals import ReferralRequest, Step
 from referral_graph.settings import Settings
 from referral_graph.store.port import Store
@@ -79,6 +81,8 @@ class History:
             reason=f"Private note about the child for {name}",
             continues_referral_id=None if after is None else self.refs[after],
             recommendation_rank=rank,
+            # kept only when another referral of the need is open (the queue's rule)
+            parallel_reason=f"Private note: {name} asked at the same time",
         )
         self.refs[name] = referrals.make_referral(Caller.system(self.store, when, "t"), request).id
 
@@ -104,7 +108,13 @@ def build_history(store: Store) -> History:
     h.refer("r2", "A", at(4), (hc, tpo), co, after="r1")
     h.walk("r1", ("completed", 20))
     h.walk("r2", ("received", 10), ("accepted", 12), ("in_progress", 34), ("completed", 50))
-    cases.close_case(Caller.system(h.store, at(60), "ccwc-focal-1"), h.cases["A"].id)
+    case_life.close_case(
+        Caller.system(h.store, at(60), "ccwc-focal-1"),
+        h.cases["A"].id,
+        CaseClosing(
+            reason=ClosureReason.CHILD_MOVED, outcome="Moved away", override="Closed for the test"
+        ),
+    )
 
     h.open("B", at(1), "17020101")
     h.refer("r3", "B", at(1), (ccwc, hc), mc, rank=2)

@@ -47,7 +47,7 @@ def fact(ident: str, case_id: str, **extra: Any) -> HopFact:
         "acknowledge_due": T + 4 * H,
         "decide_due": T + 12 * H,
         "first_contact_due": T + 24 * H,
-        "status_reason": None,
+        "status_reason_code": None,
         "recommendation_rank": None,
     }
     fields.update(extra)
@@ -145,7 +145,7 @@ def test_the_report_shows_both_in_every_form() -> None:
     csv = to_csv(report)
     assert "relayed,,,,relayed_referrals,2" in csv
     assert "relayed,,,received,steps,2" in csv
-    assert "sources,vhsg,VHSG,,identifications,2" in csv
+    assert "sources,vhsg,Village health support group,,identifications,2" in csv
     english = to_html(report, "en")
     assert "Steps recorded on the receiver&#39;s behalf" in english
     assert "Where children came from" in english

@@ -85,7 +85,7 @@ def more_free_text(history: History) -> None:
         history.refs["r13"],
         Step(status="failed", reason=FAILURE, reason_code="other", note="Seen at home"),
     )
-    history.refer("r14", "E", at(41), ("ccwc-a", "tpo-a"), history_service())
+    history.refer("r14", "E", at(41), ("ccwc-a", "hc-a"), history_service())
     referrals.move_referral(
         Caller.system(history.store, at(42), "t"),
         history.refs["r14"],

@@ -29,10 +29,12 @@ from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.domain.errors import IllegalTransition, InvalidInput
 from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.models import Case, Referral
+from referral_graph.domain.reasons import ClosureReason
 from referral_graph.domain.vocabulary import Service
 from referral_graph.security.model import Principal, Role
-from referral_graph.services import cases, referrals
+from referral_graph.services import case_life, cases, referrals
 from referral_graph.services.caller import Caller
+from referral_graph.services.case_life import CaseClosing
 from referral_graph.services.recorded import RecordedStore, Replay
 from referral_graph.services.referrals import ReferralRequest, ReferralWithEvents, Step
 from referral_graph.store.port import AccessQuery, Page, Store
@@ -237,7 +239,16 @@ def test_every_write_of_the_referral_journey_is_one_transaction(
             ),
         )
     ccwc = as_request(network, CCWC, clock, path, {"case_id": case.id}, "close")
-    write("close case", lambda: cases.close_case(ccwc, case.id))
+    write(
+        "close case",
+        lambda: case_life.close_case(
+            ccwc,
+            case.id,
+            CaseClosing(
+                reason=ClosureReason.CHILD_MOVED, outcome="Moved away", override="Closed for the test"
+            ),
+        ),
+    )
     assert sum(counts.values()) == 8
     if network.name == "neo4j":
         # reads a use case decides on (a case or referral file; the provider, the SLA

@@ -23,7 +23,7 @@ def test_a_decline_is_recorded_with_its_code(site: tuple[FastAPI, Runtime, Shift
         token = csrf_of(hc, "/app/inbox")
         hc.post(f"/app/referrals/{referral.id}/step", data={"csrf": token, "status": "received"})
         inbox = hc.get("/app/inbox").text
-        assert 'name="reason_code"' in inbox and '<option value="no_capacity">' in inbox
+        assert 'name="reason_code" value="no_capacity"' in inbox
         assert "No counsellor or staff available" in inbox
         hc.get("/app/lang/km?next=/app/inbox")
         assert "គ្មានអ្នកប្រឹក្សា ឬបុគ្គលិកទំនេរ" in hc.get("/app/inbox").text

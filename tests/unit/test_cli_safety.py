@@ -22,8 +22,10 @@ from referral_graph.adapters.sqlite.store import SqliteStore
 from referral_graph.cli import app
 from referral_graph.domain.errors import Unauthenticated
 from referral_graph.domain.models import utc_now
-from referral_graph.services import accounts, cases, referrals
+from referral_graph.domain.reasons import ClosureReason
+from referral_graph.services import accounts, case_life, cases, referrals
 from referral_graph.services.caller import Caller
+from referral_graph.services.case_life import CaseClosing
 from referral_graph.services.referrals import Step
 from referral_graph.settings import Settings, get_settings
 from referral_graph.store.port import AccessQuery, Page, ProviderQuery
@@ -86,7 +88,13 @@ def closed(store: SqliteStore, ago: timedelta) -> str:
         clock.advance(hours=2)
         step = Step(status=status, outcome="done" if status == "completed" else None)
         referrals.move_referral(Caller.system(store, clock(), "t"), made.id, step)
-    cases.close_case(Caller.system(store, utc_now() - ago), case.id)
+    case_life.close_case(
+        Caller.system(store, utc_now() - ago),
+        case.id,
+        CaseClosing(
+            reason=ClosureReason.CHILD_MOVED, outcome="Moved away", override="Closed for the test"
+        ),
+    )
     return case.id
 
 
