@@ -245,7 +245,9 @@ def test_every_write_of_the_referral_journey_is_one_transaction(
             ccwc,
             case.id,
             CaseClosing(
-                reason=ClosureReason.CHILD_MOVED, outcome="Moved away", override="Closed for the test"
+                reason=ClosureReason.CHILD_MOVED,
+                outcome="Moved away",
+                override="Closed for the test",
             ),
         ),
     )
