@@ -4,6 +4,7 @@ the same page."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
+from api.web.errors import form_model, refills
 from api.web.i18n import label, t
 from api.web.places import communes_of, village_name
 from api.web.render import Tr, page
@@ -107,7 +109,11 @@ def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str,
 
 
 def _case_home(
-    ctx: Web, form: CaseForm | None, errors: dict[str, str], status: int = 200
+    ctx: Web,
+    form: CaseForm | None,
+    errors: dict[str, str],
+    status: int = 200,
+    note: str | None = None,
 ) -> Response:
     provider = own_provider(ctx.reader)
     return page(
@@ -116,6 +122,7 @@ def _case_home(
         principal=ctx.principal,
         status=status,
         title="ccwc_title",
+        note=note,
         form=form or CaseForm(consent_recorded_by=ctx.principal.username),
         errors=errors,
         provider=provider,
@@ -178,6 +185,14 @@ def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, st
             errors["consent_recorded_by" if name == "recorded_by" else name] = "err_invalid"
         return None, errors
     return opening, errors
+
+
+@refills("/cases")
+def _refill_case_form(ctx: Web, fields: Sequence[tuple[str, str]]) -> Response | None:
+    """The case form again, as typed, when its token had expired (nothing written)."""
+    if not ctx.may("POST", "/api/v1/cases"):
+        return None
+    return _case_home(ctx, form_model(CaseForm, fields), {}, status=403, note="form_refilled")
 
 
 @router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])
