@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from api.web.fonts import faces_for
 from api.web.i18n import t
 from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import page
@@ -93,18 +94,14 @@ def report(ctx: WebDep, area: str = "", month: str = "") -> Response:
 
 
 def _for_phones(html: str, base: str) -> str:
-    """The printable report, made to fit a phone screen too: the Khmer font served by
-    the app, a chart and tables that shrink or scroll inside the page, and the app's
-    icon. (Print layout is untouched: everything added is for screens.)"""
-    fonts = base + "/static/vendor/fonts/noto-sans-khmer/noto-sans-khmer-khmer-"
+    """The printable report, made to fit a phone screen too: the app's Khmer font (cut
+    to the app's texts, api/web/fonts.py), a focus ring that stands out, a chart and
+    tables that shrink or scroll inside the page, and the app's icon. (Print layout is
+    untouched: everything added is for screens.)"""
     extra = (
         f'<link rel="icon" href="{base}/static/favicon.svg" type="image/svg+xml">\n<style>'
-        + "".join(
-            f'@font-face{{font-family:"Noto Sans Khmer";font-weight:{w};font-display:swap;'
-            f'src:url("{fonts}{w}-normal.woff2") format("woff2");'
-            "unicode-range:U+1780-17FF,U+19E0-19FF,U+200C-200D,U+25CC}"
-            for w in (400, 700)
-        )
+        + faces_for(base)
+        + ":focus-visible{outline:3px solid #b34700;outline-offset:2px}"
         + "@media screen{svg{max-width:100%;height:auto}"
         "table{display:block;overflow-x:auto;max-width:100%}}</style>\n"
     )

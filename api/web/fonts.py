@@ -28,6 +28,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from referral_graph.domain.areas import gazetteer
@@ -163,6 +164,17 @@ def font_faces(points: frozenset[int]) -> str:
         END,
     ]
     return "\n".join(lines)
+
+
+@cache
+def faces_for(base: str) -> str:
+    """app.css's Khmer ``@font-face`` rules with URLs from the site's root, for a page
+    that does not load app.css (the monthly report)."""
+    css = CSS.read_text(encoding="utf-8")
+    faces = css[css.index(BEGIN) : css.index(END)]
+    return faces.replace('url("fonts/', f'url("{base}/static/web/fonts/').replace(
+        'url("../vendor/', f'url("{base}/static/vendor/'
+    )
 
 
 def write_faces(css: str, faces: str) -> str:
