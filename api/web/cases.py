@@ -189,10 +189,11 @@ def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, st
 
 @refills("/cases")
 def _refill_case_form(ctx: Web, fields: Sequence[tuple[str, str]]) -> Response | None:
-    """The case form again, as typed, when its token had expired (nothing written)."""
+    """The case form again, as typed, when its token had expired (nothing written): an
+    ordinary page (200) with a note, for the person to check and send again."""
     if not ctx.may("POST", "/api/v1/cases"):
         return None
-    return _case_home(ctx, form_model(CaseForm, fields), {}, status=403, note="form_refilled")
+    return _case_home(ctx, form_model(CaseForm, fields), {}, note="form_refilled")
 
 
 @router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])
