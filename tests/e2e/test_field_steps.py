@@ -233,3 +233,16 @@ def test_the_khmer_inbox_with_20_waiting_loads_under_60_kb(
     assert not any("noto-sans-khmer-khmer" in u for u in load["requests"]), text
     assert load["total"] < KHMER_INBOX_BUDGET, text
     assert re.search(r"[\u1780-\u17FF]", page.inner_text("main"))
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_an_error_page_keeps_the_menu(phones: Callable[..., Phone], lang: str) -> None:
+    coord = phones(lang)
+    coord.sign_in("e2e-coord")
+    response = coord.goto("/app/report?area=17&month=2026-13")
+    assert response is not None and response.status == 422
+    coord.errors.clear()  # Chromium logs the 422 of the page itself
+    assert coord.page.locator('nav.menu a[href="/app/dashboard"]').count() == 1
+    note = coord.page.inner_text("main .note.error")
+    assert note.startswith("មិនត្រឹមត្រូវ៖ ខែ" if lang == "km" else "Not valid: Month"), note
+    coord.check("error-page")
