@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test check lint format demo seed bench bench-load neo4j neo4j-stop clean
+.PHONY: run test check lint format fonts demo seed bench bench-load neo4j neo4j-stop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ format: $(STAMP_DEV)
 
 test: check  ## every test (Neo4j tests skip unless Neo4j answers; REQUIRE_NEO4J=1 fails them)
 	$(PY) -m pytest
+
+fonts: $(STAMP_DEV)  ## cut the Khmer fonts to the glyphs the app's texts use (api/web/fonts.py)
+	$(PY) -m api.web.fonts
 
 bench: $(STAMP_DEV)
 	$(PY) -m benchmarks.run

@@ -11,18 +11,12 @@ and does exactly what the API lets the same account see and do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import RETRY_AFTER_SECONDS
-from api.middleware import BodyTooLarge
 from api.web import (
     admin,
     admin_users,
@@ -32,6 +26,7 @@ from api.web import (
     cases,
     coaching,
     dashboard,
+    errors,
     inbox,
     intake,
     meeting_actions,
@@ -45,19 +40,9 @@ from api.web import (
     training_session,
     trainings,
 )
-from api.web.render import STATIC, page
-from api.web.session import CookieJar, CsrfRejected, SignInNeeded, base_of, renew_csrf
+from api.web.render import STATIC
+from api.web.session import CookieJar
 from referral_graph.bootstrap import Runtime
-from referral_graph.domain.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    ReferralGraphError,
-    StoreUnavailable,
-    TooManyAttempts,
-    Unauthenticated,
-)
 
 __all__ = ["create_web_app"]
 
@@ -81,58 +66,6 @@ class CachedStatic:
         await self.app(scope, receive, add)
 
 
-def _error_page(request: Request, status: int, message: str, **values: object) -> Response:
-    return page(
-        request, "error.html", status=status, title="error_title", message=message, values=values
-    )
-
-
-def _install_errors(app: FastAPI) -> None:
-    async def sign_in_needed(request: Request, exc: Exception) -> Response:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        query = f"?next={quote(target, safe='/')}" if request.method == "GET" else ""
-        return RedirectResponse(f"{base_of(request)}/signin{query}", status_code=303)
-
-    async def csrf_rejected(request: Request, exc: Exception) -> Response:
-        renew_csrf(request)
-        return _error_page(request, 403, "csrf_failed")
-
-    async def domain_error(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, Unauthenticated):
-            return await sign_in_needed(request, exc)
-        status, message = 500, "error_title"
-        if isinstance(exc, NotFound):
-            status, message = 404, "not_found"
-        elif isinstance(exc, Forbidden):
-            status, message = 403, "forbidden"
-        elif isinstance(exc, InvalidInput):
-            status, message = 422, "err_invalid"
-        elif isinstance(exc, Conflict):
-            status, message = 409, "err_conflict"
-        elif isinstance(exc, TooManyAttempts):
-            status, message = 429, "signin_locked"
-        elif isinstance(exc, StoreUnavailable):  # a full disk too: nothing was written
-            response = _error_page(request, 503, "err_unavailable")
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-        return _error_page(request, status, message)
-
-    async def bad_request(request: Request, exc: Exception) -> Response:
-        return _error_page(request, 422, "err_invalid")
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
-        if isinstance(exc, BodyTooLarge):
-            return _error_page(request, 413, "err_too_large", kb=exc.max_bytes // 1024)
-        return _error_page(request, status, "not_found" if status == 404 else "error_title")
-
-    app.add_exception_handler(SignInNeeded, sign_in_needed)
-    app.add_exception_handler(CsrfRejected, csrf_rejected)
-    app.add_exception_handler(ReferralGraphError, domain_error)
-    app.add_exception_handler(RequestValidationError, bad_request)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-
-
 def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
     """The web app; mount it with ``app.mount("/app", create_web_app(lambda:
     app.state.runtime))``. ``get_runtime`` is called per request, so the runtime may be
@@ -144,7 +77,7 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
         openapi_url=None,
     )
     web.state.get_runtime = get_runtime
-    _install_errors(web)
+    errors.install(web)
     web.add_middleware(CookieJar)
     # Pages are compressed too: every signed-in cookie is SameSite=Strict, so no other
     # site can make a browser fetch a signed-in page to measure it (BREACH).

@@ -116,6 +116,18 @@ def sign_in(
     return redirect(safe_next(request, next) or home_of(base_of(request), principal))
 
 
+@router.get("/signout", include_in_schema=False)
+def sign_out_page(request: Request) -> Response:
+    """Signing out by a plain link (a bookmark, a typed address) asks once, with one
+    button that posts the form: a GET changes nothing, so a prefetch, a crawler or
+    another site's image tag cannot sign anyone out."""
+    try:
+        ctx = web_context(request)
+    except SignInNeeded:
+        return redirect(base_of(request) + "/signin?out=1")
+    return page(request, "signout.html", principal=ctx.principal, title="sign_out")
+
+
 @router.post("/signout", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def sign_out(request: Request, ctx: WebDep) -> Response:
     accounts.sign_out(ctx.reader, request.cookies.get(REFRESH_COOKIE))

@@ -4,6 +4,7 @@ the same page."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
 from api.web.case_view import case_life_view, flash_of
+from api.web.errors import form_model, refills
 from api.web.field_pages import field_error, field_flash, hop_extras
 from api.web.field_views import care_view, from_local_input, local_input
 from api.web.i18n import day_text, label, t
@@ -123,7 +125,11 @@ def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str,
 
 
 def _case_home(
-    ctx: Web, form: CaseForm | None, errors: dict[str, str], status: int = 200
+    ctx: Web,
+    form: CaseForm | None,
+    errors: dict[str, str],
+    status: int = 200,
+    note: str | None = None,
 ) -> Response:
     provider = own_provider(ctx.reader)
     return page(
@@ -132,6 +138,7 @@ def _case_home(
         principal=ctx.principal,
         status=status,
         title="ccwc_title",
+        note=note,
         form=form or CaseForm(consent_recorded_by=ctx.principal.username),
         errors=errors,
         provider=provider,
@@ -203,6 +210,15 @@ def _opening(ctx: Web, form: CaseForm) -> tuple[CaseOpening | None, dict[str, st
             errors["consent_recorded_by" if name == "recorded_by" else name] = key
         return None, errors
     return opening, errors
+
+
+@refills("/cases")
+def _refill_case_form(ctx: Web, fields: Sequence[tuple[str, str]]) -> Response | None:
+    """The case form again, as typed, when its token had expired (nothing written): an
+    ordinary page (200) with a note, for the person to check and send again."""
+    if not ctx.may("POST", "/api/v1/cases"):
+        return None
+    return _case_home(ctx, form_model(CaseForm, fields), {}, note="form_refilled")
 
 
 @router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])

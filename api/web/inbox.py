@@ -182,4 +182,5 @@ def _row_fragment(
         row=row,
         flash=_message(ctx, done, err),
         next=safe_next(ctx.request, back) or f"{ctx.base}/inbox",
+        swapped=True,
     )

@@ -37,6 +37,7 @@ CSRF_COOKIE = "rg_csrf"
 LANG_COOKIE = "rg_lang"
 CSRF_FIELD = "csrf"
 _PENDING = "web_set_cookies"
+_POSTED = "web_posted_form"
 
 
 class SignInNeeded(Exception):
@@ -143,7 +144,7 @@ def renew_csrf(request: Request) -> None:
     request.scope.setdefault("state", {})["web_csrf"] = token
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     """Whether the POST comes from this site. Browsers send ``Origin: null`` under the
     app's ``Referrer-Policy: no-referrer``; then the token alone decides."""
     origin = request.headers.get("origin")
@@ -156,15 +157,26 @@ def _same_origin(request: Request) -> bool:
 async def check_csrf(request: Request) -> None:
     """Refuse a POST whose form token does not match the cookie, or from elsewhere."""
     form = await request.form()
+    # Kept for the refusal's page: an expired form comes back filled (api/web/errors.py).
+    request.scope.setdefault("state", {})[_POSTED] = [
+        (k, v) for k, v in form.multi_items() if isinstance(v, str) and k != CSRF_FIELD
+    ]
     sent = form.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE) or ""
     if (
         not isinstance(sent, str)
         or len(cookie) < 32
         or not hmac.compare_digest(sent.encode(), cookie.encode())
-        or not _same_origin(request)
+        or not same_origin(request)
     ):
         raise CsrfRejected()
+
+
+def posted_form(request: Request) -> list[tuple[str, str]] | None:
+    """The text fields of the POST this request made (read by :func:`check_csrf`), or
+    None when it read none."""
+    posted: list[tuple[str, str]] | None = request.scope.get("state", {}).get(_POSTED)
+    return posted
 
 
 # --- the principal -------------------------------------------------------------------

@@ -104,7 +104,8 @@ def test_the_case_page_guards_against_duplicates_and_asks_why_for_a_parallel(
     case_id = open_case(ccwc)
     refer(ccwc, case_id)  # to the health centre
     page = ccwc.get(f"/app/cases/{case_id}").text
-    assert 'data-already="hc-170101"' in page and "Already referred, waiting since" in page
+    # routing leaves the health centre out for this need, and says why (#21's rule)
+    assert '<li data-provider="hc-170101" data-rule="referred">' in page
     assert 'value="1|psychological_first_aid|hc-170101"' not in page
     # a hand-made duplicate is refused on a page, not with a 500
     token = CSRF.search(page)

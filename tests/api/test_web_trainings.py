@@ -24,9 +24,8 @@ from referral_graph.bootstrap import Runtime
 from referral_graph.domain.ids import new_id
 from referral_graph.domain.models import utc_now
 from referral_graph.domain.training import CompetencyStatus, Person, PersonRole, TrainingTopic
-from referral_graph.security.model import AccessRecord, Role
+from referral_graph.security.model import AccessRecord
 from referral_graph.services import capacity_building
-from referral_graph.services.accounts import NewUser, create_user
 from referral_graph.services.caller import Caller
 from referral_graph.store.port import (
     AccessQuery,
@@ -43,7 +42,7 @@ from tests.api.web_forms import (
     post_form,
     programme_today,
 )
-from tests.e2e.server_app import PASSWORD, ShiftableClock, build
+from tests.e2e.server_app import ShiftableClock, build
 from tests.e2e.test_web_pages import KHMER, csrf_of, sign_in
 
 Site = tuple[FastAPI, Runtime, ShiftableClock]
@@ -65,18 +64,8 @@ ROW = re.compile(r'<tr data-row="(\d+)" data-column="([^"]+)">')
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    built = build(Path(tmp_path_factory.mktemp("web-trainings")))
-    runtime = built[1]
-    create_user(
-        Caller.system(runtime.store, runtime.now()),
-        NewUser(
-            username="e2e-sup",
-            password=PASSWORD,
-            role=Role.SUPERVISOR,
-            provider_id="tpo-supervisor",
-        ),
-    )
-    return built
+    # e2e-sup, TPO's clinical supervisor, is one of the test server's users
+    return build(Path(tmp_path_factory.mktemp("web-trainings")))
 
 
 @pytest.fixture

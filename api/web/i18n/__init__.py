@@ -23,6 +23,7 @@ from collections.abc import Mapping
 
 from api.web.i18n.alerts import ALERTS
 from api.web.i18n.capacity import CAPACITY
+from api.web.i18n.errors import ERRORS
 from api.web.i18n.field import FIELD
 from api.web.i18n.formats import (
     LANGS,
@@ -92,7 +93,18 @@ def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 MESSAGES: dict[str, tuple[str, str]] = _joined(
-    FRAME, REFERRALS, NETWORK, CAPACITY, TRAININGS, ALERTS, SAFETY, QUEUE, FIELD, ROUTING, MEETINGS
+    FRAME,
+    REFERRALS,
+    NETWORK,
+    CAPACITY,
+    TRAININGS,
+    ALERTS,
+    SAFETY,
+    QUEUE,
+    FIELD,
+    ROUTING,
+    MEETINGS,
+    ERRORS,
 )
 
 
