@@ -14,9 +14,33 @@ NETWORK: dict[str, tuple[str, str]] = {
     "waiting_on": ("waiting on {name}", "កំពុងរង់ចាំ {name}"),
     "delays": ("Time taken at each step, last 90 days", "រយៈពេលនៃជំហាននីមួយៗ ៩០ ថ្ងៃចុងក្រោយ"),
     "delays_note": (
-        "Median time from the moment of referral; below it, the share within the deadline.",
-        "រយៈពេលមេដ្យានគិតពីពេលបញ្ជូន។ នៅខាងក្រោម៖ ភាគរយដែលទាន់កាលកំណត់។",
+        "Median time from the moment of referral to each step, over the referrals that"
+        " reached first contact, so that the three steps can be compared; below it, the"
+        " share of all referrals that met the step's deadline.",
+        "រយៈពេលមេដ្យានគិតពីពេលបញ្ជូនដល់ជំហាននីមួយៗ លើការបញ្ជូនដែលបានដល់ការជួបលើកដំបូង"
+        " ដើម្បីអាចប្រៀបធៀបជំហានទាំងបីបាន។ នៅខាងក្រោម៖ ភាគរយនៃការបញ្ជូនទាំងអស់ដែលទាន់"
+        "កាលកំណត់នៃជំហាននោះ។",
     ),
+    "chart_reached": (
+        "({n} of {of} reached first contact)",
+        "({n} ក្នុងចំណោម {of} បានដល់ការជួបលើកដំបូង)",
+    ),
+    "chart_reached_short": ("{n} reached first contact", "{n} បានដល់ការជួបលើកដំបូង"),
+    "flows_title": ("Who refers to whom, {month}", "អ្នកណាបញ្ជូនទៅអ្នកណា {month}"),
+    "flows_note": (
+        "Referrals made this month in the area, by kind of provider, with the median time"
+        " from referral to first contact.",
+        "ការបញ្ជូនដែលបានធ្វើក្នុងខែនេះនៅក្នុងតំបន់ តាមប្រភេទអ្នកផ្ដល់សេវា"
+        " ជាមួយរយៈពេលមេដ្យានគិតពីពេលបញ្ជូនដល់ការជួបលើកដំបូង។",
+    ),
+    "flows_caption": (
+        "Senders on the left, receivers on the right; each band as thick as its share of"
+        " the referrals. The table below gives the figures.",
+        "អ្នកបញ្ជូននៅខាងឆ្វេង អ្នកទទួលនៅខាងស្ដាំ។ ខ្សែនីមួយៗក្រាស់តាមចំណែកនៃការបញ្ជូន។ តារាងខាងក្រោមផ្ដល់តួលេខ។",
+    ),
+    "flows_from": ("Referred by", "បញ្ជូនដោយ"),
+    "flows_to": ("Referred to", "បញ្ជូនទៅ"),
+    "flows_median": ("Median time to first contact", "រយៈពេលមេដ្យានដល់ការជួបលើកដំបូង"),
     "all_providers": ("All providers", "អ្នកផ្ដល់សេវាទាំងអស់"),
     "monthly_report": (
         "Monthly network-meeting report",
