@@ -211,6 +211,12 @@ def delays(
     )
 
 
+def handoffs(caller: Caller, scope: AuditScope) -> list[HopFact]:
+    """The facts of referrals made in the scope's period (for the network picture,
+    which groups them its own way)."""
+    return _Read(caller, scope).made()
+
+
 def journeys(caller: Caller, scope: AuditScope) -> JourneyReport:
     """Time from referral to each step, medians comparable across the steps: the
     dashboard's chart."""
