@@ -37,7 +37,7 @@
       var d = "M" + p.x + "," + p.y + " C" + (p.x + bow) + "," + (p.y + dy / 3) + " " + (q.x + bow) + "," + (q.y - dy / 3) + " " + q.x + "," + q.y;
       var band = row.dataset.band || "none";
       var cls = "l l-" + band + (row.dataset.slow ? " l-slow" : "") + (row.dataset.unplanned ? " l-unplanned" : "");
-      var link = el("a", { href: row.querySelector("a").getAttribute("href"), "class": "edge", "data-source": row.dataset.source, "data-target": row.dataset.target });
+      var link = el("a", { href: row.querySelector("a").getAttribute("href"), tabindex: "-1", "class": "edge", "data-source": row.dataset.source, "data-target": row.dataset.target });
       link.appendChild(el("path", { d: d, "class": cls, "marker-end": "url(#a-" + band + ")" }));
       link.appendChild(el("path", { d: d, "class": "hit" }));
       if (row.dataset.slow) {
