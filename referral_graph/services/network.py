@@ -145,6 +145,7 @@ def _edge(
     stats = steps_of([measure(f, now) for f in facts])
     chosen = stats[step]
     share = chosen.share_within
+    slow = share is not None and share < SLOW_SHARE
     return Edge(
         source=pair[0],
         target=pair[1],
@@ -152,8 +153,9 @@ def _edge(
         pathway=bool(services),
         referrals=len(facts),
         median_hours=chosen.median_hours,
-        band=band(chosen.median_hours, step),
-        slow=share is not None and share < SLOW_SHARE,
+        # a slow link is red even when no step happened yet to give it a median
+        band="late" if slow else band(chosen.median_hours, step),
+        slow=slow,
         steps=stats,
         waiting=_waiting(facts, now),
     )
@@ -179,9 +181,9 @@ def area_network(
     ids = {p.id for p in providers}
     services: dict[tuple[str, str], set[str]] = defaultdict(set)
     for w in pathways:
-        if w.from_provider_id in ids and w.to_provider_id in ids:
-            if service is None or w.service.value == service:
-                services[(w.from_provider_id, w.to_provider_id)].add(w.service.value)
+        joins = w.from_provider_id in ids and w.to_provider_id in ids
+        if joins and (service is None or w.service.value == service):
+            services[(w.from_provider_id, w.to_provider_id)].add(w.service.value)
     facts: dict[tuple[str, str], list[HopFact]] = defaultdict(list)
     received: dict[str, list[HopFact]] = defaultdict(list)
     for f in audit.handoffs(caller, audit.scope(caller, area, tz=tz)):

@@ -21,12 +21,13 @@ WIDE = {"width": 1280, "height": 900}
 BUDGET = 100_000
 
 OVERLAPS = """(sel) => {
-    const boxes = Array.from(document.querySelectorAll(sel)).map(e => e.getBoundingClientRect());
+    const boxes = Array.from(document.querySelectorAll(sel))
+        .map(e => e.getBoundingClientRect());
     const bad = [];
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i], b = boxes[j];
-        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
-            bad.push([i, j]);
+        const across = a.left < b.right - 0.5 && b.left < a.right - 0.5;
+        if (across && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) bad.push([i, j]);
     }
     return bad;
 }"""
@@ -63,7 +64,8 @@ def test_network_picture_by_geography(phones: Callable[..., Phone], lang: str, w
     # every commune box lies inside its district's box
     outside = page.evaluate(
         """() => Array.from(document.querySelectorAll('section.net-commune')).filter(c => {
-            const a = c.getBoundingClientRect(), d = c.closest('section.net-district').getBoundingClientRect();
+            const a = c.getBoundingClientRect();
+            const d = c.closest('section.net-district').getBoundingClientRect();
             return a.left < d.left || a.right > d.right || a.top < d.top || a.bottom > d.bottom;
         }).length"""
     )
@@ -74,7 +76,8 @@ def test_network_picture_by_geography(phones: Callable[..., Phone], lang: str, w
     assert len(set(labels)) == len(labels), "two providers look the same"
     clipped = page.evaluate(
         """() => Array.from(document.querySelectorAll('a.node .name'))
-            .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).length"""
+            .filter(e => e.scrollWidth > e.clientWidth + 1
+                || e.scrollHeight > e.clientHeight + 1).length"""
     )
     assert clipped == 0
     # the links are drawn between the dots; the slow one and the bottleneck stand out
@@ -173,7 +176,9 @@ def test_dashboard_pictures_on_a_phone(phones: Callable[..., Phone], lang: str) 
         assert bars == sorted(bars)
     body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     for sel in (".j-step", ".j-value", ".j-name", ".f-name"):
-        size = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{sel}')).fontSize)")
+        size = page.evaluate(
+            f"parseFloat(getComputedStyle(document.querySelector('{sel}')).fontSize)"
+        )
         assert size >= body, f"{sel} is {size} px"
     # the flow svg is drawn at its own size: its text is never scaled down
     scale = page.evaluate(
@@ -186,15 +191,18 @@ def test_dashboard_pictures_on_a_phone(phones: Callable[..., Phone], lang: str) 
     broken = page.evaluate(
         """() => {
             const out = [];
-            for (const th of document.querySelectorAll('table.steps thead th, table.flows-table thead th')) {
+            const heads = 'table.steps thead th, table.flows-table thead th';
+            for (const th of document.querySelectorAll(heads)) {
                 const text = th.firstChild; if (!text || text.nodeType !== 3) continue;
                 // words as the language has them (Khmer writes no spaces between words)
-                const words = new Intl.Segmenter(document.documentElement.lang, {granularity: 'word'});
+                const lang = document.documentElement.lang;
+                const words = new Intl.Segmenter(lang, {granularity: 'word'});
                 for (const w of words.segment(text.data)) {
                     if (!w.isWordLike) continue;
                     const r = document.createRange();
                     r.setStart(text, w.index); r.setEnd(text, w.index + w.segment.length);
-                    const lines = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
+                    const tops = Array.from(r.getClientRects()).map(x => Math.round(x.top));
+                    const lines = new Set(tops);
                     if (lines.size > 1) out.push(w.segment);
                 }
             }

@@ -34,6 +34,7 @@
       var p = centre(a, box), q = centre(b, box);
       var dx = q.x - p.x, dy = q.y - p.y;
       var bow = Math.abs(dx) < 40 ? -Math.min(120, 20 + Math.abs(dy) / 4) : 0;
+      bow = Math.max(bow, 12 - Math.min(p.x, q.x));  // never out of the picture's left edge
       var d = "M" + p.x + "," + p.y + " C" + (p.x + bow) + "," + (p.y + dy / 3) + " " + (q.x + bow) + "," + (q.y - dy / 3) + " " + q.x + "," + q.y;
       var band = row.dataset.band || "none";
       var cls = "l l-" + band + (row.dataset.slow ? " l-slow" : "") + (row.dataset.unplanned ? " l-unplanned" : "");
