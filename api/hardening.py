@@ -4,6 +4,9 @@ ASGI middleware)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import threading
 import time
 from typing import cast
@@ -13,6 +16,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.asgi import HttpMiddleware, Watched, send_problem
+
+#: The Content-Security-Policy, with room for the hashes of a page's own style sheets.
+POLICY = (
+    b"default-src 'self'; img-src 'self' data:; style-src 'self'%s; script-src 'self'; "
+    b"object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def styles_allowed(html: str) -> str:
+    """The policy for a self-contained printable page (the monthly report, a meeting
+    pack, downloaded as HTML): its own ``<style>`` elements, named by their SHA-256,
+    and nothing else inline."""
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+        for css in _STYLE.findall(html)
+    )
+    return (POLICY % hashes.encode()).decode()
+
 
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -24,11 +46,7 @@ HEADERS = [
     # htmx is told not to inject its indicator style, cytoscape finds its stylesheet
     # already linked; the docs page starts Swagger UI from a file): an injected
     # <script> or style attribute is not run.
-    (
-        b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        b"object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    ),
+    (b"content-security-policy", POLICY % b""),
     (b"cache-control", b"no-store"),
 ]
 

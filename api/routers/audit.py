@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import CallerDep, RuntimeDep
+from api.hardening import styles_allowed
 from api.responses import problems
 from referral_graph.audit.groups import GroupBy
 from referral_graph.audit.labels import Lang
@@ -180,4 +181,6 @@ def report(
     if fmt is ReportFormat.CSV:
         name = f"referral-report-{area}-{month}-{lang}.csv"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if fmt is ReportFormat.HTML:  # a page of its own: its style sheet inline, by hash
+        headers["content-security-policy"] = styles_allowed(body)
     return Response(body, media_type=_MEDIA[fmt], headers=headers)

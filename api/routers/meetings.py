@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CallerDep, PageDep, ReaderDep, RuntimeDep
+from api.hardening import styles_allowed
 from api.idempotency import IdempotencyDep
 from api.responses import problems
 from api.routers.audit import MinCellQuery, ReportFormat, cells
@@ -264,6 +265,8 @@ def pack(
         body = pack_html(found, lang)
     else:
         body = found.model_dump_json()
+    if fmt is ReportFormat.HTML:  # a page of its own: its style sheet inline, by hash
+        headers["content-security-policy"] = styles_allowed(body)
     return Response(body, media_type=_MEDIA[fmt], headers=headers)
 
 

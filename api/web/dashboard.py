@@ -9,13 +9,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.web.i18n import t
+from api.web.charts import flow_picture, journey_chart
+from api.web.i18n import month_text, t
 from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import page
 from api.web.session import Web, WebDep
-from api.web.views import delay_chart, urgency
-from referral_graph.audit.groups import GroupBy
-from referral_graph.audit.period import MONTH_PATTERN, month_of
+from api.web.views import urgency
+from referral_graph.audit.period import MONTH_PATTERN, month_of, month_period
 from referral_graph.audit.render import report_body, report_css, to_csv
 from referral_graph.audit.report import MonthlyReport
 from referral_graph.domain.errors import InvalidInput
@@ -46,20 +46,21 @@ def _due_rows(ctx: Web, items: list[DueHandoff]) -> list[dict[str, Any]]:
 
 
 @router.get("/dashboard", include_in_schema=False)
-def dashboard(ctx: WebDep) -> Response:
+def dashboard(ctx: WebDep, month: str = "") -> Response:
     ctx.allow("GET", "/api/v1/audit/overdue")
     due = due_handoffs(ctx.reader)
     area, now = due.area, ctx.now
     tz = ctx.runtime.settings.timezone
     reader = ctx.reader
-    delays = audit.delays(reader, audit.scope(reader, area, tz=tz), group_by=GroupBy.PROVIDER)
-    groups = delays.table.groups[:CHART_ROWS]
+    steps = audit.journeys(reader, audit.scope(reader, area, tz=tz))
     everyone = t("all_providers", ctx.lang)
-    rows = [(everyone, delays.overall)]
-    rows += [(g.label.in_lang(ctx.lang), g.steps) for g in groups]
-    total = sum(g.referrals for g in delays.table.groups)
-    table_rows = [(everyone, total, delays.overall)]
-    table_rows += [(g.label.in_lang(ctx.lang), g.referrals, g.steps) for g in groups]
+    rows = [(everyone, steps.overall)]
+    rows += [(steps.labels[j.key].in_lang(ctx.lang), j) for j in steps.providers[:CHART_ROWS]]
+    month = month.strip() or month_of(now, tz)
+    period = month_period(month, tz)
+    flows = audit.flow_report(
+        reader, audit.scope(reader, area, since=period.since, until=period.until, tz=tz)
+    ).flows
     ctx.log_read("/app/dashboard", None)
     own = ctx.principal.area_code or NATIONAL
     return page(
@@ -70,8 +71,12 @@ def dashboard(ctx: WebDep) -> Response:
         area_label=area_name(area, ctx.lang),
         overdue=_due_rows(ctx, due.overdue),
         due_soon=_due_rows(ctx, due.due_soon),
-        table_rows=table_rows,
-        chart=delay_chart(rows, ctx.lang),
+        table_rows=rows,
+        chart=journey_chart(rows, ctx.lang),
+        flows=flows,
+        flow_picture=flow_picture(flows, ctx.lang),
+        flow_month=month,
+        flow_month_text=month_text(month, ctx.lang),
         report_area="" if own == NATIONAL else own,
         report_month=month_of(now, tz),
     )
@@ -88,11 +93,23 @@ def report(ctx: WebDep, area: str = "", month: str = "", min_cell: str = "") -> 
         "report_page.html",
         principal=ctx.principal,
         title="report_title",
-        css=report_css(),
         body=report_body(found, ctx.lang),
         csv_href=f"{ctx.base}/report.csv?area={area}&month={month}&min_cell={found.min_cell}",
         back_href=f"{ctx.base}/dashboard",
     )
+
+
+@router.get("/report.css", include_in_schema=False)
+def report_style() -> Response:
+    """The report's own style sheet, for the report page (no inline style: the CSP)."""
+    return style_sheet(report_css())
+
+
+def style_sheet(css: str) -> Response:
+    """A style sheet the app makes from a package's template, cached like /static (the
+    pages ask for it with the app's version)."""
+    headers = {"cache-control": "public, max-age=31536000, immutable"}
+    return Response(str(css), media_type="text/css", headers=headers)
 
 
 @router.get("/report.csv", include_in_schema=False)

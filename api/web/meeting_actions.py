@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.web.auth import redirect
-from api.web.dashboard import cells_asked
+from api.web.dashboard import cells_asked, style_sheet
 from api.web.forms import any_day, field_of
 from api.web.i18n import day_of
 from api.web.meetings import meeting_page
@@ -219,6 +219,12 @@ def _pack(ctx: Web, meeting_id: str, month: str, min_cell: str) -> MeetingPack:
     return found
 
 
+@router.get("/pack.css", include_in_schema=False)
+def pack_style() -> Response:
+    """The pack's own style sheet (with the report's), for the pack page."""
+    return style_sheet(pack_css())
+
+
 @router.get("/meetings/{meeting_id}/pack", include_in_schema=False)
 def pack_page(ctx: WebDep, meeting_id: str, month: str = "", min_cell: str = "") -> Response:
     """The meeting pack in the app's frame; printed, the frame falls away."""
@@ -228,7 +234,6 @@ def pack_page(ctx: WebDep, meeting_id: str, month: str = "", min_cell: str = "")
         "pack_page.html",
         principal=ctx.principal,
         title="mt_pack",
-        css=pack_css(),
         body=pack_body(found, ctx.lang),
         back_href=f"{ctx.base}/meetings/{meeting_id}",
         csv_href=f"{ctx.base}/meetings/{meeting_id}/pack.csv?month={found.report.month}"

@@ -1,29 +1,39 @@
-"""A coordinator's view of the network in their area: the providers located there and the
-pathways among them drawn as a graph (Cytoscape.js, vendored), each edge coloured by the
-median time its handoffs take; and the coverage gaps by commune.
+"""A coordinator's view of the network in their area: the providers located there,
+grouped by district and commune (``network_picture.py``), the pathways among them with
+the time their handoffs take, slow links and bottleneck providers marked; a page of
+details for each provider and each link; and the coverage gaps by commune.
 
-The graph's data comes from a JSON endpoint of the web app, authorised exactly as the
-page; the page also lists every edge in a table, which is all a browser without
-JavaScript shows.
+Everything is in the HTML: the groups, the table of links (which the page's small
+script also draws as lines over the groups), the filters (query parameters). The JSON
+endpoint stays for other clients, authorised exactly as the page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from api.web.coverage_view import KEY_SERVICES, coverage_view
 from api.web.i18n import Lang, duration, label, t
+from api.web.network_picture import by_geography
 from api.web.places import AREA, PROGRAMME_PROVINCES, area_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep
-from referral_graph.domain.areas import check_report_area
-from referral_graph.domain.errors import InvalidInput
+from referral_graph.domain.areas import check_report_area, gazetteer
+from referral_graph.domain.errors import InvalidInput, NotFound
 from referral_graph.domain.sla import Window
+from referral_graph.domain.vocabulary import AreaLevel, Service
 from referral_graph.security.policy import coordinator_area
-from referral_graph.services.network import BANDS, Network, area_network
+from referral_graph.services.network import (
+    BANDS,
+    BOTTLENECK_OVERDUE,
+    Network,
+    area_network,
+)
 
 router = APIRouter()
 
@@ -46,8 +56,49 @@ def _step(text: str) -> Window:
         return Window.ACKNOWLEDGE
 
 
-def network(ctx: Web, area: str, step: Window) -> Network:
-    return area_network(ctx.reader, area, step, ctx.runtime.settings.timezone)
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the network page was asked to show, checked."""
+
+    area: str
+    step: Window
+    service: str | None
+    district: str | None
+
+    def query(self, **more: str) -> str:
+        """The filters as a query string, to keep them on links to details."""
+        pairs = {"area": self.area, "step": self.step.value, **more}
+        if self.service:
+            pairs["service"] = self.service
+        if self.district:
+            pairs["district"] = self.district
+        return urlencode(pairs)
+
+
+def _districts(area: str) -> list[str]:
+    return sorted(a.code for a in gazetteer().within(area, AreaLevel.DISTRICT))
+
+
+def _filters(ctx: Web, area: str, step: str, service: str, district: str) -> Filters:
+    where = _area(ctx, area)
+    service = service.strip()
+    if service and service not in {s.value for s in Service}:
+        raise InvalidInput("Not a known service.", field="service")
+    district = district.strip()
+    if district and district not in _districts(where):
+        raise InvalidInput("Not a district of the area.", field="district")
+    return Filters(where, _step(step), service or None, district or None)
+
+
+def network(ctx: Web, f: Filters) -> Network:
+    return area_network(
+        ctx.reader,
+        f.area,
+        f.step,
+        ctx.runtime.settings.timezone,
+        service=f.service,
+        district=f.district,
+    )
 
 
 def _as_json(found: Network, tr: Tr) -> dict[str, Any]:
@@ -57,7 +108,13 @@ def _as_json(found: Network, tr: Tr) -> dict[str, Any]:
         "step": found.step.value,
         "truncated": found.truncated,
         "nodes": [
-            {"id": p.id, "label": tr.name(p), "kind": p.kind.value, "active": p.active}
+            {
+                "id": p.id,
+                "label": tr.name(p),
+                "kind": p.kind.value,
+                "active": p.active,
+                "bottleneck": found.loads[p.id].bottleneck,
+            }
             for p in found.providers
         ],
         "edges": [
@@ -71,6 +128,7 @@ def _as_json(found: Network, tr: Tr) -> dict[str, Any]:
                 "median_hours": e.median_hours,
                 "median": None if e.median_hours is None else duration(e.median_hours * 3600, lang),
                 "band": e.band,
+                "slow": e.slow,
             }
             for e in found.edges
         ],
@@ -79,34 +137,117 @@ def _as_json(found: Network, tr: Tr) -> dict[str, Any]:
 
 
 @router.get("/network", include_in_schema=False)
-def network_page(ctx: WebDep, area: str = "", step: str = "") -> Response:
+def network_page(
+    ctx: WebDep, area: str = "", step: str = "", service: str = "", district: str = ""
+) -> Response:
     ctx.allow("GET", "/api/v1/audit/delays")
-    where = _area(ctx, area)
-    found = network(ctx, where, _step(step))
+    f = _filters(ctx, area, step, service, district)
+    found = network(ctx, f)
     names = {p.id: p for p in found.providers}
     return page(
         ctx.request,
         "network.html",
         principal=ctx.principal,
         title="nav_network",
-        area=where,
-        area_label=area_name(where, ctx.lang),
+        area=f.area,
+        area_label=area_name(f.area, ctx.lang),
         network=found,
+        filters=f,
+        groups=by_geography(found, ctx.lang),
         names=names,
         steps=[w.value for w in BANDS],
         bands=BANDS[found.step],
-        data_url=f"{ctx.base}/network/data?area={where}&step={found.step.value}",
+        services=sorted(s.value for s in Service),
+        districts=[(c, area_name(c, ctx.lang)) for c in _districts(f.area)],
+        bottleneck_overdue=BOTTLENECK_OVERDUE,
+        slow=sum(e.slow for e in found.edges),
+        bottlenecks=sum(load.bottleneck for load in found.loads.values()),
     )
 
 
 @router.get("/network/data", include_in_schema=False)
-def network_data(ctx: WebDep, area: str = "", step: str = "") -> Response:
-    """The graph of the network page as JSON (the same rule and area as the page)."""
+def network_data(
+    ctx: WebDep, area: str = "", step: str = "", service: str = "", district: str = ""
+) -> Response:
+    """The network of the page as JSON (the same rule, area and filters as the page)."""
     ctx.allow("GET", "/api/v1/audit/delays")
-    where = _area(ctx, area)
-    found = network(ctx, where, _step(step))
+    found = network(ctx, _filters(ctx, area, step, service, district))
     tr = Tr(ctx.lang, ctx.runtime.settings.timezone)
     return JSONResponse(_as_json(found, tr))
+
+
+def _details(ctx: Web, template: str, panel: str, **values: Any) -> Response:
+    """A details page, or only its content for the page's panel (``panel=1``)."""
+    return page(
+        ctx.request,
+        template,
+        principal=ctx.principal,
+        title="network_details",
+        panel=panel == "1",
+        **values,
+    )
+
+
+@router.get("/network/provider/{provider_id}", include_in_schema=False)
+def provider_details(
+    ctx: WebDep,
+    provider_id: str,
+    area: str = "",
+    step: str = "",
+    service: str = "",
+    district: str = "",
+    panel: str = "",
+) -> Response:
+    """One provider of the picture: what waits there, its links both ways and their
+    delays (404 for a provider not in the coordinator's picture)."""
+    ctx.allow("GET", "/api/v1/audit/delays")
+    f = _filters(ctx, area, step, service, district)
+    found = network(ctx, f)
+    provider = found.provider(provider_id)
+    if provider is None:
+        raise NotFound("provider", provider_id)
+    return _details(
+        ctx,
+        "network_provider.html",
+        panel,
+        provider=provider,
+        load=found.loads[provider.id],
+        out=[e for e in found.edges if e.source == provider.id],
+        into=[e for e in found.edges if e.target == provider.id],
+        names={p.id: p for p in found.providers},
+        filters=f,
+        back=f.query(),
+    )
+
+
+@router.get("/network/link", include_in_schema=False)
+def link_details(
+    ctx: WebDep,
+    source: str = "",
+    target: str = "",
+    area: str = "",
+    step: str = "",
+    service: str = "",
+    district: str = "",
+    panel: str = "",
+) -> Response:
+    """One link of the picture: its pathways, each step's delays, what is open on it."""
+    ctx.allow("GET", "/api/v1/audit/delays")
+    f = _filters(ctx, area, step, service, district)
+    found = network(ctx, f)
+    edge = found.edge(source, target)
+    if edge is None:
+        raise NotFound("link", f"{source}>{target}")
+    return _details(
+        ctx,
+        "network_link.html",
+        panel,
+        edge=edge,
+        steps=[w.value for w in BANDS],
+        names={p.id: p for p in found.providers},
+        filters=f,
+        back=f.query(),
+    )
 
 
 @router.get("/coverage", include_in_schema=False)

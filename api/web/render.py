@@ -32,7 +32,7 @@ ASSETS = (
     "vendor/htmx/htmx.min.js",
     "web/network.css",
     "web/network.js",
-    "vendor/cytoscape/cytoscape.min.js",
+    "web/pictures.css",
 )
 
 

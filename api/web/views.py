@@ -8,10 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from api.web import i18n
 from api.web.i18n import Lang
-from referral_graph.audit.delays import STEPS as MEASURED_WINDOWS
-from referral_graph.audit.delays import StepStats
 from referral_graph.domain.lifecycle import Party, ReferralStatus, allowed_next
 from referral_graph.domain.models import Case, Provider, Referral
 from referral_graph.domain.paths import hop_of
@@ -186,100 +183,6 @@ def reason_text(reason: Reason, lang: Lang, khmer_names: Mapping[str, str]) -> s
         return entry[1].format(**values)
     except (KeyError, IndexError, ValueError):
         return reason.km
-
-
-# --- the delay chart ------------------------------------------------------------------
-CHART_WIDTH = 340
-BAR_ROOM = 250
-BAR_HEIGHT = 12
-BAR_GAP = 3
-LABEL_HEIGHT = 18
-GROUP_GAP = 12
-LEGEND_HEIGHT = 24
-
-
-@dataclass(frozen=True, slots=True)
-class ChartBar:
-    x: float
-    y: float
-    width: float
-    step: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChartLabel:
-    y: float
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChartLegend:
-    x: float
-    step: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    width: int
-    height: int
-    bar_height: int
-    bars: list[ChartBar] = field(default_factory=list)
-    labels: list[ChartLabel] = field(default_factory=list)
-    legend: list[ChartLegend] = field(default_factory=list)
-    legend_y: float = 0.0
-
-
-def _short(text: str, room: int = 44) -> str:
-    return text if len(text) <= room else text[: room - 1] + "…"
-
-
-def delay_chart(rows: Sequence[tuple[str, Mapping[Window, StepStats]]], lang: Lang) -> Chart | None:
-    """Median hours of each step per row, one bar each, stacked for a narrow screen
-    (the name above its bars); None when nothing was measured."""
-    medians = [
-        s.median_hours for _, steps in rows for s in steps.values() if s.median_hours is not None
-    ]
-    if not medians:
-        return None
-    scale = max(max(medians), 1e-9)
-    bars: list[ChartBar] = []
-    labels: list[ChartLabel] = []
-    y = 0.0
-    for text, steps in rows:
-        if not any(s.median_hours is not None for s in steps.values()):
-            continue
-        labels.append(ChartLabel(y=y + 13, text=_short(text)))
-        y += LABEL_HEIGHT
-        for window in MEASURED_WINDOWS:
-            stats = steps.get(window)
-            value = None if stats is None else stats.median_hours
-            if value is not None:
-                bars.append(
-                    ChartBar(
-                        x=0,
-                        y=y,
-                        width=max(BAR_ROOM * value / scale, 1.5),
-                        step=window.value,
-                        text=i18n.duration(value * 3600, lang),
-                    )
-                )
-            y += BAR_HEIGHT + BAR_GAP
-        y += GROUP_GAP
-    legend = [
-        ChartLegend(x=i * 114, step=w.value, text=i18n.t(f"legend_{w.value}", lang))
-        for i, w in enumerate(MEASURED_WINDOWS)
-    ]
-    return Chart(
-        width=CHART_WIDTH,
-        height=int(y + LEGEND_HEIGHT),
-        bar_height=BAR_HEIGHT,
-        bars=bars,
-        labels=labels,
-        legend=legend,
-        legend_y=y,
-    )
 
 
 def case_fields(case: Case) -> dict[str, object]:

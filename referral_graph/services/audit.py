@@ -20,7 +20,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from referral_graph.audit.delays import DelayTable, StepStats, delay_table, measure, steps_of
-from referral_graph.audit.groups import GroupBy, Label, ProviderNames
+from referral_graph.audit.flows import Flow, flows
+from referral_graph.audit.groups import GroupBy, Label, ProviderNames, label_of
+from referral_graph.audit.journey import Journey, journey, journeys_by_receiver
 from referral_graph.audit.measures import Measures, TimeToHelp, network_measures, time_to_help
 from referral_graph.audit.patterns import Bottleneck, Declines, Loops, bottlenecks, declines, loops
 from referral_graph.audit.period import REPORT_TZ, Period, as_utc, month_period, zone
@@ -84,6 +86,19 @@ class DeclineReport(Scope):
 
 class MeasureReport(Scope):
     measures: Measures
+
+
+class JourneyReport(Scope):
+    """Every step's median over one set of referrals (see :mod:`~referral_graph.audit.journey`),
+    overall and per receiving provider (largest first), with the providers' names."""
+
+    overall: Journey
+    providers: list[Journey]
+    labels: dict[str, Label]
+
+
+class FlowReport(Scope):
+    flows: list[Flow]
 
 
 # --- what a figure covers ---------------------------------------------------------------
@@ -205,6 +220,36 @@ def delays(
             read.facts, scope.period, professional_only=True, min_cell=min_cell
         ),
     )
+
+
+def handoffs(caller: Caller, scope: AuditScope) -> list[HopFact]:
+    """The facts of referrals made in the scope's period (for the network picture,
+    which groups them its own way)."""
+    return _Read(caller, scope).made()
+
+
+def journeys(caller: Caller, scope: AuditScope) -> JourneyReport:
+    """Time from referral to each step, medians comparable across the steps: the
+    dashboard's chart."""
+    read = _Read(caller, scope)
+    made, now = read.made(), caller.now
+    per_provider = journeys_by_receiver(made, now)
+    return JourneyReport(
+        **read.covered(),
+        overall=journey("", made, now),
+        providers=per_provider,
+        labels={j.key: label_of(GroupBy.PROVIDER, j.key, read.names) for j in per_provider},
+    )
+
+
+def flow_report(caller: Caller, scope: AuditScope) -> FlowReport:
+    """Referrals made in the period by kind of sender and of receiver."""
+    read = _Read(caller, scope)
+    made = read.made()
+    ids = sorted({f.from_provider_id for f in made} | {f.to_provider_id for f in made})
+    providers = caller.store.read(lambda tx: tx.get_providers(ids))
+    kinds = {pid: p.kind.value for pid, p in providers.items()}
+    return FlowReport(**read.covered(), flows=flows(made, kinds))
 
 
 def bottleneck_report(

@@ -33,6 +33,7 @@ from seed.seeding import seed_programme
 PASSWORD = "e2e-password-1"
 CCWC, HEALTH_CENTRE, COUNSELLOR = "ccwc-170101", "hc-170101", "tpo-counsellor-17-1"
 VILLAGE = "17010101"
+SLOW_RECEIVER = "hc-170102"
 
 #: username → (role, provider, area)
 USERS: dict[str, tuple[Role, str | None, str | None]] = {
@@ -118,6 +119,11 @@ def _history(runtime: Runtime, clock: ShiftableClock) -> None:
     # Overdue: a high-risk handoff nobody acknowledged for 30 hours (deadline 4 h).
     late = open_case(30 * hours, RiskLevel.HIGH, {Service.COUNSELLING})
     refer(late, 30 * hours, HEALTH_CENTRE, Service.COUNSELLING)
+    # A slow link and a bottleneck for the network picture: two high-risk handoffs to
+    # Doun Paeng health centre nobody acknowledged (26 and 28 hours, deadline 4 h).
+    for ago in (28, 26):
+        stuck = open_case(ago * hours, RiskLevel.HIGH, {Service.MEDICAL_CARE})
+        refer(stuck, ago * hours, SLOW_RECEIVER, Service.MEDICAL_CARE)
     # Due soon: an emergency referred 45 minutes ago (acknowledge within 1 h).
     soon = open_case(45 * timedelta(minutes=1), RiskLevel.EMERGENCY, {Service.POST_RAPE_CARE})
     refer(soon, 45 * timedelta(minutes=1), HEALTH_CENTRE, Service.POST_RAPE_CARE)

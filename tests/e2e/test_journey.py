@@ -193,7 +193,7 @@ def test_journey(phones: Callable[..., Phone], lang: str) -> None:
     overdue = coord.page.locator("#overdue-h + ol li.item")
     assert overdue.count() >= 1
     assert coord.page.locator("#overdue-h + ol li.item.u-overdue").count() == overdue.count()
-    assert coord.page.locator("figure.chart svg rect").count() >= 3
+    assert coord.page.locator("figure.journey .j-bar").count() >= 3
     assert coord.page.locator("table.delays tbody tr").count() >= 2
     coord.check("dashboard")
     save_for_docs(coord, "dashboard")

@@ -259,8 +259,9 @@ def test_coordinator_sees_the_network_of_their_area(anon: TestClient) -> None:
     r = anon.get("/app/network")
     assert r.status_code == 200
     assert 'id="network-graph"' in r.text
-    assert "/static/vendor/cytoscape/cytoscape.min.js" in r.text
+    assert "cytoscape" not in r.text  # drawn from the page itself: no graph library
     assert '<table class="edges">' in r.text
+    assert 'class="net-district"' in r.text and 'class="net-commune"' in r.text
     data = anon.get("/app/network/data", params={"area": "17"}).json()
     ids = {n["id"] for n in data["nodes"]}
     assert "ccwc-170101" in ids
@@ -277,6 +278,54 @@ def test_coordinator_sees_the_network_of_their_area(anon: TestClient) -> None:
     later = anon.get("/app/network/data", params={"area": "17", "step": "first_contact"}).json()
     first = next(e for e in later["edges"] if e["id"] == measured[0]["id"])
     assert first["median_hours"] == pytest.approx(20.0, abs=0.01)
+
+
+def test_the_network_filters_by_district_and_service(anon: TestClient) -> None:
+    sign_in(anon, "e2e-coord")
+    whole = anon.get("/app/network/data", params={"area": "17"}).json()
+    one = anon.get("/app/network/data", params={"area": "17", "district": "1701"}).json()
+    assert 0 < len(one["nodes"]) < len(whole["nodes"])
+    ids = {n["id"] for n in one["nodes"]}
+    assert {"ccwc-170101", "rh-1701", "police-1701"} <= ids
+    assert not ids & {"ccwc-170201", "prh-17", "dosvy-1702"}
+    r = anon.get("/app/network", params={"area": "17", "district": "1701"})
+    assert r.status_code == 200
+    assert 'data-area="1702"' not in r.text and 'data-area="1701"' in r.text
+    pfa = anon.get(
+        "/app/network/data", params={"area": "17", "service": "psychological_first_aid"}
+    ).json()
+    assert pfa["edges"] and len(pfa["edges"]) < len(whole["edges"])
+    assert all(len(e["services"]) == 1 for e in pfa["edges"] if e["pathway"])
+    assert len({e["services"][0] for e in pfa["edges"] if e["pathway"]}) == 1
+    bad = anon.get("/app/network", params={"area": "17", "service": "magic"})
+    assert bad.status_code == 422
+    assert anon.get("/app/network", params={"area": "17", "district": "1601"}).status_code == 422
+
+
+def test_a_provider_and_a_link_have_their_details(anon: TestClient) -> None:
+    sign_in(anon, "e2e-coord")
+    r = anon.get(f"/app/network/provider/{HEALTH_CENTRE}", params={"area": "17"})
+    assert r.status_code == 200
+    assert "Char Chhuk Health Centre" in r.text
+    assert "Open handoffs" in r.text and "Refers to" in r.text
+    assert 'class="menu"' in r.text  # a whole page without JavaScript
+    panel = anon.get(f"/app/network/provider/{HEALTH_CENTRE}", params={"area": "17", "panel": "1"})
+    assert panel.status_code == 200
+    assert "<html" not in panel.text and "Open handoffs" in panel.text
+    link = anon.get(
+        "/app/network/link",
+        params={"area": "17", "source": "ccwc-170101", "target": HEALTH_CENTRE},
+    )
+    assert link.status_code == 200
+    assert "Within the deadline" in link.text
+    # the seeded hop: acknowledged after 2 h, first contact after 20 h
+    assert "2 h" in link.text and "20 h" in link.text
+    assert anon.get("/app/network/provider/hc-160201", params={"area": "17"}).status_code == 404
+    gone = anon.get("/app/network/link", params={"area": "17", "source": "x", "target": "y"})
+    assert gone.status_code == 404
+    anon.get("/app/lang/km")
+    km = anon.get(f"/app/network/provider/{HEALTH_CENTRE}", params={"area": "17"})
+    assert "មណ្ឌលសុខភាពចារឈូក" in km.text and "ការបញ្ជូនកំពុងរង់ចាំ" in km.text
 
 
 def test_a_coordinator_outside_their_area_is_refused(anon: TestClient) -> None:

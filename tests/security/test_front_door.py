@@ -5,6 +5,8 @@ only from configured proxies."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,6 +73,34 @@ def test_no_template_has_an_inline_script_handler_or_style() -> None:
         ):
             found += [f"{template.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
     assert not found, found
+
+
+def test_a_printable_page_may_run_only_its_own_style_sheet(store: SqliteStore) -> None:
+    """The report downloaded as HTML is a page of its own: its CSP names its <style> by
+    SHA-256, so it prints styled, and still allows no other inline style or script."""
+    create_user(
+        Caller.system(store, FakeClock()()),
+        NewUser(username="coord", password=PASSWORD, role=Role.COORDINATOR, area_code="17"),
+    )
+    with client_for(store) as client:
+        token = client.post(
+            "/api/v1/auth/token", data={"username": "coord", "password": PASSWORD}
+        ).json()["access_token"]
+        r = client.get(
+            "/api/v1/audit/report?area=17&month=2026-03&format=html",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert r.status_code == 200, r.text
+        styles = re.findall(r"<style>(.*?)</style>", r.text, re.S)
+        assert styles
+        policy = r.headers["content-security-policy"]
+        wanted = [
+            "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+            for css in styles
+        ]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["style-src"] == " ".join(["'self'", *wanted])
+        assert directives["script-src"] == "'self'" and "unsafe-inline" not in policy
 
 
 # --- allowed hosts -------------------------------------------------------------------------

@@ -14,9 +14,33 @@ NETWORK: dict[str, tuple[str, str]] = {
     "waiting_on": ("waiting on {name}", "កំពុងរង់ចាំ {name}"),
     "delays": ("Time taken at each step, last 90 days", "រយៈពេលនៃជំហាននីមួយៗ ៩០ ថ្ងៃចុងក្រោយ"),
     "delays_note": (
-        "Median time from the moment of referral; below it, the share within the deadline.",
-        "រយៈពេលមេដ្យានគិតពីពេលបញ្ជូន។ នៅខាងក្រោម៖ ភាគរយដែលទាន់កាលកំណត់។",
+        "Median time from the moment of referral to each step, over the referrals that"
+        " reached first contact, so that the three steps can be compared; below it, the"
+        " share of all referrals that met the step's deadline.",
+        "រយៈពេលមេដ្យានគិតពីពេលបញ្ជូនដល់ជំហាននីមួយៗ លើការបញ្ជូនដែលបានដល់ការជួបលើកដំបូង"
+        " ដើម្បីអាចប្រៀបធៀបជំហានទាំងបីបាន។ នៅខាងក្រោម៖ ភាគរយនៃការបញ្ជូនទាំងអស់ដែលទាន់"
+        "កាលកំណត់នៃជំហាននោះ។",
     ),
+    "chart_reached": (
+        "({n} of {of} reached first contact)",
+        "({n} ក្នុងចំណោម {of} បានដល់ការជួបលើកដំបូង)",
+    ),
+    "chart_reached_short": ("{n} reached first contact", "{n} បានដល់ការជួបលើកដំបូង"),
+    "flows_title": ("Who refers to whom, {month}", "អ្នកណាបញ្ជូនទៅអ្នកណា {month}"),
+    "flows_note": (
+        "Referrals made this month in the area, by kind of provider, with the median time"
+        " from referral to first contact.",
+        "ការបញ្ជូនដែលបានធ្វើក្នុងខែនេះនៅក្នុងតំបន់ តាមប្រភេទអ្នកផ្ដល់សេវា"
+        " ជាមួយរយៈពេលមេដ្យានគិតពីពេលបញ្ជូនដល់ការជួបលើកដំបូង។",
+    ),
+    "flows_caption": (
+        "Senders on the left, receivers on the right; each band as thick as its share of"
+        " the referrals. The table below gives the figures.",
+        "អ្នកបញ្ជូននៅខាងឆ្វេង អ្នកទទួលនៅខាងស្ដាំ។ ខ្សែនីមួយៗក្រាស់តាមចំណែកនៃការបញ្ជូន។ តារាងខាងក្រោមផ្ដល់តួលេខ។",
+    ),
+    "flows_from": ("Referred by", "បញ្ជូនដោយ"),
+    "flows_to": ("Referred to", "បញ្ជូនទៅ"),
+    "flows_median": ("Median time to first contact", "រយៈពេលមេដ្យានដល់ការជួបលើកដំបូង"),
     "all_providers": ("All providers", "អ្នកផ្ដល់សេវាទាំងអស់"),
     "monthly_report": (
         "Monthly network-meeting report",
@@ -124,13 +148,56 @@ NETWORK: dict[str, tuple[str, str]] = {
     "nav_coverage": ("Coverage", "ការគ្របដណ្ដប់សេវា"),
     "network_title": ("Network in {area}", "បណ្ដាញនៅ {area}"),
     "network_intro": (
-        "Providers located in the area and the pathways among them, coloured by the median"
-        " time of the chosen step (last 90 days). Dashed: referrals made without an agreed"
-        " pathway.",
-        "អ្នកផ្ដល់សេវាដែលស្ថិតនៅក្នុងតំបន់ និងផ្លូវបញ្ជូនរវាងពួកគេ ដាក់ពណ៌តាមរយៈពេលមេដ្យាន"
-        "នៃជំហានដែលបានជ្រើសរើស (៩០ ថ្ងៃចុងក្រោយ)។ ខ្សែដាច់ៗ៖ ការបញ្ជូនដែលគ្មានផ្លូវបញ្ជូន"
-        "បានព្រមព្រៀង។",
+        "Providers located in the area, grouped by district and commune, and the pathways"
+        " among them with the median time of the chosen step (last 90 days). Tap a provider"
+        " or a link for its details.",
+        "អ្នកផ្ដល់សេវាដែលស្ថិតនៅក្នុងតំបន់ ដាក់ជាក្រុមតាមស្រុក និងឃុំ/សង្កាត់ និងផ្លូវបញ្ជូនរវាងពួកគេ"
+        " ជាមួយរយៈពេលមេដ្យាននៃជំហានដែលបានជ្រើសរើស (៩០ ថ្ងៃចុងក្រោយ)។"
+        " ចុចលើអ្នកផ្ដល់សេវា ឬតំណភ្ជាប់ ដើម្បីមើលព័ត៌មានលម្អិត។",
     ),
+    "network_district": ("District", "ស្រុក"),
+    "network_all_districts": ("All districts", "គ្រប់ស្រុក"),
+    "network_service": ("Service", "សេវា"),
+    "network_all_services": ("All services", "គ្រប់សេវា"),
+    "network_summary": (
+        "{n} providers, {links} links; {slow} slow links, {bottlenecks} bottlenecks.",
+        "អ្នកផ្ដល់សេវា {n} តំណភ្ជាប់ {links}។ តំណភ្ជាប់យឺត {slow} ចំណុចកកស្ទះ {bottlenecks}។",
+    ),
+    "network_slow": ("Slow link", "តំណភ្ជាប់យឺត"),
+    "network_slow_key": (
+        "Slow link: the median handoff missed the step's deadline (thick line, marked !)",
+        "តំណភ្ជាប់យឺត៖ ការបញ្ជូនមេដ្យានហួសកាលកំណត់នៃជំហាន (ខ្សែក្រាស់ មានសញ្ញា !)",
+    ),
+    "network_slow_why": (
+        "fewer than half of its handoffs met the deadline to {step}.",
+        "ការបញ្ជូនតិចជាងពាក់កណ្ដាលបានទាន់កាលកំណត់នៃជំហាន {step}។",
+    ),
+    "network_bottleneck": ("Bottleneck", "ចំណុចកកស្ទះ"),
+    "network_bottleneck_key": (
+        "Bottleneck (▲): {n} or more open handoffs past their deadline, or as many open"
+        " as it can take in a week",
+        "ចំណុចកកស្ទះ (▲)៖ ការបញ្ជូនដែលកំពុងរង់ចាំហួសកាលកំណត់ចាប់ពី {n} ឡើងទៅ"
+        " ឬចំនួនកំពុងរង់ចាំស្មើនឹងចំនួនដែលអាចទទួលបានក្នុងមួយសប្ដាហ៍",
+    ),
+    "network_bottleneck_why": (
+        "handoffs pile up here: too many past their deadline, or as many waiting as it can"
+        " take in a week.",
+        "ការបញ្ជូនកកស្ទះនៅទីនេះ៖ ហួសកាលកំណត់ច្រើនពេក ឬចំនួនកំពុងរង់ចាំស្មើនឹងចំនួនដែលអាចទទួលបានក្នុងមួយសប្ដាហ៍។",
+    ),
+    "network_open_short": ("{n} open", "{n} កំពុងរង់ចាំ"),
+    "network_open": ("Open handoffs", "ការបញ្ជូនកំពុងរង់ចាំ"),
+    "network_overdue": ("Past their deadline", "ហួសកាលកំណត់"),
+    "network_overdue_n": ("{n} past deadline", "{n} ហួសកាលកំណត់"),
+    "network_capacity": (
+        "Children it can take per week",
+        "ចំនួនកុមារដែលអាចទទួលបានក្នុងមួយសប្ដាហ៍",
+    ),
+    "network_details": ("Network details", "ព័ត៌មានលម្អិតនៃបណ្ដាញ"),
+    "network_delay_of": ("Median time: to {step}.", "រយៈពេលមេដ្យាន៖ ដល់ជំហាន {step}។"),
+    "network_step_col": ("Step", "ជំហាន"),
+    "network_within": ("Within the deadline", "ទាន់កាលកំណត់"),
+    "network_back": ("Back to the network", "ត្រឡប់ទៅបណ្ដាញវិញ"),
+    "network_close": ("Close", "បិទ"),
     "network_step": ("Colour by the step", "ដាក់ពណ៌តាមជំហាន"),
     "network_legend": ("Colours", "ពណ៌"),
     "band_ok": ("Fast", "លឿន"),
@@ -141,15 +208,10 @@ NETWORK: dict[str, tuple[str, str]] = {
         "Only the first {n} providers are drawn.",
         "បង្ហាញតែអ្នកផ្ដល់សេវា {n} ដំបូងប៉ុណ្ណោះ។",
     ),
-    "network_graph_label": (
-        "Graph of {nodes} providers and {edges} links; the table below lists every link.",
-        "ក្រាហ្វនៃអ្នកផ្ដល់សេវា {nodes} និងតំណភ្ជាប់ {edges}។ តារាងខាងក្រោមរាយតំណភ្ជាប់ទាំងអស់។",
-    ),
     "network_edges": ("Links", "តំណភ្ជាប់"),
     "network_to": ("To", "ទៅ"),
     "network_median": ("Median time", "រយៈពេលមេដ្យាន"),
     "network_no_pathway": ("no agreed pathway", "គ្មានផ្លូវបញ្ជូនបានព្រមព្រៀង"),
-    "network_providers": ("{n} providers in the area.", "អ្នកផ្ដល់សេវា {n} នៅក្នុងតំបន់។"),
     "coverage_title": ("Coverage gaps in {area}", "ចន្លោះខ្វះខាតសេវានៅ {area}"),
     "coverage_intro": (
         "For each commune, how a child living there reaches each key service.",
