@@ -10,6 +10,7 @@ from api.responses import problems
 from api.schemas import Envelope
 from referral_graph.domain.reasons import STEP_REASONS, ClosureReason, reason_name
 from referral_graph.services import queue as work_queue
+from referral_graph.services import queue_intake  # noqa: F401 - registers its producer
 from referral_graph.services.queue import QueueItem
 
 router = APIRouter(prefix="/api/v1", tags=["queue"])

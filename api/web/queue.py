@@ -19,6 +19,7 @@ from referral_graph.domain.reasons import ClosureReason
 from referral_graph.domain.sla import PENDING_WINDOW
 from referral_graph.services.queue import QueueItem, QueueKind
 from referral_graph.services.queue import queue as queue_of
+from referral_graph.services.queue_intake import KIND as IDENTIFICATION
 
 router = APIRouter()
 
@@ -51,6 +52,8 @@ def _what(ctx: Web, item: QueueItem, provider: Provider | None) -> str:
         return t("what_to_answer", lang, name=name, step=awaited)
     if item.kind == QueueKind.UNMET_NEED and item.service is not None:
         return t("what_unmet_need", lang, service=label("service", item.service.value, lang))
+    if item.kind == IDENTIFICATION:
+        return t("what_identification", lang, name=name)
     if item.kind == QueueKind.FOLLOW_UP_DUE and item.follow_up_on is not None:
         return t("what_follow_up_due", lang, day=day_text(item.follow_up_on, lang))
     return ""

@@ -101,9 +101,13 @@ class QueueItem(BaseModel):
     """One child waiting on the holder, by case code: what happened, since when, and
     what to do next."""
 
-    kind: str = Field(description="One of QueueKind, or a kind a feature registered.")
-    case_id: str
-    case_code: str
+    kind: str = Field(
+        description="One of QueueKind, or a kind a feature registered (identification: a "
+        "child identified by someone else, waiting for the CCWC to accept as a case)."
+    )
+    case_id: str | None = Field(None, description="None for an identification not yet a case.")
+    case_code: str | None = None
+    identification_id: str | None = None
     risk: RiskLevel
     since: datetime = Field(description="Since when it has waited.")
     referral_id: str | None = None
@@ -237,7 +241,7 @@ def queue(caller: Caller, page: Page = Page(), *, today: date | None = None) -> 
         return [item for produce in producers() for item in produce(context)]
 
     items = caller.store.read(work)
-    items.sort(key=lambda i: (risk_rank(i.risk), not i.late, i.since, i.case_code))
+    items.sort(key=lambda i: (risk_rank(i.risk), not i.late, i.since, i.case_code or ""))
     return Listing(items[page.offset : page.offset + page.limit], len(items))
 
 

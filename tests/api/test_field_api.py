@@ -293,3 +293,33 @@ def test_the_monthly_report_counts_relayed_steps(field: Field) -> None:
         "coordinator", "GET", "/audit/report?area=1701&month=2026-03&format=html&lang=km"
     )
     assert "ជំហានដែលបានកត់ត្រាជំនួសអ្នកទទួល" in page.text
+
+
+def _identifications_in_queue(field: Field, who: str) -> list[dict[str, Any]]:
+    listing = field.call(who, "GET", "/queue").json()
+    return [i for i in listing["data"] if i["kind"] == "identification"]
+
+
+def test_an_identification_waits_in_the_ccwcs_queue_until_it_is_decided(field: Field) -> None:
+    """#17 and #18: the child a VHSG identified lands in the commune CCWC's work queue
+    (the coordinators' only once late) and leaves it when the CCWC accepts it."""
+    sent = field.call("vhsg", "POST", "/identifications", json=IDENTIFICATION).json()
+    (item,) = _identifications_in_queue(field, "ccwc")
+    assert (item["identification_id"], item["case_code"], item["risk"]) == (
+        sent["id"],
+        None,
+        "emergency",
+    )
+    assert item["provider_id"] == "vhsg-a" and item["due_at"] == "2026-03-02T02:00:00Z"
+    assert not item["late"]
+    assert item["next_steps"][0]["href"] == f"/api/v1/identifications/{sent['id']}"
+    assert _identifications_in_queue(field, "coordinator") == []
+    assert _identifications_in_queue(field, "nurse") == []
+    field.advance(hours=2)  # past the hour an emergency's identification is opened in
+    (late,) = _identifications_in_queue(field, "coordinator")
+    assert late["late"] and late["identification_id"] == sent["id"]
+    assert _identifications_in_queue(field, "ccwc")[0]["late"]
+    made = field.call("ccwc", "POST", f"/identifications/{sent['id']}/accept", json={"age": 16})
+    assert made.status_code == 201, made.text
+    assert _identifications_in_queue(field, "ccwc") == []
+    assert _identifications_in_queue(field, "coordinator") == []

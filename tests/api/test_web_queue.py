@@ -280,3 +280,41 @@ def test_each_role_lands_on_its_queue_and_an_admin_has_none(site: Site) -> None:
         sign_in(admin, "e2e-admin")
         assert admin.get("/app/queue").status_code == 403
         assert admin.get("/app/", follow_redirects=False).headers["location"] == "/app/directory"
+
+
+def test_a_child_identified_by_a_vhsg_waits_on_the_ccwcs_queue(
+    site: Site, ccwc: TestClient
+) -> None:
+    """#18 item 1: the identification lands in the CCWC's queue, one tap from its page,
+    in English and Khmer; once accepted it leaves the queue."""
+    from referral_graph.services import identifications, intake_decisions
+    from referral_graph.services.identifications import IdentificationRequest
+    from referral_graph.services.intake_decisions import IdentificationAcceptance
+
+    runtime = site[1]
+    request = IdentificationRequest(
+        identified_by_provider_id="vhsg-170101",
+        age_band="12_14",
+        gender="male",
+        risk="high",
+        needs=["counselling"],
+        village_code="17010101",
+    )
+    sent = identifications.register(Caller.system(runtime.store, runtime.now(), "v"), request)
+    page = ccwc.get("/app/queue").text
+    card = re.search(
+        rf'<li class="item[^"]*" data-identification="{sent.id}" data-kind="identification">'
+        r".*?</li>",
+        page,
+        re.S,
+    )
+    assert card, "the identification is on the CCWC's queue"
+    assert t("kind_identification", "en") in card.group(0)
+    assert f'href="/app/identifications/{sent.id}"' in card.group(0)
+    assert 'data-step="open_identification"' in card.group(0)
+    ccwc.get("/app/lang/km?next=/app/queue")
+    assert t("kind_identification", "km") in ccwc.get("/app/queue").text
+    ccwc.get("/app/lang/en?next=/app/queue")
+    system = Caller.system(runtime.store, runtime.now(), "e2e-ccwc")
+    intake_decisions.accept(system, sent.id, IdentificationAcceptance(age=13))
+    assert f'data-identification="{sent.id}"' not in ccwc.get("/app/queue").text

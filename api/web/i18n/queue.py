@@ -29,6 +29,12 @@ QUEUE: dict[str, tuple[str, str]] = {
     "kind_to_answer": ("Waiting for you", "កំពុងរង់ចាំអ្នក"),
     "kind_unmet_need": ("Not referred yet", "មិនទាន់បានបញ្ជូន"),
     "kind_follow_up_due": ("Follow-up due", "ដល់ពេលតាមដាន"),
+    "kind_identification": ("A child to register", "កុមារដែលត្រូវចុះឈ្មោះ"),
+    "what_identification": (
+        "{name} identified a child; accept as a case or decline.",
+        "{name} បានកំណត់អត្តសញ្ញាណកុមារម្នាក់។ សូមទទួលជាករណី ឬបដិសេធ។",
+    ),
+    "act_open_identification": ("Open", "បើក"),
     "what_left_waiting": (
         "{step} by {name}; not referred again.",
         "{step}ដោយ {name}។ មិនទាន់បានបញ្ជូនម្ដងទៀតទេ។",
