@@ -168,11 +168,21 @@ def training_writes(data: TrainingData, batch: int) -> list[Write]:
     return writes
 
 
-def directory_writes_of_programme(batch: int = PROGRAMME_BATCH) -> list[Write]:
-    """The programme's directory: its providers and pathways."""
+def directory_writes_of_programme(
+    batch: int = PROGRAMME_BATCH, *, real_only: bool = False
+) -> list[Write]:
+    """The programme's directory: its providers and pathways. ``real_only``: only the
+    real, sourced providers (``synthetic: false`` in ``providers.yaml``) and the pathways
+    among them — what production loads: most of the programme's directory is invented
+    for development (names, phones, capacity of communes' CCWCs, VHSGs, health
+    centres), and a child must never be referred to a provider that does not exist."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     providers, pathways = load_programme()
+    if real_only:
+        providers = [p for p in providers if not p.synthetic]
+        real = {p.id for p in providers}
+        pathways = [w for w in pathways if {w.from_provider_id, w.to_provider_id} <= real]
     return directory_writes(providers, pathways, batch)
 
 

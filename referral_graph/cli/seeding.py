@@ -26,7 +26,7 @@ from referral_graph.cli.common import FORCE_SAMPLE, console, fail, refuse_in_pro
 from referral_graph.domain.errors import ReferralGraphError
 from referral_graph.services.caller import Caller
 from referral_graph.services.sample_data import remove_sample_data
-from referral_graph.settings import get_settings
+from referral_graph.settings import Mode, get_settings
 from referral_graph.store.port import Store
 from seed.seeding import (
     Write,
@@ -72,7 +72,9 @@ def _day(value: str | None) -> date | None:
         fail(f"--as-of: {value!r} is not a day (YYYY-MM-DD).", 2)
 
 
-def _seed(*, directory: bool, sample: bool, reset: bool, as_of: date | None) -> None:
+def _seed(
+    *, directory: bool, sample: bool, reset: bool, as_of: date | None, real_only: bool = False
+) -> None:
     runtime = build_runtime(get_settings())
     store = runtime.store
     try:
@@ -93,7 +95,7 @@ def _seed(*, directory: bool, sample: bool, reset: bool, as_of: date | None) -> 
             )
         writes: list[Write] = []
         if directory:
-            writes += directory_writes_of_programme(500)
+            writes += directory_writes_of_programme(500, real_only=real_only)
         if sample:
             writes += sample_writes(500, as_of)
         summary = _run(store, writes)
@@ -148,10 +150,21 @@ def seed(
 
 
 @app.command("directory")
-def seed_directory(reset: Reset = False) -> None:
+def seed_directory(reset: Reset = False, force: Force = False) -> None:
     """Load the programme's directory (providers and pathways) into an empty store: what
-    a production store starts from."""
-    _seed(directory=True, sample=False, reset=reset, as_of=None)
+    a production store starts from. In production only its real, sourced providers (and
+    the pathways among them); the invented ones are development data and need
+    --force-sample-data-in-production. Add the rest with `referral-graph import` (HSDS,
+    a spreadsheet) or the admin pages."""
+    settings = get_settings()
+    real_only = settings.mode is Mode.PRODUCTION and not force
+    _seed(directory=True, sample=False, reset=reset, as_of=None, real_only=real_only)
+    if real_only:
+        console.print(
+            "Production: only the real, sourced providers were loaded (the programme's "
+            "invented ones are development data). Add the network's providers with "
+            "`referral-graph import` or the admin pages."
+        )
 
 
 @app.command("sample")

@@ -305,9 +305,28 @@ def test_production_refuses_sample_data_unless_forced(cli: Cli, args: list[str])
     assert providers(cli) == 0
 
 
-def test_directory_then_sample_then_removal(cli: Cli) -> None:
+def test_production_loads_only_the_real_providers_of_the_directory(cli: Cli) -> None:
+    """The programme directory's invented providers (communes' CCWCs, VHSGs, health
+    centres with made-up names and phones) are development data: production takes the
+    real, sourced ones alone, and says how to add the rest."""
     cli.production()
     done = cli("seed", "directory")
+    assert done.exit_code == 0, done.output
+    assert "only the real, sourced providers" in " ".join(done.stdout.split())
+    store = cli.store()
+    try:
+        held = store.read(lambda tx: tx.list_providers(ProviderQuery(), Page(limit=500)).items)
+    finally:
+        store.close()
+    assert 0 < len(held) < 20 and not any(p.synthetic for p in held)
+    assert {"helpline-1280"} <= {p.id for p in held} or any(
+        p.kind.value == "helpline" for p in held
+    )
+
+
+def test_directory_then_sample_then_removal(cli: Cli) -> None:
+    cli.production()
+    done = cli("seed", "directory", "--force-sample-data-in-production")
     assert done.exit_code == 0, done.output
     held = providers(cli)
     assert held > 200
