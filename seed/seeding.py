@@ -251,9 +251,12 @@ def seed_programme(
     return run_writes(store, programme_writes(today=today), progress)
 
 
-def seed_directory(store: Store, progress: Callable[[int], None] | None = None) -> int:
-    """Load the programme's directory alone (what production may start from)."""
-    return run_writes(store, directory_writes_of_programme(), progress)
+def seed_directory(
+    store: Store, progress: Callable[[int], None] | None = None, *, real_only: bool = False
+) -> int:
+    """Load the programme's directory alone (``real_only``: its real, sourced providers
+    alone, what production may start from)."""
+    return run_writes(store, directory_writes_of_programme(real_only=real_only), progress)
 
 
 def seed_sample(
@@ -264,8 +267,9 @@ def seed_sample(
 
 
 def seed_if_empty(store: Store, *, sample: bool = True) -> int:
-    """Seed an empty store: the directory, and its sample data unless ``sample`` is
-    false (production); rows written (0 when the store holds a network already)."""
+    """Seed an empty store: the directory and its sample data, or with ``sample`` false
+    (production) the directory's real, sourced providers alone; rows written (0 when
+    the store holds a network already)."""
     if not is_empty(store):
         return 0
-    return seed_programme(store) if sample else seed_directory(store)
+    return seed_programme(store) if sample else seed_directory(store, real_only=True)

@@ -35,6 +35,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "district": {"en": "District", "km": "ស្រុក"},
     "commune": {"en": "Commune", "km": "ឃុំ"},
     "village": {"en": "Village", "km": "ភូមិ"},
+    "sample_data_note": {
+        "en": "Sample data: this store holds invented records (people, trainings, coaching "
+        "and awareness sessions, meetings) for trying the system out; the figures that "
+        "rest on them are not the network's.",
+        "km": "ទិន្នន័យគំរូ៖ ឃ្លាំងទិន្នន័យនេះមានកំណត់ត្រាដែលបង្កើតឡើងសម្រាប់សាកល្បងប្រព័ន្ធ "
+        "(បុគ្គលិក វគ្គបណ្ដុះបណ្ដាល ការបង្ហាត់បង្ហាញ វគ្គលើកកម្ពស់ការយល់ដឹង និងកិច្ចប្រជុំ)។ "
+        "តួលេខដែលពឹងលើកំណត់ត្រាទាំងនោះ មិនមែនជាតួលេខរបស់បណ្ដាញទេ។",
+    },
     "privacy": {
         "en": "Pseudonymous: counts and durations only; no case can be identified.",
         "km": "ទិន្នន័យអនាមិក៖ មានតែចំនួន និងរយៈពេលប៉ុណ្ណោះ គ្មានករណីណាមួយអាចកំណត់អត្តសញ្ញាណបានឡើយ។",

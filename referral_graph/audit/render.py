@@ -203,6 +203,7 @@ def csv_rows(report: MonthlyReport, lang: Lang) -> Iterator[Row]:
     yield "meta", "", "", "", "timezone", report.timezone
     yield "meta", "", "", "", "generated_at", report.generated_local.isoformat(timespec="minutes")
     yield "meta", "", "", "", "min_cell", report.min_cell
+    yield "meta", "", "", "", "sample_data", int(report.sample_data)
     m = report.measures.model_dump()
     for metric in MEASURES:
         yield "summary", "", "", "", metric, m[metric]

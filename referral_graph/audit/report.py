@@ -188,6 +188,9 @@ class MonthlyReport(BaseModel):
     timezone: str
     generated_at: datetime
     min_cell: int
+    #: Whether the store held sample (invented) records when the report was made: the
+    #: report says so on its face, since a printed page loses the answer's header.
+    sample_data: bool = False
     measures: Measures
     overdue_now: int
     steps: dict[Window, StepStats]

@@ -46,6 +46,7 @@ from referral_graph.security.policy import coordinator_area
 from referral_graph.services.caller import Caller
 from referral_graph.services.report_context import capacity_of, coverage_of, last_meeting_of
 from referral_graph.services.routing import Routing
+from referral_graph.services.sample_data import present_in
 from referral_graph.store.port import Transaction
 
 LOOKBACK = timedelta(days=92)
@@ -312,13 +313,14 @@ def monthly_report(
         meeting = last_meeting_of(tx, area, until_day, today)
         found = list(every(lambda page: tx.list_identifications(sent, page), AWARENESS_PAGE))
         names = provider_names(tx, facts)
-        return _MonthRead(facts, names, overdue, awareness, meeting, found)
+        sample = present_in(tx)
+        return _MonthRead(facts, names, overdue, awareness, meeting, found, sample)
 
     read = caller.store.read(work)
     coverage = None
     if routing is not None:
         coverage = coverage_of(caller, routing, area, period.since, period.until, min_cell)
-    return build_report(
+    report = build_report(
         read.facts,
         area=area,
         month=month,
@@ -334,6 +336,7 @@ def monthly_report(
         last_meeting=read.meeting,
         identifications=read.identifications,
     )
+    return report.model_copy(update={"sample_data": read.sample_data})
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,3 +347,4 @@ class _MonthRead:
     awareness: list[AwarenessSession]
     meeting: LastMeeting | None
     identifications: list[Identification]
+    sample_data: bool

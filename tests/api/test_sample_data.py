@@ -14,8 +14,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from referral_graph.adapters.sqlite.store import SqliteStore
+from referral_graph.audit.render import to_csv, to_html
 from referral_graph.bootstrap import Runtime
 from referral_graph.domain.models import utc_now
+from referral_graph.services import audit
 from referral_graph.services.caller import Caller
 from referral_graph.services.sample_data import remove_sample_data, sample_data_present
 from referral_graph.settings import Settings
@@ -55,11 +57,11 @@ def test_production_seeds_nothing_on_start(tmp_path: Path) -> None:
     assert started(tmp_path, mode="production", secret_key=SECRET) == (0, 0, False)
 
 
-def test_production_asked_to_seed_takes_the_directory_alone(tmp_path: Path) -> None:
+def test_production_asked_to_seed_takes_the_real_directory_alone(tmp_path: Path) -> None:
     providers, people, sample = started(
         tmp_path, mode="production", secret_key=SECRET, seed_on_start=True
     )
-    assert providers > 200
+    assert 0 < providers < 20  # the real, sourced providers: nothing invented
     assert (people, sample) == (0, False)
 
 
@@ -105,11 +107,21 @@ def test_pages_and_answers_are_marked_while_sample_data_is_stored(
         khmer = client.get("/app/signin").text
         assert BANNER_KM in khmer
 
+        # a report printed for a meeting says so on its face (the header is lost on paper)
+        coordinator = Caller.system(programme, utc_now(), "test")
+        marked = audit.monthly_report(coordinator, area="17", month="2026-11")
+        assert marked.sample_data
+        assert "sample_data_note" not in to_html(marked)
+        assert "Sample data: this store holds invented records" in to_html(marked)
+        assert "meta,,,,sample_data,1" in to_csv(marked)
+
         removal = remove_sample_data(Caller.system(programme, utc_now(), "test"))
         assert removal.counts["people"] > 400
 
         assert "sample-data" not in client.get("/api/v1/providers").headers
         assert 'id="sample-data-banner"' not in client.get("/app/signin").text
+        clean = audit.monthly_report(coordinator, area="17", month="2026-11")
+        assert not clean.sample_data and "Sample data" not in to_html(clean)
     assert counts(programme)[0] > 200  # the directory stays
 
 
