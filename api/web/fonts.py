@@ -49,7 +49,7 @@ KHMER = re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]")
 ALWAYS = frozenset({0x200C, 0x200D, 0x25CC})
 #: Where the app's Khmer texts are written.
 TEXT_ROOTS = ("api", "referral_graph", "seed")
-TEXT_SUFFIXES = (".py", ".html", ".yaml", ".yml", ".json", ".csv", ".txt")
+TEXT_SUFFIXES = (".py", ".html", ".yaml", ".yml", ".json", ".csv", ".txt", ".po")
 BEGIN = "/* khmer-fonts: begin (written by `make fonts`, api/web/fonts.py) */"
 END = "/* khmer-fonts: end */"
 
