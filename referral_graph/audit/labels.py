@@ -218,7 +218,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "capacity_note": {
         "en": "Active people of the area's providers on {day}: refreshers due (expiring or "
         "lapsed competencies) and coaching overdue.",
-        "km": "បុគ្គលិកសកម្មរបស់អ្នកផ្ដល់សេវានៅក្នុងតំបន់ នៅថ្ងៃ {day}៖ ដល់ពេលវគ្គរំលឹក (ការបញ្ជាក់ជំនាញជិតផុត ឬផុតសុពលភាព) និងហួសពេលបង្ហាត់បង្ហាញ។",
+        "km": "បុគ្គលិកសកម្មរបស់អ្នកផ្ដល់សេវានៅក្នុងតំបន់ នៅថ្ងៃ {day}៖ ដល់ពេលវគ្គរំលឹក "
+        "(ការបញ្ជាក់ជំនាញជិតផុត ឬផុតសុពលភាព) និងហួសពេលបង្ហាត់បង្ហាញ។",
     },
     "people": {"en": "People", "km": "បុគ្គលិក"},
     "trained": {"en": "Trained", "km": "បានបណ្ដុះបណ្ដាល"},
