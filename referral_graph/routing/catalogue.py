@@ -27,7 +27,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pathway.none": (
         "No agreed pathway from {holder}; agree one at the network meeting.",
-        "មិនទាន់មានផ្លូវបញ្ជូនពី {holder}; សូមព្រមព្រៀងនៅកិច្ចប្រជុំបណ្ដាញ។",
+        "មិនទាន់មានផ្លូវបញ្ជូនពី {holder}។ សូមព្រមព្រៀងនៅកិច្ចប្រជុំបណ្ដាញ។",
     ),
     "place.village": ("In the child's village.", "នៅក្នុងភូមិរបស់កុមារ។"),
     "place.commune": ("In the child's commune.", "នៅក្នុងឃុំ/សង្កាត់របស់កុមារ។"),
@@ -62,10 +62,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "open.now": ("Open now.", "កំពុងបើក។"),
     "open.always": ("Open 24/7.", "បើក ២៤/៧។"),
-    "open.closed": ("Closed now; opens {opens}.", "បិទឥឡូវនេះ; បើកវិញ {opens}។"),
+    "open.closed": ("Closed now; opens {opens}.", "បិទឥឡូវនេះ។ បើកវិញ {opens}។"),
     "open.closed_unlisted": (
         "Closed now; no opening hours are listed.",
-        "បិទឥឡូវនេះ; មិនមានម៉ោងបើកក្នុងបញ្ជីទេ។",
+        "បិទឥឡូវនេះ។ មិនមានម៉ោងបើកក្នុងបញ្ជីទេ។",
     ),
     "risk.professional": (
         "A professional service, as a case at {risk} risk needs.",
@@ -81,16 +81,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "language.added_phone": (
         "Added: nobody near speaks {language}; {service} with an interpreter.",
-        "បន្ថែម៖ គ្មាននរណានៅជិតនិយាយភាសា {language} ទេ; {service} ជាមួយអ្នកបកប្រែ។",
+        "បន្ថែម៖ គ្មាននរណានៅជិតនិយាយភាសា {language} ទេ។ {service} ជាមួយអ្នកបកប្រែ។",
     ),
     "training.staff": (
         "{count} staff trained in {topic}; refresher due {month}.",
-        "បុគ្គលិក {count} នាក់បានទទួលការបណ្ដុះបណ្ដាលផ្នែក {topic}; វគ្គរំលឹកត្រូវធ្វើនៅ {month}។",
+        "បុគ្គលិក {count} នាក់បានទទួលការបណ្ដុះបណ្ដាលផ្នែក {topic}។ វគ្គរំលឹកត្រូវធ្វើនៅ {month}។",
     ),
     "lgbtiq.affirming": ("LGBTIQ-affirming.", "គាំទ្រ LGBTIQ។"),
     "lgbtiq.none_reachable": (
         "No LGBTIQ-affirming provider is reachable for this; nearest others are listed apart.",
-        "គ្មានអ្នកផ្ដល់សេវាគាំទ្រ LGBTIQ ដែលអាចទៅដល់បានទេ; អ្នកផ្សេងទៀតត្រូវបានរាយដាច់ដោយឡែក។",
+        "គ្មានអ្នកផ្ដល់សេវាគាំទ្រ LGBTIQ ដែលអាចទៅដល់បានទេ។ អ្នកផ្សេងទៀតត្រូវបានរាយដាច់ដោយឡែក។",
     ),
     "lgbtiq.not_affirming": (
         "Not known to be LGBTIQ-affirming: check with the child first.",
@@ -109,34 +109,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tie.load": (
         "Same score as No. {other}; ranked above it for a lighter caseload ({open} open for "
         "a weekly capacity of {capacity}, against {other_open} of {other_capacity}).",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើព្រោះមានការងារតិចជាង (ការបញ្ជូនបើក {open} "
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើព្រោះមានការងារតិចជាង (ការបញ្ជូនបើក {open} "
         "លើចំនួនទទួលប្រចាំសប្ដាហ៍ {capacity} ធៀបនឹង {other_open} លើ {other_capacity})។",
     ),
     "tie.load_known": (
         "Same score as No. {other}; ranked above it: its caseload is known ({open} open for "
         "a weekly capacity of {capacity}), No. {other}'s capacity is not listed.",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើ៖ គេដឹងពីការងាររបស់វា (ការបញ្ជូនបើក {open} "
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើ៖ គេដឹងពីការងាររបស់វា (ការបញ្ជូនបើក {open} "
         "លើចំនួនទទួលប្រចាំសប្ដាហ៍ {capacity}) ប៉ុន្តែចំនួនទទួលប្រចាំសប្ដាហ៍របស់លេខ {other} មិនមានក្នុងបញ្ជីទេ។",
     ),
     "tie.speed": (
         "Same score as No. {other}; ranked above it for acknowledging faster ({hours} h "
         "against {other_hours} h).",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើព្រោះទទួលស្គាល់លឿនជាង ({hours} ម៉ោង ធៀបនឹង {other_hours} ម៉ោង)។",
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើព្រោះទទួលស្គាល់លឿនជាង ({hours} ម៉ោង ធៀបនឹង {other_hours} ម៉ោង)។",
     ),
     "tie.speed_known": (
         "Same score as No. {other}; ranked above it: it has acknowledged referrals before "
         "({hours} h), No. {other} has no history yet.",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើ៖ វាធ្លាប់ទទួលស្គាល់ការបញ្ជូន ({hours} ម៉ោង) "
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើ៖ វាធ្លាប់ទទួលស្គាល់ការបញ្ជូន ({hours} ម៉ោង) "
         "ប៉ុន្តែលេខ {other} មិនទាន់មានប្រវត្តិទេ។",
     ),
     "tie.pathway": (
         "Same score as No. {other}; ranked above it for {pathway} (No. {other}: {other_pathway}).",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើព្រោះមាន{pathway} (លេខ {other}៖ {other_pathway})។",
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើព្រោះមាន{pathway} (លេខ {other}៖ {other_pathway})។",
     ),
     "tie.equivalent": (
         "Equivalent to No. {other}: the same score, caseload, acknowledgement time and "
         "pathway; either is as good a choice.",
-        "ស្មើនឹងលេខ {other}៖ ពិន្ទុ ការងារ ពេលទទួលស្គាល់ និងផ្លូវបញ្ជូនដូចគ្នា; ជ្រើសមួយណាក៏ល្អដូចគ្នា។",
+        "ស្មើនឹងលេខ {other}៖ ពិន្ទុ ការងារ ពេលទទួលស្គាល់ និងផ្លូវបញ្ជូនដូចគ្នា។ ជ្រើសមួយណាក៏ល្អដូចគ្នា។",
     ),
     # --- hard rules that left a provider out -------------------------------------------
     "excluded.holder": (
@@ -157,7 +157,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "excluded.age": (
         "Admits ages {min}–{max}; the child is {age}.",
-        "ទទួលអាយុ {min}–{max} ឆ្នាំ; កុមារមានអាយុ {age} ឆ្នាំ។",
+        "ទទួលអាយុ {min}–{max} ឆ្នាំ។ កុមារមានអាយុ {age} ឆ្នាំ។",
     ),
     "excluded.gender": ("Admits {genders} only.", "ទទួលតែ {genders} ប៉ុណ្ណោះ។"),
     "excluded.lgbtiq": (
@@ -197,16 +197,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Within 72 hours of the incident: services that can give post-exposure prophylaxis "
         "(PEP) come first; {hours} h left.",
         "ក្នុងរយៈពេល ៧២ ម៉ោងក្រោយហេតុការណ៍៖ សេវាដែលអាចផ្ដល់ថ្នាំការពារក្រោយការប៉ះពាល់ "
-        "ត្រូវបានដាក់មុនគេ; នៅសល់ {hours} ម៉ោង។",
+        "ត្រូវបានដាក់មុនគេ។ នៅសល់ {hours} ម៉ោង។",
     ),
     "language.nobody": (
         "No reachable provider speaks {language}; those that can arrange an interpreter "
         "rank higher.",
-        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ; អ្នកដែលអាចរៀបចំអ្នកបកប្រែត្រូវបានដាក់ខ្ពស់ជាង។",
+        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ។ អ្នកដែលអាចរៀបចំអ្នកបកប្រែត្រូវបានដាក់ខ្ពស់ជាង។",
     ),
     "language.nobody_offers": (
         "No reachable provider speaks {language}; people who can interpret are listed below.",
-        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ; អ្នកដែលអាចបកប្រែបានត្រូវបានរាយខាងក្រោម។",
+        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ។ អ្នកដែលអាចបកប្រែបានត្រូវបានរាយខាងក្រោម។",
     ),
     "language.nobody_none": (
         "No reachable provider speaks {language}, and nobody in the network is listed as "
