@@ -3,7 +3,7 @@
 Noto Sans Khmer (400 and 700, vendored from npm's ``@fontsource/noto-sans-khmer``) is
 23–25 KB a weight; the app's Khmer needs about half of its glyphs. ``make fonts`` (``python
 -m api.web.fonts``) subsets it with fontTools to the characters of every Khmer text the
-app can show — the words and labels of the catalogue (``api/web/i18n/``), the templates,
+app can show — the words and labels of the catalogue (``api/web/locale/``), the templates,
 the reasons, reports and messages written in ``referral_graph/``, the seeded Khmer names
 (``seed/``) and every Khmer place name of the gazetteer — keeping the OpenType layout
 closure, so every conjunct those characters form still shapes. It writes:
