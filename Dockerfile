@@ -14,7 +14,8 @@ COPY pyproject.toml README.md ./
 COPY referral_graph ./referral_graph
 COPY api ./api
 COPY seed ./seed
-RUN pip install --upgrade pip && pip install .
+RUN pip install --upgrade pip && pip install . \
+    && cd / && python -c "from api.web.i18n.catalogue import build; build()"
 
 USER referral
 ENV HOST=0.0.0.0 PORT=8000 \

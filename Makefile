@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test check lint format fonts demo seed bench bench-load neo4j neo4j-stop clean
+.PHONY: run test check lint format fonts catalogues demo seed bench bench-load neo4j neo4j-stop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,10 @@ $(STAMP_DEV): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
-run: $(STAMP_RUN)  ## serve the API on HOST:PORT (127.0.0.1:8000), seeding an empty store
+run: $(STAMP_RUN) catalogues  ## serve the API on HOST:PORT (127.0.0.1:8000), seeding an empty store
 	$(VENV)/bin/referral-graph serve
 
-demo: $(STAMP_RUN)
+demo: $(STAMP_RUN) catalogues
 	$(VENV)/bin/referral-graph demo
 
 seed: $(STAMP_RUN)
@@ -37,8 +37,11 @@ format: $(STAMP_DEV)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: check  ## every test (Neo4j tests skip unless Neo4j answers; REQUIRE_NEO4J=1 fails them)
+test: check catalogues  ## every test (Neo4j tests skip unless Neo4j answers; REQUIRE_NEO4J=1 fails them)
 	$(PY) -m pytest
+
+catalogues: $(STAMP_RUN)  ## compile the gettext catalogues (api/web/locale/*.po) to .mo with Babel
+	$(PY) -c "from api.web.i18n.catalogue import build; build()"
 
 fonts: $(STAMP_DEV)  ## cut the Khmer fonts to the glyphs the app's texts use (api/web/fonts.py)
 	$(PY) -m api.web.fonts

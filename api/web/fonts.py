@@ -3,7 +3,7 @@
 Noto Sans Khmer (400 and 700, vendored from npm's ``@fontsource/noto-sans-khmer``) is
 23–25 KB a weight; the app's Khmer needs about half of its glyphs. ``make fonts`` (``python
 -m api.web.fonts``) subsets it with fontTools to the characters of every Khmer text the
-app can show — the words and labels of the catalogue (``api/web/i18n/``), the templates,
+app can show — the words and labels of the catalogue (``api/web/locale/``), the templates,
 the reasons, reports and messages written in ``referral_graph/``, the seeded Khmer names
 (``seed/``) and every Khmer place name of the gazetteer — keeping the OpenType layout
 closure, so every conjunct those characters form still shapes. It writes:
@@ -49,7 +49,7 @@ KHMER = re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]")
 ALWAYS = frozenset({0x200C, 0x200D, 0x25CC})
 #: Where the app's Khmer texts are written.
 TEXT_ROOTS = ("api", "referral_graph", "seed")
-TEXT_SUFFIXES = (".py", ".html", ".yaml", ".yml", ".json", ".csv", ".txt")
+TEXT_SUFFIXES = (".py", ".html", ".yaml", ".yml", ".json", ".csv", ".txt", ".po")
 BEGIN = "/* khmer-fonts: begin (written by `make fonts`, api/web/fonts.py) */"
 END = "/* khmer-fonts: end */"
 

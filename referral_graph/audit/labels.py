@@ -33,7 +33,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "generated": {"en": "Generated", "km": "ចេញនៅ"},
     "province": {"en": "Province", "km": "ខេត្ត"},
     "district": {"en": "District", "km": "ស្រុក"},
-    "commune": {"en": "Commune", "km": "ឃុំ"},
+    "commune": {"en": "Commune", "km": "ឃុំ/សង្កាត់"},
     "village": {"en": "Village", "km": "ភូមិ"},
     "sample_data_note": {
         "en": "Sample data: this store holds invented records (people, trainings, coaching "
@@ -73,7 +73,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "step": {"en": "Step", "km": "ជំហាន"},
     "acknowledge": {"en": "To acknowledge", "km": "ការទទួលស្គាល់"},
     "decide": {"en": "To accept or decline", "km": "ការសម្រេចទទួលយក ឬបដិសេធ"},
-    "first_contact": {"en": "To first contact", "km": "ទំនាក់ទំនងលើកដំបូង"},
+    "first_contact": {"en": "To first contact", "km": "ការទាក់ទងលើកដំបូង"},
     "median": {"en": "Median", "km": "មេដ្យាន"},
     "p90": {"en": "90% within", "km": "៩០% ក្នុងរយៈពេល"},
     "within_deadline": {"en": "Within deadline", "km": "ទាន់កាលកំណត់"},
@@ -118,7 +118,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "first_professional_contact": {
         "en": "Time from opening the case to first professional contact",
-        "km": "រយៈពេលពីការបើកករណី ដល់ការជួបអ្នកជំនាញលើកដំបូង",
+        "km": "រយៈពេលពីការបើកករណី ដល់ការទាក់ទងលើកដំបូងជាមួយអ្នកជំនាញ",
     },
     "first_service": {
         "en": "Time from opening the case to first service",
@@ -198,7 +198,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "trend_first_contact_median_hours": {
         "en": "Median time to first contact",
-        "km": "មេដ្យានរយៈពេលដល់ការជួបលើកដំបូង",
+        "km": "មេដ្យានរយៈពេលដល់ការទាក់ទងលើកដំបូង",
     },
     # --- coverage, capacity, last meeting ---
     "coverage": {"en": "Where the network does not reach", "km": "កន្លែងដែលបណ្ដាញមិនទាន់ឈានដល់"},
@@ -206,17 +206,17 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Services checked: {services}. A commune is listed when no provider reaches it "
         "in person, by phone or online; “needed” counts cases this month that needed the "
         "service where nothing reached in person.",
-        "km": "សេវាដែលបានពិនិត្យ៖ {services}។ ឃុំត្រូវបានរាយនាម នៅពេលគ្មានអ្នកផ្ដល់សេវាណាម្នាក់ឈានដល់"
+        "km": "សេវាដែលបានពិនិត្យ៖ {services}។ ឃុំ/សង្កាត់ត្រូវបានរាយនាម នៅពេលគ្មានអ្នកផ្ដល់សេវាណាម្នាក់ឈានដល់"
         "ដោយផ្ទាល់ តាមទូរស័ព្ទ ឬតាមអនឡាញ។ “ត្រូវការ” រាប់ករណីក្នុងខែនេះដែលត្រូវការសេវា"
         "នៅកន្លែងដែលគ្មានសេវាដោយផ្ទាល់។",
     },
     "service": {"en": "Service", "km": "សេវា"},
-    "unreached_communes": {"en": "Communes not reached", "km": "ឃុំដែលមិនទាន់ឈានដល់"},
+    "unreached_communes": {"en": "Communes not reached", "km": "ឃុំ/សង្កាត់ដែលមិនទាន់ឈានដល់"},
     "needed_not_reached": {"en": "Needed, not reached in person", "km": "ត្រូវការ តែគ្មានសេវាដោយផ្ទាល់"},
     "and_more": {"en": "and {n} more", "km": "និង {n} ទៀត"},
     "no_gaps": {
         "en": "Every service checked reaches every commune.",
-        "km": "សេវាទាំងអស់ដែលបានពិនិត្យ ឈានដល់គ្រប់ឃុំ។",
+        "km": "សេវាទាំងអស់ដែលបានពិនិត្យ ឈានដល់គ្រប់ឃុំ/សង្កាត់។",
     },
     "not_available": {"en": "Not available in this copy.", "km": "មិនមាននៅក្នុងច្បាប់នេះទេ។"},
     "capacity": {
@@ -226,7 +226,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "capacity_note": {
         "en": "Active people of the area's providers on {day}: refreshers due (expiring or "
         "lapsed competencies) and coaching overdue.",
-        "km": "បុគ្គលិកសកម្មរបស់អ្នកផ្ដល់សេវានៅក្នុងតំបន់ នៅថ្ងៃ {day}៖ ដល់ពេលវគ្គរំលឹក និងហួសពេលបង្ហាត់បង្ហាញ។",
+        "km": "បុគ្គលិកសកម្មរបស់អ្នកផ្ដល់សេវានៅក្នុងតំបន់ នៅថ្ងៃ {day}៖ ដល់ពេលវគ្គរំលឹក "
+        "(ការបញ្ជាក់ជំនាញជិតផុត ឬផុតសុពលភាព) និងហួសពេលបង្ហាត់បង្ហាញ។",
     },
     "people": {"en": "People", "km": "បុគ្គលិក"},
     "trained": {"en": "Trained", "km": "បានបណ្ដុះបណ្ដាល"},
@@ -250,7 +251,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "action_done": {"en": "Done", "km": "បានធ្វើរួច"},
     "action_dropped": {"en": "Dropped", "km": "បានបោះបង់"},
     "action_overdue": {"en": "Open, past due", "km": "កំពុងដំណើរការ ហួសកាលកំណត់"},
-    "level_commune": {"en": "Commune", "km": "ឃុំ"},
+    "level_commune": {"en": "Commune", "km": "ឃុំ/សង្កាត់"},
     "level_district": {"en": "District", "km": "ស្រុក"},
     "level_province": {"en": "Provincial", "km": "ខេត្ត"},
     "level_technical": {"en": "Technical", "km": "បច្ចេកទេស"},
@@ -329,7 +330,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "relayed_step_received": {"en": "Acknowledgements", "km": "ការទទួលស្គាល់"},
     "relayed_step_accepted": {"en": "Acceptances", "km": "ការទទួលយក"},
     "relayed_step_rejected": {"en": "Declines", "km": "ការបដិសេធ"},
-    "relayed_step_in_progress": {"en": "First contacts", "km": "ការជួបលើកដំបូង"},
+    "relayed_step_in_progress": {"en": "First contacts", "km": "ការទាក់ទងលើកដំបូង"},
 }
 
 MONTHS: dict[Lang, tuple[str, ...]] = {

@@ -88,7 +88,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "prop_bottleneck": (
         "Agree with {provider} a second focal person, or a backup provider for what it "
         "cannot take.",
-        "ឯកភាពជាមួយ {provider} លើបុគ្គលបង្គោលទីពីរ ឬអ្នកផ្ដល់សេវាបម្រុង សម្រាប់ករណីដែលខ្លួនមិនអាចទទួលបាន។",
+        "ឯកភាពជាមួយ {provider} លើបុគ្គលិកបង្គោលទីពីរ ឬអ្នកផ្ដល់សេវាបម្រុង សម្រាប់ករណីដែលខ្លួនមិនអាចទទួលបាន។",
     ),
     "item_declines": (
         "{receiver} declined {n} referrals from {sender}",
@@ -120,13 +120,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- coverage ----------------------------------------------------------------------------
     "item_gap": (
         "{service}: no provider reaches {n} of {total} communes",
-        "{service}៖ គ្មានអ្នកផ្ដល់សេវាឈានដល់ {n} ក្នុងចំណោម {total} ឃុំ",
+        "{service}៖ គ្មានអ្នកផ្ដល់សេវាឈានដល់ {n} ក្នុងចំណោម {total} ឃុំ/សង្កាត់",
     ),
     "item_gap_recorded": (
         "{service}: needed where nothing reached in person",
         "{service}៖ ត្រូវការ នៅកន្លែងដែលគ្មានសេវាដោយផ្ទាល់",
     ),
-    "ev_gap_communes": ("Communes: {communes}.", "ឃុំ៖ {communes}។"),
+    "ev_gap_communes": ("Communes: {communes}.", "ឃុំ/សង្កាត់៖ {communes}។"),
     "ev_gap_recorded": (
         "Needed {n} times since {since} where nothing reached in person.",
         "ត្រូវការចំនួន {n} ដងតាំងពី {since} នៅកន្លែងដែលគ្មានសេវាដោយផ្ទាល់។",
@@ -148,11 +148,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "prop_refreshers": (
         "Invite them to the next {topic} refresher, before their competency lapses.",
-        "អញ្ជើញពួកគេចូលរួមវគ្គរំលឹក{topic}បន្ទាប់ មុនពេលសមត្ថភាពរបស់ពួកគេផុតសុពលភាព។",
+        "អញ្ជើញពួកគេចូលរួមវគ្គរំលឹក{topic}បន្ទាប់ មុនពេលការបញ្ជាក់ជំនាញរបស់ពួកគេផុតសុពលភាព។",
     ),
     "item_coaching": (
         "{provider}: coaching overdue for {n} people",
-        "{provider}៖ ហួសពេលបង្ហាត់បង្ហាញសម្រាប់មនុស្ស {n} នាក់",
+        "{provider}៖ ហួសពេលបង្ហាត់បង្ហាញសម្រាប់បុគ្គលិក {n} នាក់",
     ),
     "ev_coaching": ("Longest overdue: {days} days.", "ហួសយូរបំផុត៖ {days} ថ្ងៃ។"),
     "prop_coaching": (
@@ -167,7 +167,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 WINDOW_NAMES: dict[str, tuple[str, str]] = {
     "acknowledge": ("acknowledgement", "ការទទួលស្គាល់"),
     "decide": ("a decision", "ការសម្រេចចិត្ត"),
-    "first_contact": ("first contact", "ការជួបលើកដំបូង"),
+    "first_contact": ("first contact", "ការទាក់ទងលើកដំបូង"),
 }
 
 #: How a handoff ended without the service.

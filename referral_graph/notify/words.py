@@ -24,14 +24,14 @@ Lang = Literal["en", "km"]
 ACTIONS: dict[str, tuple[str, str]] = {
     "acknowledge": ("acknowledge the referral", "ទទួលស្គាល់ការបញ្ជូន"),
     "decide": ("accept or decline it", "សម្រេចទទួលយក ឬបដិសេធ"),
-    "first_contact": ("make first contact with the child", "ជួបកុមារលើកដំបូង"),
+    "first_contact": ("make first contact with the child", "ទាក់ទងលើកដំបូងជាមួយកុមារ"),
 }
 
 #: The window as the thing awaited (as ``api/web/i18n/tables.WINDOWS``).
 AWAITED: dict[str, tuple[str, str]] = {
     "acknowledge": ("acknowledgement", "ការទទួលស្គាល់"),
     "decide": ("decision", "ការសម្រេចចិត្ត"),
-    "first_contact": ("first contact", "ការជួបលើកដំបូង"),
+    "first_contact": ("first contact", "ការទាក់ទងលើកដំបូង"),
 }
 
 SUBJECTS: dict[tuple[str, Part], tuple[str, str]] = {

@@ -27,13 +27,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pathway.none": (
         "No agreed pathway from {holder}; agree one at the network meeting.",
-        "មិនទាន់មានផ្លូវបញ្ជូនពី {holder}; សូមព្រមព្រៀងនៅកិច្ចប្រជុំបណ្តាញ។",
+        "មិនទាន់មានផ្លូវបញ្ជូនពី {holder}។ សូមព្រមព្រៀងនៅកិច្ចប្រជុំបណ្ដាញ។",
     ),
     "place.village": ("In the child's village.", "នៅក្នុងភូមិរបស់កុមារ។"),
-    "place.commune": ("In the child's commune.", "នៅក្នុងឃុំរបស់កុមារ។"),
+    "place.commune": ("In the child's commune.", "នៅក្នុងឃុំ/សង្កាត់របស់កុមារ។"),
     "place.district": ("In the child's district.", "នៅក្នុងស្រុករបស់កុមារ។"),
     "place.province": ("In the child's province.", "នៅក្នុងខេត្តរបស់កុមារ។"),
-    "place.remote": ("Serves the child {mode}.", "ផ្តល់សេវាដល់កុមារ{mode}។"),
+    "place.remote": ("Serves the child {mode}.", "ផ្ដល់សេវាដល់កុមារ{mode}។"),
     "place.far": ("Outside the child's province.", "នៅក្រៅខេត្តរបស់កុមារ។"),
     "language.match": ("Speaks {language}.", "និយាយភាសា {language}។"),
     "language.people": (
@@ -50,7 +50,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "load.free": (
         "{open} open referrals for a weekly capacity of {capacity}.",
-        "មានការបញ្ជូនបើក {open} សម្រាប់សមត្ថភាព {capacity} ក្នុងមួយសប្តាហ៍។",
+        "មានការបញ្ជូនបើក {open} លើចំនួនទទួលប្រចាំសប្ដាហ៍ {capacity}។",
     ),
     "speed.observed": (
         "Usually acknowledges within {hours} h ({count} referrals).",
@@ -62,10 +62,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "open.now": ("Open now.", "កំពុងបើក។"),
     "open.always": ("Open 24/7.", "បើក ២៤/៧។"),
-    "open.closed": ("Closed now; opens {opens}.", "បិទឥឡូវនេះ; បើកវិញ {opens}។"),
+    "open.closed": ("Closed now; opens {opens}.", "បិទឥឡូវនេះ។ បើកវិញ {opens}។"),
     "open.closed_unlisted": (
         "Closed now; no opening hours are listed.",
-        "បិទឥឡូវនេះ; មិនមានម៉ោងបើកក្នុងបញ្ជីទេ។",
+        "បិទឥឡូវនេះ។ មិនមានម៉ោងបើកក្នុងបញ្ជីទេ។",
     ),
     "risk.professional": (
         "A professional service, as a case at {risk} risk needs.",
@@ -81,16 +81,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "language.added_phone": (
         "Added: nobody near speaks {language}; {service} with an interpreter.",
-        "បន្ថែម៖ គ្មាននរណានៅជិតនិយាយភាសា {language} ទេ; {service} ជាមួយអ្នកបកប្រែ។",
+        "បន្ថែម៖ គ្មាននរណានៅជិតនិយាយភាសា {language} ទេ។ {service} ជាមួយអ្នកបកប្រែ។",
     ),
     "training.staff": (
         "{count} staff trained in {topic}; refresher due {month}.",
-        "បុគ្គលិក {count} នាក់បានទទួលការបណ្តុះបណ្តាលផ្នែក {topic}; វគ្គរំលឹកត្រូវធ្វើនៅ {month}។",
+        "បុគ្គលិក {count} នាក់បានទទួលការបណ្ដុះបណ្ដាលផ្នែក {topic}។ វគ្គរំលឹកត្រូវធ្វើនៅ {month}។",
     ),
     "lgbtiq.affirming": ("LGBTIQ-affirming.", "គាំទ្រ LGBTIQ។"),
     "lgbtiq.none_reachable": (
         "No LGBTIQ-affirming provider is reachable for this; nearest others are listed apart.",
-        "គ្មានអ្នកផ្តល់សេវាគាំទ្រ LGBTIQ ដែលអាចទៅដល់បានទេ; អ្នកផ្សេងទៀតត្រូវបានរាយដាច់ដោយឡែក។",
+        "គ្មានអ្នកផ្ដល់សេវាគាំទ្រ LGBTIQ ដែលអាចទៅដល់បានទេ។ អ្នកផ្សេងទៀតត្រូវបានរាយដាច់ដោយឡែក។",
     ),
     "lgbtiq.not_affirming": (
         "Not known to be LGBTIQ-affirming: check with the child first.",
@@ -98,7 +98,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pep.window": (
         "Can give post-exposure prophylaxis (PEP): {hours} h of the 72-hour window left.",
-        "អាចផ្តល់ថ្នាំការពារក្រោយការប៉ះពាល់បាន៖ នៅសល់ {hours} ម៉ោង ក្នុងរយៈពេល ៧២ ម៉ោង។",
+        "អាចផ្ដល់ថ្នាំការពារក្រោយការប៉ះពាល់បាន៖ នៅសល់ {hours} ម៉ោង ក្នុងរយៈពេល ៧២ ម៉ោង។",
     ),
     # --- the case's own history -----------------------------------------------------------
     "memory.holds": (
@@ -109,39 +109,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tie.load": (
         "Same score as No. {other}; ranked above it for a lighter caseload ({open} open for "
         "a weekly capacity of {capacity}, against {other_open} of {other_capacity}).",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើព្រោះមានការងារតិចជាង (ការបញ្ជូនបើក {open} "
-        "សម្រាប់សមត្ថភាព {capacity} ធៀបនឹង {other_open} សម្រាប់ {other_capacity})។",
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើព្រោះមានការងារតិចជាង (ការបញ្ជូនបើក {open} "
+        "លើចំនួនទទួលប្រចាំសប្ដាហ៍ {capacity} ធៀបនឹង {other_open} លើ {other_capacity})។",
     ),
     "tie.load_known": (
         "Same score as No. {other}; ranked above it: its caseload is known ({open} open for "
         "a weekly capacity of {capacity}), No. {other}'s capacity is not listed.",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើ៖ គេដឹងពីការងាររបស់វា (ការបញ្ជូនបើក {open} "
-        "សម្រាប់សមត្ថភាព {capacity}) ប៉ុន្តែសមត្ថភាពរបស់លេខ {other} មិនមានក្នុងបញ្ជីទេ។",
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើ៖ គេដឹងពីការងាររបស់វា (ការបញ្ជូនបើក {open} "
+        "លើចំនួនទទួលប្រចាំសប្ដាហ៍ {capacity}) ប៉ុន្តែចំនួនទទួលប្រចាំសប្ដាហ៍របស់លេខ {other} មិនមានក្នុងបញ្ជីទេ។",
     ),
     "tie.speed": (
         "Same score as No. {other}; ranked above it for acknowledging faster ({hours} h "
         "against {other_hours} h).",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើព្រោះទទួលស្គាល់លឿនជាង ({hours} ម៉ោង ធៀបនឹង {other_hours} ម៉ោង)។",
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើព្រោះទទួលស្គាល់លឿនជាង ({hours} ម៉ោង ធៀបនឹង {other_hours} ម៉ោង)។",
     ),
     "tie.speed_known": (
         "Same score as No. {other}; ranked above it: it has acknowledged referrals before "
         "({hours} h), No. {other} has no history yet.",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើ៖ វាធ្លាប់ទទួលស្គាល់ការបញ្ជូន ({hours} ម៉ោង) "
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើ៖ វាធ្លាប់ទទួលស្គាល់ការបញ្ជូន ({hours} ម៉ោង) "
         "ប៉ុន្តែលេខ {other} មិនទាន់មានប្រវត្តិទេ។",
     ),
     "tie.pathway": (
         "Same score as No. {other}; ranked above it for {pathway} (No. {other}: {other_pathway}).",
-        "ពិន្ទុស្មើលេខ {other}; ដាក់នៅខាងលើព្រោះមាន{pathway} (លេខ {other}៖ {other_pathway})។",
+        "ពិន្ទុស្មើលេខ {other}។ ដាក់នៅខាងលើព្រោះមាន{pathway} (លេខ {other}៖ {other_pathway})។",
     ),
     "tie.equivalent": (
         "Equivalent to No. {other}: the same score, caseload, acknowledgement time and "
         "pathway; either is as good a choice.",
-        "ស្មើនឹងលេខ {other}៖ ពិន្ទុ ការងារ ពេលទទួលស្គាល់ និងផ្លូវបញ្ជូនដូចគ្នា; ជ្រើសមួយណាក៏ល្អដូចគ្នា។",
+        "ស្មើនឹងលេខ {other}៖ ពិន្ទុ ការងារ ពេលទទួលស្គាល់ និងផ្លូវបញ្ជូនដូចគ្នា។ ជ្រើសមួយណាក៏ល្អដូចគ្នា។",
     ),
     # --- hard rules that left a provider out -------------------------------------------
     "excluded.holder": (
         "Holds the case now: recommendations are made from here.",
-        "កំពុងកាន់ករណីនេះ៖ ការណែនាំចាប់ផ្តើមពីទីនេះ។",
+        "កំពុងកាន់ករណីនេះ៖ ការណែនាំចាប់ផ្ដើមពីទីនេះ។",
     ),
     "excluded.inactive": (
         "Marked inactive in the directory.",
@@ -149,15 +149,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "excluded.untrained": (
         "No active staff trained in {topic}.",
-        "គ្មានបុគ្គលិកសកម្មដែលបានបណ្តុះបណ្តាលផ្នែក {topic} ទេ។",
+        "គ្មានបុគ្គលិកសកម្មដែលបានបណ្ដុះបណ្ដាលផ្នែក {topic} ទេ។",
     ),
     "excluded.untrained_since": (
         "No staff with a valid {topic} competency since {since}.",
-        "គ្មានបុគ្គលិកមានសមត្ថភាព {topic} ដែលនៅមានសុពលភាព ចាប់តាំងពី {since}។",
+        "គ្មានបុគ្គលិកមានការបញ្ជាក់ជំនាញ {topic} ដែលនៅមានសុពលភាព ចាប់តាំងពី {since}។",
     ),
     "excluded.age": (
         "Admits ages {min}–{max}; the child is {age}.",
-        "ទទួលអាយុ {min}–{max} ឆ្នាំ; កុមារមានអាយុ {age} ឆ្នាំ។",
+        "ទទួលអាយុ {min}–{max} ឆ្នាំ។ កុមារមានអាយុ {age} ឆ្នាំ។",
     ),
     "excluded.gender": ("Admits {genders} only.", "ទទួលតែ {genders} ប៉ុណ្ណោះ។"),
     "excluded.lgbtiq": (
@@ -166,7 +166,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "excluded.area": (
         "Does not serve the child's village (serves {areas}).",
-        "មិនផ្តល់សេវានៅភូមិរបស់កុមារទេ (ផ្តល់សេវានៅ {areas})។",
+        "មិនផ្ដល់សេវានៅភូមិរបស់កុមារទេ (ផ្ដល់សេវានៅ {areas})។",
     ),
     "excluded.declined": (
         "Declined this case on {on}: {reason}.",
@@ -174,7 +174,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "excluded.failed": (
         "Could not serve this case (ended {on}): {reason}.",
-        "មិនអាចផ្តល់សេវាដល់ករណីនេះបាន (បញ្ចប់នៅ {on})៖ {reason}។",
+        "មិនអាចផ្ដល់សេវាដល់ករណីនេះបាន (បញ្ចប់នៅ {on})៖ {reason}។",
     ),
     "excluded.referred": (
         "Already referred this case for {service} on {on} ({status}).",
@@ -182,7 +182,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "excluded.at_capacity": (
         "At capacity: {open} open referrals for a weekly capacity of {capacity}.",
-        "ពេញសមត្ថភាព៖ ការបញ្ជូនបើក {open} សម្រាប់សមត្ថភាព {capacity} ក្នុងមួយសប្តាហ៍។",
+        "ពេញចំនួនទទួលប្រចាំសប្ដាហ៍៖ ការបញ្ជូនបើក {open} លើចំនួនទទួលប្រចាំសប្ដាហ៍ {capacity}។",
     ),
     "excluded.ranked_below": (
         "Eligible, but ranked No. {rank} of {of} (score {score}): only {shown} are shown.",
@@ -196,28 +196,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pep.first": (
         "Within 72 hours of the incident: services that can give post-exposure prophylaxis "
         "(PEP) come first; {hours} h left.",
-        "ក្នុងរយៈពេល ៧២ ម៉ោងក្រោយហេតុការណ៍៖ សេវាដែលអាចផ្តល់ថ្នាំការពារក្រោយការប៉ះពាល់ "
-        "ត្រូវបានដាក់មុនគេ; នៅសល់ {hours} ម៉ោង។",
+        "ក្នុងរយៈពេល ៧២ ម៉ោងក្រោយហេតុការណ៍៖ សេវាដែលអាចផ្ដល់ថ្នាំការពារក្រោយការប៉ះពាល់ "
+        "ត្រូវបានដាក់មុនគេ។ នៅសល់ {hours} ម៉ោង។",
     ),
     "language.nobody": (
         "No reachable provider speaks {language}; those that can arrange an interpreter "
         "rank higher.",
-        "គ្មានអ្នកផ្តល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ; អ្នកដែលអាចរៀបចំអ្នកបកប្រែត្រូវបានដាក់ខ្ពស់ជាង។",
+        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ។ អ្នកដែលអាចរៀបចំអ្នកបកប្រែត្រូវបានដាក់ខ្ពស់ជាង។",
     ),
     "language.nobody_offers": (
         "No reachable provider speaks {language}; people who can interpret are listed below.",
-        "គ្មានអ្នកផ្តល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ; អ្នកដែលអាចបកប្រែបានត្រូវបានរាយខាងក្រោម។",
+        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ។ អ្នកដែលអាចបកប្រែបានត្រូវបានរាយខាងក្រោម។",
     ),
     "language.nobody_none": (
         "No reachable provider speaks {language}, and nobody in the network is listed as "
         "interpreting it: arrange an interpreter before the first contact.",
-        "គ្មានអ្នកផ្តល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ "
-        "ហើយគ្មាននរណាម្នាក់ក្នុងបណ្តាញត្រូវបានចុះថាអាចបកប្រែភាសានេះ៖ "
+        "គ្មានអ្នកផ្ដល់សេវាណាដែលអាចទៅដល់និយាយភាសា {language} ទេ "
+        "ហើយគ្មាននរណាម្នាក់ក្នុងបណ្ដាញត្រូវបានចុះថាអាចបកប្រែភាសានេះ៖ "
         "សូមរៀបចំអ្នកបកប្រែមុនការទាក់ទងលើកដំបូង។",
     ),
     "interpreter.people": (
         "{count} people here can interpret {language} ({mode}).",
-        "មនុស្ស {count} នាក់នៅទីនេះអាចបកប្រែភាសា {language} ({mode})។",
+        "បុគ្គលិក {count} នាក់នៅទីនេះអាចបកប្រែភាសា {language} ({mode})។",
     ),
     "interpreter.service": (
         "Arranges interpreters ({mode}).",

@@ -86,7 +86,7 @@ MODE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 TOPIC_NAMES: dict[str, tuple[str, str]] = {
-    "psychological_first_aid": ("psychological first aid", "ការជួយសង្គ្រោះបឋមផ្លូវចិត្ត"),
+    "psychological_first_aid": ("psychological first aid", "ការសង្គ្រោះបឋមផ្លូវចិត្ត"),
     "child_protection_basics": ("child protection basics", "មូលដ្ឋានគ្រឹះការការពារកុមារ"),
     "mental_health_basics": ("mental health basics", "មូលដ្ឋានគ្រឹះសុខភាពផ្លូវចិត្ត"),
     "gbv": ("gender-based violence", "អំពើហិង្សាផ្អែកលើយេនឌ័រ"),
@@ -95,7 +95,7 @@ TOPIC_NAMES: dict[str, tuple[str, str]] = {
         "ការគាំទ្រកុមាររងផលប៉ះពាល់ពីអំពើហិង្សា",
     ),
     "counselling_skills": ("counselling skills", "ជំនាញប្រឹក្សា"),
-    "facilitation": ("facilitation", "ការសម្របសម្រួល"),
+    "facilitation": ("facilitation", "ការដឹកនាំវគ្គ"),
 }
 
 GENDER_NAMES: dict[str, tuple[str, str]] = {

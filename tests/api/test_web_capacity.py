@@ -555,7 +555,7 @@ def test_every_capacity_code_has_words_in_both_languages() -> None:
 @pytest.mark.parametrize(
     ("username", "path", "khmer"),
     [
-        ("e2e-coord", "/app/capacity", "សមត្ថភាពនៅ"),
+        ("e2e-coord", "/app/capacity", "ការកសាងសមត្ថភាពនៅ"),
         ("e2e-coord", "/app/capacity?topic=psychological_first_aid", "ការសង្គ្រោះបឋមផ្លូវចិត្ត"),
         ("e2e-coord", "/app/capacity/competencies?status=refresher_due", "ដល់ពេលវគ្គរំលឹក"),
         ("e2e-coord", "/app/capacity/coaching-overdue", "ហួសពេលបង្ហាត់បង្ហាញ"),

@@ -24,7 +24,7 @@ PFA = "psychological_first_aid"
 
 #: A few strings each page must show in Khmer (from api/web/i18n.py).
 KHMER_STRINGS = {
-    "capacity": "សមត្ថភាពនៅ",
+    "capacity": "ការកសាងសមត្ថភាពនៅ",
     "refresher": "ដល់ពេលវគ្គរំលឹក",
     "coaching": "ហួសពេលបង្ហាត់បង្ហាញ",
     "people": "បុគ្គលិករបស់",

@@ -68,7 +68,7 @@ def test_every_service_has_both_names(service: Service) -> None:
 
 def test_modes_and_risks_read_as_words_in_both_languages() -> None:
     remote = reason("place.remote", mode=DeliveryMode.ONLINE.value)
-    assert (remote.en, remote.km) == ("Serves the child online.", "ផ្តល់សេវាដល់កុមារតាមអនឡាញ។")
+    assert (remote.en, remote.km) == ("Serves the child online.", "ផ្ដល់សេវាដល់កុមារតាមអនឡាញ។")
     urgent = reason("risk.added_professional", risk=RiskLevel.HIGH.value)
     assert urgent.en == "Added: a case at high risk must be offered a professional service."
     assert "ខ្ពស់" in urgent.km

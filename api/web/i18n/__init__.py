@@ -1,15 +1,12 @@
 """The web app's words in English and Khmer, keyed by message id, and the formatting
 of numbers, times and durations in each language.
 
-Khmer follows the wording of the Ministry of Social Affairs' child-protection documents
-already used by the monthly report (``referral_graph.audit.labels``): ការបញ្ជូន for a
-referral, អ្នកផ្ដល់សេវា for a provider, គ.ក.ន.ក for a CCWC.
-
-The words live in one module per area of the app (:mod:`.frame`, :mod:`.referrals`,
-:mod:`.network`, :mod:`.capacity`, :mod:`.trainings`, :mod:`.queue`, :mod:`.field`,
-:mod:`.meetings`), the names of
-vocabulary codes in :mod:`.tables`, the formats in :mod:`.formats`; :data:`MESSAGES`
-joins the areas, and a message id may stand in one area only.
+The words live in a gettext catalogue a translator opens in Poedit or Weblate,
+``api/web/locale/km/LC_MESSAGES/messages.po`` (``msgctxt`` the message id, ``msgid`` the
+English, ``msgstr`` the Khmer), compiled to ``.mo`` files by :mod:`.catalogue`; the
+names of vocabulary codes are in :mod:`.tables`, the formats in :mod:`.formats`. Khmer
+uses one term per concept, as ``api/web/locale/glossary.yaml`` lists them (a test holds
+every Khmer text to it).
 
 >>> t("act_accept", "km")
 'ទទួលយក'
@@ -19,12 +16,7 @@ joins the areas, and a message id may stand in one area only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from api.web.i18n.alerts import ALERTS
-from api.web.i18n.capacity import CAPACITY
-from api.web.i18n.errors import ERRORS
-from api.web.i18n.field import FIELD
+from api.web.i18n.catalogue import messages
 from api.web.i18n.formats import (
     LANGS,
     WEEKDAYS,
@@ -39,13 +31,6 @@ from api.web.i18n.formats import (
     pick,
     when,
 )
-from api.web.i18n.frame import FRAME
-from api.web.i18n.meetings import MEETINGS
-from api.web.i18n.network import NETWORK
-from api.web.i18n.queue import QUEUE
-from api.web.i18n.referrals import REFERRALS
-from api.web.i18n.routing import ROUTING
-from api.web.i18n.safety import SAFETY
 from api.web.i18n.tables import (
     GENDERS,
     KINDS,
@@ -55,7 +40,6 @@ from api.web.i18n.tables import (
     TABLES,
     WINDOWS,
 )
-from api.web.i18n.trainings import TRAININGS
 
 __all__ = [
     "GENDERS",
@@ -81,31 +65,10 @@ __all__ = [
 ]
 
 
-def _joined(*areas: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """The areas' messages in one table; an id in two areas is a mistake caught here."""
-    joined: dict[str, tuple[str, str]] = {}
-    for area in areas:
-        twice = joined.keys() & area.keys()
-        if twice:
-            raise ValueError(f"message ids in two areas: {sorted(twice)}")
-        joined.update(area)
-    return joined
-
-
-MESSAGES: dict[str, tuple[str, str]] = _joined(
-    FRAME,
-    REFERRALS,
-    NETWORK,
-    CAPACITY,
-    TRAININGS,
-    ALERTS,
-    SAFETY,
-    QUEUE,
-    FIELD,
-    ROUTING,
-    MEETINGS,
-    ERRORS,
-)
+#: Every message by id: ``(English, Khmer)`` (codes' names are in :data:`TABLES`).
+MESSAGES: dict[str, tuple[str, str]] = {
+    key: entry for key, entry in messages().items() if ":" not in key
+}
 
 
 def t(key: str, lang: Lang, **values: object) -> str:
