@@ -30,6 +30,8 @@ from referral_graph.domain.vocabulary import AreaLevel, Language, ProviderKind, 
 
 __all__ = ["SeedError", "load_programme"]
 
+#: Western digits to Khmer ones (``{n_km}`` in a Khmer name).
+KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 #: Keys the YAML may carry for human readers only; they never reach a model.
 _NOTE_KEYS = frozenset({"source"})
 #: ``languages`` value that means "the languages of the provider's area" (areas.yaml):
@@ -328,7 +330,8 @@ def rule_records(
     records: list[Fields] = []
     for area in kept:
         for n in range(1, _count(entry, area) + 1):
-            record = fill(base, geo.context(area) | {"n": str(n)})
+            numbers = {"n": str(n), "n_km": str(n).translate(KHMER_DIGITS)}
+            record = fill(base, geo.context(area) | numbers)
             record.setdefault("area_code", area.code)
             if entry.catchment is not None:
                 record["covers"] = [area.code, *joined[area.code]]

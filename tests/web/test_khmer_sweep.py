@@ -134,9 +134,9 @@ def test_a_reason_names_its_codes_and_month_in_khmer() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Known leaks left (#23 item 3, to finish): 13 seeded providers have no Khmer "
-    "name, ASCII ':' after Khmer labels in templates, English in the admin and import "
-    "pages; the list is the assertion's message.",
+    reason="Known leaks left (#23 item 3, to finish): ASCII ':' after Khmer labels in "
+    "templates, English in the admin and import pages, channel names split by the word "
+    "finder; the list is the assertion's message.",
 )
 @pytest.mark.parametrize("username", sorted(USERS))
 def test_every_khmer_page_of_a_role_speaks_khmer(
