@@ -22,6 +22,9 @@ from referral_graph.store.port import Store, Transaction
 
 log = logging.getLogger("referral_graph.sample_data")
 
+#: Every kind of sample record a removal counts: the directory side's and the meetings'.
+KINDS = (*SAMPLE_KINDS, "meetings", "meeting actions")
+
 #: The response header that marks answers while sample data is stored.
 HEADER = "Sample-Data"
 PRESENT = "present"
@@ -49,7 +52,7 @@ class Removal:
         return sum(self.counts.values())
 
     def summary(self) -> str:
-        return ", ".join(f"{self.counts.get(kind, 0)} {kind}" for kind in SAMPLE_KINDS)
+        return ", ".join(f"{self.counts.get(kind, 0)} {kind}" for kind in KINDS)
 
 
 def remove_sample_data(caller: Caller, *, dry_run: bool = False) -> Removal:

@@ -17,16 +17,14 @@ from referral_graph.domain.models import Case, Pathway, Provider, Referral, Refe
 from referral_graph.domain.queries import Listing, Page
 from referral_graph.domain.training import Attendance, Person, TrainingSession
 
-#: The kinds of sample record, as :meth:`ArchivePort.remove_sample_data` and
-#: ``MeetingsPort.remove_sample_meetings`` count them.
+#: The kinds of sample record, as :meth:`ArchivePort.remove_sample_data` counts them
+#: (sample meetings: ``MeetingsPort.remove_sample_meetings``).
 SAMPLE_KINDS = (
     "awareness sessions",
     "coaching sessions",
     "attendance",
     "people",
     "training sessions",
-    "meetings",
-    "meeting actions",
 )
 
 

@@ -82,6 +82,7 @@ def test_a_case_bundle_with_look_alike_provider_ids_has_one_organization_each(
                     service=Service.COUNSELLING,
                     reason="counselling",
                     continues_referral_id=first.id,
+                    parallel_reason="Whoever answers first" if target == "tpo_a" else None,
                 ),
             )
         )

@@ -149,6 +149,11 @@ SET e.doc = row.doc
 """
 
 
+#: ADD_REFERRAL answering whether it inserted (it is written deferred elsewhere, where
+#: the unit's composed statement collects its result).
+RESTORE_REFERRAL: LiteralString = ADD_REFERRAL + "RETURN r.id AS id\n"
+
+
 class Neo4jArchive(Neo4jSampleData, Neo4jDirectory, Neo4jCases, Neo4jTraining, ArchivePort):
     """The archive part of a Neo4j transaction (over the directory, cases and training
     parts, whose queries and checks it reuses). The access log is indexed as it is
@@ -220,7 +225,7 @@ class Neo4jArchive(Neo4jSampleData, Neo4jDirectory, Neo4jCases, Neo4jTraining, A
         if not events or any(e.referral_id != referral.id for e in events):
             raise Conflict(f"Referral {referral.id!r} must be restored with its own events.")
         first = events[0]
-        if self._one(ADD_REFERRAL, row=referral_row(referral), event=event_row(first)):
+        if self._one(RESTORE_REFERRAL, row=referral_row(referral), event=event_row(first)):
             if len(events) > 1:
                 rows = [event_row(e) for e in events[1:]]
                 self._records(RESTORE_EVENTS, id=referral.id, events=rows)
