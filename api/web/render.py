@@ -33,6 +33,8 @@ ASSETS = (
     "web/network.css",
     "web/network.js",
     "web/pictures.css",
+    "web/offline.js",
+    "web/busy.js",
 )
 
 

@@ -42,6 +42,7 @@ from api.web.i18n.formats import (
 from api.web.i18n.frame import FRAME
 from api.web.i18n.meetings import MEETINGS
 from api.web.i18n.network import NETWORK
+from api.web.i18n.offline import OFFLINE
 from api.web.i18n.queue import QUEUE
 from api.web.i18n.referrals import REFERRALS
 from api.web.i18n.routing import ROUTING
@@ -105,6 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = _joined(
     ROUTING,
     MEETINGS,
     ERRORS,
+    OFFLINE,
 )
 
 
