@@ -9,6 +9,7 @@ import hashlib
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import cast
 
 from fastapi import FastAPI
@@ -51,17 +52,37 @@ HEADERS = [
 ]
 
 
-def _add_headers(start: Message) -> None:
-    present = {k.lower() for k, _ in start.get("headers", [])}
-    extra = [(k, v) for k, v in HEADERS if k not in present]
-    start["headers"] = [*start.get("headers", []), *extra]
+#: What a static file (a style sheet, a script, a font) needs of them: the policy, the
+#: frame and the window rules apply to documents (and workers, which are not served from
+#: /static), while the headers ride uncompressed on every request of a slow link.
+STATIC_HEADERS = [
+    (k, v)
+    for k, v in HEADERS
+    if k in (b"x-content-type-options", b"referrer-policy", b"cache-control")
+]
+
+
+def _adding(headers: list[tuple[bytes, bytes]]) -> Callable[[Message], None]:
+    def add(start: Message) -> None:
+        present = {k.lower() for k, _ in start.get("headers", [])}
+        extra = [(k, v) for k, v in headers if k not in present]
+        start["headers"] = [*start.get("headers", []), *extra]
+
+    return add
+
+
+_add_headers = _adding(HEADERS)
+_add_static_headers = _adding(STATIC_HEADERS)
 
 
 class SecurityHeaders(HttpMiddleware):
-    """Every answer gets :data:`HEADERS` (those the app did not set itself)."""
+    """Every answer gets :data:`HEADERS` (those the app did not set itself); a static
+    file :data:`STATIC_HEADERS`."""
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, Watched(send, _add_headers))
+        static = "/static/" in str(scope.get("path", ""))
+        add = _add_static_headers if static else _add_headers
+        await self.app(scope, receive, Watched(send, add))
 
 
 class RateLimit(HttpMiddleware):

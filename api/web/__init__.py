@@ -32,6 +32,7 @@ from api.web import (
     meeting_actions,
     meetings,
     network,
+    offline,
     people,
     queue,
     relays,
@@ -104,6 +105,7 @@ def create_web_app(get_runtime: Callable[[], Runtime]) -> FastAPI:
         alerts,
         meeting_actions,
         meetings,
+        offline,
     ):
         web.include_router(module.router)
     static = CachedStatic(StaticFiles(directory=STATIC))

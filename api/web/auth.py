@@ -134,7 +134,11 @@ def sign_out(request: Request, ctx: WebDep) -> Response:
     runtime_of(request).principals.forget_all()
     end_session(request)
     renew_csrf(request)
-    return redirect(ctx.base + "/signin?out=1")
+    response = redirect(ctx.base + "/signin?out=1")
+    # Belt and braces for offline.js's own wipe: the browser drops the pages the
+    # service worker kept, the offline queue (IndexedDB) and the worker itself.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @router.get("/lang/{code}", include_in_schema=False)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from api.web import offline
 from api.web.auth import redirect, safe_next
 from api.web.field_pages import extras_of, field_error, field_flash
 from api.web.field_views import care_view, local_input, waiting
@@ -29,6 +30,7 @@ from referral_graph.services.alerts import unseen_alerts
 from referral_graph.services.identifications import waiting_for
 from referral_graph.services.inbox import InboxRow, inbox_row, overseen_providers
 from referral_graph.services.inbox import inbox as inbox_of
+from referral_graph.services.recorded import Replay
 from referral_graph.services.referrals import Step
 
 router = APIRouter()
@@ -42,6 +44,7 @@ class StepForm(BaseModel):
     reason: str = ""
     outcome: str = ""
     expected_version: int | None = None
+    occurred_at: str = ""  # the time of the tap, sent by the offline queue
     next: str = ""
 
 
@@ -129,14 +132,30 @@ def _message(
     return ("error", error) if error else None
 
 
+#: A refused step's field → the note the page shows.
+_FIELD_ERRORS = {
+    "reason": "err_reason",
+    "reason_code": "err_reason",
+    "outcome": "err_outcome",
+    "occurred_at": "err_relay_time",
+}
+
+
 @router.post(
     "/referrals/{referral_id}/step", include_in_schema=False, dependencies=[Depends(check_csrf)]
 )
 def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Response:
-    """Take one step of a referral, with the same checks as the API's transitions."""
+    """Take one step of a referral, with the same checks as the API's transitions. From
+    the phone's offline queue it comes with the time of the tap (``occurred_at``) and an
+    ``Idempotency-Key`` (a repeat changes nothing), and answers in JSON."""
     ctx.allow("POST", "/api/v1/referrals/{referral_id}/transitions")
     done: str | None = None
     err: str | None = None
+    replayed = False
+    try:
+        tapped = offline.tap_time(form.occurred_at)
+    except InvalidInput:
+        tapped, err = None, "err_relay_time"
     try:
         body: Step | None = Step(
             status=ReferralStatus(form.status),
@@ -144,6 +163,7 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
             reason=form.reason.strip() or None,
             outcome=form.outcome.strip() or None,
             expected_version=form.expected_version,
+            occurred_at=tapped,
         )
     except ValidationError as exc:
         if not any(e.get("loc") in (("reason",), ("outcome",)) for e in exc.errors()):
@@ -151,17 +171,27 @@ def step(ctx: WebDep, referral_id: str, form: Annotated[StepForm, Form()]) -> Re
         body, err = None, "err_personal_details"  # a phone number in the reason, say
     except ValueError:
         raise InvalidInput("Unknown step.", field="status") from None
-    caller = ctx.caller("/app/referrals/{referral_id}/step", {"referral_id": referral_id})
+    if err is not None:
+        body = None
+    caller = ctx.caller(
+        "/app/referrals/{referral_id}/step", {"referral_id": referral_id}, idempotent=True
+    )
     try:
         if body is not None:
             referrals.move_referral(caller, referral_id, body)
             done = body.status.value
+    except Replay:  # the offline queue sent it again: it was taken the first time
+        done, replayed = form.status, True
     except Conflict:
         err = "err_conflict"
     except InvalidInput as exc:
-        if exc.field not in ("reason", "reason_code", "outcome"):
+        if exc.field not in _FIELD_ERRORS:
             raise
-        err = "err_outcome" if exc.field == "outcome" else "err_reason"
+        err = _FIELD_ERRORS[exc.field]
+    if offline.queued(ctx):
+        return offline.answer(
+            ctx, done=done is not None, err=err, replayed=replayed, referral_id=referral_id
+        )
     if ctx.request.headers.get("hx-request") == "true":
         return _row_fragment(ctx, referral_id, done, err, form.next)
     target = safe_next(ctx.request, form.next) or f"{ctx.base}/inbox"

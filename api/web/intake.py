@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from api.web import offline
 from api.web.auth import redirect
 from api.web.field_views import care_view, from_local_input, local_input, waiting
 from api.web.forms import field_errors
@@ -36,6 +37,7 @@ from referral_graph.services.intake_decisions import (
     IdentificationDecline,
 )
 from referral_graph.services.providers import own_provider
+from referral_graph.services.recorded import Replay
 
 router = APIRouter()
 
@@ -206,19 +208,32 @@ def _request(ctx: Web, form: IdentifyForm) -> tuple[IdentificationRequest | None
 
 @router.post("/identify", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def identify(ctx: WebDep, form: Annotated[IdentifyForm, Form()]) -> Response:
-    """Send the identification to the CCWC serving the child's village."""
+    """Send the identification to the CCWC serving the child's village. From the
+    phone's offline queue (with an ``Idempotency-Key``: a repeat sends nothing twice) it
+    answers in JSON."""
     ctx.allow("POST", "/api/v1/identifications")
     request, errors = _request(ctx, form)
     if request is None:
-        return _identify_page(ctx, form, errors, status=422)
+        return _refused(ctx, form, errors)
     try:
-        sent = identifications.register(ctx.caller("/app/identify", {}), request)
+        sent = identifications.register(ctx.caller("/app/identify", {}, idempotent=True), request)
+    except Replay:  # the offline queue sent it again: it was sent the first time
+        return offline.answer(ctx, done=True, err=None, replayed=True)
     except InvalidInput as exc:
         if exc.field == "village_code" and "nobody" in exc.detail:
-            return _identify_page(ctx, form, {"village_code": "err_no_ccwc"}, status=422)
+            return _refused(ctx, form, {"village_code": "err_no_ccwc"})
         field = FIELDS.get(exc.field or "", "village_code")
-        return _identify_page(ctx, form, {field: "err_invalid"}, status=422)
+        return _refused(ctx, form, {field: "err_invalid"})
+    if offline.queued(ctx):
+        return offline.answer(ctx, done=True, err=None)
     return redirect(f"{ctx.base}/identify?done={sent.id}")
+
+
+def _refused(ctx: Web, form: IdentifyForm, errors: dict[str, str]) -> Response:
+    """The form again with what was wrong; for the offline queue, the first reason."""
+    if offline.queued(ctx):
+        return offline.answer(ctx, done=False, err=next(iter(errors.values()), None))
+    return _identify_page(ctx, form, errors, status=422)
 
 
 # --- the CCWC's page of one identification -----------------------------------------------

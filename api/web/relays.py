@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from api.web import offline
 from api.web.auth import redirect, safe_next
 from api.web.field_views import from_local_input
 from api.web.session import Web, WebDep, check_csrf
@@ -21,6 +22,7 @@ from referral_graph.domain.lifecycle import ReferralStatus
 from referral_graph.domain.vocabulary import RelayChannel
 from referral_graph.services import incident, referrals, relays
 from referral_graph.services.incident import IncidentTime
+from referral_graph.services.recorded import Replay
 from referral_graph.services.referrals import Step
 from referral_graph.services.relays import StepDispute
 
@@ -68,10 +70,13 @@ def relay(ctx: WebDep, referral_id: str, form: Annotated[RelayForm, Form()]) -> 
 
 
 def _step(ctx: Web, referral_id: str, form: RelayForm, *, relayed: bool) -> Response:
+    """Record the step at the time given; from the phone's offline queue (with an
+    ``Idempotency-Key``: a repeat changes nothing) answer in JSON."""
     anchor = f"ref-{referral_id}" if "/inbox" in form.next else f"hop-{referral_id}"
+    done = "relayed" if relayed else "earlier"
     occurred = from_local_input(form.occurred_at, ctx.runtime.settings.timezone)
     if occurred is None:
-        return _back(ctx, form.next, anchor, err="err_relay_time")
+        return _outcome(ctx, form, anchor, referral_id, err="err_relay_time")
     try:
         step = Step(
             status=ReferralStatus(form.status),
@@ -83,18 +88,39 @@ def _step(ctx: Web, referral_id: str, form: RelayForm, *, relayed: bool) -> Resp
     except (ValueError, ValidationError):
         raise InvalidInput("Unknown step or channel.", field="status") from None
     path = "/app/referrals/{referral_id}/" + ("relay" if relayed else "earlier")
-    caller = ctx.caller(path, {"referral_id": referral_id})
+    caller = ctx.caller(path, {"referral_id": referral_id}, idempotent=True)
     try:
         referrals.move_referral(caller, referral_id, step)
+    except Replay:  # the offline queue sent it again: it was recorded the first time
+        return _outcome(ctx, form, anchor, referral_id, done=done, replayed=True)
     except Conflict:
-        return _back(ctx, form.next, anchor, err="err_conflict")
+        return _outcome(ctx, form, anchor, referral_id, err="err_conflict")
     except InvalidInput as exc:
         known = {"occurred_at": "err_relay_time", "reason": "err_reason"}
         if exc.field not in known:
             raise
-        return _back(ctx, form.next, anchor, err=known[exc.field])
-    done = "relayed" if relayed else "earlier"
-    return _back(ctx, form.next, anchor, done=done, step=step.status.value)
+        return _outcome(ctx, form, anchor, referral_id, err=known[exc.field])
+    return _outcome(ctx, form, anchor, referral_id, done=done)
+
+
+def _outcome(
+    ctx: Web,
+    form: RelayForm,
+    anchor: str,
+    referral_id: str,
+    *,
+    done: str | None = None,
+    err: str | None = None,
+    replayed: bool = False,
+) -> Response:
+    """Back to the page with a note, or the queue's JSON answer."""
+    if offline.queued(ctx):
+        return offline.answer(
+            ctx, done=done is not None, err=err, replayed=replayed, referral_id=referral_id
+        )
+    if done is not None:
+        return _back(ctx, form.next, anchor, done=done, step=form.status)
+    return _back(ctx, form.next, anchor, err=err or "err_conflict")
 
 
 @router.post(

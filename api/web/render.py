@@ -33,6 +33,10 @@ ASSETS = (
     "web/network.css",
     "web/network.js",
     "web/pictures.css",
+    "web/offline-boot.js",
+    "web/offline.js",
+    "web/meetings.css",
+    "web/report-page.css",
 )
 
 

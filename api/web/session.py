@@ -10,20 +10,22 @@ Origin names another site is refused.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
 from starlette.types import Message, Receive, Scope, Send
 
 from api.asgi import HttpMiddleware, Watched
+from api.idempotency import request_hash
 from api.policy import rule_for
 from api.web.i18n import Lang, as_lang
 from referral_graph.bootstrap import Runtime
-from referral_graph.domain.errors import Forbidden, Unauthenticated
+from referral_graph.domain.errors import Forbidden, InvalidInput, Unauthenticated
 from referral_graph.security.model import Principal, Role
 from referral_graph.services import accounts, witness
 from referral_graph.services.caller import Caller
@@ -38,6 +40,7 @@ LANG_COOKIE = "rg_lang"
 CSRF_FIELD = "csrf"
 _PENDING = "web_set_cookies"
 _POSTED = "web_posted_form"
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 class SignInNeeded(Exception):
@@ -179,6 +182,21 @@ def posted_form(request: Request) -> list[tuple[str, str]] | None:
     return posted
 
 
+def form_idempotency(request: Request, principal: Principal) -> tuple[str, str, int] | None:
+    """The ``Idempotency-Key`` of a form POST (the phone's offline queue sends one with
+    each step it replays), scoped to the signed-in user as the API scopes it, with the
+    fingerprint of the posted fields (without the CSRF token, which a later session may
+    have renewed): the same key with other fields is refused (422)."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidInput("Send 1–100 letters, digits or _.:- only.", field="Idempotency-Key")
+    fields = urlencode(sorted(posted_form(request) or []))
+    digest = request_hash(request.method, request.url.path, fields.encode())
+    return f"{principal.user_id}:{key}", digest, 200
+
+
 # --- the principal -------------------------------------------------------------------
 def _principal(request: Request, runtime: Runtime) -> Principal:
     settings, now = runtime.settings, runtime.now()
@@ -243,10 +261,13 @@ class Web:
             return False
         return True
 
-    def caller(self, path: str, params: dict[str, Any]) -> Caller:
+    def caller(self, path: str, params: dict[str, Any], *, idempotent: bool = False) -> Caller:
         """The signed-in person as the use cases see them, through a store whose every
         write appends to the access log in its transaction (as the API's writes do),
-        recorded under the page's ``path``."""
+        recorded under the page's ``path``. ``idempotent``: a form whose POST may come
+        again from the phone's offline queue; with an ``Idempotency-Key`` its first
+        answer is kept with the change and a repeat raises ``Replay`` (nothing changes
+        twice), exactly as the API's writes."""
         client = self.request.client.host if self.request.client else None
         store = RecordedStore(
             self.runtime.store,
@@ -256,6 +277,7 @@ class Web:
             path,
             params,
             client,
+            form_idempotency(self.request, self.principal) if idempotent else None,
         )
         return Caller(self.principal, store, self.now)
 

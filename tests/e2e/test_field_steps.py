@@ -76,6 +76,7 @@ def test_a_step_shows_it_is_busy_then_focus_moves_to_the_next_action(
     code = _refer(server, "hc-170101")
     hc = phones(lang)
     hc.sign_in("e2e-hc")
+    hc.goto("/app/inbox")  # the first screen is the work queue (#17)
     page = hc.page
     row = page.locator(f'li.item[data-case="{code}"]')
     held: list[Route] = []
@@ -116,6 +117,7 @@ def test_a_step_shows_it_is_busy_then_focus_moves_to_the_next_action(
 def test_an_expired_case_form_comes_back_filled(phones: Callable[..., Phone], lang: str) -> None:
     ccwc = phones(lang)
     ccwc.sign_in("e2e-ccwc")
+    ccwc.goto("/app/cases")  # the first screen is the work queue (#17)
     page = ccwc.page
     page.check('input[name="consent_given_by"][value="guardian"]')
     page.fill("#consent_recorded_by", "Sreymom")
