@@ -401,6 +401,8 @@ def my_settings(method: str) -> Any:
         kwargs = {"json": body} if method == "PUT" else {}
         return method, "/api/v1/me/notification-settings", kwargs
 
+    return build
+
 
 # --- field realities (#18) ----------------------------------------------------------------
 def fresh_identification(w: World, own: bool) -> str:
