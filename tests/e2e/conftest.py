@@ -217,9 +217,7 @@ def phones(browser: Browser, server: str) -> Iterator[Callable[..., Phone]]:
         phone = Phone(page, server, lang)
         page.on(
             "console",
-            lambda msg: phone.errors.append(f"{page.url}: {msg.text}")
-            if msg.type == "error"
-            else None,
+            lambda msg: phone.errors.append(msg.text) if msg.type == "error" else None,
         )
         page.on("pageerror", lambda exc: phone.errors.append(str(exc)))
         opened.append(phone)

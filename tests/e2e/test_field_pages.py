@@ -114,6 +114,7 @@ def test_a_health_centres_acknowledgement_relayed_by_the_ccwc(
     # --- the health centre sees it marked in its inbox, and disputes it -----------------
     hc = phones(lang)
     hc.sign_in("e2e-hc")
+    hc.goto("/app/inbox")  # the first screen is the work queue (#17)
     row = hc.page.locator(f"#ref-{referral['id']}")
     assert words["for_you"] in row.inner_text()
     hc.check("inbox-relayed")

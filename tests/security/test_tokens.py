@@ -89,7 +89,9 @@ def test_production_refuses_the_development_secret_at_start() -> None:
 def test_production_refuses_the_development_secret_even_past_validation(world: World) -> None:
     """Settings changed after validation (``model_copy``) still cannot sign or accept
     tokens with the development secret in production."""
-    good = Settings(mode="production", secret_key="p" * 40, seed_on_start=False)
+    good = Settings(
+        mode="production", secret_key="p" * 40, seed_on_start=False, allowed_hosts=["testserver"]
+    )
     unsafe = good.model_copy(update={"secret_key": SecretStr(DEV_SECRET)})
     runtime = Runtime(settings=unsafe, store=world.store, clock=world.clock)
     with TestClient(create_app(runtime), raise_server_exceptions=False) as client:
