@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import ManagedTransaction, Record
@@ -53,6 +54,16 @@ OPTIONAL MATCH (n:{label} {{id: id}})
 WITH id, n WHERE n IS NULL
 RETURN collect(id) AS missing
 """
+
+
+def _in_utc(value: Any) -> Any:
+    """A time parameter in UTC: the driver packs an aware time by asking its zone for the
+    offset with a time of its own, which ``zoneinfo``'s C code does not expect — with
+    ``Asia/Phnom_Penh`` the interpreter crashed (SIGSEGV in ``neo4j.time``). Stored times
+    are UTC anyway."""
+    if isinstance(value, datetime) and value.tzinfo is not None and value.tzinfo is not UTC:
+        return value.astimezone(UTC)
+    return value
 
 
 @dataclass(slots=True)
@@ -200,8 +211,9 @@ class CypherRunner:
         self._deferred: list[Deferred] = []
 
     def _run(self, query: str, params: Mapping[str, Any]) -> list[Record]:
+        sent = {k: _in_utc(v) for k, v in params.items()}
         try:
-            return list(self.tx.run(query, params))  # type: ignore[arg-type]
+            return list(self.tx.run(query, sent))
         except ConstraintError as exc:  # a concurrent insert won the race for a key
             raise Conflict(f"An id or code is already taken: {exc.message}") from exc
 
