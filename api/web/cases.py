@@ -18,14 +18,14 @@ from api.web.errors import form_model, refills
 from api.web.field_pages import field_error, field_flash, hop_extras
 from api.web.field_views import care_view, from_local_input, local_input
 from api.web.i18n import day_text, label, t
-from api.web.places import communes_of, village_name
+from api.web.places import village_groups, village_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep, check_csrf
 from api.web.views import actions_for, hop_view, reason_text
 from api.web.why_not import left_out
 from referral_graph.domain.errors import Conflict, DuplicateReferral, InvalidInput, NotFound
 from referral_graph.domain.lifecycle import Party, ReferralStatus
-from referral_graph.domain.models import Consent, Provider
+from referral_graph.domain.models import Consent
 from referral_graph.domain.paths import order_path
 from referral_graph.domain.vocabulary import (
     Gender,
@@ -72,7 +72,6 @@ NEEDS = (
     Service.PSYCHO_EDUCATION,
 )
 CONSENT_GIVERS = ("child", "caregiver", "guardian", "court_order")
-MAX_VILLAGES = 400
 SENDING_PARTIES = (Party.SENDER, Party.COORDINATOR)
 
 
@@ -105,25 +104,6 @@ class ReferForm(BaseModel):
     parallel_reason: str = ""
 
 
-def _villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """The villages a CCWC serves, by commune: [(commune name, [(code, en, km)])]."""
-    if provider is None:
-        return []
-    groups: list[tuple[str, list[tuple[str, str, str]]]] = []
-    total = 0
-    for commune, villages in communes_of(provider.coverage):
-        total += len(villages)
-        if total > MAX_VILLAGES:
-            return []  # too many for a list: the form asks for the code
-        groups.append(
-            (
-                f"{commune.name_en} / {commune.name_km}",
-                [(v.code, v.name_en, v.name_km) for v in villages],
-            )
-        )
-    return groups
-
-
 def _case_home(
     ctx: Web,
     form: CaseForm | None,
@@ -142,7 +122,7 @@ def _case_home(
         form=form or CaseForm(consent_recorded_by=ctx.principal.username),
         errors=errors,
         provider=provider,
-        villages=_villages(provider),
+        villages=village_groups(provider.coverage if provider else None),
         needs=NEEDS,
         genders=[g.value for g in Gender],
         risks=[r.value for r in RiskLevel],

@@ -16,7 +16,7 @@ from api.web.auth import redirect
 from api.web.field_views import care_view, from_local_input, local_input, waiting
 from api.web.forms import field_errors
 from api.web.i18n import t
-from api.web.places import communes_of, village_name
+from api.web.places import village_groups, village_name
 from api.web.render import Tr, page
 from api.web.session import Web, WebDep, check_csrf
 from referral_graph.domain.errors import Conflict, InvalidInput
@@ -25,7 +25,7 @@ from referral_graph.domain.identification import (
     DeclineReason,
     source_of,
 )
-from referral_graph.domain.models import Consent, Provider
+from referral_graph.domain.models import Consent
 from referral_graph.domain.vocabulary import Gender, IdentificationSource, RiskLevel, Service
 from referral_graph.routing.reasons import LANGUAGE_NAMES
 from referral_graph.security.intake import receives
@@ -54,7 +54,6 @@ NEEDS = (
     Service.PSYCHIATRIC_CARE,
 )
 CONSENT_GIVERS = ("child", "caregiver", "guardian")
-MAX_VILLAGES = 400
 FIELDS = {
     "age": "age",
     "age_band": "age",
@@ -91,26 +90,6 @@ class IdentifyForm(BaseModel):
     note: str = ""
 
 
-def villages(provider: Provider | None) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """The villages a provider serves, by commune; none (the form asks for the code)
-    when there are too many to list, as for the helpline."""
-    if provider is None:
-        return []
-    groups = []
-    total = 0
-    for commune, found in communes_of(provider.coverage):
-        total += len(found)
-        if total > MAX_VILLAGES:
-            return []
-        groups.append(
-            (
-                f"{commune.name_en} / {commune.name_km}",
-                [(v.code, v.name_en, v.name_km) for v in found],
-            )
-        )
-    return groups
-
-
 def _identify_page(
     ctx: Web,
     form: IdentifyForm | None,
@@ -130,7 +109,7 @@ def _identify_page(
         provider=provider,
         form=form or IdentifyForm(source=default_source),
         errors=errors,
-        villages=villages(provider),
+        villages=village_groups(provider.coverage if provider else None),
         needs=NEEDS,
         bands=[b.value for b in AgeBand],
         genders=[g.value for g in Gender],

@@ -85,3 +85,29 @@ def communes_of(roots: Iterable[str]) -> Iterator[tuple[Area, list[Area]]]:
     for root in roots:
         for commune in sorted(g.within(root, AreaLevel.COMMUNE), key=lambda a: a.code):
             yield commune, sorted(g.children(commune.code), key=lambda a: a.code)
+
+
+#: More villages than a form lists: it asks for the village code instead.
+MAX_VILLAGES = 400
+VillageGroups = list[tuple[str, list[tuple[str, str, str]]]]
+
+
+def village_groups(coverage: Iterable[str] | None) -> VillageGroups:
+    """The villages of a coverage, by commune: [(commune name, [(code, en, km)])]; none
+    when there are more than :data:`MAX_VILLAGES` (the form asks for the code, as for
+    the helpline)."""
+    if coverage is None:
+        return []
+    groups: VillageGroups = []
+    total = 0
+    for commune, villages in communes_of(coverage):
+        total += len(villages)
+        if total > MAX_VILLAGES:
+            return []
+        groups.append(
+            (
+                f"{commune.name_en} / {commune.name_km}",
+                [(v.code, v.name_en, v.name_km) for v in villages],
+            )
+        )
+    return groups
